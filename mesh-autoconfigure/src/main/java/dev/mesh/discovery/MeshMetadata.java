@@ -1,5 +1,8 @@
 package dev.mesh.discovery;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Registry metadata keys that every mesh instance publishes (Consul service {@code Meta}, or the
  * metadata map of any other Spring Cloud registry) and that callers read.
@@ -25,6 +28,25 @@ public final class MeshMetadata {
 	public static final int DEFAULT_WEIGHT = 1;
 
 	private MeshMetadata() {
+	}
+
+	/**
+	 * The metadata an instance publishes.
+	 * @param weight its weight
+	 * @param zone its zone, or {@code null} to publish none
+	 * @param version its version, or {@code null} to publish none
+	 * @return the metadata map, without entries for {@code null} values
+	 */
+	public static Map<String, String> of(int weight, String zone, String version) {
+		Map<String, String> metadata = new LinkedHashMap<>();
+		metadata.put(WEIGHT, Integer.toString(weight));
+		if (zone != null && !zone.isBlank()) {
+			metadata.put(ZONE, zone);
+		}
+		if (version != null && !version.isBlank()) {
+			metadata.put(VERSION, version);
+		}
+		return metadata;
 	}
 
 }

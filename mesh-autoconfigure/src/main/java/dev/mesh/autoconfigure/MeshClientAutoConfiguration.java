@@ -1,0 +1,55 @@
+package dev.mesh.autoconfigure;
+
+import dev.mesh.client.ClientPolicies;
+import dev.mesh.client.MeshClientBeanPostProcessor;
+import dev.mesh.client.MeshClientFactory;
+import dev.mesh.discovery.ServiceInstanceCache;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Auto-configuration for mesh clients: the cached instance lists, the client factory and the
+ * post-processor that makes {@code @MeshClient} beans into mesh clients.
+ */
+@AutoConfiguration(after = { SimpleDiscoveryClientAutoConfiguration.class,
+		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class })
+@ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
+@ConditionalOnMeshEnabled
+@EnableConfigurationProperties(MeshProperties.class)
+public class MeshClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceInstanceCache meshServiceInstanceCache(DiscoveryClient discoveryClient, MeshProperties properties) {
+		return new ServiceInstanceCache(discoveryClient, properties.getDiscovery().getRefreshInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientPolicies meshClientPolicies(MeshProperties properties) {
+		return properties::clientPolicy;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies) {
+		return new MeshClientFactory(instanceCache, policies);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static MeshClientBeanPostProcessor meshClientBeanPostProcessor(ObjectProvider<MeshClientFactory> factory) {
+		return new MeshClientBeanPostProcessor(factory);
+	}
+
+}

@@ -1,0 +1,129 @@
+package dev.mesh.autoconfigure;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.origin.Origin;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+
+/**
+ * Explains a bad {@code mesh.*} property at startup: which property, the value given, where it came
+ * from and what is allowed. It runs before Spring Boot's generic binding analyzers and leaves every
+ * property outside {@code mesh.} to them.
+ */
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
+
+	private static final String PREFIX = "mesh";
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+		String name = cause.getName().toString();
+		if (!name.equals(PREFIX) && !name.startsWith(PREFIX + ".")) {
+			return null;
+		}
+		if (cause.getCause() instanceof BindValidationException validation) {
+			return analyzeValidation(validation, cause);
+		}
+		return analyzeConversion(cause);
+	}
+
+	private FailureAnalysis analyzeValidation(BindValidationException validation, BindException cause) {
+		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
+		StringBuilder action = new StringBuilder("Update your application's configuration:\n");
+		String prefix = validation.getValidationErrors().getName().toString();
+		for (ObjectError error : validation.getValidationErrors().getAllErrors()) {
+			if (error instanceof FieldError field) {
+				String property = prefix + "." + kebab(field.getField());
+				description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", property,
+						field.getRejectedValue()));
+				appendOrigin(description, Origin.from(field));
+				description.append(String.format("    Reason: %s%n", field.getDefaultMessage()));
+				action.append(String.format("%n    Set %s to a value that %s.", property, field.getDefaultMessage()));
+			}
+			else {
+				description.append(String.format("%n    %s%n", error.getDefaultMessage()));
+			}
+		}
+		return new FailureAnalysis(description.toString(), action.toString(), cause);
+	}
+
+	private FailureAnalysis analyzeConversion(BindException cause) {
+		ConfigurationProperty property = cause.getProperty();
+		String name = (property != null) ? property.getName().toString() : cause.getName().toString();
+		Object value = (property != null) ? property.getValue() : null;
+		Class<?> type = cause.getTarget().getType().resolve(Object.class);
+		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
+		description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name, value));
+		if (property != null) {
+			appendOrigin(description, property.getOrigin());
+		}
+		description.append(String.format("    Reason: not a valid %s%n", describe(type)));
+		return new FailureAnalysis(description.toString(), "Set " + name + " to " + allowed(type) + ".", cause);
+	}
+
+	private static void appendOrigin(StringBuilder description, Origin origin) {
+		if (origin != null) {
+			description.append(String.format("    Origin: %s%n", origin));
+		}
+	}
+
+	private static String describe(Class<?> type) {
+		if (type.isEnum()) {
+			return kebab(type.getSimpleName()).replace('-', ' ');
+		}
+		if (Duration.class.equals(type)) {
+			return "duration";
+		}
+		return type.getSimpleName().toLowerCase(Locale.ROOT);
+	}
+
+	private static String allowed(Class<?> type) {
+		if (type.isEnum()) {
+			return "one of: " + Arrays.stream(type.getEnumConstants())
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.collect(Collectors.joining(", "));
+		}
+		if (Duration.class.equals(type)) {
+			return "a duration such as 500ms, 2s or 1m";
+		}
+		if (Integer.class.equals(type) || int.class.equals(type) || Long.class.equals(type)
+				|| long.class.equals(type)) {
+			return "a whole number";
+		}
+		if (Boolean.class.equals(type) || boolean.class.equals(type)) {
+			return "true or false";
+		}
+		return "a valid " + type.getSimpleName();
+	}
+
+	/** {@code clients[inventory].loadBalancer} → {@code clients.inventory.load-balancer}. */
+	static String kebab(String field) {
+		String dotted = field.replace("[", ".").replace("]", "");
+		StringBuilder result = new StringBuilder(dotted.length() + 8);
+		for (int i = 0; i < dotted.length(); i++) {
+			char c = dotted.charAt(i);
+			if (Character.isUpperCase(c)) {
+				if (i > 0 && dotted.charAt(i - 1) != '.') {
+					result.append('-');
+				}
+				result.append(Character.toLowerCase(c));
+			}
+			else {
+				result.append(c);
+			}
+		}
+		return result.toString();
+	}
+
+}

@@ -1,0 +1,232 @@
+package dev.mesh.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.mesh.testsupport.TestServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A real application with {@code @MeshClient} beans calling real embedded Tomcat instances found through
+ * Spring Cloud's {@code SimpleDiscoveryClient}.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class MeshClientIntegrationTests {
+
+	private final List<TestServer> servers = new ArrayList<>();
+
+	private ConfigurableApplicationContext context;
+
+	@AfterEach
+	void stop() {
+		if (this.context != null) {
+			this.context.close();
+		}
+		this.servers.forEach(TestServer::close);
+	}
+
+	@Test
+	void shouldSplitCallsExactlyByWeightWithWeightedRoundRobin() {
+		TestServer a = server("a");
+		TestServer b = server("b");
+		TestServer c = server("c");
+		start(instance(a, "1"), instance(b, "2"), instance(c, "3"));
+		RestClient inventory = inventoryClient();
+		Map<String, Integer> servedBy = new HashMap<>();
+		for (int i = 0; i < 600; i++) {
+			String id = inventory.get().uri("/api/stock/{sku}", "sku-" + i).retrieve().body(String.class);
+			servedBy.merge(id, 1, Integer::sum);
+		}
+		assertThat(servedBy).containsExactlyInAnyOrderEntriesOf(Map.of("a", 100, "b", 200, "c", 300));
+	}
+
+	@Test
+	void shouldSendRelativeAndServiceUrisToAnInstanceKeepingPathAndQuery() {
+		TestServer a = server("a");
+		start(instance(a, "1"));
+		RestClient inventory = inventoryClient();
+		assertThat(inventory.get().uri("/api/stock/{sku}?full=true", "x 1").retrieve().body(String.class)).isEqualTo("a");
+		assertThat(a.lastHeaders().get(":path")).isEqualTo("/api/stock/x%201?full=true");
+		assertThat(inventory.get().uri("http://inventory/api/stock/2").retrieve().body(String.class)).isEqualTo("a");
+		assertThat(a.lastHeaders().get(":path")).isEqualTo("/api/stock/2");
+		assertThat(a.lastHeaders().get("host")).isEqualTo("127.0.0.1:" + a.port());
+		assertThat(a.requests()).isEqualTo(2);
+	}
+
+	@Test
+	void shouldRefuseRequestsToAnyOtherHost() {
+		TestServer a = server("a");
+		TestServer stranger = server("stranger");
+		start(instance(a, "1"));
+		RestClient inventory = inventoryClient();
+		assertThatExceptionOfType(ForeignHostException.class)
+			.isThrownBy(() -> inventory.get().uri(stranger.uri() + "/steal").retrieve().body(String.class))
+			.withMessageContaining("'inventory'")
+			.withMessageContaining("127.0.0.1:" + stranger.port());
+		assertThatExceptionOfType(ForeignHostException.class)
+			.isThrownBy(() -> inventory.get().uri("http://inventory:8443/x").retrieve().body(String.class));
+		assertThatExceptionOfType(ForeignHostException.class)
+			.isThrownBy(() -> inventory.get().uri("http://billing/x").retrieve().body(String.class));
+		assertThat(stranger.requests()).isZero();
+		assertThat(a.requests()).isZero();
+	}
+
+	@Test
+	void shouldFailWithASpecificExceptionWhenTheServiceHasNoInstance() {
+		start();
+		assertThatExceptionOfType(NoInstanceAvailableException.class)
+			.isThrownBy(() -> inventoryClient().get().uri("/api/stock/1").retrieve().body(String.class))
+			.withMessageContaining("'inventory'")
+			.satisfies((ex) -> assertThat(ex.getServiceId()).isEqualTo("inventory"));
+	}
+
+	@Test
+	void shouldMakeAnnotatedBuilderBeansIntoMeshClientsToo() {
+		TestServer a = server("a");
+		start(instance(a, "1"));
+		RestClient fromBuilder = this.context.getBean(Clients.class).fromBuilder;
+		assertThat(fromBuilder.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
+	}
+
+	@Test
+	void shouldKeepBootsObservationInstrumentation() {
+		TestServer a = server("a");
+		start(instance(a, "1"));
+		for (int i = 0; i < 3; i++) {
+			inventoryClient().get().uri("/api/stock/{sku}", i).retrieve().body(String.class);
+		}
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		assertThat(registry.get("http.client.requests").tag("uri", "/api/stock/{sku}").timer().count()).isEqualTo(3);
+	}
+
+	@Test
+	void shouldStopPickingAnInstanceWithinASecondOfItLeavingTheRegistry() throws InterruptedException {
+		TestServer a = server("a");
+		TestServer b = server("b");
+		start(instance(a, "1"), instance(b, "1"));
+		RestClient inventory = inventoryClient();
+		for (int i = 0; i < 10; i++) {
+			inventory.get().uri("/").retrieve().body(String.class);
+		}
+		assertThat(b.requests()).isEqualTo(5);
+		SimpleDiscoveryProperties registry = this.context.getBean(SimpleDiscoveryProperties.class);
+		registry.getInstances().put("inventory", new ArrayList<>(List.of(instance(a, "1"))));
+		long removedAt = System.nanoTime();
+		int servedByBAfterRemoval = b.requests();
+		while (b.requests() > servedByBAfterRemoval || System.nanoTime() - removedAt < Duration.ofMillis(1200).toNanos()) {
+			servedByBAfterRemoval = b.requests();
+			inventory.get().uri("/").retrieve().body(String.class);
+			Thread.sleep(5);
+			assertThat(Duration.ofNanos(System.nanoTime() - removedAt)).isLessThan(Duration.ofSeconds(3));
+		}
+		int before = b.requests();
+		for (int i = 0; i < 50; i++) {
+			inventory.get().uri("/").retrieve().body(String.class);
+		}
+		assertThat(b.requests()).isEqualTo(before);
+	}
+
+	@Test
+	void shouldCountGarbageWeightsAsOneAndWarnOncePerInstance(CapturedOutput output) {
+		TestServer a = server("a");
+		TestServer b = server("b");
+		TestServer c = server("c");
+		start(instance(a, "abc"), instance(b, "-5"), instance(c, "1e99"));
+		RestClient inventory = inventoryClient();
+		for (int i = 0; i < 300; i++) {
+			inventory.get().uri("/").retrieve().body(String.class);
+		}
+		assertThat(List.of(a.requests(), b.requests(), c.requests())).containsExactly(100, 100, 100);
+		assertThat(output.getAll().split("weight='abc'", -1)).hasSize(2);
+		assertThat(output.getAll().split("weight='-5'", -1)).hasSize(2);
+		assertThat(output.getAll().split("weight='1e99'", -1)).hasSize(2);
+	}
+
+	private TestServer server(String id) {
+		TestServer server = TestServer.start(id);
+		this.servers.add(server);
+		return server;
+	}
+
+	private static DefaultServiceInstance instance(TestServer server, String weight) {
+		return (DefaultServiceInstance) server.instance("inventory", Map.of("weight", weight));
+	}
+
+	private RestClient inventoryClient() {
+		return this.context.getBean(Clients.class).inventory;
+	}
+
+	private void start(DefaultServiceInstance... instances) {
+		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off"));
+		for (int i = 0; i < instances.length; i++) {
+			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
+			properties.add(prefix + "instance-id=" + instances[i].getInstanceId());
+			properties.add(prefix + "uri=" + instances[i].getUri());
+			properties.add(prefix + "metadata.weight=" + instances[i].getMetadata().get("weight"));
+		}
+		this.context = new SpringApplicationBuilder(ClientApplication.class).web(WebApplicationType.NONE)
+			.properties(properties.toArray(String[]::new))
+			.run();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ClientApplication {
+
+		@Bean
+		@MeshClient("inventory")
+		RestClient inventory(RestClientBuilderConfigurer configurer) {
+			return configurer.configure(RestClient.builder()).build();
+		}
+
+		/** A builder bean replaces Boot's, so it is made with Boot's configurer to keep observations. */
+		@Bean
+		@MeshClient("inventory")
+		RestClient.Builder inventoryBuilder(RestClientBuilderConfigurer configurer) {
+			return configurer.configure(RestClient.builder());
+		}
+
+		@Bean
+		Clients clients(@MeshClient("inventory") RestClient inventory,
+				@MeshClient("inventory") RestClient.Builder inventoryBuilder) {
+			return new Clients(inventory, inventoryBuilder.build());
+		}
+
+	}
+
+	static final class Clients {
+
+		final RestClient inventory;
+
+		final RestClient fromBuilder;
+
+		Clients(RestClient inventory, RestClient fromBuilder) {
+			this.inventory = inventory;
+			this.fromBuilder = fromBuilder;
+		}
+
+	}
+
+}

@@ -1,0 +1,121 @@
+package dev.mesh.testsupport;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * A real embedded Tomcat on 127.0.0.1 and a random port that answers every request with its own id
+ * (body and {@code X-Served-By} header) and counts what it served, so tests can assert where calls went.
+ */
+public final class TestServer implements AutoCloseable {
+
+	private final String id;
+
+	private final Tomcat tomcat;
+
+	private final AtomicInteger requests = new AtomicInteger();
+
+	private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+
+	private TestServer(String id) {
+		this.id = id;
+		this.tomcat = new Tomcat();
+		this.tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/mesh-test-tomcat-" + id + "-" + System.nanoTime());
+		Connector connector = new Connector();
+		connector.setPort(0);
+		connector.setProperty("address", "127.0.0.1");
+		this.tomcat.setConnector(connector);
+		Context context = this.tomcat.addContext("", null);
+		Tomcat.addServlet(context, "echo", new EchoServlet());
+		context.addServletMappingDecoded("/*", "echo");
+	}
+
+	/**
+	 * Starts a server.
+	 * @param id the id it reports
+	 * @return the started server
+	 */
+	public static TestServer start(String id) {
+		TestServer server = new TestServer(id);
+		try {
+			server.tomcat.start();
+		}
+		catch (LifecycleException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return server;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public int port() {
+		return this.tomcat.getConnector().getLocalPort();
+	}
+
+	public String uri() {
+		return "http://127.0.0.1:" + port();
+	}
+
+	public int requests() {
+		return this.requests.get();
+	}
+
+	/** @return the headers of the last request, names in lower case */
+	public Map<String, String> lastHeaders() {
+		return this.lastHeaders;
+	}
+
+	/**
+	 * @param serviceId the service this server is an instance of
+	 * @param metadata the registry metadata to publish
+	 * @return a registry entry for this server
+	 */
+	public ServiceInstance instance(String serviceId, Map<String, String> metadata) {
+		return new DefaultServiceInstance(this.id, serviceId, "127.0.0.1", port(), false, metadata);
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.tomcat.stop();
+			this.tomcat.destroy();
+		}
+		catch (LifecycleException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private final class EchoServlet extends HttpServlet {
+
+		@Override
+		protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+			TestServer.this.requests.incrementAndGet();
+			TestServer.this.lastHeaders.clear();
+			request.getHeaderNames().asIterator().forEachRemaining(
+					(name) -> TestServer.this.lastHeaders.put(name.toLowerCase(), request.getHeader(name)));
+			TestServer.this.lastHeaders.put(":path", request.getRequestURI()
+					+ ((request.getQueryString() != null) ? "?" + request.getQueryString() : ""));
+			request.getInputStream().readAllBytes();
+			response.setHeader("X-Served-By", TestServer.this.id);
+			response.setContentType("text/plain");
+			response.getWriter().write(TestServer.this.id);
+		}
+
+	}
+
+}
