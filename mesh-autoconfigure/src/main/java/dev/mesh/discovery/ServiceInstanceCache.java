@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,6 +20,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -28,7 +31,7 @@ import org.springframework.context.SmartLifecycle;
  * and a departed instance stops getting picks within about a second. When the registry cannot be
  * reached the last known list is kept.
  */
-public final class ServiceInstanceCache implements SmartLifecycle {
+public final class ServiceInstanceCache implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
 
 	private static final Log logger = LogFactory.getLog(ServiceInstanceCache.class);
 
@@ -106,8 +109,19 @@ public final class ServiceInstanceCache implements SmartLifecycle {
 	public void requestRefresh() {
 		ScheduledExecutorService current = this.scheduler;
 		if (current != null) {
-			current.execute(this::refreshAll);
+			try {
+				current.execute(this::refreshAllQuietly);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping: nothing left to refresh for
+			}
 		}
+	}
+
+	/** A registry change event (Spring Cloud Consul's catalog watch sends one per change). */
+	@Override
+	public void onApplicationEvent(HeartbeatEvent event) {
+		requestRefresh();
 	}
 
 	private void refresh(ServiceEntry entry) {

@@ -24,8 +24,6 @@ import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAu
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.support.SpringFactoriesLoader;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,13 +137,6 @@ class MeshClientAutoConfigurationTests {
 			assertThat(analysis.getDescription()).contains("'blank'").contains("blank");
 			assertThat(analysis.getAction()).contains("@MeshClient(\"inventory\")");
 		});
-	}
-
-	@Test
-	void shouldRegisterTheFailureAnalyzers() {
-		List<String> analyzers = SpringFactoriesLoader.loadFactoryNames(FailureAnalyzer.class, getClass().getClassLoader());
-		assertThat(analyzers).contains(MeshPropertiesFailureAnalyzer.class.getName(),
-				InvalidMeshClientFailureAnalyzer.class.getName());
 	}
 
 	@Test

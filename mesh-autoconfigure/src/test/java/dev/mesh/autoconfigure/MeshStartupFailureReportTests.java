@@ -1,0 +1,76 @@
+package dev.mesh.autoconfigure;
+
+import dev.mesh.client.MeshClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Starts real applications with bad configuration and reads the report Spring Boot prints, proving the
+ * mesh's analyzers are registered and win over Spring Boot's generic ones.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class MeshStartupFailureReportTests {
+
+	@Test
+	void shouldReportABadWeightNamingPropertyValueAndRange(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.instance.weight=10001"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid mesh configuration")
+			.contains("Property: mesh.instance.weight")
+			.contains("Value: \"10001\"")
+			.contains("must be an integer from 0 to 10000");
+	}
+
+	@Test
+	void shouldReportAnUnknownLoadBalancerListingTheAllowedOnes(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.client-defaults.load-balancer=fastest"));
+		assertThat(output).contains("Property: mesh.client-defaults.load-balancer")
+			.contains("Value: \"fastest\"")
+			.contains("one of: weighted-round-robin, weighted-random, round-robin");
+	}
+
+	@Test
+	void shouldReportABlankMeshClientNamingTheBean(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(BlankClientApplication.class));
+		assertThat(output).contains("Bean 'nameless' is annotated @MeshClient(\"\")").contains("the service name is blank");
+	}
+
+	private static void run(Class<?> application, String... properties) {
+		new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
+			.properties("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off")
+			.properties(properties)
+			.run()
+			.close();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class EmptyApplication {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class BlankClientApplication {
+
+		@Bean
+		@MeshClient("")
+		RestClient nameless(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+	}
+
+}

@@ -1,0 +1,150 @@
+package dev.mesh.discovery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.mesh.client.MeshClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.consul.ConsulContainer;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real Consul (Testcontainers): instances register with their weights as service {@code Meta}, a mesh
+ * client splits calls by them, and a deregistered instance stops getting picks within about a second.
+ * Skipped where there is no Docker.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class ConsulMeshIntegrationTests {
+
+	@Container
+	static final ConsulContainer consul = new ConsulContainer("hashicorp/consul:1.20");
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@AfterEach
+	void close() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void shouldSplitByPublishedWeightsAndDropADeregisteredInstanceWithinASecond() throws Exception {
+		ConfigurableApplicationContext light = start(new SpringApplicationBuilder(Backend.class), "inventory", "light",
+				"mesh.instance.weight=1", "mesh.instance.zone=z1");
+		start(new SpringApplicationBuilder(Backend.class), "inventory", "heavy", "mesh.instance.weight=3");
+		ConfigurableApplicationContext client = start(
+				new SpringApplicationBuilder(Client.class).web(WebApplicationType.NONE), "order", "client",
+				"spring.cloud.consul.discovery.register=false");
+
+		List<ServiceInstance> registered = client.getBean(DiscoveryClient.class).getInstances("inventory");
+		assertThat(registered).hasSize(2);
+		assertThat(registered).extracting((instance) -> instance.getMetadata().get("weight"))
+			.containsExactlyInAnyOrder("1", "3");
+
+		RestClient inventory = client.getBean(Client.class).inventory;
+		Map<String, Integer> servedBy = new HashMap<>();
+		for (int i = 0; i < 400; i++) {
+			servedBy.merge(inventory.get().uri("/who").retrieve().body(String.class), 1, Integer::sum);
+		}
+		assertThat(servedBy).containsExactlyInAnyOrderEntriesOf(Map.of("light", 100, "heavy", 300));
+
+		light.close();
+		long deregisteredAt = System.nanoTime();
+		String last = "light";
+		while (!isQuiet(inventory)) {
+			assertThat(Duration.ofNanos(System.nanoTime() - deregisteredAt)).isLessThan(Duration.ofMillis(1500));
+			Thread.sleep(20);
+		}
+		for (int i = 0; i < 100; i++) {
+			last = inventory.get().uri("/who").retrieve().body(String.class);
+			assertThat(last).isEqualTo("heavy");
+		}
+	}
+
+	private static boolean isQuiet(RestClient inventory) {
+		for (int i = 0; i < 8; i++) {
+			try {
+				if (!"heavy".equals(inventory.get().uri("/who").retrieve().body(String.class))) {
+					return false;
+				}
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String name, String id,
+			String... properties) {
+		ConfigurableApplicationContext context = builder
+			.properties("spring.application.name=" + name, "backend.id=" + id, "server.port=0",
+					"server.address=127.0.0.1", "spring.cloud.consul.host=" + consul.getHost(),
+					"spring.cloud.consul.port=" + consul.getMappedPort(8500),
+					"spring.cloud.consul.discovery.register-health-check=false",
+					"spring.cloud.consul.discovery.prefer-ip-address=true",
+					"spring.cloud.consul.discovery.ip-address=127.0.0.1", "spring.main.banner-mode=off")
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@RestController
+	static class Backend {
+
+		private final String id;
+
+		Backend(Environment environment) {
+			this.id = environment.getProperty("backend.id");
+		}
+
+		@GetMapping("/who")
+		String who() {
+			return this.id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class Client {
+
+		RestClient inventory;
+
+		@Bean
+		@MeshClient("inventory")
+		RestClient inventory(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+		@Bean
+		Object inventoryHolder(@MeshClient("inventory") RestClient inventory) {
+			this.inventory = inventory;
+			return inventory;
+		}
+
+	}
+
+}
