@@ -32,7 +32,9 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * {@link ServiceInstanceListSupplier} and reuses the picker built for the previous list while the
  * instances are the same (same registration: id, host, port, scheme and metadata), so the pick order
  * carries on across calls even when the supplier hands out a new list object every time. A changed
- * list gets a new picker, built on the calling thread.
+ * list gets a new picker, built on the calling thread. Suppliers that filter the list per request
+ * (hints, sticky sessions) change it on most calls, so each call pays for a new picker and weighted
+ * round robin loses its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits them better.
  */
 public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
