@@ -13,15 +13,24 @@ import org.springframework.cloud.client.ServiceInstance;
  * counts as {@value MeshMetadata#DEFAULT_WEIGHT} and a garbage one also counts as
  * {@value MeshMetadata#DEFAULT_WEIGHT} with one warning; it never fails a caller.
  */
-final class MeshInstanceFactory {
+public final class MeshInstanceFactory {
 
 	private static final Log logger = LogFactory.getLog(MeshInstanceFactory.class);
 
 	/**
-	 * Called once per new or changed registration (never per request), so the warning below is
-	 * logged once per instance.
+	 * Creates a factory. It holds no state, so one per owner (cache, load balancer) is enough.
 	 */
-	MeshInstance create(ServiceInstance serviceInstance) {
+	public MeshInstanceFactory() {
+	}
+
+	/**
+	 * Creates the view of one registry instance. Call it once per new or changed registration
+	 * (never per request): an unreadable weight is logged as a warning on every call.
+	 * @param serviceInstance the registry's instance
+	 * @return the instance view, with weight {@value MeshMetadata#DEFAULT_WEIGHT} when the metadata
+	 * has none or an unreadable one
+	 */
+	public MeshInstance create(ServiceInstance serviceInstance) {
 		String id = MeshInstance.idOf(serviceInstance);
 		return new MeshInstance(serviceInstance, id, weightOf(serviceInstance, id));
 	}

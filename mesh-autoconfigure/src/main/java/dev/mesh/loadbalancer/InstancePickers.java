@@ -1,28 +1,35 @@
 package dev.mesh.loadbalancer;
 
 import java.util.List;
+import java.util.Objects;
 
 import dev.mesh.discovery.MeshInstance;
 
-/** TEMPORARY placeholder until the real pickers land (branch pickers). */
+/**
+ * Creates the {@link InstancePicker} for a {@link LoadBalancerPolicy}. Build a new picker every time
+ * a service's instance list changes (on the thread that refreshes the list, as building may take a
+ * few milliseconds for large lists) and keep using it until the next change.
+ */
 public final class InstancePickers {
 
 	private InstancePickers() {
 	}
 
+	/**
+	 * Creates a picker over a fixed list of instances.
+	 * @param policy how to spread picks over the instances
+	 * @param instances the instances, in registry order; copied, so later changes to the list do not
+	 * affect the picker
+	 * @return the picker; for an empty list one whose {@link InstancePicker#pick pick} returns
+	 * {@code null}
+	 */
 	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances) {
-		java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
-		return new InstancePicker() {
-			public MeshInstance pick(InstanceFilter filter) {
-				if (instances.isEmpty()) {
-					return null;
-				}
-				return instances.get(Math.floorMod(counter.getAndIncrement(), instances.size()));
-			}
-
-			public List<MeshInstance> instances() {
-				return instances;
-			}
+		Objects.requireNonNull(policy, "policy");
+		Objects.requireNonNull(instances, "instances");
+		return switch (policy) {
+			case WEIGHTED_ROUND_ROBIN -> new SmoothWeightedRoundRobinPicker(instances);
+			case WEIGHTED_RANDOM -> new WeightedRandomPicker(instances);
+			case ROUND_ROBIN -> new RoundRobinPicker(instances);
 		};
 	}
 

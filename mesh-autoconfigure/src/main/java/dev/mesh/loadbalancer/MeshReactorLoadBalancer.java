@@ -1,0 +1,150 @@
+package dev.mesh.loadbalancer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.discovery.MeshInstanceFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.EmptyResponse;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+
+/**
+ * Spring Cloud LoadBalancer's SPI over the mesh pickers, so {@code @LoadBalanced} clients can use
+ * {@link LoadBalancerPolicy#WEIGHTED_ROUND_ROBIN weighted round robin} and the other policies with the
+ * {@code weight} metadata every mesh instance publishes. Usually declared by
+ * {@link MeshLoadBalancerClientConfiguration}.
+ *
+ * <p>Each {@link #choose(Request) choose} takes the current list from the
+ * {@link ServiceInstanceListSupplier} and reuses the picker built for the previous list while the
+ * instances are the same (same registration: id, host, port, scheme and metadata), so the pick order
+ * carries on across calls even when the supplier hands out a new list object every time. A changed
+ * list gets a new picker, built on the calling thread. Suppliers that filter the list per request
+ * (hints, sticky sessions) change it on most calls, so each call pays for a new picker and weighted
+ * round robin loses its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits them better.
+ */
+public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+	private static final Log logger = LogFactory.getLog(MeshReactorLoadBalancer.class);
+
+	private final ObjectProvider<ServiceInstanceListSupplier> supplierProvider;
+
+	private final String serviceId;
+
+	private final LoadBalancerPolicy policy;
+
+	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+
+	private final AtomicReference<PickerForList> current = new AtomicReference<>();
+
+	/**
+	 * Creates a load balancer for one service.
+	 * @param supplierProvider gives the supplier of the service's instance lists, looked up on each
+	 * choice as Spring Cloud's own load balancers do
+	 * @param serviceId the service
+	 * @param policy how to spread choices over the instances
+	 */
+	public MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
+			LoadBalancerPolicy policy) {
+		this.supplierProvider = Objects.requireNonNull(supplierProvider, "supplierProvider");
+		this.serviceId = Objects.requireNonNull(serviceId, "serviceId");
+		this.policy = Objects.requireNonNull(policy, "policy");
+	}
+
+	@Override
+	public Mono<Response<ServiceInstance>> choose(Request request) {
+		ServiceInstanceListSupplier supplier = this.supplierProvider
+			.getIfAvailable(NoopServiceInstanceListSupplier::new);
+		return supplier.get(request).next().map((instances) -> choose(supplier, instances));
+	}
+
+	private Response<ServiceInstance> choose(ServiceInstanceListSupplier supplier, List<ServiceInstance> instances) {
+		MeshInstance picked = pickerFor(instances).pick(InstanceFilter.ALL);
+		if (picked == null) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("No instance of service '" + this.serviceId + "' to choose from");
+			}
+			return new EmptyResponse();
+		}
+		ServiceInstance chosen = picked.serviceInstance();
+		if (supplier instanceof SelectedInstanceCallback callback) {
+			callback.selectedServiceInstance(chosen);
+		}
+		return new DefaultResponse(chosen);
+	}
+
+	private InstancePicker pickerFor(List<ServiceInstance> instances) {
+		PickerForList last = this.current.get();
+		if (last != null && last.isFor(instances)) {
+			return last.picker;
+		}
+		List<ServiceInstance> source = List.copyOf(instances);
+		List<MeshInstance> meshInstances = new ArrayList<>(source.size());
+		for (ServiceInstance instance : source) {
+			meshInstances.add(this.instanceFactory.create(instance));
+		}
+		PickerForList built = new PickerForList(source, InstancePickers.create(this.policy, meshInstances));
+		this.current.set(built);
+		return built.picker;
+	}
+
+	/** @return the policy choices follow */
+	public LoadBalancerPolicy policy() {
+		return this.policy;
+	}
+
+	@Override
+	public String toString() {
+		return "MeshReactorLoadBalancer(" + this.serviceId + ", " + this.policy.configName() + ")";
+	}
+
+	/**
+	 * A picker and a copy of the list it was built from, swapped in as one value.
+	 */
+	private static final class PickerForList {
+
+		private final List<ServiceInstance> source;
+
+		private final InstancePicker picker;
+
+		PickerForList(List<ServiceInstance> source, InstancePicker picker) {
+			this.source = source;
+			this.picker = picker;
+		}
+
+		boolean isFor(List<ServiceInstance> instances) {
+			int size = this.source.size();
+			if (instances.size() != size) {
+				return false;
+			}
+			for (int i = 0; i < size; i++) {
+				if (!sameRegistration(this.source.get(i), instances.get(i))) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		private static boolean sameRegistration(ServiceInstance known, ServiceInstance other) {
+			return known == other || (other != null && Objects.equals(known.getInstanceId(), other.getInstanceId())
+					&& Objects.equals(known.getHost(), other.getHost()) && known.getPort() == other.getPort()
+					&& known.isSecure() == other.isSecure() && Objects.equals(known.getScheme(), other.getScheme())
+					&& Objects.equals(known.getMetadata(), other.getMetadata()));
+		}
+
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.mesh.loadbalancer;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.mesh.discovery.MeshInstance;
+
+/**
+ * Plain round robin over the instances that are not draining, in registry order; their weights are
+ * otherwise ignored. Instances a, b (draining), c give {@code a c a c}; when every instance is
+ * draining it rotates over all of them.
+ *
+ * <p>When the filter rejects the instance in turn the pick takes the next accepted one in the
+ * rotation; if none is accepted it falls back to {@link DrainingRule#firstAccepted}.
+ */
+final class RoundRobinPicker implements InstancePicker {
+
+	private final List<MeshInstance> instanceList;
+
+	private final MeshInstance[] instances;
+
+	private final int[] rotation;
+
+	private final AtomicLong position = new AtomicLong();
+
+	RoundRobinPicker(List<MeshInstance> instances) {
+		this.instanceList = List.copyOf(instances);
+		this.instances = this.instanceList.toArray(new MeshInstance[0]);
+		int[] weights = DrainingRule.effectiveWeights(this.instances);
+		int count = 0;
+		for (int weight : weights) {
+			if (weight > 0) {
+				count++;
+			}
+		}
+		this.rotation = new int[count];
+		for (int i = 0, next = 0; i < weights.length; i++) {
+			if (weights[i] > 0) {
+				this.rotation[next++] = i;
+			}
+		}
+	}
+
+	@Override
+	public MeshInstance pick(InstanceFilter filter) {
+		int length = this.rotation.length;
+		if (length == 0) {
+			return null;
+		}
+		int start = (int) ((this.position.getAndIncrement() & Long.MAX_VALUE) % length);
+		for (int step = 0; step < length; step++) {
+			int at = start + step;
+			if (at >= length) {
+				at -= length;
+			}
+			MeshInstance candidate = this.instances[this.rotation[at]];
+			if (filter.accepts(candidate)) {
+				return candidate;
+			}
+		}
+		return DrainingRule.firstAccepted(this.instances, this.rotation[start], filter);
+	}
+
+	@Override
+	public List<MeshInstance> instances() {
+		return this.instanceList;
+	}
+
+	@Override
+	public String toString() {
+		return "RoundRobinPicker" + this.instanceList;
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.mesh.loadbalancer;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.mesh.discovery.MeshInstance;
+
+/**
+ * Smooth weighted round robin, exactly nginx's algorithm: over every cycle of {@code total / gcd}
+ * picks each instance is picked exactly {@code weight / gcd} times, interleaved rather than in runs.
+ * Weights 5, 1, 1 give {@code a a b a c a a}, weights 3, 1 give {@code a a b a}, weights 1, 2, 3 give
+ * {@code c b a c b c}, and then the cycle repeats. Draining instances (weight 0) are not in the cycle;
+ * when every instance is draining the cycle is plain round robin over all of them.
+ *
+ * <p>The cycle is computed once, when the picker is built ({@link SmoothWeightedCycle}), so that a
+ * pick is one atomic increment and one array read: picks from many threads together still follow the
+ * cycle exactly. Cycles longer than {@value SmoothWeightedCycle#MAX_LENGTH} picks are approximated by
+ * scaling the weights down, so with very large, coprime weights the shares are close to the weights
+ * rather than exact.
+ *
+ * <p>When the filter rejects the instance at the current position the pick walks on through the cycle
+ * (at most one cycle) and takes the first accepted instance; if none is accepted it falls back to
+ * {@link DrainingRule#firstAccepted}.
+ */
+final class SmoothWeightedRoundRobinPicker implements InstancePicker {
+
+	private final List<MeshInstance> instanceList;
+
+	private final MeshInstance[] instances;
+
+	private final int[] cycle;
+
+	private final AtomicLong position = new AtomicLong();
+
+	SmoothWeightedRoundRobinPicker(List<MeshInstance> instances) {
+		this(instances, SmoothWeightedCycle.MAX_LENGTH);
+	}
+
+	SmoothWeightedRoundRobinPicker(List<MeshInstance> instances, int maxCycleLength) {
+		this.instanceList = List.copyOf(instances);
+		this.instances = this.instanceList.toArray(new MeshInstance[0]);
+		this.cycle = SmoothWeightedCycle.of(DrainingRule.effectiveWeights(this.instances), maxCycleLength);
+	}
+
+	@Override
+	public MeshInstance pick(InstanceFilter filter) {
+		int length = this.cycle.length;
+		if (length == 0) {
+			return null;
+		}
+		int start = (int) ((this.position.getAndIncrement() & Long.MAX_VALUE) % length);
+		for (int step = 0; step < length; step++) {
+			int at = start + step;
+			if (at >= length) {
+				at -= length;
+			}
+			MeshInstance candidate = this.instances[this.cycle[at]];
+			if (filter.accepts(candidate)) {
+				return candidate;
+			}
+		}
+		return DrainingRule.firstAccepted(this.instances, this.cycle[start], filter);
+	}
+
+	@Override
+	public List<MeshInstance> instances() {
+		return this.instanceList;
+	}
+
+	/** @return the number of picks after which the pick order repeats */
+	int cycleLength() {
+		return this.cycle.length;
+	}
+
+	@Override
+	public String toString() {
+		return "SmoothWeightedRoundRobinPicker" + this.instanceList;
+	}
+
+}

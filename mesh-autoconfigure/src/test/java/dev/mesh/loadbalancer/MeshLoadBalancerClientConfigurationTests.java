@@ -1,0 +1,157 @@
+package dev.mesh.loadbalancer;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MeshLoadBalancerClientConfiguration} in a real Spring Cloud LoadBalancer setup:
+ * static discovery of three inventory instances with weights 1, 2 and 3.
+ */
+class MeshLoadBalancerClientConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+				SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+				LoadBalancerAutoConfiguration.class, BlockingLoadBalancerClientAutoConfiguration.class))
+		.withUserConfiguration(InventoryClientConfiguration.class)
+		.withPropertyValues("spring.cloud.loadbalancer.cache.enabled=false",
+				"spring.cloud.discovery.client.simple.instances.inventory[0].uri=http://localhost:8081",
+				"spring.cloud.discovery.client.simple.instances.inventory[0].metadata.weight=1",
+				"spring.cloud.discovery.client.simple.instances.inventory[1].uri=http://localhost:8082",
+				"spring.cloud.discovery.client.simple.instances.inventory[1].metadata.weight=2",
+				"spring.cloud.discovery.client.simple.instances.inventory[2].uri=http://localhost:8083",
+				"spring.cloud.discovery.client.simple.instances.inventory[2].metadata.weight=3");
+
+	@Test
+	void choosesByWeightWithWeightedRoundRobinByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(policyOfInventory(context)).isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
+			assertThat(choicesByPort(context, 600)).containsExactly(Map.entry(8081, 100), Map.entry(8082, 200),
+					Map.entry(8083, 300));
+		});
+	}
+
+	@Test
+	void choosesEvenlyWhenTheClientIsConfiguredForRoundRobin() {
+		this.contextRunner.withPropertyValues("mesh.clients.inventory.load-balancer=round-robin").run((context) -> {
+			assertThat(policyOfInventory(context)).isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
+			assertThat(choicesByPort(context, 600)).containsExactly(Map.entry(8081, 200), Map.entry(8082, 200),
+					Map.entry(8083, 200));
+		});
+	}
+
+	@Test
+	void usesTheClientDefaultsPolicyWhenTheClientSetsNone() {
+		this.contextRunner
+			.withPropertyValues("mesh.client-defaults.load-balancer=weighted-random",
+					"mesh.clients.inventory.timeout=5s", "mesh.clients.orders.load-balancer=round-robin")
+			.run((context) -> {
+				assertThat(policyOfInventory(context)).isEqualTo(LoadBalancerPolicy.WEIGHTED_RANDOM);
+				assertThat(choicesByPort(context, 600)).containsOnlyKeys(8081, 8082, 8083);
+			});
+	}
+
+	@Test
+	void appliesToEveryServiceAsDefaultConfiguration() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+					LoadBalancerAutoConfiguration.class, BlockingLoadBalancerClientAutoConfiguration.class))
+			.withUserConfiguration(DefaultClientConfiguration.class)
+			.withPropertyValues("spring.cloud.discovery.client.simple.instances.orders[0].uri=http://localhost:9091",
+					"spring.cloud.discovery.client.simple.instances.orders[0].metadata.weight=3",
+					"spring.cloud.discovery.client.simple.instances.orders[1].uri=http://localhost:9092")
+			.run((context) -> {
+				LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
+				assertThat(factory.getInstance("orders")).isInstanceOf(MeshReactorLoadBalancer.class);
+				assertThat(choicesByPort(context, "orders", 400)).containsExactly(Map.entry(9091, 300),
+						Map.entry(9092, 100));
+			});
+	}
+
+	@Test
+	void failsClearlyWhenImportedIntoTheApplicationContext() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+					LoadBalancerAutoConfiguration.class))
+			.withUserConfiguration(MeshLoadBalancerClientConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("@LoadBalancerClient(configuration = ...)"));
+	}
+
+	@Test
+	void prefersTheClientPolicyOverTheDefaultsAndTheDefaultsOverWeightedRoundRobin() {
+		Map<String, String> properties = Map.of("mesh.client-defaults.load-balancer", "round-robin",
+				"mesh.clients.inventory.load-balancer", "weighted-random", "mesh.clients.orders.retry.max-attempts",
+				"2", "mesh.clients.Billing_Service.load-balancer", "ROUND_ROBIN");
+		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
+		assertThat(MeshLoadBalancerClientConfiguration.policyOf("inventory", binder))
+			.isEqualTo(LoadBalancerPolicy.WEIGHTED_RANDOM);
+		assertThat(MeshLoadBalancerClientConfiguration.policyOf("orders", binder))
+			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
+		assertThat(MeshLoadBalancerClientConfiguration.policyOf("Billing_Service", binder))
+			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
+		assertThat(MeshLoadBalancerClientConfiguration.policyOf("inventory", new Binder()))
+			.isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
+	}
+
+	private static LoadBalancerPolicy policyOfInventory(AssertableApplicationContext context) {
+		LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
+		assertThat(factory.getInstance("inventory")).isInstanceOf(MeshReactorLoadBalancer.class);
+		return ((MeshReactorLoadBalancer) factory.getInstance("inventory")).policy();
+	}
+
+	private static Map<Integer, Integer> choicesByPort(AssertableApplicationContext context, int count) {
+		return choicesByPort(context, "inventory", count);
+	}
+
+	private static Map<Integer, Integer> choicesByPort(AssertableApplicationContext context, String serviceId,
+			int count) {
+		assertThat(context).hasNotFailed();
+		LoadBalancerClient client = context.getBean(LoadBalancerClient.class);
+		Map<Integer, Integer> choices = new TreeMap<>();
+		for (int i = 0; i < count; i++) {
+			ServiceInstance instance = client.choose(serviceId);
+			assertThat(instance).isNotNull();
+			choices.merge(instance.getPort(), 1, Integer::sum);
+		}
+		return choices;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient(name = "inventory",
+			configuration = MeshLoadBalancerClientConfiguration.class)
+	static class InventoryClientConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@LoadBalancerClients(defaultConfiguration = MeshLoadBalancerClientConfiguration.class)
+	static class DefaultClientConfiguration {
+
+	}
+
+}
