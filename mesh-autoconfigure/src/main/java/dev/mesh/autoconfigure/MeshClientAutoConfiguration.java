@@ -5,6 +5,8 @@ import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.discovery.ServiceInstanceCache;
 
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,7 +23,7 @@ import org.springframework.web.client.RestClient;
  * Auto-configuration for mesh clients: the cached instance lists, the client factory and the
  * post-processor that makes {@code @MeshClient} beans into mesh clients.
  */
-@AutoConfiguration(after = { SimpleDiscoveryClientAutoConfiguration.class,
+@AutoConfiguration(afterName = "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration", after = { SimpleDiscoveryClientAutoConfiguration.class,
 		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
 @ConditionalOnMeshEnabled
@@ -42,8 +44,9 @@ public class MeshClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies) {
-		return new MeshClientFactory(instanceCache, policies);
+	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
+			ObjectProvider<BulkheadRegistry> bulkheadRegistry) {
+		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults));
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.mesh.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.mesh.client.ClientPolicy;
@@ -72,14 +73,7 @@ public class MeshProperties implements Validator {
 	 * @return per-client values over client defaults over built-in defaults
 	 */
 	public ClientPolicy clientPolicy(String serviceId) {
-		Client client = this.clients.getOrDefault(serviceId, Client.EMPTY);
-		ClientPolicy builtIn = ClientPolicy.DEFAULTS;
-		return new ClientPolicy(firstNonNull(client.loadBalancer, this.clientDefaults.loadBalancer,
-				builtIn.loadBalancer()));
-	}
-
-	private static <T> T firstNonNull(T client, T defaults, T builtIn) {
-		return (client != null) ? client : (defaults != null) ? defaults : builtIn;
+		return ClientPolicyResolver.resolve(this.clients.getOrDefault(serviceId, Client.EMPTY), this.clientDefaults);
 	}
 
 	@Override
@@ -99,6 +93,8 @@ public class MeshProperties implements Validator {
 		if (refresh == null || refresh.isNegative() || refresh.isZero()) {
 			errors.rejectValue("discovery.refreshInterval", "positive", "must be a positive duration, such as 1s");
 		}
+		ClientPropertiesValidator.validate("clientDefaults", properties.clientDefaults, errors);
+		properties.clients.forEach((service, client) -> ClientPropertiesValidator.validate("clients[" + service + "]", client, errors));
 	}
 
 	/** What this instance publishes as registry metadata. */
@@ -175,12 +171,250 @@ public class MeshProperties implements Validator {
 		 */
 		private LoadBalancerPolicy loadBalancer;
 
+		/** Deadline of a whole call, retries and backoff included. Default 10s. */
+		private Duration timeout;
+
+		/** Deadline of one attempt, whole response included; also sent as Mesh-Timeout-Ms. Default 3s. */
+		private Duration perAttemptTimeout;
+
+		/** Deadline for opening a connection to an instance. Default 1s. */
+		private Duration connectTimeout;
+
+		/**
+		 * Calls allowed in flight at once (a resilience4j bulkhead named mesh-<service>); excess calls
+		 * fail at once. No limit by default.
+		 */
+		private Integer maxConcurrentRequests;
+
+		/** How failed attempts are retried. */
+		@NestedConfigurationProperty
+		private final Retry retry = new Retry();
+
+		/** When instances are ejected (passive health checking). */
+		@NestedConfigurationProperty
+		private final Outlier outlier = new Outlier();
+
 		public LoadBalancerPolicy getLoadBalancer() {
 			return this.loadBalancer;
 		}
 
 		public void setLoadBalancer(LoadBalancerPolicy loadBalancer) {
 			this.loadBalancer = loadBalancer;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getPerAttemptTimeout() {
+			return this.perAttemptTimeout;
+		}
+
+		public void setPerAttemptTimeout(Duration perAttemptTimeout) {
+			this.perAttemptTimeout = perAttemptTimeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Integer getMaxConcurrentRequests() {
+			return this.maxConcurrentRequests;
+		}
+
+		public void setMaxConcurrentRequests(Integer maxConcurrentRequests) {
+			this.maxConcurrentRequests = maxConcurrentRequests;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public Outlier getOutlier() {
+			return this.outlier;
+		}
+
+	}
+
+	/** How failed attempts are retried. */
+	public static class Retry {
+
+		/** Attempts in all, including the first; 1 turns retries off. Default 3. */
+		private Integer maxAttempts;
+
+		/**
+		 * Failures that may be retried: connect-failure, reset, timeout and status codes 500-599. Default
+		 * connect-failure, reset, timeout, 502, 503, 504. POST and PATCH are retried only on
+		 * connect-failure or with an Idempotency-Key header.
+		 */
+		private List<String> on;
+
+		/** The wait between attempts. */
+		@NestedConfigurationProperty
+		private final Backoff backoff = new Backoff();
+
+		/** The share of calls that may be retried. */
+		@NestedConfigurationProperty
+		private final Budget budget = new Budget();
+
+		public Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public List<String> getOn() {
+			return this.on;
+		}
+
+		public void setOn(List<String> on) {
+			this.on = on;
+		}
+
+		public Backoff getBackoff() {
+			return this.backoff;
+		}
+
+		public Budget getBudget() {
+			return this.budget;
+		}
+
+	}
+
+	/** Exponential backoff with jitter between attempts. */
+	public static class Backoff {
+
+		/** Wait before the first retry. Default 25ms. */
+		private Duration initial;
+
+		/** Growth of the wait per retry, 1 or more. Default 2. */
+		private Double multiplier;
+
+		/** Longest wait. Default 1s. */
+		private Duration max;
+
+		/** Randomisation of each wait, from 0 (none) to below 1. Default 0.5. */
+		private Double jitter;
+
+		public Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(Duration initial) {
+			this.initial = initial;
+		}
+
+		public Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+		public Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/** Retry budget over a 10 s window. */
+	public static class Budget {
+
+		/** Retries allowed per call, from 0 to 1. Default 0.2. */
+		private Double ratio;
+
+		/** Retries per second always allowed, whatever the traffic. Default 10. */
+		private Integer minPerSecond;
+
+		public Double getRatio() {
+			return this.ratio;
+		}
+
+		public void setRatio(Double ratio) {
+			this.ratio = ratio;
+		}
+
+		public Integer getMinPerSecond() {
+			return this.minPerSecond;
+		}
+
+		public void setMinPerSecond(Integer minPerSecond) {
+			this.minPerSecond = minPerSecond;
+		}
+
+	}
+
+	/** Passive health checking: when instances are ejected. */
+	public static class Outlier {
+
+		/** Failed attempts in a row (connect failure, timeout, reset or 5xx) that eject an instance. Default 5. */
+		private Integer consecutiveFailures;
+
+		/** How long a first ejection lasts; each repeated ejection doubles it. Default 30s. */
+		private Duration ejectionTime;
+
+		/** Longest ejection. Default 5m. */
+		private Duration maxEjectionTime;
+
+		/**
+		 * Most of a service's instances ejected at once, in percent (0-100); past that all are used
+		 * (panic mode). Default 50.
+		 */
+		private Integer maxEjectionPercent;
+
+		public Integer getConsecutiveFailures() {
+			return this.consecutiveFailures;
+		}
+
+		public void setConsecutiveFailures(Integer consecutiveFailures) {
+			this.consecutiveFailures = consecutiveFailures;
+		}
+
+		public Duration getEjectionTime() {
+			return this.ejectionTime;
+		}
+
+		public void setEjectionTime(Duration ejectionTime) {
+			this.ejectionTime = ejectionTime;
+		}
+
+		public Duration getMaxEjectionTime() {
+			return this.maxEjectionTime;
+		}
+
+		public void setMaxEjectionTime(Duration maxEjectionTime) {
+			this.maxEjectionTime = maxEjectionTime;
+		}
+
+		public Integer getMaxEjectionPercent() {
+			return this.maxEjectionPercent;
+		}
+
+		public void setMaxEjectionPercent(Integer maxEjectionPercent) {
+			this.maxEjectionPercent = maxEjectionPercent;
 		}
 
 	}

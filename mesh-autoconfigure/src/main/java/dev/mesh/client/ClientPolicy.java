@@ -1,16 +1,47 @@
 package dev.mesh.client;
 
+import java.time.Duration;
+import java.util.List;
+
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
+import dev.mesh.resilience.OutlierPolicy;
+import dev.mesh.resilience.RetryOn;
+import dev.mesh.resilience.RetryPolicy;
 
 /**
  * The settings in effect for one mesh client, after {@code mesh.clients.<service>.*} has been laid
  * over {@code mesh.client-defaults.*} and the built-in defaults.
  *
  * @param loadBalancer how calls are spread over the service's instances
+ * @param timeout deadline of a whole call, retries and backoff included
+ * @param perAttemptTimeout deadline of one attempt, whole response included
+ * @param connectTimeout deadline for opening a connection
+ * @param retry how failed attempts are retried
+ * @param outlier when instances are ejected
+ * @param maxConcurrentRequests calls allowed in flight at once, or {@code null} for no limit
  */
-public record ClientPolicy(LoadBalancerPolicy loadBalancer) {
+public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
+		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests) {
+
+	/** The default {@code retry.on} values. */
+	public static final List<String> DEFAULT_RETRY_ON = List.of("connect-failure", "reset", "timeout", "502", "503",
+			"504");
 
 	/** The built-in defaults. */
-	public static final ClientPolicy DEFAULTS = new ClientPolicy(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
+	public static final ClientPolicy DEFAULTS = new ClientPolicy(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN,
+			Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(1),
+			new RetryPolicy(3, RetryOn.parse(DEFAULT_RETRY_ON),
+					new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0.5),
+					new RetryPolicy.Budget(0.2, 10)),
+			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null);
+
+	/**
+	 * @param policy another load balancer
+	 * @return this policy with that load balancer
+	 */
+	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
+		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
+				this.outlier, this.maxConcurrentRequests);
+	}
 
 }

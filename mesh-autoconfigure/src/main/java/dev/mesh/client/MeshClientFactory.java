@@ -1,9 +1,13 @@
 package dev.mesh.client;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import dev.mesh.discovery.ServiceInstanceCache;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 
 import org.springframework.web.client.RestClient;
 
@@ -17,15 +21,30 @@ public class MeshClientFactory {
 
 	private final ClientPolicies policies;
 
+	private final BulkheadRegistry bulkheads;
+
+	private final ConcurrentMap<String, ServiceRoute> routes = new ConcurrentHashMap<>();
+
 	private final ConcurrentMap<String, MeshClientInterceptor> interceptors = new ConcurrentHashMap<>();
 
 	/**
 	 * @param instanceCache where instances of each service come from
 	 * @param policies the settings of each service's client
+	 * @param bulkheads resilience4j's bulkhead registry, so bulkheads can be tuned with resilience4j's
+	 * properties and seen in its actuator endpoints
 	 */
-	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies) {
+	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads) {
 		this.instanceCache = instanceCache;
 		this.policies = policies;
+		this.bulkheads = bulkheads;
+	}
+
+	/**
+	 * @param serviceId a service
+	 * @return the name of its client's resilience4j bulkhead
+	 */
+	public static String bulkheadName(String serviceId) {
+		return "mesh-" + serviceId;
 	}
 
 	/**
@@ -35,13 +54,36 @@ public class MeshClientFactory {
 	 * @return the same builder
 	 */
 	public RestClient.Builder configure(RestClient.Builder builder, String serviceId) {
+		ServiceRoute route = route(serviceId);
 		MeshClientInterceptor interceptor = this.interceptors.computeIfAbsent(serviceId,
-				(id) -> new MeshClientInterceptor(new ServiceRoute(id, this.policies.forService(id), this.instanceCache)));
+				(id) -> new MeshClientInterceptor(route));
+		builder.requestFactory(route.requestFactory());
 		return builder.requestInterceptors((list) -> {
 			if (!list.contains(interceptor)) {
 				list.add(interceptor);
 			}
 		});
+	}
+
+	ServiceRoute route(String serviceId) {
+		return this.routes.computeIfAbsent(serviceId, (id) -> {
+			ClientPolicy policy = this.policies.forService(id);
+			return new ServiceRoute(id, policy, this.instanceCache, bulkhead(id, policy), System::nanoTime);
+		});
+	}
+
+	private Bulkhead bulkhead(String serviceId, ClientPolicy policy) {
+		String name = bulkheadName(serviceId);
+		if (this.bulkheads.find(name).isPresent()) {
+			return this.bulkheads.bulkhead(name);
+		}
+		if (policy.maxConcurrentRequests() == null) {
+			return null;
+		}
+		return this.bulkheads.bulkhead(name, BulkheadConfig.custom()
+			.maxConcurrentCalls(policy.maxConcurrentRequests())
+			.maxWaitDuration(Duration.ZERO)
+			.build());
 	}
 
 	/**

@@ -1,11 +1,15 @@
 package dev.mesh.client;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 
 import dev.mesh.discovery.MeshInstance;
-import dev.mesh.loadbalancer.InstanceFilter;
+import dev.mesh.resilience.FailureKind;
+import dev.mesh.resilience.InboundDeadline;
+import io.github.resilience4j.bulkhead.Bulkhead;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -13,11 +17,18 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.support.HttpRequestWrapper;
 
 /**
- * The request pipeline of a mesh client: checks the request is for the client's service, picks an
- * instance and sends the request there. Each step is a separate piece; this class only strings them
- * together.
+ * The request pipeline of a mesh client. For each call: start the deadline; then per attempt pick an
+ * instance (skipping ejected ones and those this call tried), send with the attempt's timeout, record the
+ * outcome for the outlier detector, and retry on another instance if the failure is retryable, the
+ * method is safe to retry, the retry budget allows it and the deadline leaves time for the backoff.
+ *
+ * <p>The loop is written here rather than with resilience4j's {@code Retry} because each attempt must
+ * choose a new instance and the budget and deadline must be able to stop a retry before its backoff
+ * starts; the backoff itself is resilience4j's interval function and the bulkhead is resilience4j's.
  */
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
+
+	private static final long MILLI = 1_000_000L;
 
 	private final ServiceRoute route;
 
@@ -29,12 +40,103 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		String pathAndQuery = ServiceUris.pathAndQuery(this.route.serviceId(), request.getURI());
-		MeshInstance instance = this.route.pick(InstanceFilter.ALL);
+		Bulkhead bulkhead = this.route.bulkhead();
+		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
+			throw new ClientOverloadedException(this.route.serviceId(), bulkhead.getName(),
+					bulkhead.getBulkheadConfig().getMaxConcurrentCalls());
+		}
+		try {
+			return call(request, body, pathAndQuery, execution);
+		}
+		finally {
+			if (bulkhead != null) {
+				bulkhead.onComplete();
+			}
+		}
+	}
+
+	private ClientHttpResponse call(HttpRequest request, byte[] body, String pathAndQuery,
+			ClientHttpRequestExecution execution) throws IOException {
+		ClientPolicy policy = this.route.policy();
+		long start = this.route.now();
+		long inbound = InboundDeadline.remainingNanos(start);
+		if (inbound <= 0) {
+			throw new DeadlineExceededException(this.route.serviceId(), "the deadline of the request being handled has passed");
+		}
+		long deadline = start + Math.min(policy.timeout().toNanos(), inbound);
+		int maxAttempts = policy.retry().maxAttempts();
+		this.route.retryBudget().recordCall();
+		CallAttempts attempts = new CallAttempts(this.route, maxAttempts);
+		MeshInstance instance = attempts.next();
 		if (instance == null) {
 			throw new NoInstanceAvailableException(this.route.serviceId(), noInstanceReason());
 		}
-		URI target = ServiceUris.onInstance(instance.baseUri(), pathAndQuery);
-		return execution.execute(new InstanceRequest(request, target), body);
+		for (int attempt = 1;; attempt++) {
+			long attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
+			attempts.tried(instance);
+			ClientHttpResponse response = null;
+			IOException failure = null;
+			instance.state().attemptStarted();
+			try {
+				URI target = ServiceUris.onInstance(instance.baseUri(), pathAndQuery);
+				response = execution.execute(new AttemptRequest(request, target, toMillis(attemptNanos)), body);
+			}
+			catch (IOException ex) {
+				failure = ex;
+			}
+			catch (RuntimeException ex) {
+				instance.state().attemptFinished(false);
+				throw ex;
+			}
+			int status = (response != null) ? response.getStatusCode().value() : 0;
+			if (failure != null || status >= 500) {
+				this.route.outlierDetector().recordFailure(instance, this.route.instances());
+			}
+			else {
+				this.route.outlierDetector().recordSuccess(instance);
+			}
+			boolean retryable = (failure != null)
+					? this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), FailureKind.of(failure))
+					: status >= 500 && this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), status);
+			if (!retryable || attempt >= maxAttempts) {
+				return result(response, failure);
+			}
+			String retryAfter = (status == 503) ? response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER) : null;
+			long delayNanos = this.route.backoff().delayMillis(attempt, retryAfter) * MILLI;
+			if (this.route.now() + delayNanos >= deadline) {
+				return result(response, failure);
+			}
+			MeshInstance next = attempts.next();
+			if (next == null || !this.route.retryBudget().tryRetry()) {
+				return result(response, failure);
+			}
+			if (response != null) {
+				response.close();
+			}
+			sleep(delayNanos);
+			instance = next;
+		}
+	}
+
+	private static ClientHttpResponse result(ClientHttpResponse response, IOException failure) throws IOException {
+		if (failure != null) {
+			throw failure;
+		}
+		return response;
+	}
+
+	private static long toMillis(long nanos) {
+		return Math.max(1, (nanos + MILLI - 1) / MILLI);
+	}
+
+	private static void sleep(long nanos) throws InterruptedIOException {
+		try {
+			Thread.sleep(nanos / MILLI, (int) (nanos % MILLI));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while backing off before a retry");
+		}
 	}
 
 	private String noInstanceReason() {
@@ -42,19 +144,32 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				: "none of its " + this.route.instances().size() + " instance(s) can take the request";
 	}
 
-	/** The user's request, addressed to the chosen instance. */
-	private static final class InstanceRequest extends HttpRequestWrapper {
+	/**
+	 * The user's request, addressed to the chosen instance and carrying the attempt's timeout, which the
+	 * transport enforces and the server reads as the caller's deadline.
+	 */
+	private static final class AttemptRequest extends HttpRequestWrapper {
 
 		private final URI uri;
 
-		InstanceRequest(HttpRequest request, URI uri) {
+		private final HttpHeaders headers;
+
+		AttemptRequest(HttpRequest request, URI uri, long timeoutMillis) {
 			super(request);
 			this.uri = uri;
+			this.headers = new HttpHeaders();
+			this.headers.putAll(request.getHeaders());
+			this.headers.set(InboundDeadline.HEADER, Long.toString(timeoutMillis));
 		}
 
 		@Override
 		public URI getURI() {
 			return this.uri;
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.headers;
 		}
 
 	}

@@ -1,17 +1,26 @@
 package dev.mesh.client;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.InstanceFilter;
 import dev.mesh.loadbalancer.InstancePicker;
 import dev.mesh.loadbalancer.InstancePickers;
+import dev.mesh.resilience.BackoffSchedule;
+import dev.mesh.resilience.OutlierDetector;
+import dev.mesh.resilience.RetryBudget;
+import dev.mesh.resilience.RetryRule;
+import io.github.resilience4j.bulkhead.Bulkhead;
 
 /**
- * The picker of one service, rebuilt on the discovery thread whenever the service's instances change,
- * so that a pick on the request thread is a single volatile read plus the picker's own work.
+ * Everything the pipeline keeps per called service: its policy, its picker (rebuilt on the discovery
+ * thread whenever the instances change, so a pick on the request thread is a volatile read plus the
+ * picker's own work), its outlier detector, retry budget, retry rule, backoff, optional bulkhead and
+ * transport.
  */
 final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
@@ -21,14 +30,36 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final ServiceInstanceCache cache;
 
+	private final LongSupplier nanoClock;
+
+	private final OutlierDetector outlierDetector;
+
+	private final RetryBudget retryBudget;
+
+	private final RetryRule retryRule;
+
+	private final BackoffSchedule backoff;
+
+	private final Bulkhead bulkhead;
+
+	private final MeshClientHttpRequestFactory requestFactory;
+
 	private volatile InstancePicker picker;
 
 	private volatile boolean loaded;
 
-	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache) {
+	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
+			LongSupplier nanoClock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		this.cache = cache;
+		this.nanoClock = nanoClock;
+		this.outlierDetector = new OutlierDetector(policy.outlier(), nanoClock);
+		this.retryBudget = new RetryBudget(policy.retry().budget(), nanoClock);
+		this.retryRule = new RetryRule(policy.retry().on());
+		this.backoff = new BackoffSchedule(policy.retry().backoff(), Clock.systemUTC());
+		this.bulkhead = bulkhead;
+		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
 		cache.watch(serviceId, this);
 	}
@@ -37,14 +68,6 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	public void accept(List<MeshInstance> instances) {
 		this.picker = InstancePickers.create(this.policy.loadBalancer(), instances);
 		this.loaded = true;
-	}
-
-	String serviceId() {
-		return this.serviceId;
-	}
-
-	ClientPolicy policy() {
-		return this.policy;
 	}
 
 	/**
@@ -60,6 +83,42 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	List<MeshInstance> instances() {
 		return this.picker.instances();
+	}
+
+	String serviceId() {
+		return this.serviceId;
+	}
+
+	ClientPolicy policy() {
+		return this.policy;
+	}
+
+	long now() {
+		return this.nanoClock.getAsLong();
+	}
+
+	OutlierDetector outlierDetector() {
+		return this.outlierDetector;
+	}
+
+	RetryBudget retryBudget() {
+		return this.retryBudget;
+	}
+
+	RetryRule retryRule() {
+		return this.retryRule;
+	}
+
+	BackoffSchedule backoff() {
+		return this.backoff;
+	}
+
+	Bulkhead bulkhead() {
+		return this.bulkhead;
+	}
+
+	MeshClientHttpRequestFactory requestFactory() {
+		return this.requestFactory;
 	}
 
 }

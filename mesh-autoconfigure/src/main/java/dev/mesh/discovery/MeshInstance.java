@@ -24,6 +24,8 @@ public final class MeshInstance {
 
 	private final String version;
 
+	private final InstanceState state = new InstanceState();
+
 	MeshInstance(ServiceInstance serviceInstance, String id, int weight) {
 		this.serviceInstance = serviceInstance;
 		this.id = id;
@@ -90,6 +92,11 @@ public final class MeshInstance {
 	/** @return the version, or {@code null} */
 	public String version() {
 		return this.version;
+	}
+
+	/** @return what callers observed about this instance (in-flight, failures, ejection) */
+	public InstanceState state() {
+		return this.state;
 	}
 
 	boolean sameRegistration(ServiceInstance other) {

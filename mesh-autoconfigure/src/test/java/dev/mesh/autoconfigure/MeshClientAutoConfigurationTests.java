@@ -187,7 +187,7 @@ class MeshClientAutoConfigurationTests {
 
 		@Bean
 		ClientPolicies userPolicies() {
-			return (service) -> new ClientPolicy(LoadBalancerPolicy.ROUND_ROBIN);
+			return (service) -> ClientPolicy.DEFAULTS.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN);
 		}
 
 	}

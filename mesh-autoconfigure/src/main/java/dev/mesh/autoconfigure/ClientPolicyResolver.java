@@ -1,0 +1,54 @@
+package dev.mesh.autoconfigure;
+
+import dev.mesh.client.ClientPolicy;
+import dev.mesh.resilience.OutlierPolicy;
+import dev.mesh.resilience.RetryOn;
+import dev.mesh.resilience.RetryPolicy;
+
+/**
+ * Lays one client's properties over the client defaults over the built-in defaults, value by value.
+ */
+final class ClientPolicyResolver {
+
+	private ClientPolicyResolver() {
+	}
+
+	static ClientPolicy resolve(MeshProperties.Client client, MeshProperties.Client defaults) {
+		ClientPolicy builtIn = ClientPolicy.DEFAULTS;
+		MeshProperties.Retry retry = client.getRetry();
+		MeshProperties.Retry retryDefaults = defaults.getRetry();
+		MeshProperties.Backoff backoff = retry.getBackoff();
+		MeshProperties.Backoff backoffDefaults = retryDefaults.getBackoff();
+		MeshProperties.Budget budget = retry.getBudget();
+		MeshProperties.Budget budgetDefaults = retryDefaults.getBudget();
+		MeshProperties.Outlier outlier = client.getOutlier();
+		MeshProperties.Outlier outlierDefaults = defaults.getOutlier();
+		RetryPolicy builtInRetry = builtIn.retry();
+		OutlierPolicy builtInOutlier = builtIn.outlier();
+		RetryOn on = (retry.getOn() != null) ? RetryOn.parse(retry.getOn())
+				: (retryDefaults.getOn() != null) ? RetryOn.parse(retryDefaults.getOn()) : builtInRetry.on();
+		return new ClientPolicy(pick(client.getLoadBalancer(), defaults.getLoadBalancer(), builtIn.loadBalancer()),
+				pick(client.getTimeout(), defaults.getTimeout(), builtIn.timeout()),
+				pick(client.getPerAttemptTimeout(), defaults.getPerAttemptTimeout(), builtIn.perAttemptTimeout()),
+				pick(client.getConnectTimeout(), defaults.getConnectTimeout(), builtIn.connectTimeout()),
+				new RetryPolicy(pick(retry.getMaxAttempts(), retryDefaults.getMaxAttempts(), builtInRetry.maxAttempts()), on,
+						new RetryPolicy.Backoff(
+								pick(backoff.getInitial(), backoffDefaults.getInitial(), builtInRetry.backoff().initial()),
+								pick(backoff.getMultiplier(), backoffDefaults.getMultiplier(), builtInRetry.backoff().multiplier()),
+								pick(backoff.getMax(), backoffDefaults.getMax(), builtInRetry.backoff().max()),
+								pick(backoff.getJitter(), backoffDefaults.getJitter(), builtInRetry.backoff().jitter())),
+						new RetryPolicy.Budget(pick(budget.getRatio(), budgetDefaults.getRatio(), builtInRetry.budget().ratio()),
+								pick(budget.getMinPerSecond(), budgetDefaults.getMinPerSecond(), builtInRetry.budget().minPerSecond()))),
+				new OutlierPolicy(
+						pick(outlier.getConsecutiveFailures(), outlierDefaults.getConsecutiveFailures(), builtInOutlier.consecutiveFailures()),
+						pick(outlier.getEjectionTime(), outlierDefaults.getEjectionTime(), builtInOutlier.ejectionTime()),
+						pick(outlier.getMaxEjectionTime(), outlierDefaults.getMaxEjectionTime(), builtInOutlier.maxEjectionTime()),
+						pick(outlier.getMaxEjectionPercent(), outlierDefaults.getMaxEjectionPercent(), builtInOutlier.maxEjectionPercent())),
+				pick(client.getMaxConcurrentRequests(), defaults.getMaxConcurrentRequests(), builtIn.maxConcurrentRequests()));
+	}
+
+	private static <T> T pick(T client, T defaults, T builtIn) {
+		return (client != null) ? client : (defaults != null) ? defaults : builtIn;
+	}
+
+}

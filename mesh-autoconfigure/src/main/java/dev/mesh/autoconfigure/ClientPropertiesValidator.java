@@ -1,0 +1,71 @@
+package dev.mesh.autoconfigure;
+
+import java.time.Duration;
+
+import dev.mesh.resilience.RetryOn;
+
+import org.springframework.validation.Errors;
+
+/**
+ * Checks the values of one client's properties ({@code mesh.client-defaults} or
+ * {@code mesh.clients.<service>}); unset values are not checked, they are inherited.
+ */
+final class ClientPropertiesValidator {
+
+	private ClientPropertiesValidator() {
+	}
+
+	static void validate(String path, MeshProperties.Client client, Errors errors) {
+		positive(errors, path + ".timeout", client.getTimeout());
+		positive(errors, path + ".perAttemptTimeout", client.getPerAttemptTimeout());
+		positive(errors, path + ".connectTimeout", client.getConnectTimeout());
+		atLeast(errors, path + ".maxConcurrentRequests", client.getMaxConcurrentRequests(), 1);
+		MeshProperties.Retry retry = client.getRetry();
+		atLeast(errors, path + ".retry.maxAttempts", retry.getMaxAttempts(), 1);
+		if (retry.getOn() != null) {
+			try {
+				RetryOn.parse(retry.getOn());
+			}
+			catch (IllegalArgumentException ex) {
+				errors.rejectValue(path + ".retry.on", "retryOn", "must list only values from: " + RetryOn.ALLOWED
+						+ " (" + ex.getMessage() + ")");
+			}
+		}
+		positive(errors, path + ".retry.backoff.initial", retry.getBackoff().getInitial());
+		positive(errors, path + ".retry.backoff.max", retry.getBackoff().getMax());
+		Double multiplier = retry.getBackoff().getMultiplier();
+		if (multiplier != null && !(multiplier >= 1.0 && multiplier <= 100.0)) {
+			errors.rejectValue(path + ".retry.backoff.multiplier", "range", "must be a number from 1 to 100");
+		}
+		Double jitter = retry.getBackoff().getJitter();
+		if (jitter != null && !(jitter >= 0.0 && jitter < 1.0)) {
+			errors.rejectValue(path + ".retry.backoff.jitter", "range", "must be a number from 0 (no jitter) to below 1");
+		}
+		Double ratio = retry.getBudget().getRatio();
+		if (ratio != null && !(ratio >= 0.0 && ratio <= 1.0)) {
+			errors.rejectValue(path + ".retry.budget.ratio", "range", "must be a number from 0 to 1");
+		}
+		atLeast(errors, path + ".retry.budget.minPerSecond", retry.getBudget().getMinPerSecond(), 0);
+		MeshProperties.Outlier outlier = client.getOutlier();
+		atLeast(errors, path + ".outlier.consecutiveFailures", outlier.getConsecutiveFailures(), 1);
+		positive(errors, path + ".outlier.ejectionTime", outlier.getEjectionTime());
+		positive(errors, path + ".outlier.maxEjectionTime", outlier.getMaxEjectionTime());
+		Integer percent = outlier.getMaxEjectionPercent();
+		if (percent != null && (percent < 0 || percent > 100)) {
+			errors.rejectValue(path + ".outlier.maxEjectionPercent", "range", "must be a whole number from 0 to 100");
+		}
+	}
+
+	private static void positive(Errors errors, String field, Duration value) {
+		if (value != null && (value.isNegative() || value.isZero())) {
+			errors.rejectValue(field, "positive", "must be a positive duration, such as 500ms or 2s");
+		}
+	}
+
+	private static void atLeast(Errors errors, String field, Integer value, int min) {
+		if (value != null && value < min) {
+			errors.rejectValue(field, "min", "must be a whole number of at least " + min);
+		}
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.mesh.autoconfigure;
+
+import dev.mesh.resilience.InboundDeadlineFilter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Auto-configuration for the server side of a mesh member in a servlet application: honouring the
+ * deadline callers propagate.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(OncePerRequestFilter.class)
+@ConditionalOnMeshEnabled
+public class MeshServerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "meshInboundDeadlineFilter")
+	FilterRegistrationBean<InboundDeadlineFilter> meshInboundDeadlineFilter() {
+		FilterRegistrationBean<InboundDeadlineFilter> registration = new FilterRegistrationBean<>(new InboundDeadlineFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.mesh.client;
+
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.loadbalancer.InstanceFilter;
+
+/**
+ * The instances one call has tried, and the filter that steers its next attempt: first to an instance
+ * it has not tried that is not ejected, then (when none is left) to any instance that is not ejected.
+ * Ejected instances count as healthy while the service is in panic mode.
+ */
+final class CallAttempts implements InstanceFilter {
+
+	private final ServiceRoute route;
+
+	private final MeshInstance[] tried;
+
+	private int count;
+
+	private boolean allowTried;
+
+	private boolean skipEjected;
+
+	private long now;
+
+	CallAttempts(ServiceRoute route, int maxAttempts) {
+		this.route = route;
+		this.tried = new MeshInstance[maxAttempts];
+	}
+
+	/**
+	 * @return the instance for the next attempt, or {@code null} when no instance can take it
+	 */
+	MeshInstance next() {
+		this.now = this.route.now();
+		this.skipEjected = this.route.outlierDetector().skipEjected(this.route.instances(), this.now);
+		this.allowTried = false;
+		MeshInstance instance = this.route.pick(this);
+		if (instance == null && this.count > 0) {
+			this.allowTried = true;
+			instance = this.route.pick(this);
+		}
+		if (instance == null && this.skipEjected) {
+			this.skipEjected = false;
+			instance = this.route.pick(this);
+		}
+		return instance;
+	}
+
+	void tried(MeshInstance instance) {
+		if (this.count < this.tried.length) {
+			this.tried[this.count++] = instance;
+		}
+	}
+
+	@Override
+	public boolean accepts(MeshInstance instance) {
+		if (this.skipEjected && this.route.outlierDetector().isEjected(instance, this.now)) {
+			return false;
+		}
+		if (!this.allowTried) {
+			for (int i = 0; i < this.count; i++) {
+				if (this.tried[i] == instance) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+}

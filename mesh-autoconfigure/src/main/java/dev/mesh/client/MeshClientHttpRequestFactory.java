@@ -1,0 +1,200 @@
+package dev.mesh.client;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.mesh.resilience.InboundDeadline;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * The transport of a mesh client, on the JDK's {@link HttpClient}. Each attempt has one timeout for the
+ * whole exchange, body included, taken from the {@value InboundDeadline#HEADER} header the pipeline
+ * sets on it (the same value tells the server how long the caller waits). The response body is read in
+ * full within that time, so a response the server breaks off mid-body fails the attempt (and can be
+ * retried) instead of reaching the caller truncated.
+ */
+final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
+
+	/** Headers the JDK client sets itself and refuses from callers. */
+	private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+	private final HttpClient httpClient;
+
+	private final Duration defaultTimeout;
+
+	MeshClientHttpRequestFactory(Duration connectTimeout, Duration defaultTimeout) {
+		this.httpClient = HttpClient.newBuilder()
+			.connectTimeout(connectTimeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.version(HttpClient.Version.HTTP_1_1)
+			.build();
+		this.defaultTimeout = defaultTimeout;
+	}
+
+	@Override
+	public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
+		return new AttemptRequest(uri, httpMethod);
+	}
+
+	private final class AttemptRequest implements ClientHttpRequest {
+
+		private final URI uri;
+
+		private final HttpMethod method;
+
+		private final HttpHeaders headers = new HttpHeaders();
+
+		private final ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+
+		private final Map<String, Object> attributes = new HashMap<>();
+
+		private boolean executed;
+
+		AttemptRequest(URI uri, HttpMethod method) {
+			this.uri = uri;
+			this.method = method;
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.executed ? HttpHeaders.readOnlyHttpHeaders(this.headers) : this.headers;
+		}
+
+		@Override
+		public OutputStream getBody() {
+			return this.body;
+		}
+
+		@Override
+		public Map<String, Object> getAttributes() {
+			return this.attributes;
+		}
+
+		@Override
+		public ClientHttpResponse execute() throws IOException {
+			if (this.executed) {
+				throw new IllegalStateException("Request to " + this.uri + " already executed");
+			}
+			this.executed = true;
+			return executeInternal(this.headers, this.body.toByteArray());
+		}
+
+		@Override
+		public HttpMethod getMethod() {
+			return this.method;
+		}
+
+		@Override
+		public URI getURI() {
+			return this.uri;
+		}
+
+		private ClientHttpResponse executeInternal(HttpHeaders headers, byte[] body) throws IOException {
+			Duration timeout = timeoutOf(headers);
+			HttpRequest.Builder request = HttpRequest.newBuilder(this.uri).timeout(timeout);
+			request.method(this.method.name(), (body.length == 0) ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofByteArray(body));
+			headers.forEach((name, values) -> {
+				if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+					values.forEach((value) -> request.header(name, value));
+				}
+			});
+			CompletableFuture<HttpResponse<byte[]>> exchange = MeshClientHttpRequestFactory.this.httpClient
+				.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+			try {
+				return new BufferedResponse(exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+			}
+			catch (TimeoutException ex) {
+				exchange.cancel(true);
+				throw new HttpTimeoutException("No whole response from " + this.uri + " within " + timeout.toMillis() + "ms");
+			}
+			catch (InterruptedException ex) {
+				exchange.cancel(true);
+				Thread.currentThread().interrupt();
+				throw new InterruptedIOException("Interrupted waiting for " + this.uri);
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = ex.getCause();
+				if (cause instanceof IOException io) {
+					throw io;
+				}
+				throw new IOException("Request to " + this.uri + " failed: " + cause, cause);
+			}
+		}
+
+		private Duration timeoutOf(HttpHeaders headers) {
+			Long millis = InboundDeadline.parseMillis(headers.getFirst(InboundDeadline.HEADER));
+			return (millis != null && millis > 0) ? Duration.ofMillis(millis)
+					: MeshClientHttpRequestFactory.this.defaultTimeout;
+		}
+
+	}
+
+	private static final class BufferedResponse implements ClientHttpResponse {
+
+		private final HttpResponse<byte[]> response;
+
+		private final HttpHeaders headers;
+
+		BufferedResponse(HttpResponse<byte[]> response) {
+			this.response = response;
+			this.headers = new HttpHeaders();
+			response.headers().map().forEach((name, values) -> {
+				if (!name.startsWith(":")) {
+					this.headers.addAll(name, values);
+				}
+			});
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() {
+			return HttpStatusCode.valueOf(this.response.statusCode());
+		}
+
+		@Override
+		public String getStatusText() {
+			return "";
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.headers;
+		}
+
+		@Override
+		public InputStream getBody() {
+			byte[] body = this.response.body();
+			return new ByteArrayInputStream((body != null) ? body : new byte[0]);
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+}

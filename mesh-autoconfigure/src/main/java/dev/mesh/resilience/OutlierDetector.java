@@ -1,0 +1,157 @@
+package dev.mesh.resilience;
+
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+import dev.mesh.discovery.InstanceState;
+import dev.mesh.discovery.MeshInstance;
+
+/**
+ * Passive health checking of one service's instances, as Envoy's outlier detection does: after
+ * {@code consecutive-failures} failed attempts in a row an instance is ejected for {@code ejection-time},
+ * doubled on each repeated ejection up to {@code max-ejection-time}. When the time is up it gets real
+ * traffic again on probation: its first success clears the record, its first failure ejects it again.
+ *
+ * <p>When more than {@code max-ejection-percent} of the instances are ejected the service is in panic
+ * mode and ejected instances are used too: sending traffic to a possibly bad instance beats failing
+ * every call. Written by hand because resilience4j's circuit breakers are per-resource and know
+ * nothing of a service's other instances.
+ */
+public final class OutlierDetector {
+
+	private static final long PANIC_RECHECK_NANOS = 100_000_000L;
+
+	private final long ejectionNanos;
+
+	private final long maxEjectionNanos;
+
+	private final int consecutiveFailures;
+
+	private final int maxEjectionPercent;
+
+	private final LongSupplier nanoClock;
+
+	private final LongAdder ejectionCount = new LongAdder();
+
+	private volatile boolean panic;
+
+	private volatile long panicCheckedAt;
+
+	/**
+	 * @param policy when to eject
+	 * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
+	 */
+	public OutlierDetector(OutlierPolicy policy, LongSupplier nanoClock) {
+		this.ejectionNanos = policy.ejectionTime().toNanos();
+		this.maxEjectionNanos = Math.max(this.ejectionNanos, policy.maxEjectionTime().toNanos());
+		this.consecutiveFailures = policy.consecutiveFailures();
+		this.maxEjectionPercent = policy.maxEjectionPercent();
+		this.nanoClock = nanoClock;
+		this.panicCheckedAt = nanoClock.getAsLong() - PANIC_RECHECK_NANOS;
+	}
+
+	/**
+	 * @param instance an instance
+	 * @param now {@link #now()}
+	 * @return whether it is ejected now
+	 */
+	public boolean isEjected(MeshInstance instance, long now) {
+		long until = instance.state().ejectedUntilNanos();
+		return until != 0 && now - until < 0;
+	}
+
+	/**
+	 * Whether the picker should skip ejected instances: true unless the service is in panic mode.
+	 * @param instances all instances of the service
+	 * @param now {@link #now()}
+	 * @return whether to skip ejected instances
+	 */
+	public boolean skipEjected(List<MeshInstance> instances, long now) {
+		if (now - this.panicCheckedAt > PANIC_RECHECK_NANOS) {
+			updatePanic(instances, now);
+		}
+		return !this.panic;
+	}
+
+	/**
+	 * Records a successful attempt (a response below 500).
+	 * @param instance the instance that answered
+	 */
+	public void recordSuccess(MeshInstance instance) {
+		InstanceState state = instance.state();
+		state.attemptFinished(false);
+		if (state.onProbation() && !isEjected(instance, now())) {
+			state.recovered();
+		}
+	}
+
+	/**
+	 * Records a failed attempt (connect failure, reset, timeout or 5xx) and ejects the instance if that
+	 * makes too many in a row, or if it was on probation.
+	 * @param instance the instance that failed
+	 * @param instances all instances of the service, to update panic mode
+	 * @return whether the instance was ejected by this failure
+	 */
+	public boolean recordFailure(MeshInstance instance, List<MeshInstance> instances) {
+		InstanceState state = instance.state();
+		int inARow = state.attemptFinished(true);
+		long now = now();
+		boolean ejected = isEjected(instance, now);
+		boolean probationFailed = state.onProbation() && !ejected && state.ejectedUntilNanos() != 0;
+		if (ejected || (inARow < this.consecutiveFailures && !probationFailed)) {
+			return false;
+		}
+		synchronized (state) {
+			if (isEjected(instance, now)) {
+				return false;
+			}
+			int previous = Math.min(state.ejections(), 30);
+			long duration = Math.min(this.maxEjectionNanos, this.ejectionNanos << Math.min(previous, 20));
+			if (duration < 0) {
+				duration = this.maxEjectionNanos;
+			}
+			state.eject(now + duration);
+		}
+		this.ejectionCount.increment();
+		updatePanic(instances, now);
+		return true;
+	}
+
+	/** @return ejections so far */
+	public long ejectionCount() {
+		return this.ejectionCount.sum();
+	}
+
+	/**
+	 * @param instances all instances of the service
+	 * @return how many are ejected now
+	 */
+	public int ejectedCount(List<MeshInstance> instances) {
+		long now = now();
+		int ejected = 0;
+		for (int i = 0; i < instances.size(); i++) {
+			if (isEjected(instances.get(i), now)) {
+				ejected++;
+			}
+		}
+		return ejected;
+	}
+
+	/** @return the detector's clock now, in nanoseconds */
+	public long now() {
+		return this.nanoClock.getAsLong();
+	}
+
+	private void updatePanic(List<MeshInstance> instances, long now) {
+		int ejected = 0;
+		for (int i = 0; i < instances.size(); i++) {
+			if (isEjected(instances.get(i), now)) {
+				ejected++;
+			}
+		}
+		this.panic = ejected * 100L > (long) instances.size() * this.maxEjectionPercent;
+		this.panicCheckedAt = now;
+	}
+
+}
