@@ -3,6 +3,7 @@ package dev.mesh.sample.inventory;
 import java.util.List;
 import java.util.Map;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,16 @@ class InventoryApiTest {
 		}
 		assertThat(this.desk.count()).isEqualTo(reservations);
 		assertThat(available("SKU-3")).isEqualTo(before);
+	}
+
+	@Test
+	void shouldNameEveryRejectedFieldInTheProblem() {
+		ResponseEntity<Map<String, Object>> response = reserve(null, Map.of("sku", "", "quantity", 0));
+
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(response.getBody()).extractingByKey("errors")
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsOnlyKeys("orderId", "sku", "quantity");
 	}
 
 	@Test

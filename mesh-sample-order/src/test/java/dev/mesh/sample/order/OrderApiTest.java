@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.mesh.client.NoInstanceAvailableException;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,31 @@ class OrderApiTest {
 			assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		}
 		assertThat(this.orders.size()).isEqualTo(placed);
+		verifyNoInteractions(this.inventory);
+	}
+
+	@Test
+	void shouldNameEveryRejectedFieldInTheProblem() {
+		ResponseEntity<Map<String, Object>> response = placeOrder(Map.of("quantity", 0));
+
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(response.getBody()).extractingByKey("errors")
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsOnlyKeys("sku", "quantity");
+		verifyNoInteractions(this.inventory);
+	}
+
+	@Test
+	void shouldRejectAnUnreadableBody() {
+		ResponseEntity<Map<String, Object>> response = this.http.post()
+			.uri("/api/orders")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{not json")
+			.retrieve()
+			.toEntity(JSON);
+
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		verifyNoInteractions(this.inventory);
 	}
 
