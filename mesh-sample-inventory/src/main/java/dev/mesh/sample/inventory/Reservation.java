@@ -1,0 +1,23 @@
+package dev.mesh.sample.inventory;
+
+/**
+ * Units of one SKU set aside for an order; also the response body of {@code POST /api/reservations}.
+ *
+ * @param reservationId id of the reservation
+ * @param orderId the order the units are for
+ * @param sku the reserved SKU
+ * @param quantity how many units
+ * @param instance id of the inventory instance that made the reservation
+ */
+record Reservation(String reservationId, String orderId, String sku, int quantity, String instance) {
+
+	/**
+	 * @param request a reservation request
+	 * @return whether this reservation is what the request asks for
+	 */
+	boolean answers(ReservationRequest request) {
+		return this.orderId.equals(request.orderId()) && this.sku.equals(request.sku())
+				&& this.quantity == request.quantity();
+	}
+
+}

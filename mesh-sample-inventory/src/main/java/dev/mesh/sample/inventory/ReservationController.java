@@ -1,0 +1,46 @@
+package dev.mesh.sample.inventory;
+
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.lang.Nullable;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/reservations}: reserves stock for an order, once per {@code Idempotency-Key}. A repeated
+ * key is answered exactly like the first request (201, same body) plus {@value #REPLAYED_HEADER}, so a
+ * client that retries after a lost response cannot tell the difference.
+ */
+@RestController
+final class ReservationController {
+
+	/** Request header that makes a reservation request safe to repeat. */
+	static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+	/** Response header set to {@code true} when the response repeats an earlier reservation. */
+	static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+	private final ReservationDesk desk;
+
+	ReservationController(ReservationDesk desk) {
+		this.desk = desk;
+	}
+
+	@PostMapping("/api/reservations")
+	ResponseEntity<Reservation> reserve(@Valid @RequestBody ReservationRequest request,
+			@Nullable @RequestHeader(name = IDEMPOTENCY_KEY_HEADER, required = false) String idempotencyKey) {
+		String key = StringUtils.hasText(idempotencyKey) ? idempotencyKey : null;
+		ReservationDesk.Outcome outcome = this.desk.reserve(request, key);
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CREATED);
+		if (outcome.replayed()) {
+			response.header(REPLAYED_HEADER, "true");
+		}
+		return response.body(outcome.reservation());
+	}
+
+}
