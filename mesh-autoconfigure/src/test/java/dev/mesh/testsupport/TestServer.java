@@ -30,6 +30,68 @@ public final class TestServer implements AutoCloseable {
 
 	private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
 
+	private final Map<String, Boolean> reservationKeys = new ConcurrentHashMap<>();
+
+	private final AtomicInteger reservations = new AtomicInteger();
+
+	private volatile Behaviour behaviour = Behaviour.ECHO;
+
+	/** What the server does with a request before (or instead of) answering with its id. */
+	@FunctionalInterface
+	public interface Behaviour {
+
+		/** Answers with the server's id. */
+		Behaviour ECHO = (server, request, response) -> false;
+
+		/**
+		 * @return {@code true} if the response was written and the default answer must be skipped
+		 */
+		boolean handle(TestServer server, HttpServletRequest request, HttpServletResponse response) throws IOException;
+
+		/** @return a behaviour that answers every request with a status and does no work */
+		static Behaviour status(int status) {
+			return (server, request, response) -> {
+				response.setStatus(status);
+				response.setHeader("X-Served-By", server.id());
+				return true;
+			};
+		}
+
+		/** @return a behaviour that waits before answering normally */
+		static Behaviour delay(java.time.Duration delay) {
+			return (server, request, response) -> {
+				try {
+					Thread.sleep(delay.toMillis());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return false;
+			};
+		}
+
+		/** @return a behaviour that does the work (a reservation for POST) and then answers with a status */
+		static Behaviour workThenStatus(int status) {
+			return (server, request, response) -> {
+				server.reserve(request);
+				response.setStatus(status);
+				return true;
+			};
+		}
+
+		/** @return a behaviour that promises 100 bytes, sends 10 and breaks the connection */
+		static Behaviour truncatedBody() {
+			return (server, request, response) -> {
+				response.setContentType("text/plain");
+				response.setContentLength(100);
+				response.getOutputStream().write("0123456789".getBytes());
+				response.flushBuffer();
+				throw new IOException("breaking the connection mid-body");
+			};
+		}
+
+	}
+
 	private TestServer(String id) {
 		this.id = id;
 		this.tomcat = new Tomcat();
@@ -75,6 +137,30 @@ public final class TestServer implements AutoCloseable {
 		return this.requests.get();
 	}
 
+	/** @return work done for POST requests: one per request, or one per distinct Idempotency-Key */
+	public int reservations() {
+		return this.reservations.get();
+	}
+
+	/**
+	 * @param behaviour what to do with the next requests
+	 * @return this server
+	 */
+	public TestServer behave(Behaviour behaviour) {
+		this.behaviour = behaviour;
+		return this;
+	}
+
+	void reserve(HttpServletRequest request) {
+		if (!"POST".equals(request.getMethod())) {
+			return;
+		}
+		String key = request.getHeader("Idempotency-Key");
+		if (key == null || this.reservationKeys.putIfAbsent(key, Boolean.TRUE) == null) {
+			this.reservations.incrementAndGet();
+		}
+	}
+
 	/** @return the headers of the last request, names in lower case */
 	public Map<String, String> lastHeaders() {
 		return this.lastHeaders;
@@ -111,6 +197,10 @@ public final class TestServer implements AutoCloseable {
 			TestServer.this.lastHeaders.put(":path", request.getRequestURI()
 					+ ((request.getQueryString() != null) ? "?" + request.getQueryString() : ""));
 			request.getInputStream().readAllBytes();
+			if (TestServer.this.behaviour.handle(TestServer.this, request, response)) {
+				return;
+			}
+			reserve(request);
 			response.setHeader("X-Served-By", TestServer.this.id);
 			response.setContentType("text/plain");
 			response.getWriter().write(TestServer.this.id);

@@ -1,0 +1,352 @@
+package dev.mesh.client;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.testsupport.TestServer;
+import dev.mesh.testsupport.TestServer.Behaviour;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Failures a real fleet has, against real embedded Tomcat instances: instances that die, hang, answer
+ * 5xx or break a response off; and what the mesh client does about them.
+ */
+class ResilienceIntegrationTests {
+
+	private final List<TestServer> servers = new ArrayList<>();
+
+	private ConfigurableApplicationContext context;
+
+	@AfterEach
+	void stop() {
+		if (this.context != null) {
+			this.context.close();
+		}
+		this.servers.forEach((server) -> {
+			try {
+				server.close();
+			}
+			catch (RuntimeException ex) {
+				// already stopped by the test
+			}
+		});
+	}
+
+	@Test
+	void shouldHideAnInstanceDyingUnderLoadAndStopSendingItAttemptsOnceEjected() throws Exception {
+		TestServer a = server("a");
+		TestServer b = server("b");
+		TestServer c = server("c");
+		start(List.of(a, b, c), "mesh.clients.inventory.retry.backoff.initial=1ms");
+		RestClient inventory = client();
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		AtomicInteger done = new AtomicInteger();
+		AtomicInteger failures = new AtomicInteger();
+		CountDownLatch halfway = new CountDownLatch(1);
+		List<Future<?>> workers = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			workers.add(pool.submit(() -> {
+				for (int i = 0; i < 500; i++) {
+					try {
+						inventory.get().uri("/api/stock/1").retrieve().body(String.class);
+					}
+					catch (RuntimeException ex) {
+						failures.incrementAndGet();
+					}
+					if (done.incrementAndGet() == 1000) {
+						halfway.countDown();
+					}
+				}
+			}));
+		}
+		halfway.await(60, TimeUnit.SECONDS);
+		b.close();
+		for (Future<?> worker : workers) {
+			worker.get(120, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+		assertThat(done.get()).isEqualTo(2000);
+		assertThat(failures.get()).isZero();
+		MeshInstance dead = instance("b");
+		assertThat(dead.state().ejectedUntilNanos()).isNotZero();
+		long attemptsAtEjection = dead.state().requests();
+		for (int i = 0; i < 200; i++) {
+			assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isIn("a", "c");
+		}
+		assertThat(dead.state().requests()).isEqualTo(attemptsAtEjection);
+		assertThat(dead.state().failures()).isLessThanOrEqualTo(5 + 4);
+	}
+
+	@Test
+	void shouldAnswerWithinTheDeadlineThroughAnotherInstanceWhenOneHangs() {
+		TestServer a = server("a").behave(Behaviour.delay(Duration.ofSeconds(3)));
+		TestServer b = server("b");
+		start(List.of(a, b), "mesh.clients.inventory.per-attempt-timeout=200ms", "mesh.clients.inventory.timeout=1s",
+				"mesh.clients.inventory.load-balancer=round-robin");
+		RestClient inventory = client();
+		for (int i = 0; i < 4; i++) {
+			long started = System.nanoTime();
+			assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("b");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
+	void shouldNeverRetryAPostWithoutIdempotencyKeyThatReachedTheServer() {
+		TestServer failing = server("failing").behave(Behaviour.workThenStatus(500));
+		TestServer healthy = server("healthy");
+		start(List.of(failing), "mesh.clients.inventory.retry.on=connect-failure,reset,timeout,500,502,503,504");
+		registerLater(healthy);
+		assertThatExceptionOfType(HttpServerErrorException.class)
+			.isThrownBy(() -> client().post().uri("/api/reservations").body("{}").retrieve().body(String.class));
+		assertThat(failing.requests()).isEqualTo(1);
+		assertThat(failing.reservations() + healthy.reservations()).isEqualTo(1);
+	}
+
+	@Test
+	void shouldRetryAPostThatNeverReachedAServerOnAnotherInstance() throws Exception {
+		TestServer healthy = server("healthy");
+		int refusedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			refusedPort = socket.getLocalPort();
+		}
+		start(List.of(healthy), "spring.cloud.discovery.client.simple.instances.inventory[1].instance-id=refused",
+				"spring.cloud.discovery.client.simple.instances.inventory[1].uri=http://127.0.0.1:" + refusedPort,
+				"spring.cloud.discovery.client.simple.instances.inventory[1].metadata.weight=1000");
+		assertThat(client().post().uri("/api/reservations").body("{}").retrieve().body(String.class)).isEqualTo("healthy");
+		assertThat(healthy.reservations()).isEqualTo(1);
+		assertThat(instance("refused").state().failures()).isEqualTo(1);
+	}
+
+	@Test
+	void shouldRetryAPostWithIdempotencyKeyAfterA503AndReserveOnce() {
+		TestServer busy = server("busy").behave(Behaviour.status(503));
+		TestServer healthy = server("healthy");
+		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin");
+		for (int i = 0; i < 2; i++) {
+			String servedBy = client().post()
+				.uri("/api/reservations")
+				.header("Idempotency-Key", "order-" + i)
+				.body("{}")
+				.retrieve()
+				.body(String.class);
+			assertThat(servedBy).isEqualTo("healthy");
+		}
+		assertThat(busy.reservations()).isZero();
+		assertThat(healthy.reservations()).isEqualTo(2);
+		assertThat(busy.requests()).as("round robin sends each call to busy first").isEqualTo(2);
+	}
+
+	@Test
+	void shouldKeepRetriesWithinTheBudgetWhenEveryInstanceFails() {
+		TestServer a = server("a").behave(Behaviour.status(503));
+		TestServer b = server("b").behave(Behaviour.status(503));
+		TestServer c = server("c").behave(Behaviour.status(503));
+		start(List.of(a, b, c), "mesh.clients.inventory.retry.backoff.initial=1ms",
+				"mesh.clients.inventory.retry.backoff.max=1ms", "mesh.clients.inventory.outlier.consecutive-failures=1000000");
+		RestClient inventory = client();
+		int calls = 1000;
+		int failed = 0;
+		for (int i = 0; i < calls; i++) {
+			try {
+				inventory.get().uri("/").retrieve().body(String.class);
+			}
+			catch (HttpServerErrorException ex) {
+				failed++;
+			}
+		}
+		int attempts = a.requests() + b.requests() + c.requests();
+		assertThat(failed).isEqualTo(calls);
+		// budget: 20% of calls plus 10 retries/s over its 10 s window
+		assertThat(attempts).isLessThanOrEqualTo((int) (1.2 * calls) + 10 * 10);
+		assertThat(attempts).isGreaterThan(calls);
+		ServiceRoute route = route();
+		assertThat(route.retryBudget().exhaustedCount()).isPositive();
+		assertThat(route.retryBudget().retryCount()).isEqualTo(attempts - calls);
+	}
+
+	@Test
+	void shouldUseEveryInstanceInPanicModeWhenTooManyAreEjected() {
+		TestServer a = server("a").behave(Behaviour.status(500));
+		TestServer b = server("b").behave(Behaviour.status(500));
+		start(List.of(a, b), "mesh.clients.inventory.outlier.consecutive-failures=2", "mesh.clients.inventory.retry.max-attempts=1");
+		RestClient inventory = client();
+		for (int i = 0; i < 40; i++) {
+			assertThatExceptionOfType(HttpServerErrorException.class)
+				.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class));
+		}
+		assertThat(instance("a").state().ejectedUntilNanos()).isNotZero();
+		assertThat(instance("b").state().ejectedUntilNanos()).isNotZero();
+		assertThat(a.requests()).isGreaterThan(10);
+		assertThat(b.requests()).isGreaterThan(10);
+		assertThat(a.requests() + b.requests()).isEqualTo(40);
+	}
+
+	@Test
+	void shouldEjectOneOfTwoFailingInstancesAtMostWithTheDefaultPercent() {
+		TestServer bad = server("bad").behave(Behaviour.status(500));
+		TestServer good = server("good");
+		start(List.of(bad, good), "mesh.clients.inventory.retry.max-attempts=1");
+		RestClient inventory = client();
+		for (int i = 0; i < 100; i++) {
+			try {
+				inventory.get().uri("/").retrieve().body(String.class);
+			}
+			catch (HttpServerErrorException ex) {
+				// the bad instance, until ejected
+			}
+		}
+		assertThat(bad.requests()).isEqualTo(5);
+		assertThat(good.requests()).isEqualTo(95);
+		assertThat(route().outlierDetector().ejectionCount()).isEqualTo(1);
+	}
+
+	@Test
+	void shouldTreatAResponseBrokenOffMidBodyAsAFailureNeverATruncatedSuccess() {
+		TestServer broken = server("broken").behave(Behaviour.truncatedBody());
+		TestServer healthy = server("healthy");
+		start(List.of(broken), "mesh.clients.inventory.retry.max-attempts=1");
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client().get().uri("/").retrieve().body(String.class));
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client().post().uri("/").body("x").retrieve().body(String.class));
+		this.context.close();
+		start(List.of(broken, healthy), "mesh.clients.inventory.load-balancer=round-robin");
+		for (int i = 0; i < 4; i++) {
+			assertThat(client().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+		}
+	}
+
+	@Test
+	void shouldRespectRetryAfterWithinTheDeadline() {
+		TestServer busy = server("busy").behave((server, request, response) -> {
+			response.setStatus(503);
+			response.setHeader("Retry-After", "1");
+			return true;
+		});
+		TestServer healthy = server("healthy");
+		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin");
+		long started = System.nanoTime();
+		assertThat(client().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+		this.context.close();
+		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.timeout=500ms");
+		int healthyBefore = healthy.requests();
+		started = System.nanoTime();
+		assertThatExceptionOfType(HttpServerErrorException.ServiceUnavailable.class)
+			.isThrownBy(() -> client().get().uri("/").retrieve().body(String.class));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+		assertThat(healthy.requests()).as("no retry the deadline cannot cover").isEqualTo(healthyBefore);
+	}
+
+	@Test
+	void shouldFailFastWhenTheBulkheadIsFull() throws Exception {
+		TestServer slow = server("slow").behave(Behaviour.delay(Duration.ofMillis(800)));
+		start(List.of(slow), "mesh.clients.inventory.max-concurrent-requests=2");
+		RestClient inventory = client();
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		List<Future<String>> inFlight = List.of(pool.submit(() -> inventory.get().uri("/").retrieve().body(String.class)),
+				pool.submit(() -> inventory.get().uri("/").retrieve().body(String.class)));
+		Thread.sleep(300);
+		long started = System.nanoTime();
+		assertThatExceptionOfType(ClientOverloadedException.class)
+			.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class))
+			.withMessageContaining("'inventory'")
+			.withMessageContaining("2 calls in flight");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(200));
+		for (Future<String> call : inFlight) {
+			assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo("slow");
+		}
+		pool.shutdown();
+		assertThat(slow.requests()).isEqualTo(2);
+	}
+
+	@Test
+	void shouldSendEachAttemptsTimeoutAsMeshTimeoutMs() {
+		TestServer a = server("a");
+		start(List.of(a), "mesh.clients.inventory.per-attempt-timeout=700ms");
+		client().get().uri("/").retrieve().body(String.class);
+		long sent = Long.parseLong(a.lastHeaders().get("mesh-timeout-ms"));
+		assertThat(sent).isBetween(1L, 700L);
+	}
+
+	private void registerLater(TestServer server) {
+		this.servers.add(server);
+	}
+
+	private TestServer server(String id) {
+		TestServer server = TestServer.start(id);
+		this.servers.add(server);
+		return server;
+	}
+
+	private RestClient client() {
+		return this.context.getBean("inventory", RestClient.class);
+	}
+
+	private ServiceRoute route() {
+		return this.context.getBean(MeshClientFactory.class).route("inventory");
+	}
+
+	private MeshInstance instance(String id) {
+		return route().instances().stream().filter((instance) -> instance.id().equals(id)).findFirst().orElseThrow();
+	}
+
+	private void start(List<TestServer> instances, String... extra) {
+		this.context = start(instances, "inventory", ClientApplication.class, WebApplicationType.NONE, extra);
+	}
+
+	static ConfigurableApplicationContext start(List<TestServer> instances, String service, Class<?> application,
+			WebApplicationType type, String... extra) {
+		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
+				"server.port=0", "server.address=127.0.0.1"));
+		for (int i = 0; i < instances.size(); i++) {
+			String prefix = "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].";
+			properties.add(prefix + "instance-id=" + instances.get(i).id());
+			properties.add(prefix + "uri=" + instances.get(i).uri());
+			properties.add(prefix + "metadata.weight=1");
+		}
+		properties.addAll(List.of(extra));
+		Map<String, Object> ignored = new HashMap<>();
+		return new SpringApplicationBuilder(application).web(type).properties(ignored)
+			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ClientApplication {
+
+		@Bean
+		@MeshClient("inventory")
+		RestClient inventory(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+	}
+
+}
