@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.origin.Origin;
@@ -45,9 +46,10 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		for (ObjectError error : validation.getValidationErrors().getAllErrors()) {
 			if (error instanceof FieldError field) {
 				String property = prefix + "." + kebab(field.getField());
-				description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", property,
-						field.getRejectedValue()));
-				appendOrigin(description, Origin.from(field));
+				ConfigurationProperty bound = boundProperty(validation, property);
+				Object value = (bound != null) ? bound.getValue() : field.getRejectedValue();
+				description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", property, value));
+				appendOrigin(description, (bound != null) ? bound.getOrigin() : Origin.from(field));
 				description.append(String.format("    Reason: %s%n", field.getDefaultMessage()));
 				action.append(String.format("%n    Set %s to a value that %s.", property, field.getDefaultMessage()));
 			}
@@ -56,6 +58,16 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 			}
 		}
 		return new FailureAnalysis(description.toString(), action.toString(), cause);
+	}
+
+	private static ConfigurationProperty boundProperty(BindValidationException validation, String property) {
+		ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+		for (ConfigurationProperty bound : validation.getValidationErrors().getBoundProperties()) {
+			if (bound.getName().equals(name)) {
+				return bound;
+			}
+		}
+		return null;
 	}
 
 	private FailureAnalysis analyzeConversion(BindException cause) {

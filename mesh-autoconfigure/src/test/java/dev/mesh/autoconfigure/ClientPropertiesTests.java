@@ -1,0 +1,94 @@
+package dev.mesh.autoconfigure;
+
+import java.time.Duration;
+
+import dev.mesh.client.ClientPolicies;
+import dev.mesh.client.ClientPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Client settings: inheritance from {@code mesh.client-defaults}, and startup failures for bad values.
+ */
+class ClientPropertiesTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+				CompositeDiscoveryClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
+
+	@Test
+	void shouldTakeEachValueFromTheClientThenTheDefaultsThenTheBuiltInDefaults() {
+		this.runner
+			.withPropertyValues("mesh.client-defaults.timeout=20s", "mesh.client-defaults.retry.max-attempts=30",
+					"mesh.client-defaults.retry.budget.ratio=0.3", "mesh.clients.inventory.timeout=200s",
+					"mesh.clients.inventory.retry.backoff.initial=2500ms", "mesh.clients.inventory.outlier.max-ejection-percent=10",
+					"mesh.clients.inventory.max-concurrent-requests=1000", "mesh.clients.inventory.retry.on=connect-failure,500")
+			.run((context) -> {
+				ClientPolicies policies = context.getBean(ClientPolicies.class);
+				ClientPolicy inventory = policies.forService("inventory");
+				assertThat(inventory.timeout()).isEqualTo(Duration.ofSeconds(200));
+				assertThat(inventory.retry().maxAttempts()).isEqualTo(30);
+				assertThat(inventory.retry().budget().ratio()).isEqualTo(0.3);
+				assertThat(inventory.retry().budget().minPerSecond()).isEqualTo(10);
+				assertThat(inventory.retry().backoff().initial()).isEqualTo(Duration.ofMillis(2500));
+				assertThat(inventory.retry().backoff().multiplier()).isEqualTo(2.0);
+				assertThat(inventory.outlier().maxEjectionPercent()).isEqualTo(10);
+				assertThat(inventory.outlier().consecutiveFailures()).isEqualTo(5);
+				assertThat(inventory.maxConcurrentRequests()).isEqualTo(1000);
+				assertThat(inventory.retry().on()).hasToString("[connect-failure, 500]");
+				ClientPolicy billing = policies.forService("billing");
+				assertThat(billing.timeout()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(billing.perAttemptTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(billing.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(billing.maxConcurrentRequests()).isNull();
+				assertThat(billing.retry().on()).hasToString("[connect-failure, reset, timeout, 502, 503, 504]");
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"mesh.clients.inventory.timeout=-1s | mesh.clients.inventory.timeout | positive duration",
+			"mesh.clients.inventory.per-attempt-timeout=0s | mesh.clients.inventory.per-attempt-timeout | positive duration",
+			"mesh.client-defaults.connect-timeout=0ms | mesh.client-defaults.connect-timeout | positive duration",
+			"mesh.clients.inventory.retry.max-attempts=0 | mesh.clients.inventory.retry.max-attempts | at least 1",
+			"mesh.clients.inventory.retry.budget.ratio=1.5 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",
+			"mesh.clients.inventory.retry.budget.ratio=-0.1 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",
+			"mesh.clients.inventory.retry.on=connect-failure,teapot | mesh.clients.inventory.retry.on | connect-failure, reset, timeout, or a status code from 500 to 599",
+			"mesh.clients.inventory.retry.on=404 | mesh.clients.inventory.retry.on | '404' is not one of",
+			"mesh.clients.inventory.retry.backoff.jitter=1 | mesh.clients.inventory.retry.backoff.jitter | below 1",
+			"mesh.clients.inventory.retry.backoff.multiplier=0.5 | mesh.clients.inventory.retry.backoff.multiplier | from 1 to 100",
+			"mesh.clients.inventory.outlier.consecutive-failures=0 | mesh.clients.inventory.outlier.consecutive-failures | at least 1",
+			"mesh.clients.inventory.outlier.max-ejection-percent=101 | mesh.clients.inventory.outlier.max-ejection-percent | from 0 to 100",
+			"mesh.clients.inventory.outlier.ejection-time=-30s | mesh.clients.inventory.outlier.ejection-time | positive duration",
+			"mesh.clients.inventory.max-concurrent-requests=0 | mesh.clients.inventory.max-concurrent-requests | at least 1" })
+	void shouldFailStartupNamingTheBadPropertyAndWhatIsAllowed(String property, String name, String allowed) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			String value = property.substring(property.indexOf('=') + 1);
+			assertThat(analysis.getDescription()).contains("Property: " + name).contains(allowed);
+			assertThat(analysis.getDescription()).contains(value.contains(",") ? value.split(",")[1] : value);
+		});
+	}
+
+	@Test
+	void shouldNameTheBadDurationSyntax() {
+		this.runner.withPropertyValues("mesh.clients.inventory.timeout=ten seconds").run((context) -> {
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.timeout").contains("\"ten seconds\"");
+			assertThat(analysis.getAction()).contains("a duration such as 500ms, 2s or 1m");
+		});
+	}
+
+}

@@ -1,0 +1,189 @@
+package dev.mesh.resilience;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.mesh.discovery.MeshInstance;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The hand-written resilience policies, on an injected clock so every number is exact.
+ */
+class ResiliencePoliciesTests {
+
+	private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+
+	@Test
+	void budgetAllowsTwentyPercentPlusTheReserveAndThenRefuses() {
+		RetryBudget budget = new RetryBudget(new RetryPolicy.Budget(0.2, 10), this.nanos::get);
+		for (int i = 0; i < 1000; i++) {
+			budget.recordCall();
+		}
+		int allowed = 0;
+		while (budget.tryRetry()) {
+			allowed++;
+		}
+		assertThat(allowed).isEqualTo(200 + 100);
+		assertThat(budget.exhaustedCount()).isEqualTo(1);
+		assertThat(budget.available()).isZero();
+	}
+
+	@Test
+	void budgetRecoversAsTheWindowSlidesOn() {
+		RetryBudget budget = new RetryBudget(new RetryPolicy.Budget(0.0, 1), this.nanos::get);
+		for (int i = 0; i < 10; i++) {
+			assertThat(budget.tryRetry()).isTrue();
+		}
+		assertThat(budget.tryRetry()).isFalse();
+		this.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+		assertThat(budget.tryRetry()).as("still inside the window").isFalse();
+		this.nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+		assertThat(budget.tryRetry()).isTrue();
+	}
+
+	@Test
+	void detectorEjectsAfterConsecutiveFailuresAndDoublesRepeatedEjections() {
+		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(3, Duration.ofSeconds(30), Duration.ofSeconds(100), 50),
+				this.nanos::get);
+		MeshInstance a = instance("a");
+		List<MeshInstance> all = List.of(a, instance("b"), instance("c"));
+		fail(detector, a, all, 2);
+		detector.recordSuccess(start(a));
+		fail(detector, a, all, 2);
+		assertThat(detector.isEjected(a, this.nanos.get())).as("a success resets the run").isFalse();
+		fail(detector, a, all, 1);
+		assertThat(detector.isEjected(a, this.nanos.get())).isTrue();
+		assertThat(ejectedFor(a)).isEqualTo(Duration.ofSeconds(30));
+
+		this.nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+		assertThat(detector.isEjected(a, this.nanos.get())).as("back on probation").isFalse();
+		fail(detector, a, all, 1);
+		assertThat(ejectedFor(a)).as("one failure on probation ejects again, for twice as long").isEqualTo(Duration.ofSeconds(60));
+		this.nanos.addAndGet(Duration.ofSeconds(60).toNanos());
+		fail(detector, a, all, 1);
+		assertThat(ejectedFor(a)).as("capped").isEqualTo(Duration.ofSeconds(100));
+		this.nanos.addAndGet(Duration.ofSeconds(100).toNanos());
+		detector.recordSuccess(start(a));
+		fail(detector, a, all, 2);
+		assertThat(detector.isEjected(a, this.nanos.get())).as("a success on probation clears the record").isFalse();
+		fail(detector, a, all, 1);
+		assertThat(ejectedFor(a)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(detector.ejectionCount()).isEqualTo(4);
+	}
+
+	@Test
+	void detectorEntersPanicModeWhenMoreThanMaxEjectionPercentAreEjected() {
+		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 50),
+				this.nanos::get);
+		MeshInstance a = instance("a");
+		MeshInstance b = instance("b");
+		List<MeshInstance> all = List.of(a, b);
+		fail(detector, a, all, 1);
+		assertThat(detector.skipEjected(all, this.nanos.get())).as("1 of 2 is 50%: not past the limit").isTrue();
+		fail(detector, b, all, 1);
+		assertThat(detector.skipEjected(all, this.nanos.get())).as("2 of 2: panic, use all").isFalse();
+		assertThat(detector.ejectedCount(all)).isEqualTo(2);
+	}
+
+	@Test
+	void ruleRetriesIdempotentMethodsOnAnyConfiguredFailureButPostOnlyWhenSafe() {
+		RetryRule rule = new RetryRule(RetryOn.parse(List.of("connect-failure", "reset", "timeout", "503")));
+		HttpHeaders none = new HttpHeaders();
+		HttpHeaders keyed = new HttpHeaders();
+		keyed.set("Idempotency-Key", "k-1");
+		for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE)) {
+			assertThat(rule.mayRetry(method, none, FailureKind.RESET)).isTrue();
+			assertThat(rule.mayRetry(method, none, FailureKind.TIMEOUT)).isTrue();
+			assertThat(rule.mayRetry(method, none, 503)).isTrue();
+			assertThat(rule.mayRetry(method, none, 500)).as("500 not configured").isFalse();
+		}
+		for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PATCH)) {
+			assertThat(rule.mayRetry(method, none, FailureKind.CONNECT_FAILURE)).isTrue();
+			assertThat(rule.mayRetry(method, none, FailureKind.RESET)).isFalse();
+			assertThat(rule.mayRetry(method, none, FailureKind.TIMEOUT)).isFalse();
+			assertThat(rule.mayRetry(method, none, 503)).isFalse();
+			assertThat(rule.mayRetry(method, keyed, FailureKind.RESET)).isTrue();
+			assertThat(rule.mayRetry(method, keyed, 503)).isTrue();
+		}
+		RetryRule noConnect = new RetryRule(RetryOn.parse(List.of("reset")));
+		assertThat(noConnect.mayRetry(HttpMethod.POST, none, FailureKind.CONNECT_FAILURE)).isFalse();
+	}
+
+	@Test
+	void retryOnRejectsUnknownValuesNamingThem() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RetryOn.parse(List.of("reset", "sometimes")))
+			.withMessageContaining("'sometimes'")
+			.withMessageContaining(RetryOn.ALLOWED);
+		assertThatIllegalArgumentException().isThrownBy(() -> RetryOn.parse(List.of("429")));
+		assertThat(RetryOn.parse(List.of(" Timeout ", "599"))).hasToString("[timeout, 599]");
+	}
+
+	@Test
+	void backoffGrowsWithinItsBoundsAndHonoursRetryAfter() {
+		Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+		BackoffSchedule plain = new BackoffSchedule(
+				new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofMillis(150), 0.0), clock);
+		assertThat(List.of(plain.delayMillis(1, null), plain.delayMillis(2, null), plain.delayMillis(3, null),
+				plain.delayMillis(4, null), plain.delayMillis(5, null))).containsExactly(25L, 50L, 100L, 150L, 150L);
+		BackoffSchedule jittered = new BackoffSchedule(
+				new RetryPolicy.Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.5), clock);
+		for (int i = 0; i < 200; i++) {
+			assertThat(jittered.delayMillis(1, null)).isBetween(50L, 150L);
+		}
+		assertThat(plain.delayMillis(1, "2")).isEqualTo(2000);
+		String inThreeSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(clock).plusSeconds(3));
+		assertThat(plain.delayMillis(1, inThreeSeconds)).isEqualTo(3000);
+		assertThat(plain.delayMillis(1, "later, maybe")).as("garbage counts as absent").isEqualTo(25);
+	}
+
+	@Test
+	void inboundDeadlineIgnoresGarbage() {
+		assertThat(InboundDeadline.parseMillis("250")).isEqualTo(250);
+		assertThat(InboundDeadline.parseMillis("-3")).isEqualTo(-3);
+		assertThat(InboundDeadline.parseMillis("1e3")).isNull();
+		assertThat(InboundDeadline.parseMillis("99999999999999999999")).isNull();
+		assertThat(InboundDeadline.parseMillis(null)).isNull();
+		assertThat(InboundDeadline.remainingNanos(0)).isEqualTo(Long.MAX_VALUE);
+		InboundDeadline.set(500);
+		try {
+			assertThat(InboundDeadline.remainingNanos(200)).isEqualTo(300);
+		}
+		finally {
+			InboundDeadline.clear();
+		}
+	}
+
+	private void fail(OutlierDetector detector, MeshInstance instance, List<MeshInstance> all, int times) {
+		for (int i = 0; i < times; i++) {
+			detector.recordFailure(start(instance), all);
+		}
+	}
+
+	private static MeshInstance start(MeshInstance instance) {
+		instance.state().attemptStarted();
+		return instance;
+	}
+
+	private Duration ejectedFor(MeshInstance instance) {
+		return Duration.ofNanos(instance.state().ejectedUntilNanos() - this.nanos.get());
+	}
+
+	private static MeshInstance instance(String id) {
+		return MeshInstance.of(new DefaultServiceInstance(id, "inventory", "127.0.0.1", 8000 + id.charAt(0), false, Map.of()), 1);
+	}
+
+}
