@@ -3,9 +3,11 @@ package dev.mesh.autoconfigure;
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
+import dev.mesh.client.MeshClientMeterBinder;
 import dev.mesh.discovery.ServiceInstanceCache;
 
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +19,7 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -53,6 +56,18 @@ public class MeshClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	static MeshClientBeanPostProcessor meshClientBeanPostProcessor(ObjectProvider<MeshClientFactory> factory) {
 		return new MeshClientBeanPostProcessor(factory);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class MeshClientMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MeshClientMeterBinder meshClientMeterBinder(MeshClientFactory factory) {
+			return new MeshClientMeterBinder(factory);
+		}
+
 	}
 
 }

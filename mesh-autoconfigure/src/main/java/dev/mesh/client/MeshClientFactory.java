@@ -1,8 +1,11 @@
 package dev.mesh.client;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.mesh.discovery.ServiceInstanceCache;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -26,6 +29,8 @@ public class MeshClientFactory {
 	private final ConcurrentMap<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, MeshClientInterceptor> interceptors = new ConcurrentHashMap<>();
+
+	private final List<Consumer<ServiceRoute>> routeListeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * @param instanceCache where instances of each service come from
@@ -66,10 +71,30 @@ public class MeshClientFactory {
 	}
 
 	ServiceRoute route(String serviceId) {
-		return this.routes.computeIfAbsent(serviceId, (id) -> {
-			ClientPolicy policy = this.policies.forService(id);
-			return new ServiceRoute(id, policy, this.instanceCache, bulkhead(id, policy), System::nanoTime);
-		});
+		ServiceRoute existing = this.routes.get(serviceId);
+		if (existing != null) {
+			return existing;
+		}
+		synchronized (this.routes) {
+			ServiceRoute route = this.routes.get(serviceId);
+			if (route == null) {
+				ClientPolicy policy = this.policies.forService(serviceId);
+				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy), System::nanoTime);
+				this.routes.put(serviceId, route);
+				for (Consumer<ServiceRoute> listener : this.routeListeners) {
+					listener.accept(route);
+				}
+			}
+			return route;
+		}
+	}
+
+	/** Calls the listener for every route now and for every route created later. */
+	void onRoute(Consumer<ServiceRoute> listener) {
+		synchronized (this.routes) {
+			this.routeListeners.add(listener);
+			this.routes.values().forEach(listener);
+		}
 	}
 
 	private Bulkhead bulkhead(String serviceId, ClientPolicy policy) {

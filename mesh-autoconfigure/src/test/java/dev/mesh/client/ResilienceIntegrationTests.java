@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.testsupport.TestServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.mesh.testsupport.TestServer.Behaviour;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -188,6 +189,11 @@ class ResilienceIntegrationTests {
 		ServiceRoute route = route();
 		assertThat(route.retryBudget().exhaustedCount()).isPositive();
 		assertThat(route.retryBudget().retryCount()).isEqualTo(attempts - calls);
+		MeterRegistry meters = this.context.getBean(MeterRegistry.class);
+		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
+			.isEqualTo(attempts - calls);
+		assertThat(meters.get("mesh.client.retry.budget.exhausted").tag("service", "inventory").functionCounter().count())
+			.isEqualTo(route.retryBudget().exhaustedCount());
 	}
 
 	@Test
@@ -224,6 +230,8 @@ class ResilienceIntegrationTests {
 		assertThat(bad.requests()).isEqualTo(5);
 		assertThat(good.requests()).isEqualTo(95);
 		assertThat(route().outlierDetector().ejectionCount()).isEqualTo(1);
+		assertThat(this.context.getBean(MeterRegistry.class).get("mesh.client.ejections").tag("service", "inventory")
+			.functionCounter().count()).isEqualTo(1);
 	}
 
 	@Test
