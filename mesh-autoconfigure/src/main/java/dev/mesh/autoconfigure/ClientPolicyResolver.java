@@ -4,6 +4,7 @@ import dev.mesh.client.ClientPolicy;
 import dev.mesh.resilience.OutlierPolicy;
 import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
+import dev.mesh.security.TokenPolicy;
 
 /**
  * Lays one client's properties over the client defaults over the built-in defaults, value by value.
@@ -44,7 +45,15 @@ final class ClientPolicyResolver {
 						pick(outlier.getEjectionTime(), outlierDefaults.getEjectionTime(), builtInOutlier.ejectionTime()),
 						pick(outlier.getMaxEjectionTime(), outlierDefaults.getMaxEjectionTime(), builtInOutlier.maxEjectionTime()),
 						pick(outlier.getMaxEjectionPercent(), outlierDefaults.getMaxEjectionPercent(), builtInOutlier.maxEjectionPercent())),
-				pick(client.getMaxConcurrentRequests(), defaults.getMaxConcurrentRequests(), builtIn.maxConcurrentRequests()));
+				pick(client.getMaxConcurrentRequests(), defaults.getMaxConcurrentRequests(), builtIn.maxConcurrentRequests()),
+				tokenPolicy(client.getOauth2(), defaults.getOauth2(), builtIn.oauth2()));
+	}
+
+	private static TokenPolicy tokenPolicy(MeshProperties.OAuth2 client, MeshProperties.OAuth2 defaults, TokenPolicy builtIn) {
+		return new TokenPolicy(pick(client.getEnabled(), defaults.getEnabled(), builtIn.enabled()),
+				pick(client.getRegistrationId(), defaults.getRegistrationId(), builtIn.registrationId()),
+				pick(client.getScopes(), defaults.getScopes(), builtIn.scopes()),
+				pick(client.getRefreshBeforeExpiry(), defaults.getRefreshBeforeExpiry(), builtIn.refreshBeforeExpiry()));
 	}
 
 	private static <T> T pick(T client, T defaults, T builtIn) {

@@ -50,6 +50,11 @@ final class ClientPropertiesValidator {
 		atLeast(errors, path + ".outlier.consecutiveFailures", outlier.getConsecutiveFailures(), 1);
 		positive(errors, path + ".outlier.ejectionTime", outlier.getEjectionTime());
 		positive(errors, path + ".outlier.maxEjectionTime", outlier.getMaxEjectionTime());
+		positive(errors, path + ".oauth2.refreshBeforeExpiry", client.getOauth2().getRefreshBeforeExpiry());
+		String registrationId = client.getOauth2().getRegistrationId();
+		if (registrationId != null && registrationId.isBlank()) {
+			errors.rejectValue(path + ".oauth2.registrationId", "blank", "must name a Spring Security client registration");
+		}
 		Integer percent = outlier.getMaxEjectionPercent();
 		if (percent != null && (percent < 0 || percent > 100)) {
 			errors.rejectValue(path + ".outlier.maxEjectionPercent", "range", "must be a whole number from 0 to 100");

@@ -1,10 +1,13 @@
 package dev.mesh.autoconfigure;
 
+import java.time.Clock;
+
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.MeshClientMeterBinder;
 import dev.mesh.discovery.ServiceInstanceCache;
+import dev.mesh.security.ServiceTokenSources;
 
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -20,13 +23,15 @@ import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryCl
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.web.client.RestClient;
 
 /**
  * Auto-configuration for mesh clients: the cached instance lists, the client factory and the
  * post-processor that makes {@code @MeshClient} beans into mesh clients.
  */
-@AutoConfiguration(afterName = "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration", after = { SimpleDiscoveryClientAutoConfiguration.class,
+@AutoConfiguration(afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+		"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration" }, after = { SimpleDiscoveryClientAutoConfiguration.class,
 		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
 @ConditionalOnMeshEnabled
@@ -48,8 +53,15 @@ public class MeshClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
-			ObjectProvider<BulkheadRegistry> bulkheadRegistry) {
-		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults));
+			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ServiceTokenSources tokenSources) {
+		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
+				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations) {
+		return new ServiceTokenSources(registrations.getIfAvailable(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -194,6 +194,10 @@ public class MeshProperties implements Validator {
 		@NestedConfigurationProperty
 		private final Outlier outlier = new Outlier();
 
+		/** Which OAuth2 client-credentials token calls carry. */
+		@NestedConfigurationProperty
+		private final OAuth2 oauth2 = new OAuth2();
+
 		public LoadBalancerPolicy getLoadBalancer() {
 			return this.loadBalancer;
 		}
@@ -240,6 +244,62 @@ public class MeshProperties implements Validator {
 
 		public Outlier getOutlier() {
 			return this.outlier;
+		}
+
+		public OAuth2 getOauth2() {
+			return this.oauth2;
+		}
+
+	}
+
+	/** Which OAuth2 client-credentials token a client's calls carry. */
+	public static class OAuth2 {
+
+		/**
+		 * Whether calls carry a token. Unset: whenever OAuth2 client registrations are configured; true:
+		 * always (startup fails if the registration is missing); false: never.
+		 */
+		private Boolean enabled;
+
+		/** Spring Security client registration (client_credentials) to get tokens from. Default mesh. */
+		private String registrationId;
+
+		/** Scopes to request for this service; default the registration's own scopes. */
+		private List<String> scopes;
+
+		/** How long before expiry a cached token is replaced. Default 60s. */
+		private Duration refreshBeforeExpiry;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getRegistrationId() {
+			return this.registrationId;
+		}
+
+		public void setRegistrationId(String registrationId) {
+			this.registrationId = registrationId;
+		}
+
+		public List<String> getScopes() {
+			return this.scopes;
+		}
+
+		public void setScopes(List<String> scopes) {
+			this.scopes = scopes;
+		}
+
+		public Duration getRefreshBeforeExpiry() {
+			return this.refreshBeforeExpiry;
+		}
+
+		public void setRefreshBeforeExpiry(Duration refreshBeforeExpiry) {
+			this.refreshBeforeExpiry = refreshBeforeExpiry;
 		}
 
 	}

@@ -7,6 +7,7 @@ import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.resilience.OutlierPolicy;
 import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
+import dev.mesh.security.TokenPolicy;
 
 /**
  * The settings in effect for one mesh client, after {@code mesh.clients.<service>.*} has been laid
@@ -19,9 +20,11 @@ import dev.mesh.resilience.RetryPolicy;
  * @param retry how failed attempts are retried
  * @param outlier when instances are ejected
  * @param maxConcurrentRequests calls allowed in flight at once, or {@code null} for no limit
+ * @param oauth2 which client-credentials token the calls carry
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
-		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests) {
+		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
+		TokenPolicy oauth2) {
 
 	/** The default {@code retry.on} values. */
 	public static final List<String> DEFAULT_RETRY_ON = List.of("connect-failure", "reset", "timeout", "502", "503",
@@ -33,7 +36,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 			new RetryPolicy(3, RetryOn.parse(DEFAULT_RETRY_ON),
 					new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0.5),
 					new RetryPolicy.Budget(0.2, 10)),
-			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null);
+			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS);
 
 	/**
 	 * @param policy another load balancer
@@ -41,7 +44,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	 */
 	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
 		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
-				this.outlier, this.maxConcurrentRequests);
+				this.outlier, this.maxConcurrentRequests, this.oauth2);
 	}
 
 }

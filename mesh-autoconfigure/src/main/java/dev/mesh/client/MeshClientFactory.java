@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.mesh.discovery.ServiceInstanceCache;
+import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -26,6 +28,8 @@ public class MeshClientFactory {
 
 	private final BulkheadRegistry bulkheads;
 
+	private final Function<String, ServiceTokenSource> tokenSources;
+
 	private final ConcurrentMap<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, MeshClientInterceptor> interceptors = new ConcurrentHashMap<>();
@@ -37,11 +41,15 @@ public class MeshClientFactory {
 	 * @param policies the settings of each service's client
 	 * @param bulkheads resilience4j's bulkhead registry, so bulkheads can be tuned with resilience4j's
 	 * properties and seen in its actuator endpoints
+	 * @param tokenSources the token source of each service, returning {@code null} for a service whose
+	 * calls carry no token
 	 */
-	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads) {
+	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
+			Function<String, ServiceTokenSource> tokenSources) {
 		this.instanceCache = instanceCache;
 		this.policies = policies;
 		this.bulkheads = bulkheads;
+		this.tokenSources = tokenSources;
 	}
 
 	/**
@@ -79,7 +87,8 @@ public class MeshClientFactory {
 			ServiceRoute route = this.routes.get(serviceId);
 			if (route == null) {
 				ClientPolicy policy = this.policies.forService(serviceId);
-				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy), System::nanoTime);
+				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
+						this.tokenSources.apply(serviceId), System::nanoTime);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);

@@ -7,6 +7,7 @@ import java.net.URI;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.resilience.FailureKind;
 import dev.mesh.resilience.InboundDeadline;
+import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 
 import org.springframework.http.HttpHeaders;
@@ -15,6 +16,7 @@ import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.support.HttpRequestWrapper;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
  * The request pipeline of a mesh client. For each call: start the deadline; then per attempt pick an
@@ -25,6 +27,10 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  * <p>The loop is written here rather than with resilience4j's {@code Retry} because each attempt must
  * choose a new instance and the budget and deadline must be able to stop a retry before its backoff
  * starts; the backoff itself is resilience4j's interval function and the bulkhead is resilience4j's.
+ *
+ * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
+ * is sent without one), and a 401 with {@code error="invalid_token"} evicts it and re-sends the attempt
+ * once to the same instance with a fresh token.
  */
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
@@ -71,22 +77,28 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		if (instance == null) {
 			throw new NoInstanceAvailableException(this.route.serviceId(), noInstanceReason());
 		}
+		boolean reauthorized = false;
 		for (int attempt = 1;; attempt++) {
 			long attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
 			attempts.tried(instance);
+			ServiceTokenSource tokens = this.route.tokens();
+			OAuth2AccessToken token = (tokens != null) ? tokens.token() : null;
 			ClientHttpResponse response = null;
 			IOException failure = null;
-			instance.state().attemptStarted();
 			try {
-				URI target = ServiceUris.onInstance(instance.baseUri(), pathAndQuery);
-				response = execution.execute(new AttemptRequest(request, target, toMillis(attemptNanos)), body);
+				response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution);
+				if (token != null && !reauthorized && isInvalidToken(response)) {
+					reauthorized = true;
+					response.close();
+					instance.state().attemptAborted();
+					tokens.invalidate(token);
+					token = tokens.token();
+					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
+					response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution);
+				}
 			}
 			catch (IOException ex) {
 				failure = ex;
-			}
-			catch (RuntimeException ex) {
-				instance.state().attemptFinished(false);
-				throw ex;
 			}
 			int status = (response != null) ? response.getStatusCode().value() : 0;
 			if (failure != null || status >= 500) {
@@ -116,6 +128,33 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			sleep(delayNanos);
 			instance = next;
 		}
+	}
+
+	/**
+	 * Sends one attempt to one instance. The caller records the outcome (which ends the instance's
+	 * in-flight count) unless this throws a runtime exception.
+	 */
+	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, String pathAndQuery,
+			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution) throws IOException {
+		URI target = ServiceUris.onInstance(instance.baseUri(), pathAndQuery);
+		instance.state().attemptStarted();
+		try {
+			return execution.execute(new AttemptRequest(request, target, toMillis(attemptNanos), token), body);
+		}
+		catch (RuntimeException ex) {
+			instance.state().attemptAborted();
+			throw ex;
+		}
+	}
+
+	/** A 401 whose {@code WWW-Authenticate} says the bearer token itself is bad (RFC 6750). */
+	private static boolean isInvalidToken(ClientHttpResponse response) throws IOException {
+		if (response.getStatusCode().value() != 401) {
+			return false;
+		}
+		String challenge = response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE);
+		return challenge != null && challenge.regionMatches(true, 0, "Bearer", 0, 6)
+				&& challenge.contains("error=\"invalid_token\"");
 	}
 
 	private static ClientHttpResponse result(ClientHttpResponse response, IOException failure) throws IOException {
@@ -154,12 +193,15 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
 		private final HttpHeaders headers;
 
-		AttemptRequest(HttpRequest request, URI uri, long timeoutMillis) {
+		AttemptRequest(HttpRequest request, URI uri, long timeoutMillis, OAuth2AccessToken token) {
 			super(request);
 			this.uri = uri;
 			this.headers = new HttpHeaders();
 			this.headers.putAll(request.getHeaders());
 			this.headers.set(InboundDeadline.HEADER, Long.toString(timeoutMillis));
+			if (token != null) {
+				this.headers.setBearerAuth(token.getTokenValue());
+			}
 		}
 
 		@Override

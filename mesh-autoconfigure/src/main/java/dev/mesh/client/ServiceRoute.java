@@ -14,13 +14,14 @@ import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.OutlierDetector;
 import dev.mesh.resilience.RetryBudget;
 import dev.mesh.resilience.RetryRule;
+import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 
 /**
  * Everything the pipeline keeps per called service: its policy, its picker (rebuilt on the discovery
  * thread whenever the instances change, so a pick on the request thread is a volatile read plus the
- * picker's own work), its outlier detector, retry budget, retry rule, backoff, optional bulkhead and
- * transport.
+ * picker's own work), its outlier detector, retry budget, retry rule, backoff, optional bulkhead,
+ * optional token source and transport.
  */
 final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
@@ -44,12 +45,14 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final MeshClientHttpRequestFactory requestFactory;
 
+	private final ServiceTokenSource tokens;
+
 	private volatile InstancePicker picker;
 
 	private volatile boolean loaded;
 
 	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
-			LongSupplier nanoClock) {
+			ServiceTokenSource tokens, LongSupplier nanoClock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		this.cache = cache;
@@ -59,6 +62,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.retryRule = new RetryRule(policy.retry().on());
 		this.backoff = new BackoffSchedule(policy.retry().backoff(), Clock.systemUTC());
 		this.bulkhead = bulkhead;
+		this.tokens = tokens;
 		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
 		cache.watch(serviceId, this);
@@ -115,6 +119,11 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	Bulkhead bulkhead() {
 		return this.bulkhead;
+	}
+
+	/** @return the source of this service's OAuth2 tokens, or {@code null} when calls carry none */
+	ServiceTokenSource tokens() {
+		return this.tokens;
 	}
 
 	MeshClientHttpRequestFactory requestFactory() {

@@ -33,6 +33,11 @@ public final class InstanceState {
 		this.requests.increment();
 	}
 
+	/** Undoes {@link #attemptStarted()} for an attempt whose outcome will not be recorded. */
+	public void attemptAborted() {
+		this.inFlight.decrementAndGet();
+	}
+
 	/**
 	 * Marks an attempt as finished.
 	 * @param failed whether it failed (connect failure, timeout, reset or 5xx)

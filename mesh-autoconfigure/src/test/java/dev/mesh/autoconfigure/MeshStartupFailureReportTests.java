@@ -47,6 +47,25 @@ class MeshStartupFailureReportTests {
 		assertThat(output).contains("Bean 'nameless' is annotated @MeshClient(\"\")").contains("the service name is blank");
 	}
 
+	@Test
+	void shouldShowThePropertiesToAddWhenTheMeshRegistrationIsMissing(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(InventoryClientApplication.class,
+				"spring.security.oauth2.client.registration.other.client-id=x",
+				"spring.security.oauth2.client.registration.other.client-secret=y",
+				"spring.security.oauth2.client.registration.other.authorization-grant-type=client_credentials",
+				"spring.security.oauth2.client.provider.other.token-uri=http://127.0.0.1:1/token"));
+		assertThat(output).contains("Mesh client for service 'inventory' needs OAuth2 client registration 'mesh'")
+			.contains("spring.security.oauth2.client.registration.mesh.client-id=")
+			.contains("spring.security.oauth2.client.provider.mesh.token-uri=")
+			.contains("mesh.clients.inventory.oauth2.enabled=false");
+	}
+
+	@Test
+	void shouldFailWhenTokensAreRequiredButNoRegistrationExists(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(InventoryClientApplication.class, "mesh.client-defaults.oauth2.enabled=true"));
+		assertThat(output).contains("needs OAuth2 client registration 'mesh', which is not configured");
+	}
+
 	private static void run(Class<?> application, String... properties) {
 		new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
 			.properties("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off")
@@ -58,6 +77,18 @@ class MeshStartupFailureReportTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class EmptyApplication {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class InventoryClientApplication {
+
+		@Bean
+		@MeshClient("inventory")
+		RestClient inventory(RestClient.Builder builder) {
+			return builder.build();
+		}
 
 	}
 

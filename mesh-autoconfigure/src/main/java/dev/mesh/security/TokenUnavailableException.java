@@ -1,0 +1,22 @@
+package dev.mesh.security;
+
+import org.springframework.web.client.RestClientException;
+
+/**
+ * Thrown when a mesh call needs a client-credentials token and none can be had: the token endpoint
+ * failed and no unexpired token is cached. The call is not sent, so no request ever leaves without
+ * a token.
+ */
+public class TokenUnavailableException extends RestClientException {
+
+	/**
+	 * @param registrationId the client registration
+	 * @param serviceId the service the token is for
+	 * @param cause why the token endpoint gave no token
+	 */
+	public TokenUnavailableException(String registrationId, String serviceId, Throwable cause) {
+		super("No access token for service '" + serviceId + "' from client registration '" + registrationId
+				+ "': the token endpoint failed (" + cause.getMessage() + ") and no unexpired token is cached", cause);
+	}
+
+}

@@ -1,0 +1,229 @@
+package dev.mesh.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.mesh.security.TokenUnavailableException;
+import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Mesh clients attach client-credentials tokens from a real Spring Authorization Server running in
+ * this JVM, and cache, share, refresh and give them up exactly as they must.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TokenAttachmentTests {
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	private InProcessAuthorizationServer auth;
+
+	private ConfigurableApplicationContext context;
+
+	@AfterEach
+	void stop() throws Exception {
+		if (this.context != null) {
+			this.context.close();
+		}
+		for (AutoCloseable closeable : this.closeables) {
+			try {
+				closeable.close();
+			}
+			catch (RuntimeException ex) {
+				// stopped by the test already
+			}
+		}
+	}
+
+	@Test
+	void shouldAttachOneCachedTokenToAThousandCalls() {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(List.of(inventory));
+		Set<String> tokens = new HashSet<>();
+		for (int i = 0; i < 1000; i++) {
+			client("inventory").get().uri("/").retrieve().body(String.class);
+			tokens.add(inventory.lastHeaders().get("authorization"));
+		}
+		assertThat(this.auth.tokenRequests()).isEqualTo(1);
+		assertThat(tokens).hasSize(1);
+		assertThat(tokens.iterator().next()).startsWith("Bearer ey");
+	}
+
+	@Test
+	void shouldMakeOneTokenRequestWhenManyCallersNeedATokenAtOnce() throws Exception {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofSeconds(3)));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=1s");
+		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
+		assertThat(this.auth.tokenRequests()).isEqualTo(1);
+		Thread.sleep(2300);
+		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
+		assertThat(this.auth.tokenRequests()).as("one refresh at expiry, not one per caller").isEqualTo(2);
+	}
+
+	@Test
+	void shouldReplaceATokenTheServerCallsInvalidAndRetryOnce() {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		Set<String> rejected = ConcurrentHashMap.newKeySet();
+		TestServer inventory = track(TestServer.start("inventory-1").behave((server, request, response) -> {
+			String authorization = request.getHeader("Authorization");
+			if (rejected.isEmpty()) {
+				rejected.add(authorization);
+			}
+			if (rejected.contains(authorization)) {
+				response.setStatus(401);
+				response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"revoked\"");
+				return true;
+			}
+			return false;
+		}));
+		start(List.of(inventory), "mesh.clients.inventory.retry.max-attempts=1");
+		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
+		assertThat(inventory.requests()).isEqualTo(2);
+		assertThat(this.auth.tokenRequests()).isEqualTo(2);
+		assertThat(inventory.lastHeaders().get("authorization")).isNotIn(rejected);
+	}
+
+	@Test
+	void shouldKeepUsingTheCachedTokenWhileTheTokenEndpointIsDownThenFailWithoutSending(CapturedOutput output)
+			throws Exception {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofSeconds(4)));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=3s");
+		client("inventory").get().uri("/").retrieve().body(String.class);
+		String token = inventory.lastHeaders().get("authorization");
+		this.auth.close();
+		Thread.sleep(1500);
+		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
+		assertThat(inventory.lastHeaders().get("authorization")).isEqualTo(token);
+		assertThat(output).contains("using the cached token until it expires");
+		Thread.sleep(3000);
+		int served = inventory.requests();
+		assertThatExceptionOfType(TokenUnavailableException.class)
+			.isThrownBy(() -> client("inventory").get().uri("/").retrieve().body(String.class))
+			.withMessageContaining("registration 'mesh'")
+			.withMessageContaining("'inventory'");
+		assertThat(inventory.requests()).as("nothing is sent without a token").isEqualTo(served);
+	}
+
+	@Test
+	void shouldGetASeparateTokenForEachServiceWithItsOwnScopes() {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		TestServer payments = track(TestServer.start("payments-1"));
+		start(List.of(inventory), "spring.cloud.discovery.client.simple.instances.payments[0].uri=" + payments.uri(),
+				"mesh.clients.payments.oauth2.scopes=payments.write");
+		client("inventory").get().uri("/").retrieve().body(String.class);
+		client("payments").get().uri("/").retrieve().body(String.class);
+		String inventoryToken = inventory.lastHeaders().get("authorization");
+		String paymentsToken = payments.lastHeaders().get("authorization");
+		assertThat(inventoryToken).isNotEqualTo(paymentsToken);
+		assertThat(scopeOf(inventoryToken)).contains("inventory.read").doesNotContain("payments.write");
+		assertThat(scopeOf(paymentsToken)).contains("payments.write").doesNotContain("inventory.read");
+		assertThat(this.auth.tokenRequests()).isEqualTo(2);
+	}
+
+	@Test
+	void shouldSendNoTokenWhenTurnedOffForAClient() {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(List.of(inventory), "mesh.clients.inventory.oauth2.enabled=false");
+		client("inventory").get().uri("/").retrieve().body(String.class);
+		assertThat(inventory.lastHeaders()).doesNotContainKey("authorization");
+		assertThat(this.auth.tokenRequests()).isZero();
+	}
+
+	@Test
+	void shouldSendNoTokenAndWarnOnceWhenNoRegistrationIsConfigured(CapturedOutput output) {
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		this.context = ResilienceIntegrationTests.start(List.of(inventory), "inventory", Clients.class,
+				WebApplicationType.NONE);
+		client("inventory").get().uri("/").retrieve().body(String.class);
+		client("payments");
+		assertThat(inventory.lastHeaders()).doesNotContainKey("authorization");
+		assertThat(output.getAll().split("Mesh clients send calls without OAuth2 tokens", -1)).hasSize(2);
+	}
+
+	private String scopeOf(String bearer) {
+		String payload = bearer.substring("Bearer ".length()).split("\\.")[1];
+		return new String(java.util.Base64.getUrlDecoder().decode(payload));
+	}
+
+	private void concurrently(int threads, Runnable call) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch gate = new CountDownLatch(1);
+		List<Future<?>> futures = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			futures.add(pool.submit(() -> {
+				gate.await();
+				call.run();
+				return null;
+			}));
+		}
+		gate.countDown();
+		for (Future<?> future : futures) {
+			future.get(30, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+	}
+
+	private RestClient client(String service) {
+		return this.context.getBean(service, RestClient.class);
+	}
+
+	private <T extends AutoCloseable> T track(T closeable) {
+		this.closeables.add(closeable);
+		return closeable;
+	}
+
+	private void start(List<TestServer> inventory, String... extra) {
+		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
+		properties.addAll(List.of(extra));
+		this.context = ResilienceIntegrationTests.start(inventory, "inventory", Clients.class, WebApplicationType.NONE,
+				properties.toArray(String[]::new));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class Clients {
+
+		@Bean
+		@MeshClient("inventory")
+		RestClient inventory(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+		@Bean
+		@MeshClient("payments")
+		RestClient payments(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+	}
+
+}
