@@ -11,6 +11,7 @@ import dev.mesh.security.ServiceTokenSources;
 
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,7 +32,8 @@ import org.springframework.web.client.RestClient;
  * post-processor that makes {@code @MeshClient} beans into mesh clients.
  */
 @AutoConfiguration(afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
-		"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration" }, after = { SimpleDiscoveryClientAutoConfiguration.class,
+		"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" }, after = { SimpleDiscoveryClientAutoConfiguration.class,
 		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
 @ConditionalOnMeshEnabled
@@ -53,9 +55,11 @@ public class MeshClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
-			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ServiceTokenSources tokenSources) {
+			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ServiceTokenSources tokenSources,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
-				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()));
+				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()),
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

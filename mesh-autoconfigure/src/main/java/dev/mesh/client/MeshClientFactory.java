@@ -13,6 +13,7 @@ import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.web.client.RestClient;
 
@@ -30,6 +31,8 @@ public class MeshClientFactory {
 
 	private final Function<String, ServiceTokenSource> tokenSources;
 
+	private final ObservationRegistry observationRegistry;
+
 	private final ConcurrentMap<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, MeshClientInterceptor> interceptors = new ConcurrentHashMap<>();
@@ -43,13 +46,15 @@ public class MeshClientFactory {
 	 * properties and seen in its actuator endpoints
 	 * @param tokenSources the token source of each service, returning {@code null} for a service whose
 	 * calls carry no token
+	 * @param observationRegistry where calls and attempts are observed (metrics, traces)
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
-			Function<String, ServiceTokenSource> tokenSources) {
+			Function<String, ServiceTokenSource> tokenSources, ObservationRegistry observationRegistry) {
 		this.instanceCache = instanceCache;
 		this.policies = policies;
 		this.bulkheads = bulkheads;
 		this.tokenSources = tokenSources;
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
@@ -88,7 +93,7 @@ public class MeshClientFactory {
 			if (route == null) {
 				ClientPolicy policy = this.policies.forService(serviceId);
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
-						this.tokenSources.apply(serviceId), System::nanoTime);
+						this.tokenSources.apply(serviceId), this.observationRegistry, System::nanoTime);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);

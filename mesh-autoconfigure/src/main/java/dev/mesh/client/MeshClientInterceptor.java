@@ -5,10 +5,15 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 
 import dev.mesh.discovery.MeshInstance;
+import dev.mesh.observability.MeshAttemptContext;
+import dev.mesh.observability.MeshCallContext;
+import dev.mesh.observability.MeshObservationConventions;
+import dev.mesh.observability.MeshOutcome;
 import dev.mesh.resilience.FailureKind;
 import dev.mesh.resilience.InboundDeadline;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
+import io.micrometer.observation.Observation;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -28,6 +33,9 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * choose a new instance and the budget and deadline must be able to stop a retry before its backoff
  * starts; the backoff itself is resilience4j's interval function and the bulkhead is resilience4j's.
  *
+ * <p>Each call is observed as {@code mesh.client.calls} and each attempt, as a child, as
+ * {@code mesh.client.requests}; the attempt's trace context goes out in its own headers.
+ *
  * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
  * is sent without one), and a 401 with {@code error="invalid_token"} evicts it and re-sends the attempt
  * once to the same instance with a fresh token.
@@ -35,6 +43,10 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
 	private static final long MILLI = 1_000_000L;
+
+	private static final MeshObservationConventions.Calls CALLS = new MeshObservationConventions.Calls();
+
+	private static final MeshObservationConventions.Attempts ATTEMPTS = new MeshObservationConventions.Attempts();
 
 	private final ServiceRoute route;
 
@@ -46,13 +58,40 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		String pathAndQuery = ServiceUris.pathAndQuery(this.route.serviceId(), request.getURI());
+		MeshCallContext context = new MeshCallContext(this.route.serviceId(), request.getMethod().name());
+		Observation observation = Observation
+			.createNotStarted(CALLS, () -> context, this.route.observationRegistry())
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			ClientHttpResponse response = guarded(request, body, pathAndQuery, execution, context);
+			int status = response.getStatusCode().value();
+			context.ended(Integer.toString(status), MeshOutcome.ofStatus(status));
+			return response;
+		}
+		catch (IOException ex) {
+			context.ended("IO_ERROR", outcomeOf(ex));
+			observation.error(ex);
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			context.ended("NONE", MeshOutcome.REJECTED);
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private ClientHttpResponse guarded(HttpRequest request, byte[] body, String pathAndQuery,
+			ClientHttpRequestExecution execution, MeshCallContext context) throws IOException {
 		Bulkhead bulkhead = this.route.bulkhead();
 		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 			throw new ClientOverloadedException(this.route.serviceId(), bulkhead.getName(),
 					bulkhead.getBulkheadConfig().getMaxConcurrentCalls());
 		}
 		try {
-			return call(request, body, pathAndQuery, execution);
+			return call(request, body, pathAndQuery, execution, context);
 		}
 		finally {
 			if (bulkhead != null) {
@@ -62,7 +101,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private ClientHttpResponse call(HttpRequest request, byte[] body, String pathAndQuery,
-			ClientHttpRequestExecution execution) throws IOException {
+			ClientHttpRequestExecution execution, MeshCallContext context) throws IOException {
 		ClientPolicy policy = this.route.policy();
 		long start = this.route.now();
 		long inbound = InboundDeadline.remainingNanos(start);
@@ -86,7 +125,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			ClientHttpResponse response = null;
 			IOException failure = null;
 			try {
-				response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution);
+				response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, context);
 				if (token != null && !reauthorized && isInvalidToken(response)) {
 					reauthorized = true;
 					response.close();
@@ -94,7 +133,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 					tokens.invalidate(token);
 					token = tokens.token();
 					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
-					response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution);
+					response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, context);
 				}
 			}
 			catch (IOException ex) {
@@ -135,16 +174,46 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	 * in-flight count) unless this throws a runtime exception.
 	 */
 	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, String pathAndQuery,
-			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution) throws IOException {
+			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution, MeshCallContext call)
+			throws IOException {
 		URI target = ServiceUris.onInstance(instance.baseUri(), pathAndQuery);
+		AttemptRequest attemptRequest = new AttemptRequest(request, target, toMillis(attemptNanos), token);
+		call.attempted();
+		MeshAttemptContext context = new MeshAttemptContext(attemptRequest.getHeaders(), this.route.serviceId(),
+				instance.id(), request.getMethod().name(), call.getAttempts());
+		Observation observation = Observation
+			.createNotStarted(ATTEMPTS, () -> context, this.route.observationRegistry())
+			.start();
 		instance.state().attemptStarted();
-		try {
-			return execution.execute(new AttemptRequest(request, target, toMillis(attemptNanos), token), body);
+		try (Observation.Scope scope = observation.openScope()) {
+			ClientHttpResponse response = execution.execute(attemptRequest, body);
+			int status = response.getStatusCode().value();
+			context.setResponse(status);
+			context.ended(Integer.toString(status), MeshOutcome.ofStatus(status));
+			return response;
+		}
+		catch (IOException ex) {
+			context.ended("IO_ERROR", outcomeOf(ex));
+			observation.error(ex);
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			instance.state().attemptAborted();
+			context.ended("NONE", MeshOutcome.REJECTED);
+			observation.error(ex);
 			throw ex;
 		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private static String outcomeOf(IOException failure) {
+		return switch (FailureKind.of(failure)) {
+			case CONNECT_FAILURE -> MeshOutcome.CONNECT_FAILURE;
+			case RESET -> MeshOutcome.RESET;
+			case TIMEOUT -> MeshOutcome.TIMEOUT;
+		};
 	}
 
 	/** A 401 whose {@code WWW-Authenticate} says the bearer token itself is bad (RFC 6750). */

@@ -16,6 +16,7 @@ import dev.mesh.resilience.RetryBudget;
 import dev.mesh.resilience.RetryRule;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Everything the pipeline keeps per called service: its policy, its picker (rebuilt on the discovery
@@ -47,12 +48,14 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final ServiceTokenSource tokens;
 
+	private final ObservationRegistry observationRegistry;
+
 	private volatile InstancePicker picker;
 
 	private volatile boolean loaded;
 
 	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
-			ServiceTokenSource tokens, LongSupplier nanoClock) {
+			ServiceTokenSource tokens, ObservationRegistry observationRegistry, LongSupplier nanoClock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		this.cache = cache;
@@ -63,6 +66,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.backoff = new BackoffSchedule(policy.retry().backoff(), Clock.systemUTC());
 		this.bulkhead = bulkhead;
 		this.tokens = tokens;
+		this.observationRegistry = observationRegistry;
 		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
 		cache.watch(serviceId, this);
@@ -124,6 +128,10 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	/** @return the source of this service's OAuth2 tokens, or {@code null} when calls carry none */
 	ServiceTokenSource tokens() {
 		return this.tokens;
+	}
+
+	ObservationRegistry observationRegistry() {
+		return this.observationRegistry;
 	}
 
 	MeshClientHttpRequestFactory requestFactory() {

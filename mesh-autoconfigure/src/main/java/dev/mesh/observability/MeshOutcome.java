@@ -1,0 +1,43 @@
+package dev.mesh.observability;
+
+/**
+ * Outcome tag values of mesh calls and attempts.
+ */
+public final class MeshOutcome {
+
+	/** 1xx-3xx. */
+	public static final String SUCCESS = "SUCCESS";
+
+	/** 4xx. */
+	public static final String CLIENT_ERROR = "CLIENT_ERROR";
+
+	/** 5xx. */
+	public static final String SERVER_ERROR = "SERVER_ERROR";
+
+	/** No connection could be made. */
+	public static final String CONNECT_FAILURE = "CONNECT_FAILURE";
+
+	/** The connection broke before a whole response arrived. */
+	public static final String RESET = "RESET";
+
+	/** No whole response within the attempt's timeout. */
+	public static final String TIMEOUT = "TIMEOUT";
+
+	/** The call failed before any attempt (no instance, bulkhead full, deadline passed, no token). */
+	public static final String REJECTED = "REJECTED";
+
+	private MeshOutcome() {
+	}
+
+	/**
+	 * @param status an HTTP status code
+	 * @return its outcome
+	 */
+	public static String ofStatus(int status) {
+		if (status >= 500) {
+			return SERVER_ERROR;
+		}
+		return (status >= 400) ? CLIENT_ERROR : SUCCESS;
+	}
+
+}
