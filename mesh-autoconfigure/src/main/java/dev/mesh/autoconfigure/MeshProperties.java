@@ -36,6 +36,10 @@ public class MeshProperties implements Validator {
 	@NestedConfigurationProperty
 	private final Discovery discovery = new Discovery();
 
+	/** The {@code mesh} health contributor. */
+	@NestedConfigurationProperty
+	private final Health health = new Health();
+
 	/** Client settings for every service, unless overridden under {@code mesh.clients.<service>}. */
 	@NestedConfigurationProperty
 	private final Client clientDefaults = new Client();
@@ -57,6 +61,10 @@ public class MeshProperties implements Validator {
 
 	public Discovery getDiscovery() {
 		return this.discovery;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public Client getClientDefaults() {
@@ -134,6 +142,25 @@ public class MeshProperties implements Validator {
 
 		public void setVersion(String version) {
 			this.version = version;
+		}
+
+	}
+
+	/** The {@code mesh} health contributor. */
+	public static class Health {
+
+		/**
+		 * Whether a called service with no available instance makes this instance's {@code mesh} health DOWN.
+		 * Off by default: a callee's outage must not get healthy callers deregistered.
+		 */
+		private boolean downstreamAffectsStatus;
+
+		public boolean isDownstreamAffectsStatus() {
+			return this.downstreamAffectsStatus;
+		}
+
+		public void setDownstreamAffectsStatus(boolean downstreamAffectsStatus) {
+			this.downstreamAffectsStatus = downstreamAffectsStatus;
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.mesh.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +10,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.mesh.discovery.ServiceInstanceCache;
+import dev.mesh.observability.ClientSnapshot;
+import dev.mesh.observability.MeshClientsView;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -21,7 +24,7 @@ import org.springframework.web.client.RestClient;
  * Makes {@code RestClient} builders into mesh clients of a service. All clients of one service share
  * one route, so they share its picker and the state it keeps about the instances.
  */
-public class MeshClientFactory {
+public class MeshClientFactory implements MeshClientsView {
 
 	private final ServiceInstanceCache instanceCache;
 
@@ -123,6 +126,11 @@ public class MeshClientFactory {
 			.maxConcurrentCalls(policy.maxConcurrentRequests())
 			.maxWaitDuration(Duration.ZERO)
 			.build());
+	}
+
+	@Override
+	public List<ClientSnapshot> clients() {
+		return new TreeMap<>(this.routes).values().stream().map(ClientSnapshots::of).toList();
 	}
 
 	/**

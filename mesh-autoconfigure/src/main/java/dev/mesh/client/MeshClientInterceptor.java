@@ -185,8 +185,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			.createNotStarted(ATTEMPTS, () -> context, this.route.observationRegistry())
 			.start();
 		instance.state().attemptStarted();
+		long started = System.nanoTime();
 		try (Observation.Scope scope = observation.openScope()) {
 			ClientHttpResponse response = execution.execute(attemptRequest, body);
+			instance.state().recordLatency(System.nanoTime() - started);
 			int status = response.getStatusCode().value();
 			context.setResponse(status);
 			context.ended(Integer.toString(status), MeshOutcome.ofStatus(status));

@@ -1,6 +1,8 @@
 package dev.mesh.client;
 
+import dev.mesh.security.ServiceTokenSource;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -8,7 +10,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * Publishes each mesh client's resilience counters to Micrometer, tagged with the called
  * {@code service}: {@code mesh.client.retries} (retries the budget allowed),
  * {@code mesh.client.retry.budget.exhausted} (retries refused because the budget was spent) and
- * {@code mesh.client.ejections} (instances ejected). The counters are read from the pipeline's own
+ * {@code mesh.client.ejections} (instances ejected), {@code mesh.client.instances.available} (gauge) and
+ * {@code mesh.oauth2.token.requests} (token requests, with the {@code registration}). The counters are read from the pipeline's own
  * state when scraped, so the request path does no metrics work for them.
  */
 public class MeshClientMeterBinder implements MeterBinder {
@@ -41,6 +44,19 @@ public class MeshClientMeterBinder implements MeterBinder {
 			.description("Instances ejected by passive health checking")
 			.tag("service", service)
 			.register(registry);
+		Gauge.builder("mesh.client.instances.available", route,
+				(measured) -> measured.instances().size() - measured.outlierDetector().ejectedCount(measured.instances()))
+			.description("Instances of the service that are not ejected")
+			.tag("service", service)
+			.register(registry);
+		ServiceTokenSource tokens = route.tokens();
+		if (tokens != null) {
+			FunctionCounter.builder("mesh.oauth2.token.requests", tokens, (source) -> source.requestCount())
+				.description("Client-credentials token requests made for calls to the service")
+				.tag("service", service)
+				.tag("registration", tokens.registrationId())
+				.register(registry);
+		}
 	}
 
 }

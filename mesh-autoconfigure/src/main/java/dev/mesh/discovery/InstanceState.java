@@ -24,6 +24,9 @@ public final class InstanceState {
 
 	volatile boolean ejectedOnce;
 
+	/** Exponentially weighted moving average of attempt latency; racy updates lose at most a sample. */
+	private volatile long latencyEwmaNanos = -1;
+
 	InstanceState() {
 	}
 
@@ -53,6 +56,20 @@ public final class InstanceState {
 			this.consecutiveFailures.set(0);
 		}
 		return 0;
+	}
+
+	/**
+	 * Records the latency of a finished attempt into the moving average (weight 1/8 per sample).
+	 * @param nanos the attempt's latency
+	 */
+	public void recordLatency(long nanos) {
+		long current = this.latencyEwmaNanos;
+		this.latencyEwmaNanos = (current < 0) ? nanos : current + ((nanos - current) >> 3);
+	}
+
+	/** @return the latency moving average in nanoseconds, or -1 before the first attempt */
+	public long latencyEwmaNanos() {
+		return this.latencyEwmaNanos;
 	}
 
 	/** @return attempts in flight now */

@@ -1,0 +1,47 @@
+package dev.mesh.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.mesh.discovery.InstanceState;
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.observability.ClientSnapshot;
+import dev.mesh.resilience.OutlierDetector;
+import dev.mesh.security.ServiceTokenSource;
+
+/**
+ * Takes a read-only {@link ClientSnapshot} of a route for the health contributor and the endpoint.
+ */
+final class ClientSnapshots {
+
+	private ClientSnapshots() {
+	}
+
+	static ClientSnapshot of(ServiceRoute route) {
+		ClientPolicy policy = route.policy();
+		OutlierDetector detector = route.outlierDetector();
+		long nowNanos = route.now();
+		Instant now = Instant.now();
+		List<ClientSnapshot.Instance> instances = new ArrayList<>();
+		for (MeshInstance instance : route.instances()) {
+			InstanceState state = instance.state();
+			boolean ejected = detector.isEjected(instance, nowNanos);
+			Instant until = ejected ? now.plusNanos(state.ejectedUntilNanos() - nowNanos) : null;
+			long latency = state.latencyEwmaNanos();
+			instances.add(new ClientSnapshot.Instance(instance.id(), instance.baseUri(), instance.weight(), instance.zone(),
+					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos(latency) : null, state.inFlight(),
+					state.requests(), state.failures()));
+		}
+		ServiceTokenSource tokens = route.tokens();
+		ClientSnapshot.Token token = (tokens != null) ? new ClientSnapshot.Token(tokens.registrationId(), tokens.expiresAt(),
+				tokens.lastRefresh(), tokens.requestCount(), tokens.failureCount()) : null;
+		return new ClientSnapshot(route.serviceId(), policy.loadBalancer().configName(), policy.timeout(),
+				policy.perAttemptTimeout(), policy.connectTimeout(), policy.retry().maxAttempts(),
+				policy.retry().on().toString(), policy.maxConcurrentRequests(), route.retryBudget().available(),
+				route.retryBudget().retryCount(), route.retryBudget().exhaustedCount(), detector.ejectionCount(),
+				!detector.skipEjected(route.instances(), nowNanos), instances, token);
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.mesh.observability;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one mesh client looks like now: its policy in effect, its retry budget and every instance it
+ * can pick. Never holds a token or a secret.
+ *
+ * @param service the called service
+ * @param loadBalancer load balancer in use
+ * @param timeout call deadline
+ * @param perAttemptTimeout attempt deadline
+ * @param connectTimeout connect deadline
+ * @param maxAttempts attempts per call
+ * @param retryOn retryable failures
+ * @param maxConcurrentRequests bulkhead limit, or {@code null}
+ * @param retryBudgetAvailable retries the budget still allows in its window
+ * @param retries retries made
+ * @param retryBudgetExhausted retries refused by the budget
+ * @param ejections instances ejected so far
+ * @param panic whether too many instances are ejected, so all are used
+ * @param instances the instances
+ * @param token the token status, or {@code null} when calls carry none
+ */
+public record ClientSnapshot(String service, String loadBalancer, Duration timeout, Duration perAttemptTimeout,
+		Duration connectTimeout, int maxAttempts, String retryOn, Integer maxConcurrentRequests, long retryBudgetAvailable,
+		long retries, long retryBudgetExhausted, long ejections, boolean panic, List<Instance> instances, Token token) {
+
+	/** @return instances not ejected now */
+	public long available() {
+		return this.instances.stream().filter((instance) -> !instance.ejected()).count();
+	}
+
+	/** @return instances ejected now */
+	public long ejected() {
+		return this.instances.stream().filter(Instance::ejected).count();
+	}
+
+	/**
+	 * One instance as the client sees it.
+	 *
+	 * @param id instance id
+	 * @param uri base URI
+	 * @param weight weight (0 = draining)
+	 * @param zone zone, or {@code null}
+	 * @param version version, or {@code null}
+	 * @param ejected whether ejected now
+	 * @param ejectedUntil end of the ejection, or {@code null}
+	 * @param latencyEstimate moving average of attempt latency, or {@code null} before the first attempt
+	 * @param inFlight attempts in flight
+	 * @param requests attempts made
+	 * @param errors failed attempts
+	 */
+	public record Instance(String id, String uri, int weight, String zone, String version, boolean ejected,
+			Instant ejectedUntil, Duration latencyEstimate, int inFlight, long requests, long errors) {
+	}
+
+	/**
+	 * The client-credentials token status, never the token.
+	 *
+	 * @param registration the client registration
+	 * @param expiresAt expiry of the cached token, or {@code null}
+	 * @param lastRefresh when a token was last obtained, or {@code null}
+	 * @param requests token requests made
+	 * @param failures token requests that failed
+	 */
+	public record Token(String registration, Instant expiresAt, Instant lastRefresh, long requests, long failures) {
+	}
+
+}
