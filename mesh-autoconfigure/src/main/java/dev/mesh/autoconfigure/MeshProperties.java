@@ -449,7 +449,7 @@ public class MeshProperties implements Validator {
 		 */
 		private String audience;
 
-		/** Path patterns open without a token. */
+		/** Path patterns open without a token. Default /actuator/health/** and /actuator/info. */
 		private List<String> publicPaths = new ArrayList<>(List.of("/actuator/health/**", "/actuator/info"));
 
 		/**
