@@ -1,6 +1,7 @@
 package dev.mesh.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,10 @@ public class MeshProperties implements Validator {
 	/** Client settings per called service, keyed by service id. */
 	private final Map<String, Client> clients = new LinkedHashMap<>();
 
+	/** Server side: which callers' tokens this service accepts and which callers reach which paths. */
+	@NestedConfigurationProperty
+	private final Security security = new Security();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -73,6 +78,10 @@ public class MeshProperties implements Validator {
 
 	public Map<String, Client> getClients() {
 		return this.clients;
+	}
+
+	public Security getSecurity() {
+		return this.security;
 	}
 
 	/**
@@ -103,6 +112,7 @@ public class MeshProperties implements Validator {
 		}
 		ClientPropertiesValidator.validate("clientDefaults", properties.clientDefaults, errors);
 		properties.clients.forEach((service, client) -> ClientPropertiesValidator.validate("clients[" + service + "]", client, errors));
+		SecurityPropertiesValidator.validate("security", properties.security, errors);
 	}
 
 	/** What this instance publishes as registry metadata. */
@@ -502,6 +512,132 @@ public class MeshProperties implements Validator {
 
 		public void setMaxEjectionPercent(Integer maxEjectionPercent) {
 			this.maxEjectionPercent = maxEjectionPercent;
+		}
+
+	}
+
+	/**
+	 * Server side of the mesh: a JWT resource server that checks signature, issuer, expiry and audience
+	 * of every caller's token when {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} (or
+	 * {@code jwk-set-uri}) is set, and rules that decide which callers reach which paths.
+	 */
+	public static class Security {
+
+		/**
+		 * Whether the starter secures this service. When on and an issuer or JWK set is configured, every
+		 * request but the public paths needs a valid token; with neither configured the service stays
+		 * open and says so in one warning. When off, Spring Boot's own security defaults apply.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The audience ({@code aud}) a token must contain to be accepted here. Default
+		 * {@code spring.application.name}.
+		 */
+		private String audience;
+
+		/** Path patterns open without a token. Default /actuator/health/** and /actuator/info. */
+		private List<String> publicPaths = new ArrayList<>(List.of("/actuator/health/**", "/actuator/info"));
+
+		/**
+		 * Tolerance for clock differences when checking a token's expiry and not-before, from 0s to 60s
+		 * (Spring Security's own check never allows more than 60s).
+		 */
+		private Duration clockSkew = Duration.ofSeconds(30);
+
+		/**
+		 * Which callers reach which paths. The first rule whose path (and methods, if given) match a
+		 * request decides; with no matching rule any valid token is enough.
+		 */
+		private List<Rule> rules = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(String audience) {
+			this.audience = audience;
+		}
+
+		public List<String> getPublicPaths() {
+			return this.publicPaths;
+		}
+
+		public void setPublicPaths(List<String> publicPaths) {
+			this.publicPaths = publicPaths;
+		}
+
+		public Duration getClockSkew() {
+			return this.clockSkew;
+		}
+
+		public void setClockSkew(Duration clockSkew) {
+			this.clockSkew = clockSkew;
+		}
+
+		public List<Rule> getRules() {
+			return this.rules;
+		}
+
+		public void setRules(List<Rule> rules) {
+			this.rules = rules;
+		}
+
+	}
+
+	/** One access rule: requests to a path (and methods) → the callers allowed and the scopes required. */
+	public static class Rule {
+
+		/** Path pattern the rule applies to, such as {@code /api/reservations/**}. Required. */
+		private String path;
+
+		/** HTTP methods the rule applies to, such as POST. Default: every method. */
+		private List<String> methods = new ArrayList<>();
+
+		/** Client ids allowed to call (the token's azp, client_id or sub claim). Default: any caller. */
+		private List<String> callers = new ArrayList<>();
+
+		/** Scopes the token must all have, such as inventory.write. Default: none. */
+		private List<String> scopes = new ArrayList<>();
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public List<String> getMethods() {
+			return this.methods;
+		}
+
+		public void setMethods(List<String> methods) {
+			this.methods = methods;
+		}
+
+		public List<String> getCallers() {
+			return this.callers;
+		}
+
+		public void setCallers(List<String> callers) {
+			this.callers = callers;
+		}
+
+		public List<String> getScopes() {
+			return this.scopes;
+		}
+
+		public void setScopes(List<String> scopes) {
+			this.scopes = scopes;
 		}
 
 	}

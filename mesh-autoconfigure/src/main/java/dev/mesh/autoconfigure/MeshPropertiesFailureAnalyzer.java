@@ -119,14 +119,22 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		return "a valid " + type.getSimpleName();
 	}
 
-	/** {@code clients[inventory].loadBalancer} → {@code clients.inventory.load-balancer}. */
+	/**
+	 * {@code clients[inventory].loadBalancer} → {@code clients.inventory.load-balancer}; list indexes stay:
+	 * {@code security.rules[0].path} → {@code security.rules[0].path}.
+	 */
 	static String kebab(String field) {
-		String dotted = field.replace("[", ".").replace("]", "");
-		StringBuilder result = new StringBuilder(dotted.length() + 8);
-		for (int i = 0; i < dotted.length(); i++) {
-			char c = dotted.charAt(i);
-			if (Character.isUpperCase(c)) {
-				if (i > 0 && dotted.charAt(i - 1) != '.') {
+		StringBuilder result = new StringBuilder(field.length() + 8);
+		for (int i = 0; i < field.length(); i++) {
+			char c = field.charAt(i);
+			if (c == '[') {
+				int end = field.indexOf(']', i);
+				String key = field.substring(i + 1, end);
+				result.append(key.chars().allMatch(Character::isDigit) ? "[" + key + "]" : "." + key);
+				i = end;
+			}
+			else if (Character.isUpperCase(c)) {
+				if (i > 0 && field.charAt(i - 1) != '.') {
 					result.append('-');
 				}
 				result.append(Character.toLowerCase(c));

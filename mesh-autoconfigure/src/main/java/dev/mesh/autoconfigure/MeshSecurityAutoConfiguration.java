@@ -1,0 +1,211 @@
+package dev.mesh.autoconfigure;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.mesh.security.CallerRule;
+import dev.mesh.security.MeshCallerArgumentResolver;
+import dev.mesh.security.MeshResourceServer;
+import jakarta.servlet.DispatcherType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.autoconfigure.security.ConditionalOnDefaultWebSecurity;
+import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.util.StringUtils;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Auto-configuration for the server side of mesh security: a stateless JWT resource server with caller
+ * rules when an issuer, JWK set or public key is configured, and an open chain (with one warning) when none
+ * is. It runs before Spring Boot's resource-server and security auto-configurations so that neither
+ * Boot's default chain (form login) nor its JWT chain is created; a {@code SecurityFilterChain} of the
+ * application's own makes it back off. Token signatures and the issuer are checked by Spring Boot's
+ * {@link JwtDecoder}, which also applies this configuration's expiry and audience validator.
+ */
+@AutoConfiguration(before = { OAuth2ResourceServerAutoConfiguration.class, SecurityAutoConfiguration.class,
+		UserDetailsServiceAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, BearerTokenAuthenticationFilter.class, JwtDecoder.class })
+@ConditionalOnMeshEnabled
+@ConditionalOnProperty(name = MeshSecurityAutoConfiguration.ENABLED_PROPERTY, havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(MeshProperties.class)
+public class MeshSecurityAutoConfiguration {
+
+	/** The property that switches the starter's security off (Spring Boot's defaults then apply). */
+	public static final String ENABLED_PROPERTY = "mesh.security.enabled";
+
+	private static final String JWT_PREFIX = "spring.security.oauth2.resourceserver.jwt.";
+
+	private static final Log logger = LogFactory.getLog(MeshSecurityAutoConfiguration.class);
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(TokensConfigured.class)
+	static class TokenSecurityConfiguration {
+
+		/** Picked up by Spring Boot's {@code JwtDecoder}, which adds every {@code OAuth2TokenValidator<Jwt>} bean. */
+		@Bean
+		@ConditionalOnMissingBean(name = "meshJwtValidator")
+		OAuth2TokenValidator<Jwt> meshJwtValidator(MeshProperties properties, Environment environment) {
+			MeshProperties.Security security = properties.getSecurity();
+			return MeshResourceServer.tokenValidator(audience(security, environment), security.getClockSkew());
+		}
+
+		@Bean
+		@ConditionalOnDefaultWebSecurity
+		SecurityFilterChain meshSecurityFilterChain(HttpSecurity http, MeshProperties properties) throws Exception {
+			MeshProperties.Security security = properties.getSecurity();
+			http.authorizeHttpRequests((requests) -> {
+				// An error dispatch only follows a request that was already let through.
+				requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+				security.getPublicPaths()
+					.forEach((path) -> requests.requestMatchers(PathPatternRequestMatcher.withDefaults().matcher(path)).permitAll());
+				requests.anyRequest().access(MeshResourceServer.callerRules(rules(security)));
+			});
+			http.oauth2ResourceServer((server) -> server
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(MeshResourceServer.authenticationConverter()))
+				.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
+			http.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
+			stateless(http);
+			return http.build();
+		}
+
+		private static String audience(MeshProperties.Security security, Environment environment) {
+			String audience = StringUtils.hasText(security.getAudience()) ? security.getAudience()
+					: environment.getProperty("spring.application.name");
+			if (!StringUtils.hasText(audience)) {
+				throw new IllegalStateException("mesh.security.audience: none (expected: the audience (aud) this service "
+						+ "accepts; set mesh.security.audience or spring.application.name)");
+			}
+			return audience;
+		}
+
+		private static List<CallerRule> rules(MeshProperties.Security security) {
+			return security.getRules()
+				.stream()
+				.map((rule) -> new CallerRule(rule.getPath(), methods(rule.getMethods()), new LinkedHashSet<>(rule.getCallers()),
+						new LinkedHashSet<>(rule.getScopes())))
+				.toList();
+		}
+
+		private static Set<HttpMethod> methods(List<String> names) {
+			Set<HttpMethod> methods = new LinkedHashSet<>();
+			names.forEach((name) -> methods.add(SecurityPropertiesValidator.method(name)));
+			return methods;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(NoTokensConfigured.class)
+	static class OpenConfiguration {
+
+		@Bean
+		@ConditionalOnDefaultWebSecurity
+		SecurityFilterChain meshOpenSecurityFilterChain(HttpSecurity http) throws Exception {
+			logger.warn("This service accepts unauthenticated calls: no token issuer is configured. To require a valid "
+					+ "token from every caller set spring.security.oauth2.resourceserver.jwt.issuer-uri (or jwk-set-uri); "
+					+ "to configure Spring Security yourself set " + ENABLED_PROPERTY + "=false.");
+			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
+			stateless(http);
+			return http.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebMvcConfigurer.class)
+	static class CallerArgumentConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "meshCallerWebMvcConfigurer")
+		WebMvcConfigurer meshCallerWebMvcConfigurer() {
+			return new WebMvcConfigurer() {
+
+				@Override
+				public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+					resolvers.add(new MeshCallerArgumentResolver());
+				}
+
+			};
+		}
+
+	}
+
+	private static void stateless(HttpSecurity http) throws Exception {
+		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable);
+	}
+
+	/** Tokens can be checked: an issuer, JWK set or public key is configured, or the application has a decoder. */
+	static final class TokensConfigured extends AnyNestedCondition {
+
+		TokensConfigured() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(JWT_PREFIX + "issuer-uri")
+		static final class IssuerUri {
+
+		}
+
+		@ConditionalOnProperty(JWT_PREFIX + "jwk-set-uri")
+		static final class JwkSetUri {
+
+		}
+
+		@ConditionalOnProperty(JWT_PREFIX + "public-key-location")
+		static final class PublicKeyLocation {
+
+		}
+
+		@ConditionalOnBean(JwtDecoder.class)
+		static final class Decoder {
+
+		}
+
+	}
+
+	/** The negation of {@link TokensConfigured}. */
+	static final class NoTokensConfigured extends NoneNestedConditions {
+
+		NoTokensConfigured() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@Conditional(TokensConfigured.class)
+		static final class Configured {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,214 @@
+package dev.mesh.testsupport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * A real Spring Authorization Server on 127.0.0.1 and a random port, shaped like {@code mesh-sample-auth}:
+ * client-credentials only, {@code aud} derived from the scopes ({@code inventory.write} → {@code inventory}),
+ * a {@code client_id} claim. Clients: {@code order} (inventory.read, inventory.write), {@code billing}
+ * (inventory.write) and {@code inventory} (order.read); each secret is the client id + {@code -secret}.
+ * Its issuer is its own URL. Its RSA signing key is created here and exposed, so tests can mint tokens that
+ * differ from real ones in exactly one claim.
+ */
+public final class TestAuthorizationServer implements AutoCloseable {
+
+	private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+
+	private final RSAKey signingKey;
+
+	private final ConfigurableApplicationContext context;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private TestAuthorizationServer(RSAKey signingKey, ConfigurableApplicationContext context) {
+		this.signingKey = signingKey;
+		this.context = context;
+	}
+
+	/** @return a started server */
+	public static TestAuthorizationServer start() {
+		RSAKey key = newKey(UUID.randomUUID().toString());
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthorizationServerApplication.class)
+			.web(WebApplicationType.SERVLET)
+			.initializers((applicationContext) -> applicationContext.getBeanFactory().registerSingleton("testSigningKey", key))
+			.properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
+					"spring.application.name=test-auth", "mesh.enabled=false", "spring.cloud.consul.enabled=false",
+					"spring.cloud.discovery.enabled=false")
+			.run();
+		return new TestAuthorizationServer(key, context);
+	}
+
+	/**
+	 * @param keyId the key id
+	 * @return a fresh 2048-bit RSA key pair
+	 */
+	public static RSAKey newKey(String keyId) {
+		try {
+			return new RSAKeyGenerator(2048).keyID(keyId).generate();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** @return the issuer, which is also the base URL */
+	public String issuer() {
+		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort();
+	}
+
+	/** @return the key pair the server signs tokens with */
+	public RSAKey signingKey() {
+		return this.signingKey;
+	}
+
+	/**
+	 * Requests a token with the client-credentials grant.
+	 * @param clientId the client
+	 * @param scope the space-separated scopes
+	 * @return the access token
+	 */
+	public String token(String clientId, String scope) {
+		String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientId + "-secret").getBytes(StandardCharsets.UTF_8));
+		HttpRequest request = HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/token"))
+			.header("Authorization", "Basic " + basic)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + scope.replace(" ", "%20")))
+			.build();
+		try {
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			Matcher token = ACCESS_TOKEN.matcher(response.body());
+			if (response.statusCode() != 200 || !token.find()) {
+				throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
+			}
+			return token.group(1);
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class AuthorizationServerApplication {
+
+		@Bean
+		JWKSource<SecurityContext> jwkSource(RSAKey testSigningKey) {
+			return new ImmutableJWKSet<>(new JWKSet(testSigningKey));
+		}
+
+		@Bean
+		RegisteredClientRepository registeredClientRepository() {
+			return new InMemoryRegisteredClientRepository(client("order", "inventory.read", "inventory.write"),
+					client("billing", "inventory.write"), client("inventory", "order.read"));
+		}
+
+		private static RegisteredClient client(String clientId, String... scopes) {
+			return RegisteredClient.withId(UUID.randomUUID().toString())
+				.clientId(clientId)
+				.clientSecret("{noop}" + clientId + "-secret")
+				.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+				.scopes((granted) -> granted.addAll(List.of(scopes)))
+				.tokenSettings(TokenSettings.builder()
+					.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
+					.accessTokenTimeToLive(Duration.ofMinutes(5))
+					.build())
+				.build();
+		}
+
+		/** Mirrors mesh-sample-auth's ScopeAudienceTokenCustomizer. */
+		@Bean
+		OAuth2TokenCustomizer<JwtEncodingContext> scopeAudience() {
+			return (context) -> {
+				if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+					return;
+				}
+				Set<String> services = new TreeSet<>();
+				context.getAuthorizedScopes().stream().filter((scope) -> scope.indexOf('.') > 0)
+					.forEach((scope) -> services.add(scope.substring(0, scope.indexOf('.'))));
+				context.getClaims().claims((claims) -> {
+					claims.remove(JwtClaimNames.AUD);
+					if (!services.isEmpty()) {
+						claims.put(JwtClaimNames.AUD, new ArrayList<>(services));
+					}
+					claims.put("client_id", context.getRegisteredClient().getClientId());
+				});
+			};
+		}
+
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http) throws Exception {
+			OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
+			http.securityMatcher(authorizationServer.getEndpointsMatcher())
+				.with(authorizationServer, Customizer.withDefaults())
+				.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+			return http.build();
+		}
+
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+		SecurityFilterChain denyEverythingElse(HttpSecurity http) throws Exception {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().denyAll()).build();
+		}
+
+	}
+
+}
