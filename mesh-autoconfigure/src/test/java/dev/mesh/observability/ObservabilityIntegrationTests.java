@@ -1,0 +1,238 @@
+package dev.mesh.observability;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesh.client.MeshClient;
+import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.TestServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real "order" application calling real inventory servers through a mesh client, with OpenTelemetry
+ * tracing into an in-memory exporter, Micrometer metrics and the actuator: what an operator sees.
+ */
+class ObservabilityIntegrationTests {
+
+	private static final ObjectMapper json = new ObjectMapper();
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	private ConfigurableApplicationContext order;
+
+	@AfterEach
+	void stop() throws Exception {
+		if (this.order != null) {
+			this.order.close();
+		}
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+	}
+
+	@Test
+	void shouldPropagateTheTraceAndShowEachAttemptAsAChildOfTheCall() throws Exception {
+		TestServer busy = track(TestServer.start("busy").behave(TestServer.Behaviour.status(503)));
+		TestServer healthy = track(TestServer.start("healthy"));
+		start(List.of(busy, healthy));
+		assertThat(get("/place").statusCode()).isEqualTo(200);
+
+		InMemorySpanExporter spans = this.order.getBean(InMemorySpanExporter.class);
+		SpanData server = awaitSpan(spans, "http get /place");
+		SpanData call = awaitSpan(spans, "GET inventory");
+		SpanData first = awaitSpan(spans, "GET inventory attempt 1");
+		SpanData second = awaitSpan(spans, "GET inventory attempt 2");
+		String traceparent = healthy.lastHeaders().get("traceparent");
+		assertThat(traceparent).isNotNull();
+		assertThat(traceparent.split("-")[1]).isEqualTo(server.getTraceId());
+		assertThat(traceparent.split("-")[2]).as("the server's parent is the attempt that reached it").isEqualTo(second.getSpanId());
+		assertThat(first.getParentSpanId()).isEqualTo(call.getSpanId());
+		assertThat(second.getParentSpanId()).isEqualTo(call.getSpanId());
+		assertThat(first.getTraceId()).isEqualTo(server.getTraceId());
+		assertThat(List.of(first.getAttributes().asMap().toString(), second.getAttributes().asMap().toString()))
+			.anySatisfy((attributes) -> assertThat(attributes).contains("instance=busy"))
+			.anySatisfy((attributes) -> assertThat(attributes).contains("instance=healthy"));
+	}
+
+	@Test
+	void shouldCountCallsAndAttemptsApartAsTheyHappened() throws Exception {
+		TestServer busy = track(TestServer.start("busy"));
+		TestServer healthy = track(TestServer.start("healthy"));
+		start(List.of(busy, healthy));
+		busy.behave(TestServer.Behaviour.status(503));
+		assertThat(get("/place").statusCode()).isEqualTo(200);
+		busy.behave(TestServer.Behaviour.ECHO);
+		for (int i = 0; i < 4; i++) {
+			assertThat(get("/place").statusCode()).isEqualTo(200);
+		}
+		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
+		assertThat(meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
+			.isEqualTo(5);
+		assertThat(meters.find("mesh.client.requests").tag("service", "inventory").timers().stream()
+			.mapToLong((timer) -> timer.count()).sum()).isEqualTo(6);
+		assertThat(meters.get("mesh.client.requests").tag("outcome", "SERVER_ERROR").tag("instance", "busy")
+			.tag("status", "503").tag("attempt", "1").timer().count()).isEqualTo(1);
+		assertThat(meters.get("mesh.client.requests").tag("attempt", "2").timer().count()).isEqualTo(1);
+		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count()).isEqualTo(1);
+		assertThat(meters.get("mesh.client.instances.available").tag("service", "inventory").gauge().value()).isEqualTo(2);
+		assertThat(meters.getMeters()).noneMatch((meter) -> meter.getId().getName().startsWith("mesh.")
+				&& meter.getId().getTags().stream().anyMatch((tag) -> tag.getValue().contains("/place")));
+	}
+
+	@Test
+	void shouldStayUpWhenACalledServiceIsDownUnlessAskedOtherwise() throws Exception {
+		TestServer healthy = track(TestServer.start("healthy"));
+		start(List.of(healthy));
+		this.order.getBean("payments", RestClient.class);
+		get("/place");
+		HttpResponse<String> health = get("/actuator/health/mesh");
+		assertThat(health.statusCode()).isEqualTo(200);
+		JsonNode body = json.readTree(health.body());
+		assertThat(body.path("status").asText()).isEqualTo("UP");
+		assertThat(body.path("details").path("clients").path("inventory").path("total").asInt()).isEqualTo(1);
+		assertThat(body.path("details").path("clients").path("inventory").path("available").asInt()).isEqualTo(1);
+		assertThat(body.path("details").path("clients").path("inventory").path("ejected").asInt()).isZero();
+		assertThat(body.path("details").path("clients").path("payments").path("status").asText()).isEqualTo("UNAVAILABLE");
+		assertThat(body.path("details").path("registration").path("weight").asInt()).isEqualTo(3);
+		assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
+		this.order.close();
+
+		start(List.of(healthy), "mesh.health.downstream-affects-status=true");
+		get("/place");
+		assertThat(get("/actuator/health/mesh").statusCode()).isEqualTo(503);
+	}
+
+	@Test
+	void shouldDescribeTheMeshWithoutEverShowingATokenOrSecret() throws Exception {
+		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestServer healthy = track(TestServer.start("healthy"));
+		List<String> extra = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(auth.tokenUri()));
+		extra.add("mesh.clients.payments.oauth2.enabled=false");
+		start(List.of(healthy), extra.toArray(String[]::new));
+		get("/place");
+		String token = healthy.lastHeaders().get("authorization").substring("Bearer ".length());
+		HttpResponse<String> response = get("/actuator/mesh");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode mesh = json.readTree(response.body());
+		assertThat(mesh.path("self").path("weight").asInt()).isEqualTo(3);
+		assertThat(mesh.path("self").path("zone").asText()).isEqualTo("eu-1a");
+		JsonNode inventory = mesh.path("clients").path("inventory");
+		assertThat(inventory.path("loadBalancer").asText()).isEqualTo("weighted-round-robin");
+		assertThat(inventory.path("maxAttempts").asInt()).isEqualTo(3);
+		assertThat(inventory.path("retryBudgetAvailable").asLong()).isPositive();
+		JsonNode instance = inventory.path("instances").get(0);
+		assertThat(instance.path("id").asText()).isEqualTo("healthy");
+		assertThat(instance.path("uri").asText()).isEqualTo(healthy.uri());
+		assertThat(instance.path("weight").asInt()).isEqualTo(1);
+		assertThat(instance.path("ejected").asBoolean()).isFalse();
+		assertThat(instance.path("requests").asLong()).isEqualTo(1);
+		assertThat(instance.path("errors").asLong()).isZero();
+		assertThat(instance.path("inFlight").asInt()).isZero();
+		assertThat(instance.has("latencyEstimate")).isTrue();
+		assertThat(inventory.path("token").path("registration").asText()).isEqualTo("mesh");
+		assertThat(inventory.path("token").path("expiresAt").isMissingNode()).isFalse();
+		assertThat(response.body()).doesNotContain(token).doesNotContain("order-secret");
+		HttpResponse<String> env = get("/actuator/env");
+		assertThat(env.body()).doesNotContain(token).doesNotContain("order-secret");
+	}
+
+	private SpanData awaitSpan(InMemorySpanExporter exporter, String name) throws InterruptedException {
+		for (int i = 0; i < 100; i++) {
+			for (SpanData span : exporter.getFinishedSpanItems()) {
+				if (span.getName().equalsIgnoreCase(name)) {
+					return span;
+				}
+			}
+			Thread.sleep(50);
+		}
+		throw new AssertionError("No span named '" + name + "' in " + exporter.getFinishedSpanItems().stream().map(SpanData::getName).toList());
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		int port = ((WebServerApplicationContext) this.order).getWebServer().getPort();
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+					HttpResponse.BodyHandlers.ofString());
+	}
+
+	private <T extends AutoCloseable> T track(T closeable) {
+		this.closeables.add(closeable);
+		return closeable;
+	}
+
+	private void start(List<TestServer> inventory, String... extra) {
+		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
+				"server.port=0", "server.address=127.0.0.1", "spring.application.name=order", "mesh.instance.weight=3",
+				"mesh.instance.zone=eu-1a", "management.tracing.sampling.probability=1.0",
+				"management.endpoints.web.exposure.include=health,mesh,env", "management.endpoint.health.show-details=always",
+				"mesh.clients.inventory.load-balancer=round-robin"));
+		for (int i = 0; i < inventory.size(); i++) {
+			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
+			properties.add(prefix + "instance-id=" + inventory.get(i).id());
+			properties.add(prefix + "uri=" + inventory.get(i).uri());
+		}
+		properties.addAll(List.of(extra));
+		this.order = new SpringApplicationBuilder(OrderApplication.class).web(WebApplicationType.SERVLET)
+			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@RestController
+	static class OrderApplication {
+
+		private final RestClient inventory;
+
+		OrderApplication(@MeshClient("inventory") RestClient inventory) {
+			this.inventory = inventory;
+		}
+
+		@Bean
+		@MeshClient("inventory")
+		static RestClient inventory(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+		@Bean
+		@MeshClient("payments")
+		static RestClient payments(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+		@Bean
+		static InMemorySpanExporter inMemorySpanExporter() {
+			return InMemorySpanExporter.create();
+		}
+
+		@GetMapping("/place")
+		String place() {
+			return this.inventory.get().uri("/api/stock/{sku}", "apple").retrieve().body(String.class);
+		}
+
+	}
+
+}
