@@ -8,7 +8,7 @@ import io.micrometer.observation.ObservationConvention;
  * Names and low-cardinality tags of the mesh observations: {@value #CALLS} (one per call: what the
  * user saw) with {@code service}, {@code method}, {@code status}, {@code outcome}; and {@value #ATTEMPTS}
  * (one per attempt: what each instance did) with the same plus {@code instance} and {@code attempt}.
- * No tag ever holds a URI.
+ * No tag ever holds a URI. Spans are named {@code mesh <service>} and {@code mesh <service> attempt <n>}.
  */
 public final class MeshObservationConventions {
 
@@ -31,7 +31,7 @@ public final class MeshObservationConventions {
 
 		@Override
 		public String getContextualName(MeshCallContext context) {
-			return context.getMethod() + " " + context.getServiceId();
+			return "mesh " + context.getServiceId();
 		}
 
 		@Override
@@ -57,7 +57,7 @@ public final class MeshObservationConventions {
 
 		@Override
 		public String getContextualName(MeshAttemptContext context) {
-			return context.getMethod() + " " + context.getServiceId() + " attempt " + context.getAttempt();
+			return "mesh " + context.getServiceId() + " attempt " + context.getAttempt();
 		}
 
 		@Override

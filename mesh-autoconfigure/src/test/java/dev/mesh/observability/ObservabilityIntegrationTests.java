@@ -63,9 +63,9 @@ class ObservabilityIntegrationTests {
 
 		InMemorySpanExporter spans = this.order.getBean(InMemorySpanExporter.class);
 		SpanData server = awaitSpan(spans, "http get /place");
-		SpanData call = awaitSpan(spans, "GET inventory");
-		SpanData first = awaitSpan(spans, "GET inventory attempt 1");
-		SpanData second = awaitSpan(spans, "GET inventory attempt 2");
+		SpanData call = awaitSpan(spans, "mesh inventory");
+		SpanData first = awaitSpan(spans, "mesh inventory attempt 1");
+		SpanData second = awaitSpan(spans, "mesh inventory attempt 2");
 		String traceparent = healthy.lastHeaders().get("traceparent");
 		assertThat(traceparent).isNotNull();
 		assertThat(traceparent.split("-")[1]).isEqualTo(server.getTraceId());
@@ -141,7 +141,7 @@ class ObservabilityIntegrationTests {
 		assertThat(mesh.path("self").path("weight").asInt()).isEqualTo(3);
 		assertThat(mesh.path("self").path("zone").asText()).isEqualTo("eu-1a");
 		JsonNode inventory = mesh.path("clients").path("inventory");
-		assertThat(inventory.path("loadBalancer").asText()).isEqualTo("weighted-round-robin");
+		assertThat(inventory.path("loadBalancer").asText()).isEqualTo("round-robin");
 		assertThat(inventory.path("maxAttempts").asInt()).isEqualTo(3);
 		assertThat(inventory.path("retryBudgetAvailable").asLong()).isPositive();
 		JsonNode instance = inventory.path("instances").get(0);
