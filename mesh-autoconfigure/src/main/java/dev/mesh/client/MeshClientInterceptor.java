@@ -8,7 +8,6 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.observability.MeshAttemptContext;
 import dev.mesh.observability.MeshCallContext;
 import dev.mesh.observability.MeshObservationConventions;
-import dev.mesh.observability.MeshOutcome;
 import dev.mesh.resilience.FailureKind;
 import dev.mesh.resilience.InboundDeadline;
 import dev.mesh.security.ServiceTokenSource;
@@ -20,7 +19,6 @@ import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
@@ -62,25 +60,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		Observation observation = Observation
 			.createNotStarted(CALLS, () -> context, this.route.observationRegistry())
 			.start();
-		try (Observation.Scope scope = observation.openScope()) {
-			ClientHttpResponse response = guarded(request, body, pathAndQuery, execution, context);
-			int status = response.getStatusCode().value();
-			context.ended(Integer.toString(status), MeshOutcome.ofStatus(status));
-			return response;
-		}
-		catch (IOException ex) {
-			context.ended("IO_ERROR", outcomeOf(ex));
-			observation.error(ex);
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			context.ended("NONE", MeshOutcome.REJECTED);
-			observation.error(ex);
-			throw ex;
-		}
-		finally {
-			observation.stop();
-		}
+		return ObservedExchange.observe(observation, context::ended,
+				() -> guarded(request, body, pathAndQuery, execution, context));
 	}
 
 	private ClientHttpResponse guarded(HttpRequest request, byte[] body, String pathAndQuery,
@@ -186,36 +167,18 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			.start();
 		instance.state().attemptStarted();
 		long started = System.nanoTime();
-		try (Observation.Scope scope = observation.openScope()) {
-			ClientHttpResponse response = execution.execute(attemptRequest, body);
-			instance.state().recordLatency(System.nanoTime() - started);
-			int status = response.getStatusCode().value();
-			context.setResponse(status);
-			context.ended(Integer.toString(status), MeshOutcome.ofStatus(status));
-			return response;
-		}
-		catch (IOException ex) {
-			context.ended("IO_ERROR", outcomeOf(ex));
-			observation.error(ex);
-			throw ex;
+		try {
+			return ObservedExchange.observe(observation, context::ended, () -> {
+				ClientHttpResponse response = execution.execute(attemptRequest, body);
+				instance.state().recordLatency(System.nanoTime() - started);
+				context.setResponse(response.getStatusCode().value());
+				return response;
+			});
 		}
 		catch (RuntimeException ex) {
 			instance.state().attemptAborted();
-			context.ended("NONE", MeshOutcome.REJECTED);
-			observation.error(ex);
 			throw ex;
 		}
-		finally {
-			observation.stop();
-		}
-	}
-
-	private static String outcomeOf(IOException failure) {
-		return switch (FailureKind.of(failure)) {
-			case CONNECT_FAILURE -> MeshOutcome.CONNECT_FAILURE;
-			case RESET -> MeshOutcome.RESET;
-			case TIMEOUT -> MeshOutcome.TIMEOUT;
-		};
 	}
 
 	/** A 401 whose {@code WWW-Authenticate} says the bearer token itself is bad (RFC 6750). */
@@ -252,39 +215,6 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	private String noInstanceReason() {
 		return this.route.instances().isEmpty() ? "discovery lists no instances"
 				: "none of its " + this.route.instances().size() + " instance(s) can take the request";
-	}
-
-	/**
-	 * The user's request, addressed to the chosen instance and carrying the attempt's timeout, which the
-	 * transport enforces and the server reads as the caller's deadline.
-	 */
-	private static final class AttemptRequest extends HttpRequestWrapper {
-
-		private final URI uri;
-
-		private final HttpHeaders headers;
-
-		AttemptRequest(HttpRequest request, URI uri, long timeoutMillis, OAuth2AccessToken token) {
-			super(request);
-			this.uri = uri;
-			this.headers = new HttpHeaders();
-			this.headers.putAll(request.getHeaders());
-			this.headers.set(InboundDeadline.HEADER, Long.toString(timeoutMillis));
-			if (token != null) {
-				this.headers.setBearerAuth(token.getTokenValue());
-			}
-		}
-
-		@Override
-		public URI getURI() {
-			return this.uri;
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return this.headers;
-		}
-
 	}
 
 }

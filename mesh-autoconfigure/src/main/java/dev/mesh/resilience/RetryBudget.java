@@ -63,15 +63,7 @@ public final class RetryBudget {
 	public boolean tryRetry() {
 		long now = second();
 		int index = bucket(now);
-		long callsInWindow = 0;
-		long retriesInWindow = 0;
-		for (int i = 0; i < WINDOW_SECONDS; i++) {
-			if (now - this.epochs.get(i) < WINDOW_SECONDS) {
-				callsInWindow += this.calls.get(i);
-				retriesInWindow += this.retries.get(i);
-			}
-		}
-		if (retriesInWindow + 1 > this.ratio * callsInWindow + (double) this.minPerSecond * WINDOW_SECONDS) {
+		if (available(now) < 1) {
 			this.exhausted.increment();
 			return false;
 		}
@@ -82,7 +74,10 @@ public final class RetryBudget {
 
 	/** @return retries still allowed in the current window */
 	public long available() {
-		long now = second();
+		return available(second());
+	}
+
+	private long available(long now) {
 		long callsInWindow = 0;
 		long retriesInWindow = 0;
 		for (int i = 0; i < WINDOW_SECONDS; i++) {
@@ -91,7 +86,8 @@ public final class RetryBudget {
 				retriesInWindow += this.retries.get(i);
 			}
 		}
-		return Math.max(0, (long) Math.floor(this.ratio * callsInWindow + (double) this.minPerSecond * WINDOW_SECONDS) - retriesInWindow);
+		double allowed = this.ratio * callsInWindow + (double) this.minPerSecond * WINDOW_SECONDS;
+		return Math.max(0, (long) Math.floor(allowed) - retriesInWindow);
 	}
 
 	/** @return how many retries were refused because the budget was spent */

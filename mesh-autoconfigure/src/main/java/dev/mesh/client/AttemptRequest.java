@@ -1,0 +1,43 @@
+package dev.mesh.client;
+
+import java.net.URI;
+
+import dev.mesh.resilience.InboundDeadline;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.support.HttpRequestWrapper;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+
+/**
+ * The user's request, addressed to the chosen instance and carrying the attempt's timeout, which the
+ * transport enforces and the server reads as the caller's deadline.
+ */
+final class AttemptRequest extends HttpRequestWrapper {
+
+	private final URI uri;
+
+	private final HttpHeaders headers;
+
+	AttemptRequest(HttpRequest request, URI uri, long timeoutMillis, OAuth2AccessToken token) {
+		super(request);
+		this.uri = uri;
+		this.headers = new HttpHeaders();
+		this.headers.putAll(request.getHeaders());
+		this.headers.set(InboundDeadline.HEADER, Long.toString(timeoutMillis));
+		if (token != null) {
+			this.headers.setBearerAuth(token.getTokenValue());
+		}
+	}
+
+	@Override
+	public URI getURI() {
+		return this.uri;
+	}
+
+	@Override
+	public HttpHeaders getHeaders() {
+		return this.headers;
+	}
+
+}

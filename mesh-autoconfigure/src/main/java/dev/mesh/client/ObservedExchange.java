@@ -1,0 +1,66 @@
+package dev.mesh.client;
+
+import java.io.IOException;
+
+import dev.mesh.observability.MeshOutcome;
+import dev.mesh.resilience.FailureKind;
+import io.micrometer.observation.Observation;
+
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * Runs an HTTP exchange inside a started observation: records its status and outcome, marks errors and
+ * stops the observation, for calls and attempts alike.
+ */
+final class ObservedExchange {
+
+	private ObservedExchange() {
+	}
+
+	/** The exchange to observe. */
+	@FunctionalInterface
+	interface Exchange {
+
+		ClientHttpResponse run() throws IOException;
+
+	}
+
+	/** Where the status and outcome are recorded. */
+	@FunctionalInterface
+	interface Outcome {
+
+		void ended(String status, String outcome);
+
+	}
+
+	static ClientHttpResponse observe(Observation observation, Outcome outcome, Exchange exchange) throws IOException {
+		try (Observation.Scope scope = observation.openScope()) {
+			ClientHttpResponse response = exchange.run();
+			int status = response.getStatusCode().value();
+			outcome.ended(Integer.toString(status), MeshOutcome.ofStatus(status));
+			return response;
+		}
+		catch (IOException ex) {
+			outcome.ended("IO_ERROR", outcomeOf(ex));
+			observation.error(ex);
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			outcome.ended("NONE", MeshOutcome.REJECTED);
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private static String outcomeOf(IOException failure) {
+		return switch (FailureKind.of(failure)) {
+			case CONNECT_FAILURE -> MeshOutcome.CONNECT_FAILURE;
+			case RESET -> MeshOutcome.RESET;
+			case TIMEOUT -> MeshOutcome.TIMEOUT;
+		};
+	}
+
+}
