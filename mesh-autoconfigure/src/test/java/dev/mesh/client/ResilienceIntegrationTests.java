@@ -173,6 +173,7 @@ class ResilienceIntegrationTests {
 		RestClient inventory = client();
 		int calls = 1000;
 		int failed = 0;
+		long started = System.nanoTime();
 		for (int i = 0; i < calls; i++) {
 			try {
 				inventory.get().uri("/").retrieve().body(String.class);
@@ -183,8 +184,10 @@ class ResilienceIntegrationTests {
 		}
 		int attempts = a.requests() + b.requests() + c.requests();
 		assertThat(failed).isEqualTo(calls);
-		// budget: 20% of calls plus 10 retries/s over its 10 s window
-		assertThat(attempts).isLessThanOrEqualTo((int) (1.2 * calls) + 10 * 10);
+		// budget: in every 10 s window, retries <= 20% of its calls + 10/s x 10 s; a slow machine may span more windows
+		long windows = Duration.ofNanos(System.nanoTime() - started).toSeconds() / 10 + 2;
+		assertThat(attempts).isLessThanOrEqualTo((int) (1.2 * calls + 100 * windows));
+		assertThat(attempts).as("far below the 3 x calls that retrying every call would give").isLessThan(2 * calls);
 		assertThat(attempts).isGreaterThan(calls);
 		ServiceRoute route = route();
 		assertThat(route.retryBudget().exhaustedCount()).isPositive();
