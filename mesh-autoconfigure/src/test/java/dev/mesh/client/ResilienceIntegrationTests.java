@@ -185,7 +185,7 @@ class ResilienceIntegrationTests {
 		int attempts = a.requests() + b.requests() + c.requests();
 		assertThat(failed).isEqualTo(calls);
 		// budget: in every 10 s window, retries <= 20% of its calls + 10/s x 10 s; a slow machine may span more windows
-		long windows = Duration.ofNanos(System.nanoTime() - started).toSeconds() / 10 + 2;
+		long windows = (Duration.ofNanos(System.nanoTime() - started).toMillis() + 1000) / 10_000 + 1;
 		assertThat(attempts).isLessThanOrEqualTo((int) (1.2 * calls + 100 * windows));
 		assertThat(attempts).as("far below the 3 x calls that retrying every call would give").isLessThan(2 * calls);
 		assertThat(attempts).isGreaterThan(calls);
