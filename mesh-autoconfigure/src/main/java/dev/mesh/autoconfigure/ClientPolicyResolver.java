@@ -46,7 +46,8 @@ final class ClientPolicyResolver {
 						pick(outlier.getMaxEjectionTime(), outlierDefaults.getMaxEjectionTime(), builtInOutlier.maxEjectionTime()),
 						pick(outlier.getMaxEjectionPercent(), outlierDefaults.getMaxEjectionPercent(), builtInOutlier.maxEjectionPercent())),
 				pick(client.getMaxConcurrentRequests(), defaults.getMaxConcurrentRequests(), builtIn.maxConcurrentRequests()),
-				tokenPolicy(client.getOauth2(), defaults.getOauth2(), builtIn.oauth2()));
+				tokenPolicy(client.getOauth2(), defaults.getOauth2(), builtIn.oauth2()),
+				pick(client.getCircuitBreaker(), defaults.getCircuitBreaker(), builtIn.circuitBreaker()));
 	}
 
 	private static TokenPolicy tokenPolicy(MeshProperties.OAuth2 client, MeshProperties.OAuth2 defaults, TokenPolicy builtIn) {

@@ -10,6 +10,7 @@ import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.security.ServiceTokenSources;
 
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -32,6 +33,7 @@ import org.springframework.web.client.RestClient;
  * post-processor that makes {@code @MeshClient} beans into mesh clients.
  */
 @AutoConfiguration(afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+		"io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
 		"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration",
 		"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" }, after = { SimpleDiscoveryClientAutoConfiguration.class,
 		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class })
@@ -55,9 +57,10 @@ public class MeshClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
-			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ServiceTokenSources tokenSources,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
+			ServiceTokenSources tokenSources, ObjectProvider<ObservationRegistry> observationRegistry) {
 		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
+				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()),
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}

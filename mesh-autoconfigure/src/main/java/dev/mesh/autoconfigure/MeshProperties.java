@@ -223,6 +223,13 @@ public class MeshProperties implements Validator {
 		 */
 		private Integer maxConcurrentRequests;
 
+		/**
+		 * Whether calls go through a resilience4j circuit breaker named mesh-<service>, tuned with
+		 * resilience4j.circuitbreaker.* properties. Also on when resilience4j configures an instance of that
+		 * name. Default false.
+		 */
+		private Boolean circuitBreaker;
+
 		/** How failed attempts are retried. */
 		@NestedConfigurationProperty
 		private final Retry retry = new Retry();
@@ -273,6 +280,14 @@ public class MeshProperties implements Validator {
 
 		public void setMaxConcurrentRequests(Integer maxConcurrentRequests) {
 			this.maxConcurrentRequests = maxConcurrentRequests;
+		}
+
+		public Boolean getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+		public void setCircuitBreaker(Boolean circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
 		}
 
 		public Retry getRetry() {

@@ -21,10 +21,12 @@ import dev.mesh.security.TokenPolicy;
  * @param outlier when instances are ejected
  * @param maxConcurrentRequests calls allowed in flight at once, or {@code null} for no limit
  * @param oauth2 which client-credentials token the calls carry
+ * @param circuitBreaker whether calls go through a resilience4j circuit breaker {@code mesh-<service>}
+ * (also on when resilience4j configures one under that name)
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
-		TokenPolicy oauth2) {
+		TokenPolicy oauth2, boolean circuitBreaker) {
 
 	/** The default {@code retry.on} values. */
 	public static final List<String> DEFAULT_RETRY_ON = List.of("connect-failure", "reset", "timeout", "502", "503",
@@ -36,7 +38,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 			new RetryPolicy(3, RetryOn.parse(DEFAULT_RETRY_ON),
 					new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0.5),
 					new RetryPolicy.Budget(0.2, 10)),
-			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS);
+			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS, false);
 
 	/**
 	 * @param policy another load balancer
@@ -44,7 +46,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	 */
 	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
 		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
-				this.outlier, this.maxConcurrentRequests, this.oauth2);
+				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker);
 	}
 
 }

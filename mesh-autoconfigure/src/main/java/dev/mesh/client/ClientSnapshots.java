@@ -41,7 +41,8 @@ final class ClientSnapshots {
 				policy.perAttemptTimeout(), policy.connectTimeout(), policy.retry().maxAttempts(),
 				policy.retry().on().toString(), policy.maxConcurrentRequests(), route.retryBudget().available(),
 				route.retryBudget().retryCount(), route.retryBudget().exhaustedCount(), detector.ejectionCount(),
-				!detector.skipEjected(route.instances(), nowNanos), instances, token);
+				!detector.skipEjected(route.instances(), nowNanos), instances, token,
+				(route.circuitBreaker() != null) ? route.circuitBreaker().getState().name() : null);
 	}
 
 }

@@ -16,6 +16,8 @@ import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.web.client.RestClient;
@@ -32,6 +34,8 @@ public class MeshClientFactory implements MeshClientsView {
 
 	private final BulkheadRegistry bulkheads;
 
+	private final CircuitBreakerRegistry circuitBreakers;
+
 	private final Function<String, ServiceTokenSource> tokenSources;
 
 	private final ObservationRegistry observationRegistry;
@@ -47,24 +51,27 @@ public class MeshClientFactory implements MeshClientsView {
 	 * @param policies the settings of each service's client
 	 * @param bulkheads resilience4j's bulkhead registry, so bulkheads can be tuned with resilience4j's
 	 * properties and seen in its actuator endpoints
+	 * @param circuitBreakers resilience4j's circuit breaker registry, likewise
 	 * @param tokenSources the token source of each service, returning {@code null} for a service whose
 	 * calls carry no token
 	 * @param observationRegistry where calls and attempts are observed (metrics, traces)
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
-			Function<String, ServiceTokenSource> tokenSources, ObservationRegistry observationRegistry) {
+			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
+			ObservationRegistry observationRegistry) {
 		this.instanceCache = instanceCache;
 		this.policies = policies;
 		this.bulkheads = bulkheads;
+		this.circuitBreakers = circuitBreakers;
 		this.tokenSources = tokenSources;
 		this.observationRegistry = observationRegistry;
 	}
 
 	/**
 	 * @param serviceId a service
-	 * @return the name of its client's resilience4j bulkhead
+	 * @return the name of its client's resilience4j bulkhead and circuit breaker
 	 */
-	public static String bulkheadName(String serviceId) {
+	public static String resilience4jName(String serviceId) {
 		return "mesh-" + serviceId;
 	}
 
@@ -96,7 +103,7 @@ public class MeshClientFactory implements MeshClientsView {
 			if (route == null) {
 				ClientPolicy policy = this.policies.forService(serviceId);
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
-						this.tokenSources.apply(serviceId), this.observationRegistry, System::nanoTime);
+						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.observationRegistry, System::nanoTime);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);
@@ -104,6 +111,14 @@ public class MeshClientFactory implements MeshClientsView {
 			}
 			return route;
 		}
+	}
+
+	private CircuitBreaker circuitBreaker(String serviceId, ClientPolicy policy) {
+		String name = resilience4jName(serviceId);
+		if (this.circuitBreakers.find(name).isPresent() || policy.circuitBreaker()) {
+			return this.circuitBreakers.circuitBreaker(name);
+		}
+		return null;
 	}
 
 	/** Calls the listener for every route now and for every route created later. */
@@ -115,7 +130,7 @@ public class MeshClientFactory implements MeshClientsView {
 	}
 
 	private Bulkhead bulkhead(String serviceId, ClientPolicy policy) {
-		String name = bulkheadName(serviceId);
+		String name = resilience4jName(serviceId);
 		if (this.bulkheads.find(name).isPresent()) {
 			return this.bulkheads.bulkhead(name);
 		}

@@ -72,7 +72,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 					bulkhead.getBulkheadConfig().getMaxConcurrentCalls());
 		}
 		try {
-			return call(request, body, pathAndQuery, execution, context);
+			return CircuitGuard.run(this.route.circuitBreaker(), this.route.serviceId(),
+					() -> call(request, body, pathAndQuery, execution, context));
 		}
 		finally {
 			if (bulkhead != null) {

@@ -16,12 +16,14 @@ import dev.mesh.resilience.RetryBudget;
 import dev.mesh.resilience.RetryRule;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Everything the pipeline keeps per called service: its policy, its picker (rebuilt on the discovery
  * thread whenever the instances change, so a pick on the request thread is a volatile read plus the
- * picker's own work), its outlier detector, retry budget, retry rule, backoff, optional bulkhead,
+ * picker's own work), its outlier detector, retry budget, retry rule, backoff, optional bulkhead and
+ * circuit breaker,
  * optional token source and transport.
  */
 final class ServiceRoute implements Consumer<List<MeshInstance>> {
@@ -44,6 +46,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final Bulkhead bulkhead;
 
+	private final CircuitBreaker circuitBreaker;
+
 	private final MeshClientHttpRequestFactory requestFactory;
 
 	private final ServiceTokenSource tokens;
@@ -55,7 +59,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	private volatile boolean loaded;
 
 	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
-			ServiceTokenSource tokens, ObservationRegistry observationRegistry, LongSupplier nanoClock) {
+			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, ObservationRegistry observationRegistry, LongSupplier nanoClock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		this.cache = cache;
@@ -65,6 +69,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.retryRule = new RetryRule(policy.retry().on());
 		this.backoff = new BackoffSchedule(policy.retry().backoff(), Clock.systemUTC());
 		this.bulkhead = bulkhead;
+		this.circuitBreaker = circuitBreaker;
 		this.tokens = tokens;
 		this.observationRegistry = observationRegistry;
 		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
@@ -123,6 +128,11 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	Bulkhead bulkhead() {
 		return this.bulkhead;
+	}
+
+	/** @return the service's resilience4j circuit breaker, or {@code null} when it has none */
+	CircuitBreaker circuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	/** @return the source of this service's OAuth2 tokens, or {@code null} when calls carry none */

@@ -23,10 +23,12 @@ import java.util.List;
  * @param panic whether too many instances are ejected, so all are used
  * @param instances the instances
  * @param token the token status, or {@code null} when calls carry none
+ * @param circuitState state of the service's resilience4j circuit breaker, or {@code null} when it has none
  */
 public record ClientSnapshot(String service, String loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, int maxAttempts, String retryOn, Integer maxConcurrentRequests, long retryBudgetAvailable,
-		long retries, long retryBudgetExhausted, long ejections, boolean panic, List<Instance> instances, Token token) {
+		long retries, long retryBudgetExhausted, long ejections, boolean panic, List<Instance> instances, Token token,
+		String circuitState) {
 
 	/** @return instances not ejected now */
 	public long available() {

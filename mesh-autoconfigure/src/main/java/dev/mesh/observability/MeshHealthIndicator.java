@@ -10,7 +10,7 @@ import org.springframework.boot.actuate.health.Status;
 
 /**
  * Health component {@code mesh}: this instance's registration and, per client, instances total,
- * available and ejected. A called service with no available instance shows in the details but does not
+ * available and ejected, and the circuit breaker's state when it has one. A called service with no available instance shows in the details but does not
  * make this instance DOWN (Consul would otherwise deregister healthy callers because a callee is down),
  * unless {@code mesh.health.downstream-affects-status} is set.
  */
@@ -45,6 +45,9 @@ public class MeshHealthIndicator extends AbstractHealthIndicator {
 			detail.put("available", client.available());
 			detail.put("ejected", client.ejected());
 			detail.put("panic", client.panic());
+			if (client.circuitState() != null) {
+				detail.put("circuit", client.circuitState());
+			}
 			String status = (client.instances().isEmpty() || client.available() == 0 && !client.panic()) ? "UNAVAILABLE" : "UP";
 			detail.put("status", status);
 			downstreamUnavailable |= status.equals("UNAVAILABLE");

@@ -298,6 +298,39 @@ class ResilienceIntegrationTests {
 	}
 
 	@Test
+	void shouldOpenTheServicesCircuitBreakerConfiguredWithResilience4jProperties() {
+		TestServer a = server("a").behave(Behaviour.status(500));
+		TestServer b = server("b").behave(Behaviour.status(500));
+		String breaker = "resilience4j.circuitbreaker.instances.mesh-inventory.";
+		start(List.of(a, b), "mesh.clients.inventory.retry.max-attempts=1", breaker + "sliding-window-size=4",
+				breaker + "minimum-number-of-calls=4", breaker + "failure-rate-threshold=50",
+				breaker + "wait-duration-in-open-state=30s");
+		RestClient inventory = client();
+		for (int i = 0; i < 4; i++) {
+			assertThatExceptionOfType(HttpServerErrorException.class)
+				.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class));
+		}
+		int sent = a.requests() + b.requests();
+		assertThatExceptionOfType(CircuitOpenException.class)
+			.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class))
+			.withMessageContaining("'mesh-inventory' is OPEN");
+		assertThat(a.requests() + b.requests()).isEqualTo(sent);
+		assertThat(route().circuitBreaker().getState().name()).isEqualTo("OPEN");
+	}
+
+	@Test
+	void shouldHaveNoCircuitBreakerUnlessAsked() {
+		start(List.of(server("a")));
+		client().get().uri("/").retrieve().body(String.class);
+		assertThat(route().circuitBreaker()).isNull();
+		this.context.close();
+		start(List.of(server("b")), "mesh.clients.inventory.circuit-breaker=true");
+		client().get().uri("/").retrieve().body(String.class);
+		assertThat(route().circuitBreaker().getName()).isEqualTo("mesh-inventory");
+		assertThat(route().circuitBreaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+	}
+
+	@Test
 	void shouldSendEachAttemptsTimeoutAsMeshTimeoutMs() {
 		TestServer a = server("a");
 		start(List.of(a), "mesh.clients.inventory.per-attempt-timeout=700ms");

@@ -1,0 +1,56 @@
+package dev.mesh.client;
+
+import java.io.IOException;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * Runs a whole call (all its attempts) through the service's resilience4j circuit breaker, when it has
+ * one: a call whose final answer is 5xx or an I/O failure counts as failed, anything else as a success,
+ * and an open circuit refuses calls at once with {@link CircuitOpenException}. Per-instance ejection
+ * still happens inside; the breaker is for when the whole service is failing.
+ */
+final class CircuitGuard {
+
+	private CircuitGuard() {
+	}
+
+	static ClientHttpResponse run(CircuitBreaker breaker, String serviceId, ObservedExchange.Exchange call)
+			throws IOException {
+		if (breaker == null) {
+			return call.run();
+		}
+		if (!breaker.tryAcquirePermission()) {
+			throw new CircuitOpenException(serviceId, breaker.getName(), breaker.getState().name());
+		}
+		long started = breaker.getCurrentTimestamp();
+		try {
+			ClientHttpResponse response = call.run();
+			long duration = breaker.getCurrentTimestamp() - started;
+			int status = response.getStatusCode().value();
+			if (status >= 500) {
+				breaker.onError(duration, breaker.getTimestampUnit(), new ServerErrorStatus(status));
+			}
+			else {
+				breaker.onSuccess(duration, breaker.getTimestampUnit());
+			}
+			return response;
+		}
+		catch (IOException | RuntimeException ex) {
+			breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), ex);
+			throw ex;
+		}
+	}
+
+	/** A 5xx answer, as the circuit breaker's record of a failed call. */
+	static final class ServerErrorStatus extends RuntimeException {
+
+		ServerErrorStatus(int status) {
+			super("HTTP " + status, null, false, false);
+		}
+
+	}
+
+}
