@@ -84,7 +84,7 @@ class DeadlinePropagationTests {
 
 	private void startMiddle() {
 		this.backend = TestServer.start("backend");
-		TestServerHeaders.current = this.backend;
+		Middle.backendServer = this.backend;
 		this.middle = ResilienceIntegrationTests.start(List.of(this.backend), "backend", Middle.class,
 				WebApplicationType.SERVLET);
 	}
@@ -98,13 +98,13 @@ class DeadlinePropagationTests {
 	@RestController
 	static class Middle {
 
-		private final RestClient backend;
+		/** The backend test server, whose received headers the relay reports. */
+		static volatile TestServer backendServer;
 
-		private final TestServerHeaders headers;
+		private final RestClient backend;
 
 		Middle(@MeshClient("backend") RestClient backend) {
 			this.backend = backend;
-			this.headers = new TestServerHeaders();
 		}
 
 		@Bean
@@ -117,18 +117,7 @@ class DeadlinePropagationTests {
 		@GetMapping("/relay")
 		String relay() {
 			this.backend.get().uri("/work").retrieve().body(String.class);
-			return this.headers.lastTimeoutOf(this.backend);
-		}
-
-	}
-
-	/** Reads what the backend test server saw; the backend is the only TestServer in these tests. */
-	static final class TestServerHeaders {
-
-		static volatile TestServer current;
-
-		String lastTimeoutOf(RestClient ignored) {
-			return current.lastHeaders().get("mesh-timeout-ms");
+			return backendServer.lastHeaders().get("mesh-timeout-ms");
 		}
 
 	}
