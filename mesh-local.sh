@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
 # Runs the mesh samples on this machine with no Docker and no Consul (Spring profile "local"):
-#   inventory on 8081 (weight 3) and 8082 (weight 1), order on 8080, listing both inventories statically.
+#   the sample authorization server on 9000, inventory on 8081 (weight 3) and 8082 (weight 1), order on
+#   8080, listing both inventories statically. Order calls inventory with its own token from auth.
 #
 # Usage:
 #   ./mesh-local.sh [--no-build]   build the samples, start them, wait until healthy, run until Ctrl-C
 #   ./mesh-local.sh traffic [N]    send N orders (default 100) to the running order service and print
 #                                  how many each inventory instance served
+#   ./mesh-local.sh failover [N]   send N orders (default 100) and stop inventory 8082 after half of them;
+#                                  prints the split before and after and how many orders failed (expect 0).
+#                                  The running ./mesh-local.sh then starts 8082 again.
 #
-# Needs a JDK (17+) and curl. Logs go to .local-run/<service>.log. Environment: ORDER_URL for traffic
-# (default http://localhost:8080), SKU (default SKU-1).
+# Needs only a JDK (17+): health checks use bash's /dev/tcp, traffic runs scripts/MeshTraffic.java.
+# Logs go to .local-run/<service>.log. Environment: ORDER_URL for traffic and failover (default
+# http://localhost:8080), SKU (default SKU-1).
 set -euo pipefail
 
 cd "$(dirname "$0")"
 
 RUN_DIR=.local-run
-HEALTH_TIMEOUT_SECONDS=90
+AUTH_PORT=9000
+AUTH_ISSUER="http://localhost:$AUTH_PORT"
+HEALTH_TIMEOUT_SECONDS=120
 ORDER_URL=${ORDER_URL:-http://localhost:8080}
 SKU=${SKU:-SKU-1}
 
-PIDS=()
+# One entry per started service, same index in each.
 NAMES=()
+PORTS=()
+ARGS=()
+PIDS=()
 
 die() {
 	echo "mesh-local: $*" >&2
@@ -36,6 +46,15 @@ exec_jar() {
 
 port_in_use() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# health PORT: prints http://localhost:PORT/actuator/health (status line, headers, body) using bash only.
+health() {
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+		printf 'GET /actuator/health HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
+		if command -v timeout >/dev/null; then timeout 5 cat <&3; else cat <&3; fi
+	) 2>/dev/null || true
 }
 
 show_log_tail() {
@@ -56,24 +75,35 @@ stop_all() {
 		wait "${PIDS[$i]}" 2>/dev/null || true
 	done
 	PIDS=()
+	rm -f "$RUN_DIR"/*.pid "$RUN_DIR"/*.stopping
 }
 
-# start NAME PORT JAR [ARGS...]
+# start NAME PORT JAR [ARGS...]: registers a service and launches it
 start() {
-	local name=$1 port=$2 jar=$3
-	shift 3
+	NAMES+=("$1")
+	PORTS+=("$2")
+	ARGS+=("${*:3}")
+	launch $((${#NAMES[@]} - 1))
+}
+
+# launch INDEX: (re)starts service INDEX
+launch() {
+	local i=$1
+	local name=${NAMES[$i]} port=${PORTS[$i]}
 	port_in_use "$port" && die "port $port is already in use; stop whatever listens there and try again"
-	java -jar "$jar" --spring.profiles.active=local --server.port="$port" "$@" >"$RUN_DIR/$name.log" 2>&1 &
-	PIDS+=("$!")
-	NAMES+=("$name")
+	# ARGS[i] is the jar and its arguments, none of which contains a space.
+	# shellcheck disable=SC2086
+	java -jar ${ARGS[$i]} --spring.profiles.active=local --server.port="$port" >>"$RUN_DIR/$name.log" 2>&1 &
+	PIDS[i]=$!
+	echo "$!" >"$RUN_DIR/$name.pid"
 	echo "started $name on port $port (pid $!, log $RUN_DIR/$name.log)"
 }
 
-# wait_healthy NAME PORT PID
+# wait_healthy INDEX
 wait_healthy() {
-	local name=$1 port=$2 pid=$3
+	local name=${NAMES[$1]} port=${PORTS[$1]} pid=${PIDS[$1]}
 	local deadline=$((SECONDS + HEALTH_TIMEOUT_SECONDS))
-	until curl -fsS "http://localhost:$port/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; do
+	until health "$port" | grep -q '"status":"UP"'; do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			show_log_tail "$name"
 			die "$name exited before it became healthy"
@@ -92,76 +122,95 @@ run() {
 	case "${1:-}" in
 		"") ;;
 		--no-build) build=false ;;
-		*) die "unknown option '$1' (expected: --no-build, or: traffic [N])" ;;
+		*) die "unknown option '$1' (expected: --no-build, or: traffic [N], failover [N])" ;;
 	esac
 	command -v java >/dev/null || die "java not found; install a JDK 17 or newer"
-	command -v curl >/dev/null || die "curl not found"
 	mkdir -p "$RUN_DIR"
 
 	if $build; then
 		echo "building the samples (./mvnw -B -q -DskipTests package) ..."
-		./mvnw -B -q -DskipTests package -pl mesh-sample-inventory,mesh-sample-order -am
+		./mvnw -B -q -DskipTests package -pl mesh-sample-auth,mesh-sample-inventory,mesh-sample-order -am
 	fi
-	local inventory_jar order_jar
+	local auth_jar inventory_jar order_jar name
+	auth_jar=$(exec_jar mesh-sample-auth)
 	inventory_jar=$(exec_jar mesh-sample-inventory)
 	order_jar=$(exec_jar mesh-sample-order)
+	for name in auth inventory-8081 inventory-8082 order; do
+		: >"$RUN_DIR/$name.log"
+	done
+	rm -f "$RUN_DIR"/*.stopping
 
 	trap stop_all EXIT
 	trap 'exit 130' INT TERM
 
-	start inventory-8081 8081 "$inventory_jar" --mesh.instance.weight=3
-	start inventory-8082 8082 "$inventory_jar" --mesh.instance.weight=1
-	start order 8080 "$order_jar"
-	wait_healthy inventory-8081 8081 "${PIDS[0]}"
-	wait_healthy inventory-8082 8082 "${PIDS[1]}"
-	wait_healthy order 8080 "${PIDS[2]}"
+	# The issuer first: inventory checks tokens against it and order asks it for tokens.
+	start auth "$AUTH_PORT" "$auth_jar" --AUTH_ISSUER="$AUTH_ISSUER"
+	wait_healthy 0
+	start inventory-8081 8081 "$inventory_jar" --mesh.instance.weight=3 --AUTH_ISSUER="$AUTH_ISSUER"
+	start inventory-8082 8082 "$inventory_jar" --mesh.instance.weight=1 --AUTH_ISSUER="$AUTH_ISSUER"
+	start order 8080 "$order_jar" --AUTH_ISSUER="$AUTH_ISSUER"
+	wait_healthy 1
+	wait_healthy 2
+	wait_healthy 3
 
 	cat <<EOF
 
-All up: inventory on 8081 (weight 3) and 8082 (weight 1), order on 8080. Try:
-  curl -i http://localhost:8081/api/stock/SKU-1
+All up: auth on $AUTH_PORT, inventory on 8081 (weight 3) and 8082 (weight 1), order on 8080. Try:
   curl -i -X POST http://localhost:8080/api/orders -H 'Content-Type: application/json' -d '{"sku":"SKU-1","quantity":2}'
   curl -i http://localhost:8080/api/orders/<orderId from the answer>
-  curl -i -X POST http://localhost:8080/api/orders -H 'Content-Type: application/json' -d '{"sku":"SKU-1","quantity":0}'
+  curl -i http://localhost:8081/api/stock/SKU-1        # 401: inventory wants a token
+  TOKEN=\$(curl -s -u order:order-secret -d grant_type=client_credentials -d scope=inventory.read \\
+      $AUTH_ISSUER/oauth2/token | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  curl -i -H "Authorization: Bearer \$TOKEN" http://localhost:8081/api/stock/SKU-1
+  curl -s http://localhost:8080/actuator/prometheus | grep mesh_client
   ./mesh-local.sh traffic 100      # expect about 75 / 25
+  ./mesh-local.sh failover 100     # stops inventory 8082 half-way; expect 0 failed orders
 Logs: $RUN_DIR/*.log. Press Ctrl-C to stop everything.
 EOF
 
-	# Stay in the foreground; if a service dies, say so and stop the others.
+	# Stay in the foreground. A service that "failover" stopped is started again; if any other service
+	# dies, say so and stop the others.
 	local i
 	while sleep 2; do
 		for i in "${!PIDS[@]}"; do
 			if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
-				show_log_tail "${NAMES[$i]}"
-				die "${NAMES[$i]} stopped unexpectedly; stopping the others"
+				wait "${PIDS[$i]}" 2>/dev/null || true
+				if [[ -e "$RUN_DIR/${NAMES[$i]}.stopping" ]]; then
+					rm -f "$RUN_DIR/${NAMES[$i]}.stopping"
+					echo "${NAMES[$i]} was stopped by failover; starting it again"
+					launch "$i"
+				else
+					show_log_tail "${NAMES[$i]}"
+					die "${NAMES[$i]} stopped unexpectedly; stopping the others"
+				fi
 			fi
 		done
 	done
 }
 
-traffic() {
-	local n=${1:-100}
-	[[ "$n" =~ ^[1-9][0-9]*$ ]] || die "traffic: N must be a positive number, got '$n'"
-	command -v curl >/dev/null || die "curl not found"
-	curl -fsS "$ORDER_URL/actuator/health" >/dev/null 2>&1 || die "order is not running at $ORDER_URL; start it with ./mesh-local.sh"
-
+# send_orders N [PIDFILE NAME]: MeshTraffic.java sends the orders (and stops PIDFILE's process half-way)
+send_orders() {
+	local n=$1
+	[[ "$n" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive number, got '$n'"
+	command -v java >/dev/null || die "java not found; install a JDK 17 or newer"
+	local port=${ORDER_URL##*:}
+	port=${port%%/*}
+	health "$port" | grep -q '"status":"UP"' || die "order is not running at $ORDER_URL; start it with ./mesh-local.sh"
 	echo "sending $n orders for $SKU to $ORDER_URL ..."
-	local i reply status instance
-	for ((i = 1; i <= n; i++)); do
-		reply=$(curl -sS -X POST "$ORDER_URL/api/orders" -H 'Content-Type: application/json' \
-			-d "{\"sku\":\"$SKU\",\"quantity\":1}" -w $'\n%{http_code}' 2>/dev/null) || reply=$'\nconnection failed'
-		status=${reply##*$'\n'}
-		if [[ "$status" == 201 ]]; then
-			instance=$(sed -n 's/.*"inventoryInstance" *: *"\([^"]*\)".*/\1/p' <<<"${reply%$'\n'*}")
-			echo "${instance:-(no inventoryInstance)}"
-		else
-			echo "failed: HTTP $status"
-		fi
-	done | sort | uniq -c | awk -v n="$n" '{ count = $1; $1 = ""; printf "%6d  %5.1f%%  %s\n", count, 100 * count / n, substr($0, 2) }'
+	java scripts/MeshTraffic.java "$ORDER_URL" "$n" "$SKU" "${@:2}"
+}
+
+failover() {
+	local name=inventory-8082
+	[[ -s "$RUN_DIR/$name.pid" ]] || die "no $RUN_DIR/$name.pid; start the mesh with ./mesh-local.sh first"
+	# Tells the running ./mesh-local.sh that this stop is on purpose, so it restarts 8082.
+	: >"$RUN_DIR/$name.stopping"
+	send_orders "${1:-100}" "$RUN_DIR/$name.pid" "$name"
 }
 
 case "${1:-}" in
-	traffic) shift; traffic "$@" ;;
-	-h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+	traffic) shift; send_orders "${1:-100}" ;;
+	failover) shift; failover "$@" ;;
+	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
 	*) run "$@" ;;
 esac

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.mesh.autoconfigure.consul.ConsulConnectionDetails;
 import dev.mesh.client.MeshClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,16 +98,37 @@ class ConsulMeshIntegrationTests {
 	private ConfigurableApplicationContext start(SpringApplicationBuilder builder, String name, String id,
 			String... properties) {
 		ConfigurableApplicationContext context = builder
+			.initializers((application) -> application.getBeanFactory()
+				.registerSingleton("consulConnectionDetails", consulConnectionDetails()))
 			.properties("spring.application.name=" + name, "backend.id=" + id, "server.port=0",
-					"server.address=127.0.0.1", "spring.cloud.consul.host=" + consul.getHost(),
-					"spring.cloud.consul.port=" + consul.getMappedPort(8500),
-					"spring.cloud.consul.discovery.register-health-check=false",
+					"server.address=127.0.0.1", "spring.cloud.consul.discovery.register-health-check=false",
 					"spring.cloud.consul.discovery.prefer-ip-address=true",
 					"spring.cloud.consul.discovery.ip-address=127.0.0.1", "spring.main.banner-mode=off")
 			.properties(properties)
 			.run();
 		this.contexts.add(context);
 		return context;
+	}
+
+	/**
+	 * Where the container's agent is, as a {@code @ServiceConnection} would give it; these applications are
+	 * started with {@link SpringApplicationBuilder}, outside the test context that
+	 * {@code @ServiceConnection} works in.
+	 */
+	private static ConsulConnectionDetails consulConnectionDetails() {
+		return new ConsulConnectionDetails() {
+
+			@Override
+			public String getHost() {
+				return consul.getHost();
+			}
+
+			@Override
+			public int getPort() {
+				return consul.getMappedPort(8500);
+			}
+
+		};
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,5 +1,7 @@
 package dev.mesh.sample.inventory;
 
+import org.springframework.lang.Nullable;
+
 /**
  * Units of one SKU set aside for an order; also the response body of {@code POST /api/reservations}.
  *
@@ -8,8 +10,11 @@ package dev.mesh.sample.inventory;
  * @param sku the reserved SKU
  * @param quantity how many units
  * @param instance id of the inventory instance that made the reservation
+ * @param caller client id of the service that asked for it, from its validated token; {@code null} when
+ * the service runs without an issuer (open)
  */
-record Reservation(String reservationId, String orderId, String sku, int quantity, String instance) {
+record Reservation(String reservationId, String orderId, String sku, int quantity, String instance,
+		@Nullable String caller) {
 
 	/**
 	 * @param request a reservation request

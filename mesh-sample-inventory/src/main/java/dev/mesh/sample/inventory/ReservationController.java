@@ -1,20 +1,25 @@
 package dev.mesh.sample.inventory;
 
+import dev.mesh.security.MeshCaller;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
 import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
+ * {@code GET /api/reservations/{id}} reads a reservation this instance made (404 otherwise).
  * {@code POST /api/reservations}: reserves stock for an order, once per {@code Idempotency-Key}. A repeated
  * key is answered exactly like the first request (201, same body) plus {@value #REPLAYED_HEADER}, so a
- * client that retries after a lost response cannot tell the difference.
+ * client that retries after a lost response cannot tell the difference. The reservation records the calling
+ * service ({@link MeshCaller}) as {@code caller}.
  */
 @RestController
 final class ReservationController {
@@ -33,14 +38,21 @@ final class ReservationController {
 
 	@PostMapping("/api/reservations")
 	ResponseEntity<Reservation> reserve(@Valid @RequestBody ReservationRequest request,
-			@Nullable @RequestHeader(name = IDEMPOTENCY_KEY_HEADER, required = false) String idempotencyKey) {
+			@Nullable @RequestHeader(name = IDEMPOTENCY_KEY_HEADER, required = false) String idempotencyKey,
+			@Nullable MeshCaller caller) {
 		String key = StringUtils.hasText(idempotencyKey) ? idempotencyKey : null;
-		ReservationDesk.Outcome outcome = this.desk.reserve(request, key);
+		ReservationDesk.Outcome outcome = this.desk.reserve(request, key, (caller != null) ? caller.clientId() : null);
 		ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CREATED);
 		if (outcome.replayed()) {
 			response.header(REPLAYED_HEADER, "true");
 		}
 		return response.body(outcome.reservation());
+	}
+
+	@GetMapping("/api/reservations/{id}")
+	ResponseEntity<Reservation> get(@PathVariable String id) {
+		Reservation reservation = this.desk.find(id);
+		return (reservation != null) ? ResponseEntity.ok(reservation) : ResponseEntity.notFound().build();
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.mesh.sample.inventory;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -12,16 +13,23 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 
 /**
- * The inventory's HTTP API, over a real server and client.
+ * The inventory's HTTP API, over a real server and client. Requests carry a token of caller {@code order};
+ * the token decoder is replaced, so these tests need no authorization server (mesh-sample-order's
+ * OrderInventoryIntegrationTest uses the real one).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.cloud.consul.enabled=false", "server.address=127.0.0.1", "inventory.stock.SKU-T=50" })
@@ -38,10 +46,23 @@ class InventoryApiTest {
 
 	private RestClient http;
 
+	@MockitoBean
+	private JwtDecoder jwtDecoder;
+
 	@BeforeEach
 	void createClient() {
+		Jwt orderToken = Jwt.withTokenValue("order-token")
+			.header("alg", "RS256")
+			.claim("azp", "order")
+			.claim("aud", List.of("inventory"))
+			.claim("scope", "inventory.read inventory.write")
+			.issuedAt(Instant.now())
+			.expiresAt(Instant.now().plusSeconds(300))
+			.build();
+		given(this.jwtDecoder.decode("order-token")).willReturn(orderToken);
 		this.http = RestClient.builder()
 			.baseUrl("http://127.0.0.1:" + this.port)
+			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer order-token")
 			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
 			})
 			.build();
@@ -78,9 +99,68 @@ class InventoryApiTest {
 			.containsEntry("orderId", "order-1")
 			.containsEntry("sku", "SKU-2")
 			.containsEntry("quantity", 3)
-			.containsEntry("instance", "inventory-" + this.port);
+			.containsEntry("instance", "inventory-" + this.port)
+			.containsEntry("caller", "order");
 		assertThat(response.getHeaders().getFirst("X-Mesh-Instance")).isEqualTo("inventory-" + this.port);
 		assertThat(available("SKU-2")).isEqualTo(before - 3);
+	}
+
+	@Test
+	void shouldReadAReservationBackWithItsCaller() {
+		ResponseEntity<Map<String, Object>> made = reserve(null,
+				Map.of("orderId", "order-read", "sku", "SKU-2", "quantity", 1));
+
+		ResponseEntity<Map<String, Object>> read = this.http.get()
+			.uri("/api/reservations/{id}", made.getBody().get("reservationId"))
+			.retrieve()
+			.toEntity(JSON);
+
+		assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(read.getBody()).isEqualTo(made.getBody()).containsEntry("caller", "order");
+		assertThat(this.http.get().uri("/api/reservations/{id}", "no-such-id").retrieve().toBodilessEntity()
+			.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void shouldRefuseCallsWithoutATokenButKeepHealthOpen() {
+		RestClient anonymous = RestClient.builder()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
+			})
+			.build();
+
+		ResponseEntity<Void> stock = anonymous.get().uri("/api/stock/SKU-1").retrieve().toBodilessEntity();
+
+		assertThat(stock.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(stock.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer");
+		assertThat(anonymous.get().uri("/actuator/health").retrieve().toBodilessEntity().getStatusCode())
+			.isEqualTo(HttpStatus.OK);
+		// Tests turn metrics export off (so 404 here), but the path must not ask for a token.
+		assertThat(anonymous.get().uri("/actuator/prometheus").retrieve().toBodilessEntity().getStatusCode())
+			.isNotEqualTo(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void shouldRefuseReservationsFromCallersOtherThanOrder() {
+		given(this.jwtDecoder.decode("billing-token")).willReturn(Jwt.withTokenValue("billing-token")
+			.header("alg", "RS256")
+			.claim("azp", "billing")
+			.claim("aud", List.of("inventory"))
+			.claim("scope", "inventory.read inventory.write")
+			.issuedAt(Instant.now())
+			.expiresAt(Instant.now().plusSeconds(300))
+			.build());
+
+		ResponseEntity<Map<String, Object>> response = this.http.post()
+			.uri("/api/reservations")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer billing-token")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("orderId", "order-billing", "sku", "SKU-2", "quantity", 1))
+			.retrieve()
+			.toEntity(JSON);
+
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+		assertThat((String) response.getBody().get("detail")).contains("billing");
 	}
 
 	@Test
