@@ -185,10 +185,11 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			.createNotStarted(ATTEMPTS, () -> context, this.route.observationRegistry())
 			.start();
 		instance.state().attemptStarted();
-		long started = System.nanoTime();
+		long started = this.route.now();
 		try (Observation.Scope scope = observation.openScope()) {
 			ClientHttpResponse response = execution.execute(attemptRequest, body);
-			instance.state().recordLatency(System.nanoTime() - started);
+			long ended = this.route.now();
+			instance.state().recordLatency(ended - started, ended);
 			int status = response.getStatusCode().value();
 			context.setResponse(status);
 			context.ended(Integer.toString(status), MeshOutcome.ofStatus(status));
