@@ -68,13 +68,13 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.tokens = tokens;
 		this.observationRegistry = observationRegistry;
 		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
-		this.picker = InstancePickers.create(policy.loadBalancer(), List.of(), nanoClock);
+		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
 		cache.watch(serviceId, this);
 	}
 
 	@Override
 	public void accept(List<MeshInstance> instances) {
-		this.picker = InstancePickers.create(this.policy.loadBalancer(), instances, this.nanoClock);
+		this.picker = InstancePickers.create(this.policy.loadBalancer(), instances);
 		this.loaded = true;
 	}
 

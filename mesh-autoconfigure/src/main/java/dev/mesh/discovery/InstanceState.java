@@ -105,6 +105,19 @@ public final class InstanceState {
 		return (estimate < 0) ? -1 : estimate * decay(nowNanos - this.peakEwmaStampNanos);
 	}
 
+	/**
+	 * @return the peak-EWMA estimate as of its last sample ({@link #peakEwmaStampNanos()}), not decayed
+	 * since; -1 before the first sample
+	 */
+	public double peakEwmaSampledNanos() {
+		return this.peakEwmaNanos;
+	}
+
+	/** @return when the peak-EWMA estimate last took a sample, on the clock passed to {@link #recordLatency} */
+	public long peakEwmaStampNanos() {
+		return this.peakEwmaStampNanos;
+	}
+
 	private static double decay(long elapsedNanos) {
 		return (elapsedNanos <= 0) ? 1.0 : Math.exp(-(double) elapsedNanos / PEAK_EWMA_DECAY_NANOS);
 	}

@@ -2,7 +2,6 @@ package dev.mesh.loadbalancer;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.MeshInstance;
 
@@ -25,31 +24,14 @@ public final class InstancePickers {
 	 * {@code null}
 	 */
 	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances) {
-		return create(policy, instances, System::nanoTime);
-	}
-
-	/**
-	 * Creates a picker over a fixed list of instances.
-	 * @param policy how to spread picks over the instances
-	 * @param instances the instances, in registry order; copied, so later changes to the list do not
-	 * affect the picker
-	 * @param nanoClock the monotonic clock latencies are recorded with
-	 * ({@link dev.mesh.discovery.InstanceState#recordLatency(long, long)}); read by
-	 * {@link LoadBalancerPolicy#PEAK_EWMA} only
-	 * @return the picker; for an empty list one whose {@link InstancePicker#pick pick} returns
-	 * {@code null}
-	 */
-	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances,
-			LongSupplier nanoClock) {
 		Objects.requireNonNull(policy, "policy");
 		Objects.requireNonNull(instances, "instances");
-		Objects.requireNonNull(nanoClock, "nanoClock");
 		return switch (policy) {
 			case WEIGHTED_ROUND_ROBIN -> new SmoothWeightedRoundRobinPicker(instances);
 			case WEIGHTED_RANDOM -> new WeightedRandomPicker(instances);
 			case ROUND_ROBIN -> new RoundRobinPicker(instances);
 			case LEAST_REQUEST -> new LeastRequestPicker(instances);
-			case PEAK_EWMA -> new PeakEwmaPicker(instances, nanoClock);
+			case PEAK_EWMA -> new PeakEwmaPicker(instances);
 		};
 	}
 

@@ -1,7 +1,6 @@
 package dev.mesh.loadbalancer;
 
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -24,38 +23,53 @@ import dev.mesh.discovery.MeshInstance;
  */
 final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 
-	private final LongSupplier nanoClock;
+	/** Beyond this many time constants apart the decay factor would overflow a double. */
+	private static final double MAX_EXPONENT = 700;
 
-	PeakEwmaPicker(List<MeshInstance> instances, LongSupplier nanoClock) {
-		this(instances, nanoClock, THREAD_LOCAL_RANDOM);
+	PeakEwmaPicker(List<MeshInstance> instances) {
+		this(instances, THREAD_LOCAL_RANDOM);
 	}
 
 	/**
-	 * Creates a picker with the given clock and random source, so tests can be deterministic.
+	 * Creates a picker with the given random source, so tests can be deterministic.
 	 * @param instances the instances
-	 * @param nanoClock the monotonic clock the pipeline records latencies with
 	 * @param random gives the random generator for the calling thread, without allocating
 	 */
-	PeakEwmaPicker(List<MeshInstance> instances, LongSupplier nanoClock, Supplier<? extends RandomGenerator> random) {
+	PeakEwmaPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
 		super(instances, random);
-		this.nanoClock = nanoClock;
 	}
 
+	/**
+	 * Compares {@code estimate × exp(-(now - stamp) / decay) × (inFlight + 1) / weight} of both
+	 * candidates without reading the clock: both decay from the same now, so only the difference of
+	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}.
+	 */
 	@Override
 	boolean prefersSecond(int first, int second) {
-		long now = this.nanoClock.getAsLong();
 		InstanceState firstState = this.instances[first].state();
 		InstanceState secondState = this.instances[second].state();
-		double firstLatency = firstState.peakEwmaNanos(now);
-		double secondLatency = secondState.peakEwmaNanos(now);
+		double firstLatency = firstState.peakEwmaSampledNanos();
+		long firstStamp = firstState.peakEwmaStampNanos();
+		double secondLatency = secondState.peakEwmaSampledNanos();
+		long secondStamp = secondState.peakEwmaStampNanos();
+		if (firstLatency < 0 && secondLatency < 0) {
+			return compareLoad(first, second) > 0;
+		}
 		if (firstLatency < 0) {
-			firstLatency = Math.max(secondLatency, 0);
+			firstLatency = secondLatency;
+			firstStamp = secondStamp;
 		}
-		if (secondLatency < 0) {
+		else if (secondLatency < 0) {
 			secondLatency = firstLatency;
+			secondStamp = firstStamp;
 		}
-		double firstCost = firstLatency * (firstState.inFlight() + 1) / this.weights[first];
-		double secondCost = secondLatency * (secondState.inFlight() + 1) / this.weights[second];
+		// Cross-multiplied by the weights, so there is no division.
+		double firstCost = firstLatency * (firstState.inFlight() + 1) * this.weights[second];
+		double secondCost = secondLatency * (secondState.inFlight() + 1) * this.weights[first];
+		if (firstStamp != secondStamp) {
+			double exponent = (double) (firstStamp - secondStamp) / InstanceState.PEAK_EWMA_DECAY_NANOS;
+			firstCost *= Math.exp(Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, exponent)));
+		}
 		if (firstCost != secondCost) {
 			return secondCost < firstCost;
 		}

@@ -63,7 +63,7 @@ class PeakEwmaPickerTests {
 			record(instances.get(i).state(), 10 * MS);
 		}
 		SplittableRandom random = new SplittableRandom(7);
-		InstancePicker picker = new PeakEwmaPicker(instances, this.clock::get, () -> random);
+		InstancePicker picker = new PeakEwmaPicker(instances, () -> random);
 		long[] counts = counts(picker, 3_000);
 		// Two distinct candidates: the slow one could only win against itself.
 		assertThat(counts[0]).isZero();
@@ -77,7 +77,7 @@ class PeakEwmaPickerTests {
 		this.clock.addAndGet(3 * TAU);
 		record(instances.get(1).state(), 30 * MS);
 		ScriptedRandom random = new ScriptedRandom(0, 0);
-		InstancePicker picker = new PeakEwmaPicker(instances, this.clock::get, () -> random);
+		InstancePicker picker = new PeakEwmaPicker(instances, () -> random);
 		// a: 500 ms × e^-3 = 24.9 ms < b: 30 ms
 		assertThat(picks(picker, 1)).isEqualTo("a");
 	}
@@ -91,7 +91,7 @@ class PeakEwmaPickerTests {
 		inFlight(instances.get(0), 3);
 		inFlight(instances.get(2), 1);
 		ScriptedRandom random = new ScriptedRandom(0, 0, 1, 1, 0, 1);
-		InstancePicker picker = new PeakEwmaPicker(instances, this.clock::get, () -> random);
+		InstancePicker picker = new PeakEwmaPicker(instances, () -> random);
 		// costs a: 10 × 4 / 1 = 40, b: 30 × 1 / 1 = 30, c: 30 × 2 / 2 = 30
 		// a-b: b; b-c: equal cost, b has fewer in flight per unit of weight (0 / 1 < 1 / 2); a-c: c
 		assertThat(picks(picker, 3)).isEqualTo("b b c");
@@ -102,7 +102,7 @@ class PeakEwmaPickerTests {
 		List<MeshInstance> instances = weighted(1, 1);
 		record(instances.get(0).state(), 10 * MS);
 		ScriptedRandom random = new ScriptedRandom(1, 0);
-		InstancePicker picker = new PeakEwmaPicker(instances, this.clock::get, () -> random);
+		InstancePicker picker = new PeakEwmaPicker(instances, () -> random);
 		// Nothing in flight: equal cost and load, so the first drawn (the new b) wins.
 		assertThat(picks(picker, 1)).isEqualTo("b");
 		inFlight(instances.get(1), 1);
