@@ -204,7 +204,7 @@ public class MeshProperties implements Validator {
 
 		/**
 		 * How calls are spread over the service's instances: weighted-round-robin (default),
-		 * weighted-random or round-robin.
+		 * weighted-random, round-robin, least-request or peak-ewma.
 		 */
 		private LoadBalancerPolicy loadBalancer;
 

@@ -167,11 +167,12 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			.createNotStarted(ATTEMPTS, () -> context, this.route.observationRegistry())
 			.start();
 		instance.state().attemptStarted();
-		long started = System.nanoTime();
+		long started = this.route.now();
 		try {
 			return ObservedExchange.observe(observation, context::ended, () -> {
 				ClientHttpResponse response = execution.execute(attemptRequest, body);
-				instance.state().recordLatency(System.nanoTime() - started);
+				long ended = this.route.now();
+				instance.state().recordLatency(ended - started, ended);
 				context.setResponse(response.getStatusCode().value());
 				return response;
 			});

@@ -24,8 +24,19 @@ public final class InstanceState {
 
 	volatile boolean ejectedOnce;
 
+	/**
+	 * Time constant of the peak-EWMA latency estimate: an estimate with no new samples decays to 1/e of
+	 * its value in this time, and a faster sample moves it by {@code 1 - exp(-elapsed / decay)}.
+	 */
+	public static final long PEAK_EWMA_DECAY_NANOS = 10_000_000_000L;
+
 	/** Exponentially weighted moving average of attempt latency; racy updates lose at most a sample. */
 	private volatile long latencyEwmaNanos = -1;
+
+	/** Peak-EWMA latency estimate as of {@link #peakEwmaStampNanos}, or -1 before the first sample. */
+	private volatile double peakEwmaNanos = -1;
+
+	private volatile long peakEwmaStampNanos;
 
 	InstanceState() {
 	}
@@ -59,12 +70,56 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Records the latency of a finished attempt into the moving average (weight 1/8 per sample).
+	 * Records the latency of a finished attempt into the moving average (weight 1/8 per sample) and
+	 * into the peak-EWMA estimate (Finagle's and Linkerd's): a sample above the estimate replaces it at
+	 * once; a lower one pulls it down by {@code 1 - exp(-elapsed / }{@value #PEAK_EWMA_DECAY_NANOS}
+	 * {@code ns)}, where elapsed is the time since the previous sample, so the estimate falls with time,
+	 * not with the number of samples. Racy updates from many threads lose at most a sample.
 	 * @param nanos the attempt's latency
+	 * @param nowNanos the time the attempt ended, from the same monotonic clock as
+	 * {@link #peakEwmaNanos(long)}
 	 */
-	public void recordLatency(long nanos) {
+	public void recordLatency(long nanos, long nowNanos) {
 		long current = this.latencyEwmaNanos;
 		this.latencyEwmaNanos = (current < 0) ? nanos : current + ((nanos - current) >> 3);
+		double estimate = this.peakEwmaNanos;
+		if (estimate < 0 || nanos > estimate) {
+			this.peakEwmaNanos = nanos;
+		}
+		else {
+			double kept = decay(nowNanos - this.peakEwmaStampNanos);
+			this.peakEwmaNanos = estimate * kept + nanos * (1.0 - kept);
+		}
+		this.peakEwmaStampNanos = nowNanos;
+	}
+
+	/**
+	 * Returns the peak-EWMA latency estimate decayed to {@code nowNanos}: with no new samples it falls
+	 * towards 0 with time constant {@value #PEAK_EWMA_DECAY_NANOS} ns, so an instance that was slow
+	 * long ago gets probed again. Reads only; allocates nothing.
+	 * @param nowNanos now, from the clock passed to {@link #recordLatency(long, long)}
+	 * @return the estimate in nanoseconds, or -1 before the first sample
+	 */
+	public double peakEwmaNanos(long nowNanos) {
+		double estimate = this.peakEwmaNanos;
+		return (estimate < 0) ? -1 : estimate * decay(nowNanos - this.peakEwmaStampNanos);
+	}
+
+	/**
+	 * @return the peak-EWMA estimate as of its last sample ({@link #peakEwmaStampNanos()}), not decayed
+	 * since; -1 before the first sample
+	 */
+	public double peakEwmaSampledNanos() {
+		return this.peakEwmaNanos;
+	}
+
+	/** @return when the peak-EWMA estimate last took a sample, on the clock passed to {@link #recordLatency} */
+	public long peakEwmaStampNanos() {
+		return this.peakEwmaStampNanos;
+	}
+
+	private static double decay(long elapsedNanos) {
+		return (elapsedNanos <= 0) ? 1.0 : Math.exp(-(double) elapsedNanos / PEAK_EWMA_DECAY_NANOS);
 	}
 
 	/** @return the latency moving average in nanoseconds, or -1 before the first attempt */

@@ -30,6 +30,8 @@ public final class InstancePickers {
 			case WEIGHTED_ROUND_ROBIN -> new SmoothWeightedRoundRobinPicker(instances);
 			case WEIGHTED_RANDOM -> new WeightedRandomPicker(instances);
 			case ROUND_ROBIN -> new RoundRobinPicker(instances);
+			case LEAST_REQUEST -> new LeastRequestPicker(instances);
+			case PEAK_EWMA -> new PeakEwmaPicker(instances);
 		};
 	}
 

@@ -18,7 +18,20 @@ public enum LoadBalancerPolicy {
 	WEIGHTED_RANDOM,
 
 	/** Plain round robin over the instances that are not draining; weights other than 0 are ignored. */
-	ROUND_ROBIN;
+	ROUND_ROBIN,
+
+	/**
+	 * Power of two choices by requests in flight: of two random instances, the one with fewer requests
+	 * in flight per unit of weight.
+	 */
+	LEAST_REQUEST,
+
+	/**
+	 * Power of two choices by peak-EWMA latency (Finagle, Linkerd): of two random instances, the one
+	 * with the lower {@code latency × (inFlight + 1) / weight}, where the latency estimate jumps up on a
+	 * slow response and decays over about 10 seconds.
+	 */
+	PEAK_EWMA;
 
 	/** @return the name used in configuration, for example {@code weighted-round-robin} */
 	public String configName() {

@@ -111,7 +111,7 @@ class MeshClientAutoConfigurationTests {
 		this.runner.withPropertyValues("mesh.clients.inventory.load-balancer=fastest").run((context) -> {
 			FailureAnalysis analysis = analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.load-balancer").contains("\"fastest\"");
-			assertThat(analysis.getAction()).contains("weighted-round-robin, weighted-random, round-robin");
+			assertThat(analysis.getAction()).contains("weighted-round-robin, weighted-random, round-robin, least-request, peak-ewma");
 		});
 	}
 

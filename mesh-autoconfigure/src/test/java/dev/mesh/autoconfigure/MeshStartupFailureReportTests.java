@@ -38,7 +38,7 @@ class MeshStartupFailureReportTests {
 		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.client-defaults.load-balancer=fastest"));
 		assertThat(output).contains("Property: mesh.client-defaults.load-balancer")
 			.contains("Value: \"fastest\"")
-			.contains("one of: weighted-round-robin, weighted-random, round-robin");
+			.contains("one of: weighted-round-robin, weighted-random, round-robin, least-request, peak-ewma");
 	}
 
 	@Test

@@ -31,6 +31,10 @@ class InstancePickersTests {
 			.isInstanceOf(WeightedRandomPicker.class);
 		assertThat(InstancePickers.create(LoadBalancerPolicy.ROUND_ROBIN, instances))
 			.isInstanceOf(RoundRobinPicker.class);
+		assertThat(InstancePickers.create(LoadBalancerPolicy.LEAST_REQUEST, instances))
+			.isInstanceOf(LeastRequestPicker.class);
+		assertThat(InstancePickers.create(LoadBalancerPolicy.PEAK_EWMA, instances))
+			.isInstanceOf(PeakEwmaPicker.class);
 	}
 
 	@Test

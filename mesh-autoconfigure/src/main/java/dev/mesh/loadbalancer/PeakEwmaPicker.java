@@ -1,0 +1,79 @@
+package dev.mesh.loadbalancer;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+import dev.mesh.discovery.InstanceState;
+import dev.mesh.discovery.MeshInstance;
+
+/**
+ * Peak-EWMA by the power of two choices (Finagle's and Linkerd's balancer): of two distinct random
+ * candidates, the one with the lower cost {@code latency × (inFlight + 1) / weight}, where latency is
+ * the instance's {@linkplain InstanceState#peakEwmaNanos(long) peak-EWMA estimate} (it jumps up on a
+ * slower attempt at once and decays with time constant
+ * {@value InstanceState#PEAK_EWMA_DECAY_NANOS} ns). On equal costs: fewer requests in flight per unit
+ * of weight, then the first drawn. Candidates are drawn in proportion to weight
+ * ({@link PowerOfTwoChoicesPicker}).
+ *
+ * <p>An instance with no latency sample yet borrows the other candidate's estimate, so that the two
+ * compare by in-flight requests and weight alone: a new instance is neither shunned (as a high default
+ * would) nor flooded (as 0 would: its in-flight count rises as soon as it takes calls). Two new
+ * instances compare the same way.
+ */
+final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
+
+	/** Beyond this many time constants apart the decay factor would overflow a double. */
+	private static final double MAX_EXPONENT = 700;
+
+	PeakEwmaPicker(List<MeshInstance> instances) {
+		this(instances, THREAD_LOCAL_RANDOM);
+	}
+
+	/**
+	 * Creates a picker with the given random source, so tests can be deterministic.
+	 * @param instances the instances
+	 * @param random gives the random generator for the calling thread, without allocating
+	 */
+	PeakEwmaPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
+		super(instances, random);
+	}
+
+	/**
+	 * Compares {@code estimate × exp(-(now - stamp) / decay) × (inFlight + 1) / weight} of both
+	 * candidates without reading the clock: both decay from the same now, so only the difference of
+	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}.
+	 */
+	@Override
+	boolean prefersSecond(int first, int second) {
+		InstanceState firstState = this.instances[first].state();
+		InstanceState secondState = this.instances[second].state();
+		double firstLatency = firstState.peakEwmaSampledNanos();
+		long firstStamp = firstState.peakEwmaStampNanos();
+		double secondLatency = secondState.peakEwmaSampledNanos();
+		long secondStamp = secondState.peakEwmaStampNanos();
+		if (firstLatency < 0 && secondLatency < 0) {
+			return compareLoad(first, second) > 0;
+		}
+		if (firstLatency < 0) {
+			firstLatency = secondLatency;
+			firstStamp = secondStamp;
+		}
+		else if (secondLatency < 0) {
+			secondLatency = firstLatency;
+			secondStamp = firstStamp;
+		}
+		// Cross-multiplied by the weights, so there is no division.
+		double firstCost = firstLatency * (firstState.inFlight() + 1) * this.weights[second];
+		double secondCost = secondLatency * (secondState.inFlight() + 1) * this.weights[first];
+		if (firstStamp != secondStamp) {
+			double exponent = (double) (firstStamp - secondStamp) / InstanceState.PEAK_EWMA_DECAY_NANOS;
+			firstCost *= Math.exp(Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, exponent)));
+		}
+		if (firstCost != secondCost) {
+			return secondCost < firstCost;
+		}
+		return compareLoad(first, second) > 0;
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.mesh.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.mesh.client.MeshClient;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The client application of the load benchmarks: a {@code @MeshClient("bench")} RestClient and a
+ * Spring Cloud {@code @LoadBalanced} RestClient builder, both made with Boot's configurer (so both are
+ * observed), over the instances of service {@code bench} listed in static discovery. Metrics, tracing
+ * (Boot's default 10% sampling), retries and ejection are on as in a service using the starter; no
+ * OAuth2 registration is configured, so calls carry no token.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+class BenchmarkApplication {
+
+	static final String SERVICE = "bench";
+
+	@Bean
+	@MeshClient(SERVICE)
+	RestClient meshClient(RestClientBuilderConfigurer configurer) {
+		return configurer.configure(RestClient.builder()).build();
+	}
+
+	/** Spring Cloud's way: a load-balanced builder on the same JDK HTTP client as the mesh transport. */
+	@Bean
+	@LoadBalanced
+	RestClient.Builder loadBalancedBuilder(RestClientBuilderConfigurer configurer) {
+		return configurer.configure(RestClient.builder()).requestFactory(new JdkClientHttpRequestFactory());
+	}
+
+	/**
+	 * Starts the client application.
+	 * @param servers the instances of {@code bench}
+	 * @param properties more properties, {@code name=value}
+	 * @return the context
+	 */
+	static ConfigurableApplicationContext start(List<LoopbackServer> servers, String... properties) {
+		List<String> all = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
+				"logging.level.root=warn", "spring.application.name=bench-client",
+				"spring.cloud.loadbalancer.health-check.refetch-instances=false"));
+		for (int i = 0; i < servers.size(); i++) {
+			String prefix = "spring.cloud.discovery.client.simple.instances." + SERVICE + "[" + i + "].";
+			all.add(prefix + "instance-id=" + servers.get(i).id());
+			all.add(prefix + "uri=" + servers.get(i).uri());
+			all.add(prefix + "metadata.weight=1");
+		}
+		all.addAll(List.of(properties));
+		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run();
+	}
+
+}
