@@ -33,23 +33,16 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 
 	final int[] weights;
 
-	private final long[] cumulativeWeights;
 
-	private final long totalWeight;
+	private final WeightTable table;
 
 	private final Supplier<? extends RandomGenerator> random;
 
 	PowerOfTwoChoicesPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
 		this.instanceList = List.copyOf(instances);
 		this.instances = this.instanceList.toArray(new MeshInstance[0]);
-		this.weights = DrainingRule.effectiveWeights(this.instances);
-		this.cumulativeWeights = new long[this.weights.length];
-		long total = 0;
-		for (int i = 0; i < this.weights.length; i++) {
-			total += this.weights[i];
-			this.cumulativeWeights[i] = total;
-		}
-		this.totalWeight = total;
+		this.table = new WeightTable(this.instances);
+		this.weights = this.table.weights;
 		this.random = random;
 	}
 
@@ -60,41 +53,26 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 			return null;
 		}
 		RandomGenerator generator = this.random.get();
-		int first = candidate(indexOf(generator.nextLong(this.totalWeight)), -1, filter);
+		int first = candidate(this.table.draw(generator), -1, filter);
 		if (first < 0) {
 			return DrainingRule.firstAccepted(this.instances, generator.nextInt(length), filter);
 		}
-		long othersWeight = this.totalWeight - this.weights[first];
+		long othersWeight = this.table.total - this.weights[first];
 		if (othersWeight == 0) {
 			return this.instances[first];
 		}
 		// Draw the second from the others' weights only, skipping over the first's share.
 		long point = generator.nextLong(othersWeight);
-		if (point >= this.cumulativeWeights[first] - this.weights[first]) {
+		if (point >= this.table.cumulative[first] - this.weights[first]) {
 			point += this.weights[first];
 		}
-		int second = candidate(indexOf(point), first, filter);
+		int second = candidate(this.table.indexOf(point), first, filter);
 		if (second < 0) {
 			return this.instances[first];
 		}
 		return prefersSecond(first, second) ? this.instances[second] : this.instances[first];
 	}
 
-	/** @return the index of the first cumulative weight above {@code point} */
-	private int indexOf(long point) {
-		int low = 0;
-		int high = this.cumulativeWeights.length - 1;
-		while (low < high) {
-			int middle = (low + high) >>> 1;
-			if (this.cumulativeWeights[middle] > point) {
-				high = middle;
-			}
-			else {
-				low = middle + 1;
-			}
-		}
-		return low;
-	}
 
 	/** @return the first acceptable index from {@code start} on, wrapping, other than {@code skip}; or -1 */
 	private int candidate(int start, int skip, InstanceFilter filter) {

@@ -43,22 +43,10 @@ final class RoundRobinPicker implements InstancePicker {
 
 	@Override
 	public MeshInstance pick(InstanceFilter filter) {
-		int length = this.rotation.length;
-		if (length == 0) {
+		if (this.rotation.length == 0) {
 			return null;
 		}
-		int start = (int) ((this.position.getAndIncrement() & Long.MAX_VALUE) % length);
-		for (int step = 0; step < length; step++) {
-			int at = start + step;
-			if (at >= length) {
-				at -= length;
-			}
-			MeshInstance candidate = this.instances[this.rotation[at]];
-			if (filter.accepts(candidate)) {
-				return candidate;
-			}
-		}
-		return DrainingRule.firstAccepted(this.instances, this.rotation[start], filter);
+		return IndexCycle.walk(this.instances, this.rotation, this.position.getAndIncrement(), filter);
 	}
 
 	@Override

@@ -44,22 +44,10 @@ final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 
 	@Override
 	public MeshInstance pick(InstanceFilter filter) {
-		int length = this.cycle.length;
-		if (length == 0) {
+		if (this.cycle.length == 0) {
 			return null;
 		}
-		int start = (int) ((this.position.getAndIncrement() & Long.MAX_VALUE) % length);
-		for (int step = 0; step < length; step++) {
-			int at = start + step;
-			if (at >= length) {
-				at -= length;
-			}
-			MeshInstance candidate = this.instances[this.cycle[at]];
-			if (filter.accepts(candidate)) {
-				return candidate;
-			}
-		}
-		return DrainingRule.firstAccepted(this.instances, this.cycle[start], filter);
+		return IndexCycle.walk(this.instances, this.cycle, this.position.getAndIncrement(), filter);
 	}
 
 	@Override

@@ -26,9 +26,8 @@ final class WeightedRandomPicker implements InstancePicker {
 
 	private final int[] weights;
 
-	private final long[] cumulativeWeights;
 
-	private final long totalWeight;
+	private final WeightTable table;
 
 	private final Supplier<? extends RandomGenerator> random;
 
@@ -44,45 +43,24 @@ final class WeightedRandomPicker implements InstancePicker {
 	WeightedRandomPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
 		this.instanceList = List.copyOf(instances);
 		this.instances = this.instanceList.toArray(new MeshInstance[0]);
-		this.weights = DrainingRule.effectiveWeights(this.instances);
-		this.cumulativeWeights = new long[this.weights.length];
-		long total = 0;
-		for (int i = 0; i < this.weights.length; i++) {
-			total += this.weights[i];
-			this.cumulativeWeights[i] = total;
-		}
-		this.totalWeight = total;
+		this.table = new WeightTable(this.instances);
+		this.weights = this.table.weights;
 		this.random = random;
 	}
 
 	@Override
 	public MeshInstance pick(InstanceFilter filter) {
-		if (this.totalWeight == 0) {
+		if (this.table.total == 0) {
 			return null;
 		}
 		RandomGenerator generator = this.random.get();
-		MeshInstance drawn = this.instances[indexOf(generator.nextLong(this.totalWeight))];
+		MeshInstance drawn = this.instances[this.table.draw(generator)];
 		if (filter.accepts(drawn)) {
 			return drawn;
 		}
 		return pickAmongAccepted(generator, filter);
 	}
 
-	/** @return the index of the first cumulative weight above {@code point} */
-	private int indexOf(long point) {
-		int low = 0;
-		int high = this.cumulativeWeights.length - 1;
-		while (low < high) {
-			int middle = (low + high) >>> 1;
-			if (this.cumulativeWeights[middle] > point) {
-				high = middle;
-			}
-			else {
-				low = middle + 1;
-			}
-		}
-		return low;
-	}
 
 	private MeshInstance pickAmongAccepted(RandomGenerator generator, InstanceFilter filter) {
 		long acceptedWeight = 0;
