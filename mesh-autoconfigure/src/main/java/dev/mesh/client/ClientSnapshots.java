@@ -29,9 +29,9 @@ final class ClientSnapshots {
 			InstanceState state = instance.state();
 			boolean ejected = detector.isEjected(instance, nowNanos);
 			Instant until = ejected ? now.plusNanos(state.ejectedUntilNanos() - nowNanos) : null;
-			long latency = state.latencyEwmaNanos();
+			double latency = state.peakEwmaNanos(nowNanos);
 			instances.add(new ClientSnapshot.Instance(instance.id(), instance.baseUri(), instance.weight(), instance.zone(),
-					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos(latency) : null, state.inFlight(),
+					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos((long) latency) : null, state.inFlight(),
 					state.requests(), state.failures()));
 		}
 		ServiceTokenSource tokens = route.tokens();

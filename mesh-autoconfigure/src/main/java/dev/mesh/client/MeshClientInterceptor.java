@@ -171,15 +171,29 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		try {
 			return ObservedExchange.observe(observation, context::ended, () -> {
 				ClientHttpResponse response = execution.execute(attemptRequest, body);
-				long ended = this.route.now();
-				instance.state().recordLatency(ended - started, ended);
-				context.setResponse(response.getStatusCode().value());
+				int status = response.getStatusCode().value();
+				recordLatency(instance, started, status >= 500);
+				context.setResponse(status);
 				return response;
 			});
+		}
+		catch (IOException ex) {
+			recordLatency(instance, started, true);
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			instance.state().attemptAborted();
 			throw ex;
+		}
+	}
+
+	private void recordLatency(MeshInstance instance, long started, boolean failed) {
+		long ended = this.route.now();
+		if (failed) {
+			instance.state().recordFailedLatency(ended - started, ended);
+		}
+		else {
+			instance.state().recordLatency(ended - started, ended);
 		}
 	}
 

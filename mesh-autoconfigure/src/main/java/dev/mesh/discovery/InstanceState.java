@@ -30,9 +30,6 @@ public final class InstanceState {
 	 */
 	public static final long PEAK_EWMA_DECAY_NANOS = 10_000_000_000L;
 
-	/** Exponentially weighted moving average of attempt latency; racy updates lose at most a sample. */
-	private volatile long latencyEwmaNanos = -1;
-
 	/** Peak-EWMA latency estimate as of {@link #peakEwmaStampNanos}, or -1 before the first sample. */
 	private volatile double peakEwmaNanos = -1;
 
@@ -70,9 +67,8 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Records the latency of a finished attempt into the moving average (weight 1/8 per sample) and
-	 * into the peak-EWMA estimate (Finagle's and Linkerd's): a sample above the estimate replaces it at
-	 * once; a lower one pulls it down by {@code 1 - exp(-elapsed / }{@value #PEAK_EWMA_DECAY_NANOS}
+	 * Records the latency of a successful attempt into the peak-EWMA estimate (Finagle's and
+	 * Linkerd's): a sample above the estimate replaces it at once; a lower one pulls it down by {@code 1 - exp(-elapsed / }{@value #PEAK_EWMA_DECAY_NANOS}
 	 * {@code ns)}, where elapsed is the time since the previous sample, so the estimate falls with time,
 	 * not with the number of samples. Racy updates from many threads lose at most a sample.
 	 * @param nanos the attempt's latency
@@ -80,8 +76,6 @@ public final class InstanceState {
 	 * {@link #peakEwmaNanos(long)}
 	 */
 	public void recordLatency(long nanos, long nowNanos) {
-		long current = this.latencyEwmaNanos;
-		this.latencyEwmaNanos = (current < 0) ? nanos : current + ((nanos - current) >> 3);
 		double estimate = this.peakEwmaNanos;
 		if (estimate < 0 || nanos > estimate) {
 			this.peakEwmaNanos = nanos;
@@ -91,6 +85,22 @@ public final class InstanceState {
 			this.peakEwmaNanos = estimate * kept + nanos * (1.0 - kept);
 		}
 		this.peakEwmaStampNanos = nowNanos;
+	}
+
+	/**
+	 * Records the time a failed attempt took (a timeout, reset, refused connection or 5xx answer). It
+	 * can raise the estimates, as a slow success would, but never lower them: otherwise an instance
+	 * that fails fast (refusing connections, or answering 503 at once) would look like the fastest one
+	 * and attract more calls from the latency-aware picker. A timed-out attempt therefore counts at
+	 * least its timeout, which is what steers {@code peak-ewma} away from an instance that hangs.
+	 * @param nanos the attempt's duration until it failed
+	 * @param nowNanos the time the attempt ended, on the clock passed to {@link #recordLatency}
+	 */
+	public void recordFailedLatency(long nanos, long nowNanos) {
+		double estimate = this.peakEwmaNanos;
+		if (estimate < 0 || nanos > estimate) {
+			recordLatency(nanos, nowNanos);
+		}
 	}
 
 	/**
@@ -120,11 +130,6 @@ public final class InstanceState {
 
 	private static double decay(long elapsedNanos) {
 		return (elapsedNanos <= 0) ? 1.0 : Math.exp(-(double) elapsedNanos / PEAK_EWMA_DECAY_NANOS);
-	}
-
-	/** @return the latency moving average in nanoseconds, or -1 before the first attempt */
-	public long latencyEwmaNanos() {
-		return this.latencyEwmaNanos;
 	}
 
 	/** @return attempts in flight now */

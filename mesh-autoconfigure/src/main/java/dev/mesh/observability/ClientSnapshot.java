@@ -50,7 +50,8 @@ public record ClientSnapshot(String service, String loadBalancer, Duration timeo
 	 * @param version version, or {@code null}
 	 * @param ejected whether ejected now
 	 * @param ejectedUntil end of the ejection, or {@code null}
-	 * @param latencyEstimate moving average of attempt latency, or {@code null} before the first attempt
+	 * @param latencyEstimate the peak-EWMA latency estimate that {@code peak-ewma} balances by, decayed to now,
+	 * or {@code null} before the first attempt
 	 * @param inFlight attempts in flight
 	 * @param requests attempts made
 	 * @param errors failed attempts

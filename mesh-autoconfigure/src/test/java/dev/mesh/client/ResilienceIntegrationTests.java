@@ -118,6 +118,20 @@ class ResilienceIntegrationTests {
 	}
 
 	@Test
+	void shouldSteerPeakEwmaAwayFromAnInstanceWhoseAttemptTimedOut() {
+		TestServer a = server("a").behave(Behaviour.delay(Duration.ofSeconds(3)));
+		TestServer b = server("b");
+		start(List.of(a, b), "mesh.clients.inventory.per-attempt-timeout=200ms", "mesh.clients.inventory.timeout=1s",
+				"mesh.clients.inventory.load-balancer=peak-ewma");
+		RestClient inventory = client();
+		for (int i = 0; i < 20; i++) {
+			assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("b");
+		}
+		// One timed-out attempt counts 200 ms against a, so b (a few ms) wins every later comparison.
+		assertThat(a.requests()).isLessThanOrEqualTo(1);
+	}
+
+	@Test
 	void shouldNeverRetryAPostWithoutIdempotencyKeyThatReachedTheServer() {
 		TestServer failing = server("failing").behave(Behaviour.workThenStatus(500));
 		TestServer healthy = server("healthy");

@@ -56,6 +56,21 @@ class PeakEwmaPickerTests {
 	}
 
 	@Test
+	void failedAttemptsRaiseTheEstimateButNeverLowerIt() {
+		InstanceState state = weighted(1).get(0).state();
+		state.recordFailedLatency(2 * MS, this.clock.get());
+		assertThat(state.peakEwmaNanos(this.clock.get())).as("first sample").isEqualTo(2.0 * MS);
+		record(state, 50 * MS);
+		this.clock.addAndGet(TAU);
+		// A 503 or a refused connection a time constant later, 1 ms fast, leaves the decayed estimate alone,
+		state.recordFailedLatency(1 * MS, this.clock.get());
+		assertThat(state.peakEwmaNanos(this.clock.get())).isCloseTo(50.0 * MS / Math.E, within(1.0));
+		// while an attempt that timed out after 1 s raises it to 1 s at once.
+		state.recordFailedLatency(1_000 * MS, this.clock.get());
+		assertThat(state.peakEwmaNanos(this.clock.get())).isEqualTo(1_000.0 * MS);
+	}
+
+	@Test
 	void avoidsASlowInstance() {
 		List<MeshInstance> instances = weighted(1, 1, 1, 1);
 		record(instances.get(0).state(), 500 * MS);
