@@ -1,10 +1,10 @@
 package dev.mesh.loadbalancer;
 
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
+import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
 
 /**
@@ -25,14 +25,16 @@ import dev.mesh.discovery.MeshInstance;
  */
 abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 
-	static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = ThreadLocalRandom::current;
+	static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = () -> FastRandom.INSTANCE;
 
 	private final List<MeshInstance> instanceList;
 
 	final MeshInstance[] instances;
 
-	final int[] weights;
+	/** The instances' states, so a comparison reads them with one load less. */
+	final InstanceState[] states;
 
+	final int[] weights;
 
 	private final WeightTable table;
 
@@ -41,6 +43,10 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 	PowerOfTwoChoicesPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
 		this.instanceList = List.copyOf(instances);
 		this.instances = this.instanceList.toArray(new MeshInstance[0]);
+		this.states = new InstanceState[this.instances.length];
+		for (int i = 0; i < this.instances.length; i++) {
+			this.states[i] = this.instances[i].state();
+		}
 		this.table = new WeightTable(this.instances);
 		this.weights = this.table.weights;
 		this.random = random;
@@ -102,8 +108,8 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 	 * @return negative when the first candidate has less load, positive when the second has, 0 on a tie
 	 */
 	final int compareLoad(int first, int second) {
-		long firstLoad = (long) this.instances[first].state().inFlight() * this.weights[second];
-		long secondLoad = (long) this.instances[second].state().inFlight() * this.weights[first];
+		long firstLoad = (long) this.states[first].inFlight() * this.weights[second];
+		long secondLoad = (long) this.states[second].inFlight() * this.weights[first];
 		return Long.compare(firstLoad, secondLoad);
 	}
 

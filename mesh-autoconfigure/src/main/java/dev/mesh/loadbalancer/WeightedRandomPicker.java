@@ -1,7 +1,6 @@
 package dev.mesh.loadbalancer;
 
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -18,7 +17,7 @@ import dev.mesh.discovery.MeshInstance;
  */
 final class WeightedRandomPicker implements InstancePicker {
 
-	private static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = ThreadLocalRandom::current;
+	private static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = () -> FastRandom.INSTANCE;
 
 	private final List<MeshInstance> instanceList;
 

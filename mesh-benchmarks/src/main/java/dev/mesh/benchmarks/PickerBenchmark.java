@@ -72,7 +72,8 @@ public class PickerBenchmark {
 				for (int j = 0; j < i % 4; j++) {
 					meshInstance.state().attemptStarted();
 				}
-				meshInstance.state().recordLatency(1_000_000L + 10_000L * (i % 37), now);
+				// sampled at different times, as in a running client, so peak-ewma pays for the decay
+				meshInstance.state().recordLatency(1_000_000L + 10_000L * (i % 37), now - 1_000_000L * (i % 53));
 				this.meshInstances.add(meshInstance);
 			}
 		}
