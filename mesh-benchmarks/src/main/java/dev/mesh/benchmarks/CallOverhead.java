@@ -2,11 +2,23 @@ package dev.mesh.benchmarks;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
+import dev.mesh.client.MeshClient;
+import dev.mesh.sample.auth.AuthApplication;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreaker;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -15,65 +27,145 @@ import org.springframework.web.client.RestClient;
  * <ol>
  * <li>a plain RestClient to the server's fixed URL (the floor);</li>
  * <li>a {@code @MeshClient} RestClient (discovery cache, pick, retry rule and budget, outlier detection,
- * deadline header, metrics and tracing observations; no token);</li>
+ * deadline header, metrics and tracing observations), without a token;</li>
+ * <li>the same with a client-credentials token from the sample authorization server (mesh-sample-auth,
+ * started in-process), cached as the mesh caches it;</li>
  * <li>a Spring Cloud {@code @LoadBalanced} RestClient (round robin) inside a Spring Cloud CircuitBreaker
  * (resilience4j, defaults: circuit breaker plus time limiter, which runs the call on another thread).</li>
  * </ol>
- * All three use the JDK HTTP client over HTTP/1.1. After a warm-up of every client, each is measured in
- * turn, twice, in alternating order, so drift of a noisy machine shows as a difference between rounds.
- * Arguments: seconds per measurement (default 15), client threads (default 4).
+ * All use the JDK HTTP client over HTTP/1.1. Latency is measured with the clients interleaved call by
+ * call ({@link InterleavedRun}), so the machine's drift hits them alike; throughput is measured with
+ * each client alone in a closed loop, in two rounds of opposite order. Arguments: seconds of the
+ * latency run (default 20; warm-up half of it, each throughput run half of it), client threads
+ * (default 2).
  */
 public final class CallOverhead {
+
+	static final String TOKEN_SERVICE = "bench-token";
 
 	private CallOverhead() {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 15;
-		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 4;
-		run(Duration.ofSeconds(seconds), threads);
+		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
+		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
+		Report report = run(Duration.ofSeconds(seconds), threads);
+		System.out.println(report.latencyTable());
+		System.out.println();
+		System.out.println(report.throughputTable());
 	}
 
-	static List<LoadRun.Result> run(Duration measure, int threads) throws Exception {
-		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
-			ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server));
-			try {
+	/** What a run measured: latency per client (interleaved) and throughput per client (alone, two rounds). */
+	record Report(List<LoadRun.Result> latency, List<LoadRun.Result> firstRound, List<LoadRun.Result> secondRound,
+			long tokenRequests) {
+
+		String latencyTable() {
+			LoadRun.Result plain = this.latency.get(0);
+			StringBuilder table = new StringBuilder(
+					"| client | calls | success | p50 µs | p99 µs | p99.9 µs | p50 − plain µs | p99 − plain µs |\n"
+							+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+			for (LoadRun.Result result : this.latency) {
+				table.append(String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f |%n",
+						result.name(), result.calls(), result.successRate(), result.percentileMicros(50),
+						result.percentileMicros(99), result.percentileMicros(99.9),
+						result.percentileMicros(50) - plain.percentileMicros(50),
+						result.percentileMicros(99) - plain.percentileMicros(99)));
+			}
+			return table.append("token requests to the authorization server: ").append(this.tokenRequests).toString();
+		}
+
+		String throughputTable() {
+			double plain = mean(0);
+			StringBuilder table = new StringBuilder(
+					"| client | calls/s round 1 | calls/s round 2 | mean vs plain |\n| --- | ---: | ---: | ---: |\n");
+			for (int i = 0; i < this.firstRound.size(); i++) {
+				table.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.1f%% |%n", this.firstRound.get(i).name(),
+						this.firstRound.get(i).throughput(), this.secondRound.get(i).throughput(),
+						100 * (mean(i) / plain - 1)));
+			}
+			return table.toString().stripTrailing();
+		}
+
+		private double mean(int index) {
+			return (this.firstRound.get(index).throughput() + this.secondRound.get(index).throughput()) / 2;
+		}
+
+	}
+
+	static Report run(Duration measure, int threads) throws Exception {
+		try (LoopbackServer server = LoopbackServer.start("bench-1");
+				ConfigurableApplicationContext auth = startAuthorizationServer()) {
+			int authPort = ((WebServerApplicationContext) auth).getWebServer().getPort();
+			String registration = "spring.security.oauth2.client.registration.mesh.";
+			String tokenInstance = "spring.cloud.discovery.client.simple.instances." + TOKEN_SERVICE + "[0].";
+			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
+					"spring.main.sources=" + TokenClient.class.getName(), tokenInstance + "instance-id=" + server.id(),
+					tokenInstance + "uri=" + server.uri(), registration + "client-id=order",
+					registration + "client-secret=order-secret",
+					registration + "authorization-grant-type=client_credentials", registration + "scope=inventory.read",
+					"spring.security.oauth2.client.provider.mesh.token-uri=http://127.0.0.1:" + authPort
+							+ "/oauth2/token",
+					"mesh.clients." + BenchmarkApplication.SERVICE + ".oauth2.enabled=false",
+					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true")) {
 				RestClient plain = RestClient.builder()
 					.requestFactory(new JdkClientHttpRequestFactory(
 							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
 					.baseUrl(server.uri())
 					.build();
 				RestClient mesh = context.getBean("meshClient", RestClient.class);
+				RestClient meshWithToken = context.getBean("meshTokenClient", RestClient.class);
 				RestClient loadBalanced = context.getBean("loadBalancedBuilder", RestClient.Builder.class).build();
 				CircuitBreaker breaker = context.getBean(CircuitBreakerFactory.class).create("bench");
-				LoadRun.Call plainCall = () -> plain.get().uri("/api/stock/1").retrieve().body(String.class);
-				LoadRun.Call meshCall = () -> mesh.get().uri("/api/stock/1").retrieve().body(String.class);
-				LoadRun.Call springCloudCall = () -> breaker
-					.run(() -> loadBalanced.get().uri("http://bench/api/stock/1").retrieve().body(String.class));
-				Duration warmup = measure.dividedBy(2);
-				LoadRun.run("warm-up plain", threads, warmup, plainCall);
-				LoadRun.run("warm-up mesh", threads, warmup, meshCall);
-				LoadRun.run("warm-up spring-cloud", threads, warmup, springCloudCall);
-				System.out.println(LoadRun.Result.header());
-				List<LoadRun.Result> results = List.of(
-						print(LoadRun.run("plain RestClient (round 1)", threads, measure, plainCall)),
-						print(LoadRun.run("@MeshClient (round 1)", threads, measure, meshCall)),
-						print(LoadRun.run("@LoadBalanced + CircuitBreaker (round 1)", threads, measure, springCloudCall)),
-						print(LoadRun.run("@LoadBalanced + CircuitBreaker (round 2)", threads, measure, springCloudCall)),
-						print(LoadRun.run("@MeshClient (round 2)", threads, measure, meshCall)),
-						print(LoadRun.run("plain RestClient (round 2)", threads, measure, plainCall)));
-				System.out.println("server answered " + server.requests() + " requests");
-				return results;
-			}
-			finally {
-				context.close();
+				List<InterleavedRun.Client> clients = List.of(
+						new InterleavedRun.Client("plain RestClient",
+								() -> plain.get().uri("/api/stock/1").retrieve().body(String.class)),
+						new InterleavedRun.Client("@MeshClient, no token",
+								() -> mesh.get().uri("/api/stock/1").retrieve().body(String.class)),
+						new InterleavedRun.Client("@MeshClient with OAuth2 token",
+								() -> meshWithToken.get().uri("/api/stock/1").retrieve().body(String.class)),
+						new InterleavedRun.Client("@LoadBalanced + CircuitBreaker", () -> breaker.run(
+								() -> loadBalanced.get().uri("http://bench/api/stock/1").retrieve().body(String.class))));
+				InterleavedRun.run(threads, measure.dividedBy(2), clients);
+				List<LoadRun.Result> latency = InterleavedRun.run(threads, measure, clients);
+				Duration alone = measure.dividedBy(2);
+				List<LoadRun.Result> firstRound = new ArrayList<>();
+				for (InterleavedRun.Client client : clients) {
+					firstRound.add(LoadRun.run(client.name(), threads, alone, client.call()));
+				}
+				List<LoadRun.Result> secondRound = new ArrayList<>();
+				for (int i = clients.size() - 1; i >= 0; i--) {
+					InterleavedRun.Client client = clients.get(i);
+					secondRound.add(0, LoadRun.run(client.name(), threads, alone, client.call()));
+				}
+				return new Report(latency, firstRound, secondRound, tokenRequests(context));
 			}
 		}
 	}
 
-	private static LoadRun.Result print(LoadRun.Result result) {
-		System.out.println(result);
-		return result;
+	private static ConfigurableApplicationContext startAuthorizationServer() {
+		return new SpringApplicationBuilder(AuthApplication.class).run("--server.port=0", "--server.address=127.0.0.1",
+				"--mesh.enabled=false", "--spring.cloud.consul.enabled=false", "--spring.main.banner-mode=off",
+				"--logging.level.root=warn");
+	}
+
+	private static long tokenRequests(ConfigurableApplicationContext context) {
+		FunctionCounter counter = context.getBean(MeterRegistry.class)
+			.find("mesh.oauth2.token.requests")
+			.tag("service", TOKEN_SERVICE)
+			.functionCounter();
+		return (counter != null) ? (long) counter.count() : -1;
+	}
+
+	/** The token-carrying mesh client, added to the benchmark application for this benchmark only. */
+	@Configuration(proxyBeanMethods = false)
+	static class TokenClient {
+
+		@Bean
+		@MeshClient(TOKEN_SERVICE)
+		RestClient meshTokenClient(RestClientBuilderConfigurer configurer) {
+			return configurer.configure(RestClient.builder()).build();
+		}
+
 	}
 
 }
