@@ -35,6 +35,19 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
+	void callBenchmarkCallsThroughThePlainAndTheMeshClient() throws Exception {
+		Options options = new OptionsBuilder().include(CallBenchmark.class.getSimpleName())
+			.forks(0)
+			.warmupIterations(0)
+			.measurementIterations(1)
+			.measurementTime(TimeValue.milliseconds(300))
+			.build();
+		Collection<RunResult> results = new Runner(options).run();
+		assertThat(results).hasSize(2);
+		assertThat(results).allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+	}
+
+	@Test
 	void callOverheadCallsTheServerThroughEveryClientWithoutErrors() throws Exception {
 		CallOverhead.Report report = CallOverhead.run(Duration.ofMillis(400), 1);
 		// plain, mesh without and with a token, Spring Cloud; measured interleaved, then alone twice
