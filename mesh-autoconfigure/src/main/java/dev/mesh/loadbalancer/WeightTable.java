@@ -2,10 +2,8 @@ package dev.mesh.loadbalancer;
 
 import java.util.random.RandomGenerator;
 
-import dev.mesh.discovery.MeshInstance;
-
 /**
- * The effective weights of a picker's instances (see {@link DrainingRule}) with their running sums, so a
+ * The effective weights of a picker's instances (the weights it was built with, after {@link DrainingRule}) with their running sums, so a
  * weighted random draw is one random number and a binary search: O(log n), no allocation.
  */
 final class WeightTable {
@@ -16,8 +14,8 @@ final class WeightTable {
 
 	final long total;
 
-	WeightTable(MeshInstance[] instances) {
-		this.weights = DrainingRule.effectiveWeights(instances);
+	WeightTable(int[] weights) {
+		this.weights = DrainingRule.effectiveWeights(weights);
 		this.cumulative = new long[this.weights.length];
 		long sum = 0;
 		for (int i = 0; i < this.weights.length; i++) {
