@@ -106,6 +106,10 @@ public class MeshProperties implements Validator {
 			errors.rejectValue("instance.weight", "range", "must be an integer from " + MeshMetadata.MIN_WEIGHT
 					+ " to " + MeshMetadata.MAX_WEIGHT + " (0 = draining)");
 		}
+		Duration warmup = properties.instance.warmup;
+		if (warmup != null && (warmup.isNegative() || warmup.compareTo(MeshMetadata.MAX_WARMUP) > 0)) {
+			errors.rejectValue("instance.warmup", "range", "must be a duration from 0s (no ramp) to 1h");
+		}
 		Duration refresh = properties.discovery.refreshInterval;
 		if (refresh == null || refresh.isNegative() || refresh.isZero()) {
 			errors.rejectValue("discovery.refreshInterval", "positive", "must be a positive duration, such as 1s");
@@ -130,6 +134,13 @@ public class MeshProperties implements Validator {
 		/** Application version published as metadata {@code version}. */
 		private String version;
 
+		/**
+		 * How long callers with slow start on should ramp this instance's share of traffic up after it
+		 * starts, from 0s (no ramp) to 1h; published as metadata {@code warmup} and used instead of the
+		 * callers' own slow-start window. Unset: callers use their window.
+		 */
+		private Duration warmup;
+
 		public int getWeight() {
 			return this.weight;
 		}
@@ -152,6 +163,14 @@ public class MeshProperties implements Validator {
 
 		public void setVersion(String version) {
 			this.version = version;
+		}
+
+		public Duration getWarmup() {
+			return this.warmup;
+		}
+
+		public void setWarmup(Duration warmup) {
+			this.warmup = warmup;
 		}
 
 	}
