@@ -64,9 +64,9 @@ public final class InstancePickers {
 
 	/**
 	 * @param instances the instances
-	 * @return a new array of their own weights, in list order
+	 * @return a new array of their own weights ({@link MeshInstance#weight()}), in list order
 	 */
-	static int[] weightsOf(List<MeshInstance> instances) {
+	public static int[] weightsOf(List<MeshInstance> instances) {
 		int[] weights = new int[instances.size()];
 		for (int i = 0; i < weights.length; i++) {
 			weights[i] = instances.get(i).weight();
