@@ -88,15 +88,16 @@ public final class SlowStart {
 		if (!this.policy.enabled() || startedAt == null) {
 			return 1.0;
 		}
-		long windowNanos = window(instance).toNanos();
-		if (windowNanos <= 0) {
+		Duration window = window(instance);
+		if (window.isZero() || window.isNegative()) {
 			return 1.0;
 		}
-		long ageNanos = now.isAfter(startedAt) ? Duration.between(startedAt, now).toNanos() : 0;
-		if (ageNanos >= windowNanos) {
+		// Compared as durations first: an age of centuries would overflow nanoseconds.
+		Duration age = now.isAfter(startedAt) ? Duration.between(startedAt, now) : Duration.ZERO;
+		if (age.compareTo(window) >= 0) {
 			return 1.0;
 		}
-		double ramp = Math.pow((double) ageNanos / windowNanos, 1.0 / this.policy.aggression());
+		double ramp = Math.pow((double) age.toNanos() / window.toNanos(), 1.0 / this.policy.aggression());
 		return Math.max(this.policy.minWeightPercent() / 100.0, ramp);
 	}
 

@@ -96,6 +96,11 @@ class SlowStartTests {
 	}
 
 	@Test
+	void givesAnInstanceThatStartedAgesAgoItsFullWeight() {
+		assertThat(weightAt(LINEAR_100S, instance("a", 2, "0001-01-01T00:00:00Z", null), 0)).isEqualTo(200);
+	}
+
+	@Test
 	void countsAStartTimeInTheFutureAsJustStarted() {
 		MeshInstance skewed = instance("a", 1, STARTED.plusSeconds(60).toString(), null);
 		assertThat(weightAt(LINEAR_100S, skewed, 0)).isEqualTo(10);
