@@ -1,6 +1,8 @@
 package dev.mesh.autoconfigure;
 
 import dev.mesh.client.ClientPolicy;
+import dev.mesh.loadbalancer.SlowStartPolicy;
+import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.OutlierPolicy;
 import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
@@ -14,7 +16,13 @@ final class ClientPolicyResolver {
 	private ClientPolicyResolver() {
 	}
 
-	static ClientPolicy resolve(MeshProperties.Client client, MeshProperties.Client defaults) {
+	/**
+	 * @param client the client's own properties
+	 * @param defaults {@code mesh.client-defaults}
+	 * @param localZone this instance's zone ({@code mesh.instance.zone}), or {@code null}
+	 * @return the policy in effect
+	 */
+	static ClientPolicy resolve(MeshProperties.Client client, MeshProperties.Client defaults, String localZone) {
 		ClientPolicy builtIn = ClientPolicy.DEFAULTS;
 		MeshProperties.Retry retry = client.getRetry();
 		MeshProperties.Retry retryDefaults = defaults.getRetry();
@@ -47,7 +55,24 @@ final class ClientPolicyResolver {
 						pick(outlier.getMaxEjectionPercent(), outlierDefaults.getMaxEjectionPercent(), builtInOutlier.maxEjectionPercent())),
 				pick(client.getMaxConcurrentRequests(), defaults.getMaxConcurrentRequests(), builtIn.maxConcurrentRequests()),
 				tokenPolicy(client.getOauth2(), defaults.getOauth2(), builtIn.oauth2()),
-				pick(client.getCircuitBreaker(), defaults.getCircuitBreaker(), builtIn.circuitBreaker()));
+				pick(client.getCircuitBreaker(), defaults.getCircuitBreaker(), builtIn.circuitBreaker()),
+				zoneAffinity(client.getZoneAffinity(), defaults.getZoneAffinity(), builtIn.zoneAffinity(), localZone),
+				slowStart(client.getSlowStart(), defaults.getSlowStart(), builtIn.slowStart()));
+	}
+
+	private static ZoneAffinityPolicy zoneAffinity(MeshProperties.ZoneAffinity client, MeshProperties.ZoneAffinity defaults,
+			ZoneAffinityPolicy builtIn, String localZone) {
+		return new ZoneAffinityPolicy(pick(client.getEnabled(), defaults.getEnabled(), builtIn.enabled()),
+				pick(client.getMinAvailablePercent(), defaults.getMinAvailablePercent(), builtIn.minAvailablePercent()),
+				(localZone != null && !localZone.isBlank()) ? localZone : null);
+	}
+
+	private static SlowStartPolicy slowStart(MeshProperties.SlowStart client, MeshProperties.SlowStart defaults,
+			SlowStartPolicy builtIn) {
+		return new SlowStartPolicy(pick(client.getEnabled(), defaults.getEnabled(), builtIn.enabled()),
+				pick(client.getWindow(), defaults.getWindow(), builtIn.window()),
+				pick(client.getMinWeightPercent(), defaults.getMinWeightPercent(), builtIn.minWeightPercent()),
+				pick(client.getAggression(), defaults.getAggression(), builtIn.aggression()));
 	}
 
 	private static TokenPolicy tokenPolicy(MeshProperties.OAuth2 client, MeshProperties.OAuth2 defaults, TokenPolicy builtIn) {

@@ -2,6 +2,7 @@ package dev.mesh.autoconfigure;
 
 import java.time.Duration;
 
+import dev.mesh.discovery.MeshMetadata;
 import dev.mesh.resilience.RetryOn;
 
 import org.springframework.validation.Errors;
@@ -55,9 +56,24 @@ final class ClientPropertiesValidator {
 		if (registrationId != null && registrationId.isBlank()) {
 			errors.rejectValue(path + ".oauth2.registrationId", "blank", "must name a Spring Security client registration");
 		}
-		Integer percent = outlier.getMaxEjectionPercent();
-		if (percent != null && (percent < 0 || percent > 100)) {
-			errors.rejectValue(path + ".outlier.maxEjectionPercent", "range", "must be a whole number from 0 to 100");
+		percent(errors, path + ".outlier.maxEjectionPercent", outlier.getMaxEjectionPercent());
+		percent(errors, path + ".zoneAffinity.minAvailablePercent", client.getZoneAffinity().getMinAvailablePercent());
+		MeshProperties.SlowStart slowStart = client.getSlowStart();
+		Duration window = slowStart.getWindow();
+		if (window != null && (window.isNegative() || window.isZero() || window.compareTo(MeshMetadata.MAX_WARMUP) > 0)) {
+			errors.rejectValue(path + ".slowStart.window", "range", "must be a positive duration of at most 1h, such as 30s");
+		}
+		percent(errors, path + ".slowStart.minWeightPercent", slowStart.getMinWeightPercent());
+		Double aggression = slowStart.getAggression();
+		if (aggression != null && !(aggression > 0.0 && aggression <= 100.0)) {
+			errors.rejectValue(path + ".slowStart.aggression", "range",
+					"must be a number above 0 and at most 100 (1 ramps up linearly)");
+		}
+	}
+
+	private static void percent(Errors errors, String field, Integer value) {
+		if (value != null && (value < 0 || value > 100)) {
+			errors.rejectValue(field, "range", "must be a whole number from 0 to 100");
 		}
 	}
 

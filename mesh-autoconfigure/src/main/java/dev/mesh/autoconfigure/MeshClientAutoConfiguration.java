@@ -51,6 +51,7 @@ public class MeshClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClientPolicies meshClientPolicies(MeshProperties properties) {
+		ZoneAffinityCheck.warnIfNoZone(properties);
 		return properties::clientPolicy;
 	}
 
@@ -62,7 +63,7 @@ public class MeshClientAutoConfiguration {
 		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()),
-				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), Clock.systemUTC());
 	}
 
 	@Bean

@@ -1,7 +1,9 @@
 package dev.mesh.autoconfigure;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mesh.discovery.MeshMetadata;
 
@@ -13,8 +15,8 @@ import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustom
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for publishing this instance's weight, zone and version as Consul service
- * {@code Meta} when Spring Cloud Consul registers it.
+ * Auto-configuration for publishing this instance's weight, zone, version, start time and warm-up as
+ * Consul service {@code Meta} when Spring Cloud Consul registers it.
  */
 @AutoConfiguration
 @ConditionalOnClass(ConsulRegistrationCustomizer.class)
@@ -22,12 +24,20 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(MeshProperties.class)
 public class MeshConsulRegistrationAutoConfiguration {
 
+	/**
+	 * Publishes the instance's metadata. {@code started-at} is the time of the first registration of
+	 * this run, so re-registering (after a Consul restart, say) publishes the same value and callers do
+	 * not ramp the instance up again.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "meshConsulRegistrationCustomizer")
 	ConsulRegistrationCustomizer meshConsulRegistrationCustomizer(MeshProperties properties) {
-		Map<String, String> metadata = MeshMetadata.of(properties.getInstance().getWeight(),
-				properties.getInstance().getZone(), properties.getInstance().getVersion());
+		MeshProperties.Instance instance = properties.getInstance();
+		AtomicReference<Instant> startedAt = new AtomicReference<>();
 		return (registration) -> {
+			startedAt.compareAndSet(null, Instant.now());
+			Map<String, String> metadata = MeshMetadata.of(instance.getWeight(), instance.getZone(),
+					instance.getVersion(), startedAt.get(), instance.getWarmup());
 			Map<String, String> meta = registration.getService().getMeta();
 			Map<String, String> merged = (meta != null) ? new HashMap<>(meta) : new HashMap<>();
 			merged.putAll(metadata);

@@ -62,6 +62,7 @@ public class MeshObservabilityAutoConfiguration {
 			self.put("weight", properties.getInstance().getWeight());
 			self.put("zone", properties.getInstance().getZone());
 			self.put("version", properties.getInstance().getVersion());
+			self.put("warmup", properties.getInstance().getWarmup());
 			return self;
 		};
 	}

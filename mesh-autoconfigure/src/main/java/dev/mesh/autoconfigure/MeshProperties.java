@@ -90,7 +90,8 @@ public class MeshProperties implements Validator {
 	 * @return per-client values over client defaults over built-in defaults
 	 */
 	public ClientPolicy clientPolicy(String serviceId) {
-		return ClientPolicyResolver.resolve(this.clients.getOrDefault(serviceId, Client.EMPTY), this.clientDefaults);
+		return ClientPolicyResolver.resolve(this.clients.getOrDefault(serviceId, Client.EMPTY), this.clientDefaults,
+				this.instance.zone);
 	}
 
 	@Override
@@ -105,6 +106,10 @@ public class MeshProperties implements Validator {
 		if (weight < MeshMetadata.MIN_WEIGHT || weight > MeshMetadata.MAX_WEIGHT) {
 			errors.rejectValue("instance.weight", "range", "must be an integer from " + MeshMetadata.MIN_WEIGHT
 					+ " to " + MeshMetadata.MAX_WEIGHT + " (0 = draining)");
+		}
+		Duration warmup = properties.instance.warmup;
+		if (warmup != null && (warmup.isNegative() || warmup.compareTo(MeshMetadata.MAX_WARMUP) > 0)) {
+			errors.rejectValue("instance.warmup", "range", "must be a duration from 0s (no ramp) to 1h");
 		}
 		Duration refresh = properties.discovery.refreshInterval;
 		if (refresh == null || refresh.isNegative() || refresh.isZero()) {
@@ -130,6 +135,13 @@ public class MeshProperties implements Validator {
 		/** Application version published as metadata {@code version}. */
 		private String version;
 
+		/**
+		 * How long callers with slow start on should ramp this instance's share of traffic up after it
+		 * starts, from 0s (no ramp) to 1h; published as metadata {@code warmup} and used instead of the
+		 * callers' own slow-start window. Unset: callers use their window.
+		 */
+		private Duration warmup;
+
 		public int getWeight() {
 			return this.weight;
 		}
@@ -152,6 +164,14 @@ public class MeshProperties implements Validator {
 
 		public void setVersion(String version) {
 			this.version = version;
+		}
+
+		public Duration getWarmup() {
+			return this.warmup;
+		}
+
+		public void setWarmup(Duration warmup) {
+			this.warmup = warmup;
 		}
 
 	}
@@ -242,6 +262,14 @@ public class MeshProperties implements Validator {
 		@NestedConfigurationProperty
 		private final OAuth2 oauth2 = new OAuth2();
 
+		/** Whether calls prefer instances in this instance's zone (mesh.instance.zone). */
+		@NestedConfigurationProperty
+		private final ZoneAffinity zoneAffinity = new ZoneAffinity();
+
+		/** How the share of traffic of recently started instances ramps up. */
+		@NestedConfigurationProperty
+		private final SlowStart slowStart = new SlowStart();
+
 		public LoadBalancerPolicy getLoadBalancer() {
 			return this.loadBalancer;
 		}
@@ -300,6 +328,109 @@ public class MeshProperties implements Validator {
 
 		public OAuth2 getOauth2() {
 			return this.oauth2;
+		}
+
+		public ZoneAffinity getZoneAffinity() {
+			return this.zoneAffinity;
+		}
+
+		public SlowStart getSlowStart() {
+			return this.slowStart;
+		}
+
+	}
+
+	/** Zone affinity: prefer instances in this instance's zone while enough of them are available. */
+	public static class ZoneAffinity {
+
+		/**
+		 * Whether calls go to instances in this instance's zone (mesh.instance.zone) while enough of them
+		 * are available, and to every zone otherwise. No effect without mesh.instance.zone. Default false.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Share of the local zone's instances (those not draining) that must be available, not ejected,
+		 * for the local zone alone to take the calls, in percent (0-100); at least one must be. Below it,
+		 * calls spill over to every zone. Default 70.
+		 */
+		private Integer minAvailablePercent;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Integer getMinAvailablePercent() {
+			return this.minAvailablePercent;
+		}
+
+		public void setMinAvailablePercent(Integer minAvailablePercent) {
+			this.minAvailablePercent = minAvailablePercent;
+		}
+
+	}
+
+	/**
+	 * Slow start: a recently started instance's weight ramps up over a window measured from the start time
+	 * it publishes (metadata started-at).
+	 */
+	public static class SlowStart {
+
+		/**
+		 * Whether the weight of instances that started recently (metadata started-at) ramps up over the
+		 * window. Default false.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * How long the ramp lasts after an instance starts, from above 0s to 1h; an instance's published
+		 * warmup (mesh.instance.warmup) overrides it. Default 30s.
+		 */
+		private Duration window;
+
+		/** Share of its weight a ramping instance gets at least, in percent (0-100). Default 10. */
+		private Integer minWeightPercent;
+
+		/**
+		 * Shape of the ramp, a number above 0 up to 100: the weight factor is (age / window)^(1 /
+		 * aggression), so 1 is linear and higher values ramp up faster early on. Default 1.
+		 */
+		private Double aggression;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public Integer getMinWeightPercent() {
+			return this.minWeightPercent;
+		}
+
+		public void setMinWeightPercent(Integer minWeightPercent) {
+			this.minWeightPercent = minWeightPercent;
+		}
+
+		public Double getAggression() {
+			return this.aggression;
+		}
+
+		public void setAggression(Double aggression) {
+			this.aggression = aggression;
 		}
 
 	}

@@ -32,6 +32,7 @@ final class CallAttempts implements InstanceFilter {
 	 */
 	MeshInstance next() {
 		this.now = this.route.now();
+		this.route.checkZone(this.now);
 		this.skipEjected = this.route.outlierDetector().skipEjected(this.route.instances(), this.now);
 		this.allowTried = false;
 		MeshInstance instance = this.route.pick(this);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
+import dev.mesh.loadbalancer.SlowStartPolicy;
+import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.OutlierPolicy;
 import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
@@ -23,10 +25,12 @@ import dev.mesh.security.TokenPolicy;
  * @param oauth2 which client-credentials token the calls carry
  * @param circuitBreaker whether calls go through a resilience4j circuit breaker {@code mesh-<service>}
  * (also on when resilience4j configures one under that name)
+ * @param zoneAffinity whether calls prefer instances in this instance's zone
+ * @param slowStart how recently started instances are ramped up
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
-		TokenPolicy oauth2, boolean circuitBreaker) {
+		TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart) {
 
 	/** The default {@code retry.on} values. */
 	public static final List<String> DEFAULT_RETRY_ON = List.of("connect-failure", "reset", "timeout", "502", "503",
@@ -38,7 +42,8 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 			new RetryPolicy(3, RetryOn.parse(DEFAULT_RETRY_ON),
 					new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0.5),
 					new RetryPolicy.Budget(0.2, 10)),
-			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS, false);
+			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS, false,
+			ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS);
 
 	/**
 	 * @param policy another load balancer
@@ -46,7 +51,28 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	 */
 	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
 		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
-				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker);
+				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
+				this.slowStart);
+	}
+
+	/**
+	 * @param policy other zone affinity settings
+	 * @return this policy with those settings
+	 */
+	public ClientPolicy withZoneAffinity(ZoneAffinityPolicy policy) {
+		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
+				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, policy,
+				this.slowStart);
+	}
+
+	/**
+	 * @param policy other slow start settings
+	 * @return this policy with those settings
+	 */
+	public ClientPolicy withSlowStart(SlowStartPolicy policy) {
+		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
+				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
+				this.zoneAffinity, policy);
 	}
 
 }

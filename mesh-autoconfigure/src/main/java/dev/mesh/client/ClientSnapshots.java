@@ -7,6 +7,9 @@ import java.util.List;
 
 import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
+import dev.mesh.loadbalancer.InstancePicker;
+import dev.mesh.loadbalancer.SlowStart;
+import dev.mesh.loadbalancer.ZoneAffinityPicker;
 import dev.mesh.observability.ClientSnapshot;
 import dev.mesh.resilience.OutlierDetector;
 import dev.mesh.security.ServiceTokenSource;
@@ -24,13 +27,22 @@ final class ClientSnapshots {
 		OutlierDetector detector = route.outlierDetector();
 		long nowNanos = route.now();
 		Instant now = Instant.now();
+		InstancePicker picker = route.picker();
+		List<MeshInstance> list = picker.instances();
+		SlowStart.Weights weights = route.weights();
+		if (weights != null && weights.weights().length != list.size()) {
+			weights = null; // rebuilt in between; the next snapshot has them
+		}
 		List<ClientSnapshot.Instance> instances = new ArrayList<>();
-		for (MeshInstance instance : route.instances()) {
+		for (int i = 0; i < list.size(); i++) {
+			MeshInstance instance = list.get(i);
 			InstanceState state = instance.state();
+			double effectiveWeight = (weights != null) ? weights.effectiveWeight(i) : instance.weight();
 			boolean ejected = detector.isEjected(instance, nowNanos);
 			Instant until = ejected ? now.plusNanos(state.ejectedUntilNanos() - nowNanos) : null;
 			double latency = state.peakEwmaNanos(nowNanos);
-			instances.add(new ClientSnapshot.Instance(instance.id(), instance.baseUri(), instance.weight(), instance.zone(),
+			instances.add(new ClientSnapshot.Instance(instance.id(), instance.baseUri(), instance.weight(), effectiveWeight,
+					effectiveWeight < instance.weight(), instance.zone(),
 					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos((long) latency) : null, state.inFlight(),
 					state.requests(), state.failures()));
 		}
@@ -42,7 +54,9 @@ final class ClientSnapshots {
 				policy.retry().on().toString(), policy.maxConcurrentRequests(), route.retryBudget().available(),
 				route.retryBudget().retryCount(), route.retryBudget().exhaustedCount(), detector.ejectionCount(),
 				!detector.skipEjected(route.instances(), nowNanos), instances, token,
-				(route.circuitBreaker() != null) ? route.circuitBreaker().getState().name() : null);
+				(route.circuitBreaker() != null) ? route.circuitBreaker().getState().name() : null,
+				(picker instanceof ZoneAffinityPicker zoned) ? zoned.zone() : null,
+				picker instanceof ZoneAffinityPicker zoned && zoned.localInUse());
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.mesh.client;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
@@ -40,6 +41,8 @@ public class MeshClientFactory implements MeshClientsView {
 
 	private final ObservationRegistry observationRegistry;
 
+	private final Clock clock;
+
 	private final ConcurrentMap<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, MeshClientInterceptor> interceptors = new ConcurrentHashMap<>();
@@ -55,16 +58,18 @@ public class MeshClientFactory implements MeshClientsView {
 	 * @param tokenSources the token source of each service, returning {@code null} for a service whose
 	 * calls carry no token
 	 * @param observationRegistry where calls and attempts are observed (metrics, traces)
+	 * @param clock the wall clock instances' published start times are compared with (slow start)
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
 			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
-			ObservationRegistry observationRegistry) {
+			ObservationRegistry observationRegistry, Clock clock) {
 		this.instanceCache = instanceCache;
 		this.policies = policies;
 		this.bulkheads = bulkheads;
 		this.circuitBreakers = circuitBreakers;
 		this.tokenSources = tokenSources;
 		this.observationRegistry = observationRegistry;
+		this.clock = clock;
 	}
 
 	/**
@@ -103,7 +108,7 @@ public class MeshClientFactory implements MeshClientsView {
 			if (route == null) {
 				ClientPolicy policy = this.policies.forService(serviceId);
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
-						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.observationRegistry, System::nanoTime);
+						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.observationRegistry, System::nanoTime, this.clock);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);

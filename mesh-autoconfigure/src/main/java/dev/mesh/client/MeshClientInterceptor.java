@@ -123,7 +123,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			}
 			int status = (response != null) ? response.getStatusCode().value() : 0;
 			if (failure != null || status >= 500) {
-				this.route.outlierDetector().recordFailure(instance, this.route.instances());
+				this.route.recordFailure(instance);
 			}
 			else {
 				this.route.outlierDetector().recordSuccess(instance);

@@ -1,6 +1,7 @@
 package dev.mesh.client;
 
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -10,6 +11,9 @@ import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.InstanceFilter;
 import dev.mesh.loadbalancer.InstancePicker;
 import dev.mesh.loadbalancer.InstancePickers;
+import dev.mesh.loadbalancer.SlowStart;
+import dev.mesh.loadbalancer.ZoneAffinityPicker;
+import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.OutlierDetector;
 import dev.mesh.resilience.RetryBudget;
@@ -25,8 +29,17 @@ import io.micrometer.observation.ObservationRegistry;
  * picker's own work), its outlier detector, retry budget, retry rule, backoff, optional bulkhead and
  * circuit breaker,
  * optional token source and transport.
+ *
+ * <p>With slow start on, the picker is built from the instances' effective weights; while any instance
+ * is still warming the route recomputes them on the discovery thread every {@link SlowStart.Weights#step()}
+ * and stops once all are warm. With zone affinity on, the picker is a {@link ZoneAffinityPicker} whose
+ * choice of zone is re-decided at most every 100 ms on the request path (a scan of the local instances'
+ * ejection state, no allocation), and at once when an ejection changes it.
  */
 final class ServiceRoute implements Consumer<List<MeshInstance>> {
+
+	/** How long a decision to use the local zone, or not, holds before it is checked again. */
+	static final long ZONE_RECHECK_NANOS = 100_000_000L;
 
 	private final String serviceId;
 
@@ -54,12 +67,27 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final ObservationRegistry observationRegistry;
 
+	private final SlowStart slowStart;
+
+	private final InstanceFilter notEjected;
+
 	private volatile InstancePicker picker;
+
+	private volatile SlowStart.Weights weights;
 
 	private volatile boolean loaded;
 
+	private volatile long zoneCheckedAt;
+
+	/** The latest list from discovery; guarded by this. */
+	private List<MeshInstance> instances = List.of();
+
+	/** Whether a recomputation of warming weights is scheduled; guarded by this. */
+	private boolean rewarmScheduled;
+
 	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
-			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, ObservationRegistry observationRegistry, LongSupplier nanoClock) {
+			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, ObservationRegistry observationRegistry,
+			LongSupplier nanoClock, Clock clock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		this.cache = cache;
@@ -73,14 +101,93 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.tokens = tokens;
 		this.observationRegistry = observationRegistry;
 		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
+		this.slowStart = policy.slowStart().enabled() ? new SlowStart(policy.slowStart(), clock) : null;
+		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.nanoClock.getAsLong());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
 		cache.watch(serviceId, this);
 	}
 
+	/** Takes a new instance list from discovery and builds its pickers. */
 	@Override
-	public void accept(List<MeshInstance> instances) {
-		this.picker = InstancePickers.create(this.policy.loadBalancer(), instances);
+	public synchronized void accept(List<MeshInstance> instances) {
+		this.instances = instances;
+		build(true);
 		this.loaded = true;
+	}
+
+	/** Recomputes the weights of warming instances; runs on the discovery thread. */
+	synchronized void rewarm() {
+		this.rewarmScheduled = false;
+		build(false);
+	}
+
+	/**
+	 * Builds the pickers of the current list from its effective weights, unless the list is the same
+	 * and so are the weights, so a recomputation that changes nothing keeps the pick order going.
+	 */
+	private void build(boolean newList) {
+		List<MeshInstance> list = this.instances;
+		SlowStart.Weights previous = this.weights;
+		SlowStart.Weights current = (this.slowStart != null) ? this.slowStart.weigh(list) : null;
+		if (!newList && previous != null && current != null && Arrays.equals(previous.weights(), current.weights())) {
+			scheduleRewarm(current);
+			return;
+		}
+		int[] weights = (current != null && current.warming()) ? current.weights() : InstancePickers.weightsOf(list);
+		ZoneAffinityPolicy zone = this.policy.zoneAffinity();
+		if (zone.active()) {
+			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy.loadBalancer(), list, weights,
+					zone.localZone(), zone.minAvailablePercent());
+			zoned.update(this.notEjected);
+			this.zoneCheckedAt = this.nanoClock.getAsLong();
+			this.picker = zoned;
+		}
+		else {
+			this.picker = InstancePickers.create(this.policy.loadBalancer(), list, weights);
+		}
+		this.weights = current;
+		scheduleRewarm(current);
+	}
+
+	private void scheduleRewarm(SlowStart.Weights current) {
+		if (current != null && current.warming() && !this.rewarmScheduled) {
+			this.rewarmScheduled = true;
+			this.cache.schedule(this::rewarm, current.step());
+		}
+	}
+
+	/**
+	 * Re-decides whether the local zone takes the picks, when the last decision is older than
+	 * {@value #ZONE_RECHECK_NANOS} ns. Called once per attempt; allocates nothing.
+	 * @param now {@link #now()}
+	 */
+	void checkZone(long now) {
+		if (this.picker instanceof ZoneAffinityPicker zoned && now - this.zoneCheckedAt > ZONE_RECHECK_NANOS) {
+			this.zoneCheckedAt = now;
+			zoned.update(this.notEjected);
+		}
+	}
+
+	/**
+	 * Records a failed attempt with the outlier detector; an ejection re-decides the zone at once.
+	 * @param instance the instance that failed
+	 */
+	void recordFailure(MeshInstance instance) {
+		if (this.outlierDetector.recordFailure(instance, instances())
+				&& this.picker instanceof ZoneAffinityPicker zoned) {
+			this.zoneCheckedAt = now();
+			zoned.update(this.notEjected);
+		}
+	}
+
+	/** @return the effective weights the picker was built with, or {@code null} without slow start */
+	SlowStart.Weights weights() {
+		return this.weights;
+	}
+
+	/** @return the picker in use now */
+	InstancePicker picker() {
+		return this.picker;
 	}
 
 	/**

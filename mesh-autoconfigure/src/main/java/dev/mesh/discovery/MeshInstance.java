@@ -1,6 +1,9 @@
 package dev.mesh.discovery;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -24,19 +27,27 @@ public final class MeshInstance {
 
 	private final String version;
 
+	private final Instant startedAt;
+
+	private final Duration warmup;
+
 	private final InstanceState state = new InstanceState();
 
-	MeshInstance(ServiceInstance serviceInstance, String id, int weight) {
+	MeshInstance(ServiceInstance serviceInstance, String id, int weight, Instant startedAt, Duration warmup) {
 		this.serviceInstance = serviceInstance;
 		this.id = id;
 		this.baseUri = baseUriOf(serviceInstance);
 		this.weight = weight;
 		this.zone = serviceInstance.getMetadata().get(MeshMetadata.ZONE);
 		this.version = serviceInstance.getMetadata().get(MeshMetadata.VERSION);
+		this.startedAt = startedAt;
+		this.warmup = warmup;
 	}
 
 	/**
-	 * Creates an instance view for tests and for registries other than Spring Cloud's.
+	 * Creates an instance view for tests and for registries other than Spring Cloud's. Its start time
+	 * and warm-up are read from the metadata as {@link MeshInstanceFactory} reads them, but unreadable
+	 * ones are dropped without a warning.
 	 * @param serviceInstance the registry's instance
 	 * @param weight the weight, from {@value MeshMetadata#MIN_WEIGHT} to {@value MeshMetadata#MAX_WEIGHT}
 	 * @return the instance view
@@ -45,7 +56,13 @@ public final class MeshInstance {
 		if (weight < MeshMetadata.MIN_WEIGHT || weight > MeshMetadata.MAX_WEIGHT) {
 			throw new IllegalArgumentException("weight: " + weight + " (expected: 0..10000)");
 		}
-		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight);
+		Map<String, String> metadata = serviceInstance.getMetadata();
+		String rawStartedAt = (metadata != null) ? metadata.get(MeshMetadata.STARTED_AT) : null;
+		String rawWarmup = (metadata != null) ? metadata.get(MeshMetadata.WARMUP) : null;
+		Instant startedAt = MeshInstanceFactory.parseStartedAt(rawStartedAt);
+		Duration warmup = MeshInstanceFactory.parseWarmup(rawWarmup);
+		boolean readable = rawWarmup == null || warmup != null;
+		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, readable ? startedAt : null, warmup);
 	}
 
 	static String idOf(ServiceInstance serviceInstance) {
@@ -92,6 +109,24 @@ public final class MeshInstance {
 	/** @return the version, or {@code null} */
 	public String version() {
 		return this.version;
+	}
+
+	/**
+	 * @return when the instance's application started (metadata {@value MeshMetadata#STARTED_AT}), or
+	 * {@code null} when it publishes none or an unreadable start time or warm-up: such an instance is
+	 * never ramped up by slow start
+	 */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	/**
+	 * @return the warm-up the instance asks for (metadata {@value MeshMetadata#WARMUP}), at most
+	 * {@link MeshMetadata#MAX_WARMUP}, or {@code null} when it publishes none (callers use their own
+	 * slow-start window)
+	 */
+	public Duration warmup() {
+		return this.warmup;
 	}
 
 	/** @return what callers observed about this instance (in-flight, failures, ejection) */

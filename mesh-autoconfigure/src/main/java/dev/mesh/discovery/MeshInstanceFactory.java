@@ -1,21 +1,31 @@
 package dev.mesh.discovery;
 
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * Turns a registry's {@link ServiceInstance} into a {@link MeshInstance}, reading its weight from the
- * metadata. Metadata comes from the network and from software we do not control, so a missing weight
- * counts as {@value MeshMetadata#DEFAULT_WEIGHT} and a garbage one also counts as
- * {@value MeshMetadata#DEFAULT_WEIGHT} with one warning; it never fails a caller.
+ * Turns a registry's {@link ServiceInstance} into a {@link MeshInstance}, reading its weight, start
+ * time and warm-up from the metadata. Metadata comes from the network and from software we do not
+ * control, so nothing in it ever fails a caller: a missing weight counts as
+ * {@value MeshMetadata#DEFAULT_WEIGHT} and a garbage one also counts as
+ * {@value MeshMetadata#DEFAULT_WEIGHT} with one warning; a missing {@value MeshMetadata#STARTED_AT}
+ * means the instance is not ramped up by slow start, and a garbage {@value MeshMetadata#STARTED_AT}
+ * or {@value MeshMetadata#WARMUP} means the same, with one warning.
  */
 public final class MeshInstanceFactory {
 
 	private static final Log logger = LogFactory.getLog(MeshInstanceFactory.class);
+
+	/** Longer values are not durations or instants anyone publishes on purpose. */
+	private static final int MAX_LENGTH = 64;
 
 	/**
 	 * Creates a factory. It holds no state, so one per owner (cache, load balancer) is enough.
@@ -25,14 +35,16 @@ public final class MeshInstanceFactory {
 
 	/**
 	 * Creates the view of one registry instance. Call it once per new or changed registration
-	 * (never per request): an unreadable weight is logged as a warning on every call.
+	 * (never per request): unreadable metadata is logged as a warning on every call.
 	 * @param serviceInstance the registry's instance
 	 * @return the instance view, with weight {@value MeshMetadata#DEFAULT_WEIGHT} when the metadata
 	 * has none or an unreadable one
 	 */
 	public MeshInstance create(ServiceInstance serviceInstance) {
 		String id = MeshInstance.idOf(serviceInstance);
-		return new MeshInstance(serviceInstance, id, weightOf(serviceInstance, id));
+		Map<String, String> metadata = serviceInstance.getMetadata();
+		return new MeshInstance(serviceInstance, id, weightOf(serviceInstance, metadata, id),
+				startedAtOf(serviceInstance, metadata, id), warmupOf(serviceInstance, metadata, id));
 	}
 
 	static Integer parseWeight(String value) {
@@ -52,8 +64,46 @@ public final class MeshInstanceFactory {
 		return (weight <= MeshMetadata.MAX_WEIGHT) ? weight : null;
 	}
 
-	private int weightOf(ServiceInstance serviceInstance, String id) {
-		Map<String, String> metadata = serviceInstance.getMetadata();
+	/**
+	 * @param value an ISO-8601 instant such as {@code 2025-06-01T10:15:30Z}, or {@code null}
+	 * @return the instant, or {@code null} when absent or unreadable
+	 */
+	static Instant parseStartedAt(String value) {
+		if (value == null || value.length() > MAX_LENGTH) {
+			return null;
+		}
+		try {
+			return Instant.parse(value.trim());
+		}
+		catch (DateTimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * @param value a duration in Spring Boot's forms ({@code 30s}, {@code 500ms}) or ISO-8601
+	 * ({@code PT30S}), or {@code null}
+	 * @return the duration, capped at {@link MeshMetadata#MAX_WARMUP}; or {@code null} when absent,
+	 * unreadable or negative
+	 */
+	static Duration parseWarmup(String value) {
+		if (value == null || value.length() > MAX_LENGTH) {
+			return null;
+		}
+		Duration warmup;
+		try {
+			warmup = DurationStyle.detectAndParse(value.trim());
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+		if (warmup.isNegative()) {
+			return null;
+		}
+		return (warmup.compareTo(MeshMetadata.MAX_WARMUP) > 0) ? MeshMetadata.MAX_WARMUP : warmup;
+	}
+
+	private int weightOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
 		String raw = (metadata != null) ? metadata.get(MeshMetadata.WEIGHT) : null;
 		if (raw == null) {
 			return MeshMetadata.DEFAULT_WEIGHT;
@@ -67,6 +117,43 @@ public final class MeshInstanceFactory {
 			return MeshMetadata.DEFAULT_WEIGHT;
 		}
 		return weight;
+	}
+
+	/** @return the start time, or {@code null} (no ramp) when missing or when it or the warm-up is garbage */
+	private Instant startedAtOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
+		String raw = (metadata != null) ? metadata.get(MeshMetadata.STARTED_AT) : null;
+		if (raw == null) {
+			return null;
+		}
+		Instant startedAt = parseStartedAt(raw);
+		if (startedAt == null) {
+			warnUnreadable(serviceInstance, id, MeshMetadata.STARTED_AT, raw, "an ISO-8601 instant");
+			return null;
+		}
+		String warmup = metadata.get(MeshMetadata.WARMUP);
+		return (warmup == null || parseWarmup(warmup) != null) ? startedAt : null;
+	}
+
+	private Duration warmupOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
+		String raw = (metadata != null) ? metadata.get(MeshMetadata.WARMUP) : null;
+		if (raw == null) {
+			return null;
+		}
+		Duration warmup = parseWarmup(raw);
+		if (warmup == null) {
+			warnUnreadable(serviceInstance, id, MeshMetadata.WARMUP, raw, "a duration of 0 or more such as 30s");
+		}
+		return warmup;
+	}
+
+	private static void warnUnreadable(ServiceInstance serviceInstance, String id, String key, String raw,
+			String expected) {
+		logger.warn("Instance '" + id + "' of service '" + serviceInstance.getServiceId() + "' publishes metadata "
+				+ key + "='" + abbreviate(raw) + "', which is not " + expected + "; not ramping it up (slow start)");
+	}
+
+	private static String abbreviate(String raw) {
+		return (raw.length() > MAX_LENGTH) ? raw.substring(0, MAX_LENGTH) + "..." : raw;
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.mesh.discovery;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,6 +20,24 @@ public final class MeshMetadata {
 	/** Version of the instance's application. */
 	public static final String VERSION = "version";
 
+	/**
+	 * When the instance's application started, as an ISO-8601 instant ({@code 2025-06-01T10:15:30.123Z}),
+	 * captured once per run so that re-registering keeps it. Callers with slow start on ramp the
+	 * instance's weight up from this time, so a caller that starts later, or loses and re-discovers the
+	 * instance, does not ramp it again.
+	 */
+	public static final String STARTED_AT = "started-at";
+
+	/**
+	 * How long the instance wants its weight ramped up after {@link #STARTED_AT}, as a duration
+	 * ({@code 30s} or ISO-8601 {@code PT30S}); overrides the caller's slow-start window. {@code 0s} asks
+	 * for no ramp. Longer than {@link #MAX_WARMUP} counts as {@link #MAX_WARMUP}.
+	 */
+	public static final String WARMUP = "warmup";
+
+	/** Longest warm-up a caller honours: longer published values are capped to it. */
+	public static final Duration MAX_WARMUP = Duration.ofHours(1);
+
 	/** Lowest allowed weight: the instance is draining and gets no new traffic. */
 	public static final int MIN_WEIGHT = 0;
 
@@ -35,9 +55,12 @@ public final class MeshMetadata {
 	 * @param weight its weight
 	 * @param zone its zone, or {@code null} to publish none
 	 * @param version its version, or {@code null} to publish none
+	 * @param startedAt when it started, or {@code null} to publish none
+	 * @param warmup its warm-up, or {@code null} to publish none (callers then use their own window)
 	 * @return the metadata map, without entries for {@code null} values
 	 */
-	public static Map<String, String> of(int weight, String zone, String version) {
+	public static Map<String, String> of(int weight, String zone, String version, Instant startedAt,
+			Duration warmup) {
 		Map<String, String> metadata = new LinkedHashMap<>();
 		metadata.put(WEIGHT, Integer.toString(weight));
 		if (zone != null && !zone.isBlank()) {
@@ -45,6 +68,12 @@ public final class MeshMetadata {
 		}
 		if (version != null && !version.isBlank()) {
 			metadata.put(VERSION, version);
+		}
+		if (startedAt != null) {
+			metadata.put(STARTED_AT, startedAt.toString());
+		}
+		if (warmup != null) {
+			metadata.put(WARMUP, warmup.toString());
 		}
 		return metadata;
 	}

@@ -45,6 +45,9 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	private volatile ScheduledExecutorService scheduler;
 
+	/** Tasks scheduled while the cache was not running; they run as soon as it starts. */
+	private final List<Runnable> pending = new ArrayList<>();
+
 	/**
 	 * Creates a cache over a discovery client.
 	 * @param discoveryClient where instances come from (usually Spring Cloud's composite client)
@@ -115,6 +118,39 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 			catch (RejectedExecutionException ex) {
 				// stopping: nothing left to refresh for
 			}
+		}
+	}
+
+	/**
+	 * Runs a task once on the discovery thread after a delay, for watchers that must recompute what
+	 * they derived from an instance list as time passes (slow start), on the same thread that
+	 * delivers new lists. A task scheduled before the cache starts runs when it starts; one scheduled
+	 * while it stops is dropped.
+	 * @param task the task; a runtime exception it throws is logged
+	 * @param delay how long to wait first
+	 */
+	public void schedule(Runnable task, Duration delay) {
+		Runnable quiet = () -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Scheduled discovery task failed", ex);
+			}
+		};
+		ScheduledExecutorService current;
+		synchronized (this.pending) {
+			current = this.scheduler;
+			if (current == null) {
+				this.pending.add(quiet);
+				return;
+			}
+		}
+		try {
+			current.schedule(quiet, delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping: nothing left to recompute for
 		}
 	}
 
@@ -189,7 +225,11 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		});
 		long period = this.refreshInterval.toMillis();
 		executor.scheduleWithFixedDelay(this::refreshAllQuietly, 0, period, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		synchronized (this.pending) {
+			this.scheduler = executor;
+			this.pending.forEach(executor::execute);
+			this.pending.clear();
+		}
 	}
 
 	private void refreshAllQuietly() {

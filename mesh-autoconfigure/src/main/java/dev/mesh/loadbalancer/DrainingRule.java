@@ -3,9 +3,11 @@ package dev.mesh.loadbalancer;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * How every picker treats draining instances (weight 0): they get no picks while any instance the
- * filter accepts has a weight, and when every accepted instance is draining they are picked as if
- * their weights were equal.
+ * How every picker treats draining instances (effective weight 0): they get no picks while any instance
+ * the filter accepts has a weight, and when every accepted instance is draining they are picked as if
+ * their weights were equal. Pickers follow the effective weights they were built with (see
+ * {@link InstancePickers#create(LoadBalancerPolicy, java.util.List, int[])}), never re-reading
+ * {@link MeshInstance#weight()}.
  */
 final class DrainingRule {
 
@@ -13,24 +15,23 @@ final class DrainingRule {
 	}
 
 	/**
-	 * Returns the weights a picker spreads picks by: the instances' own, or 1 each when every instance
-	 * is draining.
-	 * @param instances the instances
+	 * Returns the weights a picker spreads picks by: the given ones (usually the instances' own, or
+	 * those slow start lowered), or 1 each when every one is 0.
+	 * @param weights the weights, one per instance, each 0 or more; not modified
 	 * @return a new array of weights, one per instance
 	 */
-	static int[] effectiveWeights(MeshInstance[] instances) {
-		int[] weights = new int[instances.length];
+	static int[] effectiveWeights(int[] weights) {
+		int[] effective = weights.clone();
 		boolean anyWeight = false;
-		for (int i = 0; i < instances.length; i++) {
-			weights[i] = instances[i].weight();
-			anyWeight |= weights[i] > 0;
+		for (int weight : effective) {
+			anyWeight |= weight > 0;
 		}
 		if (!anyWeight) {
-			for (int i = 0; i < weights.length; i++) {
-				weights[i] = 1;
+			for (int i = 0; i < effective.length; i++) {
+				effective[i] = 1;
 			}
 		}
-		return weights;
+		return effective;
 	}
 
 	/**
@@ -38,18 +39,20 @@ final class DrainingRule {
 	 * instance with a weight, scanning from {@code offset} and wrapping around, else the first accepted
 	 * draining instance the same way. Allocates nothing.
 	 * @param instances the instances
+	 * @param weights the picker's {@linkplain #effectiveWeights effective weights}, one per instance: 0
+	 * marks a draining instance
 	 * @param offset where the scan starts, from 0 to {@code instances.length - 1}, so that repeated
 	 * fallbacks spread over the accepted instances
 	 * @param filter which instances may be picked
 	 * @return the instance, or {@code null} when the filter accepts none
 	 */
-	static MeshInstance firstAccepted(MeshInstance[] instances, int offset, InstanceFilter filter) {
-		MeshInstance found = firstAccepted(instances, offset, filter, false);
-		return (found != null) ? found : firstAccepted(instances, offset, filter, true);
+	static MeshInstance firstAccepted(MeshInstance[] instances, int[] weights, int offset, InstanceFilter filter) {
+		MeshInstance found = firstAccepted(instances, weights, offset, filter, false);
+		return (found != null) ? found : firstAccepted(instances, weights, offset, filter, true);
 	}
 
-	private static MeshInstance firstAccepted(MeshInstance[] instances, int offset, InstanceFilter filter,
-			boolean draining) {
+	private static MeshInstance firstAccepted(MeshInstance[] instances, int[] weights, int offset,
+			InstanceFilter filter, boolean draining) {
 		int length = instances.length;
 		for (int step = 0; step < length; step++) {
 			int index = offset + step;
@@ -57,7 +60,7 @@ final class DrainingRule {
 				index -= length;
 			}
 			MeshInstance candidate = instances[index];
-			if ((candidate.weight() == 0) == draining && filter.accepts(candidate)) {
+			if ((weights[index] == 0) == draining && filter.accepts(candidate)) {
 				return candidate;
 			}
 		}

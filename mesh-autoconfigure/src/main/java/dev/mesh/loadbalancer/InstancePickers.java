@@ -16,7 +16,7 @@ public final class InstancePickers {
 	}
 
 	/**
-	 * Creates a picker over a fixed list of instances.
+	 * Creates a picker over a fixed list of instances, spreading picks by the instances' own weights.
 	 * @param policy how to spread picks over the instances
 	 * @param instances the instances, in registry order; copied, so later changes to the list do not
 	 * affect the picker
@@ -24,15 +24,54 @@ public final class InstancePickers {
 	 * {@code null}
 	 */
 	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances) {
+		Objects.requireNonNull(instances, "instances");
+		return create(policy, instances, weightsOf(instances));
+	}
+
+	/**
+	 * Creates a picker over a fixed list of instances with explicit effective weights, for example
+	 * weights that slow start lowered for instances still warming up. The picker follows these
+	 * weights only, draining rule included (0 means draining), and never reads
+	 * {@link MeshInstance#weight()}.
+	 * @param policy how to spread picks over the instances
+	 * @param instances the instances, in registry order; copied
+	 * @param weights the effective weight of each instance, in the same order, each 0 or more; copied
+	 * @return the picker; for an empty list one whose {@link InstancePicker#pick pick} returns
+	 * {@code null}
+	 */
+	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances, int[] weights) {
 		Objects.requireNonNull(policy, "policy");
 		Objects.requireNonNull(instances, "instances");
+		Objects.requireNonNull(weights, "weights");
+		if (weights.length != instances.size()) {
+			throw new IllegalArgumentException(
+					"weights: " + weights.length + " values (expected: one per instance, " + instances.size() + ")");
+		}
+		for (int weight : weights) {
+			if (weight < 0) {
+				throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
+			}
+		}
 		return switch (policy) {
-			case WEIGHTED_ROUND_ROBIN -> new SmoothWeightedRoundRobinPicker(instances);
-			case WEIGHTED_RANDOM -> new WeightedRandomPicker(instances);
-			case ROUND_ROBIN -> new RoundRobinPicker(instances);
-			case LEAST_REQUEST -> new LeastRequestPicker(instances);
-			case PEAK_EWMA -> new PeakEwmaPicker(instances);
+			case WEIGHTED_ROUND_ROBIN -> new SmoothWeightedRoundRobinPicker(instances, weights,
+					SmoothWeightedCycle.MAX_LENGTH);
+			case WEIGHTED_RANDOM -> new WeightedRandomPicker(instances, weights, WeightedRandomPicker.THREAD_LOCAL_RANDOM);
+			case ROUND_ROBIN -> new RoundRobinPicker(instances, weights);
+			case LEAST_REQUEST -> new LeastRequestPicker(instances, weights, PowerOfTwoChoicesPicker.THREAD_LOCAL_RANDOM);
+			case PEAK_EWMA -> new PeakEwmaPicker(instances, weights, PowerOfTwoChoicesPicker.THREAD_LOCAL_RANDOM);
 		};
+	}
+
+	/**
+	 * @param instances the instances
+	 * @return a new array of their own weights ({@link MeshInstance#weight()}), in list order
+	 */
+	public static int[] weightsOf(List<MeshInstance> instances) {
+		int[] weights = new int[instances.size()];
+		for (int i = 0; i < weights.length; i++) {
+			weights[i] = instances.get(i).weight();
+		}
+		return weights;
 	}
 
 }

@@ -25,7 +25,16 @@ final class LeastRequestPicker extends PowerOfTwoChoicesPicker {
 	 * @param random gives the random generator for the calling thread, without allocating
 	 */
 	LeastRequestPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
-		super(instances, random);
+		this(instances, InstancePickers.weightsOf(instances), random);
+	}
+
+	/**
+	 * @param instances the instances
+	 * @param weights their effective weights, one per instance
+	 * @param random gives the random generator for the calling thread, without allocating
+	 */
+	LeastRequestPicker(List<MeshInstance> instances, int[] weights, Supplier<? extends RandomGenerator> random) {
+		super(instances, weights, random);
 	}
 
 	@Override

@@ -36,7 +36,16 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 	 * @param random gives the random generator for the calling thread, without allocating
 	 */
 	PeakEwmaPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
-		super(instances, random);
+		this(instances, InstancePickers.weightsOf(instances), random);
+	}
+
+	/**
+	 * @param instances the instances
+	 * @param weights their effective weights, one per instance
+	 * @param random gives the random generator for the calling thread, without allocating
+	 */
+	PeakEwmaPicker(List<MeshInstance> instances, int[] weights, Supplier<? extends RandomGenerator> random) {
+		super(instances, weights, random);
 	}
 
 	/**

@@ -40,14 +40,19 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 
 	private final Supplier<? extends RandomGenerator> random;
 
-	PowerOfTwoChoicesPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
+	/**
+	 * @param instances the instances
+	 * @param weights their effective weights, one per instance
+	 * @param random gives the random generator for the calling thread, without allocating
+	 */
+	PowerOfTwoChoicesPicker(List<MeshInstance> instances, int[] weights, Supplier<? extends RandomGenerator> random) {
 		this.instanceList = List.copyOf(instances);
 		this.instances = this.instanceList.toArray(new MeshInstance[0]);
 		this.states = new InstanceState[this.instances.length];
 		for (int i = 0; i < this.instances.length; i++) {
 			this.states[i] = this.instances[i].state();
 		}
-		this.table = new WeightTable(this.instances);
+		this.table = new WeightTable(weights);
 		this.weights = this.table.weights;
 		this.random = random;
 	}
@@ -61,7 +66,7 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 		RandomGenerator generator = this.random.get();
 		int first = candidate(this.table.draw(generator), -1, filter);
 		if (first < 0) {
-			return DrainingRule.firstAccepted(this.instances, generator.nextInt(length), filter);
+			return DrainingRule.firstAccepted(this.instances, this.weights, generator.nextInt(length), filter);
 		}
 		long othersWeight = this.table.total - this.weights[first];
 		if (othersWeight == 0) {

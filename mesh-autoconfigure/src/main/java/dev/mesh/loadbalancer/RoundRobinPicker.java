@@ -19,23 +19,33 @@ final class RoundRobinPicker implements InstancePicker {
 
 	private final MeshInstance[] instances;
 
+	private final int[] weights;
+
 	private final int[] rotation;
 
 	private final AtomicLong position = new AtomicLong();
 
 	RoundRobinPicker(List<MeshInstance> instances) {
+		this(instances, InstancePickers.weightsOf(instances));
+	}
+
+	/**
+	 * @param instances the instances
+	 * @param weights their effective weights; only whether each is 0 (draining) matters
+	 */
+	RoundRobinPicker(List<MeshInstance> instances, int[] weights) {
 		this.instanceList = List.copyOf(instances);
 		this.instances = this.instanceList.toArray(new MeshInstance[0]);
-		int[] weights = DrainingRule.effectiveWeights(this.instances);
+		this.weights = DrainingRule.effectiveWeights(weights);
 		int count = 0;
-		for (int weight : weights) {
+		for (int weight : this.weights) {
 			if (weight > 0) {
 				count++;
 			}
 		}
 		this.rotation = new int[count];
-		for (int i = 0, next = 0; i < weights.length; i++) {
-			if (weights[i] > 0) {
+		for (int i = 0, next = 0; i < this.weights.length; i++) {
+			if (this.weights[i] > 0) {
 				this.rotation[next++] = i;
 			}
 		}
@@ -46,7 +56,7 @@ final class RoundRobinPicker implements InstancePicker {
 		if (this.rotation.length == 0) {
 			return null;
 		}
-		return IndexCycle.walk(this.instances, this.rotation, this.position.getAndIncrement(), filter);
+		return IndexCycle.walk(this.instances, this.weights, this.rotation, this.position.getAndIncrement(), filter);
 	}
 
 	@Override

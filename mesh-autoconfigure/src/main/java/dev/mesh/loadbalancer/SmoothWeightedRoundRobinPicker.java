@@ -28,18 +28,30 @@ final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 
 	private final MeshInstance[] instances;
 
+	private final int[] weights;
+
 	private final int[] cycle;
 
 	private final AtomicLong position = new AtomicLong();
 
 	SmoothWeightedRoundRobinPicker(List<MeshInstance> instances) {
-		this(instances, SmoothWeightedCycle.MAX_LENGTH);
+		this(instances, InstancePickers.weightsOf(instances), SmoothWeightedCycle.MAX_LENGTH);
 	}
 
 	SmoothWeightedRoundRobinPicker(List<MeshInstance> instances, int maxCycleLength) {
+		this(instances, InstancePickers.weightsOf(instances), maxCycleLength);
+	}
+
+	/**
+	 * @param instances the instances
+	 * @param weights their effective weights, one per instance
+	 * @param maxCycleLength the longest cycle to build
+	 */
+	SmoothWeightedRoundRobinPicker(List<MeshInstance> instances, int[] weights, int maxCycleLength) {
 		this.instanceList = List.copyOf(instances);
 		this.instances = this.instanceList.toArray(new MeshInstance[0]);
-		this.cycle = SmoothWeightedCycle.of(DrainingRule.effectiveWeights(this.instances), maxCycleLength);
+		this.weights = DrainingRule.effectiveWeights(weights);
+		this.cycle = SmoothWeightedCycle.of(this.weights, maxCycleLength);
 	}
 
 	@Override
@@ -47,7 +59,7 @@ final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 		if (this.cycle.length == 0) {
 			return null;
 		}
-		return IndexCycle.walk(this.instances, this.cycle, this.position.getAndIncrement(), filter);
+		return IndexCycle.walk(this.instances, this.weights, this.cycle, this.position.getAndIncrement(), filter);
 	}
 
 	@Override

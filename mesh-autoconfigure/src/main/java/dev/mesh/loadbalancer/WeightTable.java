@@ -2,12 +2,10 @@ package dev.mesh.loadbalancer;
 
 import java.util.random.RandomGenerator;
 
-import dev.mesh.discovery.MeshInstance;
-
 /**
- * The effective weights of a picker's instances (see {@link DrainingRule}) with their running sums, so a
- * weighted random draw is one random number and a search for the first running sum above it. No
- * allocation.
+ * The effective weights of a picker's instances (the weights it was built with, after
+ * {@link DrainingRule}) with their running sums, so a weighted random draw is one random number and a
+ * search for the first running sum above it. No allocation.
  *
  * <p>The search is written by hand because nothing in the JDK or Spring Cloud draws by weight in
  * constant time while keeping the mapping from a random point to an instance (which the tests script).
@@ -30,8 +28,8 @@ final class WeightTable {
 	/** Maps a point to its bucket: {@code (point * bucketScale) >>> 32}. */
 	private final long bucketScale;
 
-	WeightTable(MeshInstance[] instances) {
-		this.weights = DrainingRule.effectiveWeights(instances);
+	WeightTable(int[] weights) {
+		this.weights = DrainingRule.effectiveWeights(weights);
 		int length = this.weights.length;
 		this.cumulative = new long[length];
 		long sum = 0;

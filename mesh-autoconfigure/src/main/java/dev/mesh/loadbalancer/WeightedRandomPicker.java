@@ -17,7 +17,7 @@ import dev.mesh.discovery.MeshInstance;
  */
 final class WeightedRandomPicker implements InstancePicker {
 
-	private static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = () -> FastRandom.INSTANCE;
+	static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = () -> FastRandom.INSTANCE;
 
 	private final List<MeshInstance> instanceList;
 
@@ -40,9 +40,18 @@ final class WeightedRandomPicker implements InstancePicker {
 	 * @param random gives the random generator for the calling thread, without allocating
 	 */
 	WeightedRandomPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
+		this(instances, InstancePickers.weightsOf(instances), random);
+	}
+
+	/**
+	 * @param instances the instances
+	 * @param weights their effective weights, one per instance
+	 * @param random gives the random generator for the calling thread, without allocating
+	 */
+	WeightedRandomPicker(List<MeshInstance> instances, int[] weights, Supplier<? extends RandomGenerator> random) {
 		this.instanceList = List.copyOf(instances);
 		this.instances = this.instanceList.toArray(new MeshInstance[0]);
-		this.table = new WeightTable(this.instances);
+		this.table = new WeightTable(weights);
 		this.weights = this.table.weights;
 		this.random = random;
 	}
@@ -80,7 +89,7 @@ final class WeightedRandomPicker implements InstancePicker {
 			}
 		}
 		// Nothing with a weight is accepted (or the filter changed its mind between the two scans).
-		return DrainingRule.firstAccepted(this.instances, generator.nextInt(this.instances.length), filter);
+		return DrainingRule.firstAccepted(this.instances, this.weights, generator.nextInt(this.instances.length), filter);
 	}
 
 	@Override

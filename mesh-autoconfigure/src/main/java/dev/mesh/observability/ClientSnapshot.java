@@ -24,11 +24,14 @@ import java.util.List;
  * @param instances the instances
  * @param token the token status, or {@code null} when calls carry none
  * @param circuitState state of the service's resilience4j circuit breaker, or {@code null} when it has none
+ * @param localZone the zone calls prefer (zone affinity on and {@code mesh.instance.zone} set), or {@code null}
+ * @param localZoneInUse whether calls go to the local zone first now; {@code false} when they spill over to
+ * every zone or zone affinity is off
  */
 public record ClientSnapshot(String service, String loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, int maxAttempts, String retryOn, Integer maxConcurrentRequests, long retryBudgetAvailable,
 		long retries, long retryBudgetExhausted, long ejections, boolean panic, List<Instance> instances, Token token,
-		String circuitState) {
+		String circuitState, String localZone, boolean localZoneInUse) {
 
 	/** @return instances not ejected now */
 	public long available() {
@@ -46,6 +49,9 @@ public record ClientSnapshot(String service, String loadBalancer, Duration timeo
 	 * @param id instance id
 	 * @param uri base URI
 	 * @param weight weight (0 = draining)
+	 * @param effectiveWeight the weight picks follow now: lower than {@code weight} while slow start ramps the
+	 * instance up, such as 0.35
+	 * @param warming whether slow start is still ramping the instance up
 	 * @param zone zone, or {@code null}
 	 * @param version version, or {@code null}
 	 * @param ejected whether ejected now
@@ -56,8 +62,9 @@ public record ClientSnapshot(String service, String loadBalancer, Duration timeo
 	 * @param requests attempts made
 	 * @param errors failed attempts
 	 */
-	public record Instance(String id, String uri, int weight, String zone, String version, boolean ejected,
-			Instant ejectedUntil, Duration latencyEstimate, int inFlight, long requests, long errors) {
+	public record Instance(String id, String uri, int weight, double effectiveWeight, boolean warming, String zone,
+			String version, boolean ejected, Instant ejectedUntil, Duration latencyEstimate, int inFlight, long requests,
+			long errors) {
 	}
 
 	/**

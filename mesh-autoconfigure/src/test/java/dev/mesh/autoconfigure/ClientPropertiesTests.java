@@ -4,13 +4,18 @@ import java.time.Duration;
 
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.ClientPolicy;
+import dev.mesh.loadbalancer.SlowStartPolicy;
+import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
@@ -20,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Client settings: inheritance from {@code mesh.client-defaults}, and startup failures for bad values.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ClientPropertiesTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -70,7 +76,14 @@ class ClientPropertiesTests {
 			"mesh.clients.inventory.outlier.consecutive-failures=0 | mesh.clients.inventory.outlier.consecutive-failures | at least 1",
 			"mesh.clients.inventory.outlier.max-ejection-percent=101 | mesh.clients.inventory.outlier.max-ejection-percent | from 0 to 100",
 			"mesh.clients.inventory.outlier.ejection-time=-30s | mesh.clients.inventory.outlier.ejection-time | positive duration",
-			"mesh.clients.inventory.max-concurrent-requests=0 | mesh.clients.inventory.max-concurrent-requests | at least 1" })
+			"mesh.clients.inventory.max-concurrent-requests=0 | mesh.clients.inventory.max-concurrent-requests | at least 1",
+			"mesh.clients.inventory.zone-affinity.min-available-percent=101 | mesh.clients.inventory.zone-affinity.min-available-percent | from 0 to 100",
+			"mesh.client-defaults.zone-affinity.min-available-percent=-1 | mesh.client-defaults.zone-affinity.min-available-percent | from 0 to 100",
+			"mesh.clients.inventory.slow-start.window=0s | mesh.clients.inventory.slow-start.window | positive duration of at most 1h",
+			"mesh.client-defaults.slow-start.window=2h | mesh.client-defaults.slow-start.window | positive duration of at most 1h",
+			"mesh.clients.inventory.slow-start.min-weight-percent=150 | mesh.clients.inventory.slow-start.min-weight-percent | from 0 to 100",
+			"mesh.clients.inventory.slow-start.aggression=0 | mesh.clients.inventory.slow-start.aggression | above 0 and at most 100",
+			"mesh.clients.inventory.slow-start.aggression=-2.5 | mesh.clients.inventory.slow-start.aggression | above 0 and at most 100" })
 	void shouldFailStartupNamingTheBadPropertyAndWhatIsAllowed(String property, String name, String allowed) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
@@ -80,6 +93,49 @@ class ClientPropertiesTests {
 			assertThat(analysis.getDescription()).contains("Property: " + name).contains(allowed);
 			assertThat(analysis.getDescription()).contains(value.contains(",") ? value.split(",")[1] : value);
 		});
+	}
+
+	@Test
+	void shouldResolveZoneAffinityAndSlowStartValueByValue() {
+		this.runner
+			.withPropertyValues("mesh.instance.zone=eu-1a", "mesh.client-defaults.zone-affinity.enabled=true",
+					"mesh.client-defaults.slow-start.window=20s", "mesh.client-defaults.slow-start.aggression=2.0",
+					"mesh.clients.inventory.zone-affinity.min-available-percent=50",
+					"mesh.clients.inventory.slow-start.enabled=true", "mesh.clients.inventory.slow-start.window=200s",
+					"mesh.clients.inventory.slow-start.min-weight-percent=5")
+			.run((context) -> {
+				ClientPolicies policies = context.getBean(ClientPolicies.class);
+				ClientPolicy inventory = policies.forService("inventory");
+				assertThat(inventory.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(true, 50, "eu-1a"));
+				assertThat(inventory.slowStart()).isEqualTo(new SlowStartPolicy(true, Duration.ofSeconds(200), 5, 2.0));
+				ClientPolicy billing = policies.forService("billing");
+				assertThat(billing.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(true, 70, "eu-1a"));
+				assertThat(billing.slowStart()).isEqualTo(new SlowStartPolicy(false, Duration.ofSeconds(20), 10, 2.0));
+			});
+	}
+
+	@Test
+	void shouldLeaveZoneAffinityAndSlowStartOffByDefault() {
+		this.runner.run((context) -> {
+			ClientPolicy policy = context.getBean(ClientPolicies.class).forService("inventory");
+			assertThat(policy.zoneAffinity()).isEqualTo(ZoneAffinityPolicy.DEFAULTS);
+			assertThat(policy.zoneAffinity().active()).isFalse();
+			assertThat(policy.slowStart()).isEqualTo(SlowStartPolicy.DEFAULTS);
+		});
+	}
+
+	@Test
+	void shouldWarnOnceAtStartupWhenZoneAffinityIsOnWithoutAZone(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("mesh.client-defaults.zone-affinity.enabled=true",
+					"mesh.clients.inventory.zone-affinity.enabled=true")
+			.run((context) -> {
+				assertThat(context.getBean(ClientPolicies.class).forService("inventory").zoneAffinity().active()).isFalse();
+				assertThat(output).containsOnlyOnce("Zone affinity is on (mesh.client-defaults.zone-affinity.enabled, "
+						+ "mesh.clients.inventory.zone-affinity.enabled) but mesh.instance.zone is not set");
+			});
+		this.runner.withPropertyValues("mesh.instance.zone=eu-1a", "mesh.client-defaults.zone-affinity.enabled=true")
+			.run((context) -> assertThat(output).containsOnlyOnce("Zone affinity is on"));
 	}
 
 	@Test

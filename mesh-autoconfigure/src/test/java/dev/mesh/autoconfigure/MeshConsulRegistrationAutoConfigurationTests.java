@@ -1,5 +1,6 @@
 package dev.mesh.autoconfigure;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,25 +24,54 @@ class MeshConsulRegistrationAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(MeshConsulRegistrationAutoConfiguration.class));
 
 	@Test
-	void shouldPublishWeightZoneAndVersionAsConsulMetaKeepingExistingMeta() {
-		this.runner.withPropertyValues("mesh.instance.weight=3", "mesh.instance.zone=eu-1a", "mesh.instance.version=1.4.2")
+	void shouldPublishWeightZoneVersionAndWarmupAsConsulMetaKeepingExistingMeta() {
+		this.runner
+			.withPropertyValues("mesh.instance.weight=3", "mesh.instance.zone=eu-1a", "mesh.instance.version=1.4.2",
+					"mesh.instance.warmup=45s")
 			.run((context) -> {
 				NewService service = new NewService();
 				service.setMeta(new HashMap<>(Map.of("team", "stock")));
 				ConsulRegistration registration = new ConsulRegistration(service, discoveryProperties());
 				context.getBean(ConsulRegistrationCustomizer.class).customize(registration);
+				assertThat(service.getMeta()).containsKey("started-at");
+				service.getMeta().remove("started-at");
 				assertThat(service.getMeta()).containsExactlyInAnyOrderEntriesOf(
-						Map.of("team", "stock", "weight", "3", "zone", "eu-1a", "version", "1.4.2"));
+						Map.of("team", "stock", "weight", "3", "zone", "eu-1a", "version", "1.4.2", "warmup", "PT45S"));
 			});
 	}
 
 	@Test
-	void shouldPublishTheDefaultWeightAndNoZoneWhenNoneIsConfigured() {
+	void shouldPublishTheDefaultWeightAndStartTimeButNoZoneOrWarmupWhenNoneIsConfigured() {
 		this.runner.run((context) -> {
 			NewService service = new NewService();
 			context.getBean(ConsulRegistrationCustomizer.class)
 				.customize(new ConsulRegistration(service, discoveryProperties()));
-			assertThat(service.getMeta()).containsExactlyEntriesOf(Map.of("weight", "1"));
+			assertThat(service.getMeta()).containsOnlyKeys("weight", "started-at").containsEntry("weight", "1");
+		});
+	}
+
+	@Test
+	void shouldPublishTheSameStartTimeOnEveryRegistrationOfOneRun() {
+		this.runner.run((context) -> {
+			Instant before = Instant.now();
+			ConsulRegistrationCustomizer customizer = context.getBean(ConsulRegistrationCustomizer.class);
+			NewService first = new NewService();
+			customizer.customize(new ConsulRegistration(first, discoveryProperties()));
+			Thread.sleep(5);
+			NewService again = new NewService();
+			customizer.customize(new ConsulRegistration(again, discoveryProperties()));
+			Instant startedAt = Instant.parse(first.getMeta().get("started-at"));
+			assertThat(startedAt).isBetween(before, Instant.now());
+			assertThat(again.getMeta()).containsEntry("started-at", first.getMeta().get("started-at"));
+		});
+	}
+
+	@Test
+	void shouldRejectAWarmupOutsideZeroToOneHour() {
+		this.runner.withPropertyValues("mesh.instance.warmup=2h").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.contains("Property: mesh.instance.warmup").contains("\"2h\"").contains("from 0s (no ramp) to 1h");
 		});
 	}
 

@@ -92,6 +92,18 @@ class ServiceInstanceCacheTests {
 	}
 
 	@Test
+	void shouldRunScheduledTasksOnTheDiscoveryThreadAlsoWhenScheduledBeforeItStarts() throws Exception {
+		this.cache = new ServiceInstanceCache(this.registry, Duration.ofHours(1));
+		List<String> ranOn = new CopyOnWriteArrayList<>();
+		this.cache.schedule(() -> ranOn.add("early " + Thread.currentThread().getName()), Duration.ZERO);
+		assertThat(ranOn).isEmpty();
+		this.cache.start();
+		this.cache.schedule(() -> ranOn.add("late " + Thread.currentThread().getName()), Duration.ofMillis(10));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ranOn.size() == 2);
+		assertThat(ranOn).containsExactly("early mesh-discovery", "late mesh-discovery");
+	}
+
+	@Test
 	void shouldReadWeightsLeniently() {
 		assertThat(MeshInstanceFactory.parseWeight("0")).isZero();
 		assertThat(MeshInstanceFactory.parseWeight(" 10000 ")).isEqualTo(10000);

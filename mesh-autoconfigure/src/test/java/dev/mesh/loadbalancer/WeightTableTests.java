@@ -2,12 +2,10 @@ package dev.mesh.loadbalancer;
 
 import java.util.SplittableRandom;
 
-import dev.mesh.discovery.MeshInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static dev.mesh.loadbalancer.TestInstances.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -80,7 +78,7 @@ class WeightTableTests {
 	}
 
 	private static WeightTable table(int... weights) {
-		return new WeightTable(weighted(weights).toArray(new MeshInstance[0]));
+		return new WeightTable(weights);
 	}
 
 	private static int scan(WeightTable table, long point) {
