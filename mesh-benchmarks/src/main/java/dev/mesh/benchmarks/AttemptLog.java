@@ -1,6 +1,7 @@
 package dev.mesh.benchmarks;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +33,8 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
 		final AtomicLong lastFailureStartNanos = new AtomicLong();
 
+		final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+
 		long attempts() {
 			return this.attempts.sum();
 		}
@@ -46,6 +49,13 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
 		long lastFailureStartNanos() {
 			return this.lastFailureStartNanos.get();
+		}
+
+		/** @return attempts by outcome tag ({@code SUCCESS}, {@code CONNECT_FAILURE}, ...) */
+		Map<String, Long> outcomes() {
+			Map<String, Long> counts = new TreeMap<>();
+			this.outcomes.forEach((outcome, count) -> counts.put(outcome, count.sum()));
+			return counts;
 		}
 
 	}
@@ -78,6 +88,7 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 	@Override
 	public void onStop(MeshAttemptContext context) {
 		String outcome = context.getOutcome();
+		instance(context.getInstanceId()).outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
 		boolean failed = !MeshOutcome.SUCCESS.equals(outcome) && !MeshOutcome.CLIENT_ERROR.equals(outcome);
 		if (failed) {
 			Instance instance = instance(context.getInstanceId());

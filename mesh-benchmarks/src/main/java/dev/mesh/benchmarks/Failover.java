@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.mesh.observability.ClientSnapshot;
+import dev.mesh.observability.MeshClientsView;
+
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
@@ -77,9 +80,16 @@ public final class Failover {
 				List<String> perInstance = new ArrayList<>();
 				for (LoopbackServer server : servers) {
 					AttemptLog.Instance instance = log.instance(server.id());
-					perInstance.add(String.format(Locale.ROOT, "%s: %d attempts (%d failed), server answered %d",
-							server.id(), instance.attempts(), instance.failures(), server.requests()));
+					perInstance.add(String.format(Locale.ROOT, "%s: %d attempts %s, server answered %d", server.id(),
+							instance.attempts(), instance.outcomes(), server.requests()));
 				}
+				ClientSnapshot snapshot = context.getBean(MeshClientsView.class).clients().get(0);
+				perInstance.add(String.format(Locale.ROOT, "client at the end: %d ejections, panic %s, ejected now %s",
+						snapshot.ejections(), snapshot.panic(), snapshot.instances()
+							.stream()
+							.filter(ClientSnapshot.Instance::ejected)
+							.map(ClientSnapshot.Instance::id)
+							.toList()));
 				Result result = new Result(calls, attempts(log, servers) - attemptsBefore, afterKill,
 						deadLog.failures() - deadFailuresBefore.get(), lastAfterKill, perInstance);
 				System.out.println(Result.header());

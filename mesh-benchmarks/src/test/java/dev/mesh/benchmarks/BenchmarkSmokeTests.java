@@ -72,7 +72,7 @@ class BenchmarkSmokeTests {
 		assertThat(result.calls().calls()).isEqualTo(150);
 		assertThat(result.attempts()).isGreaterThanOrEqualTo(150);
 		assertThat(result.attemptsToDeadAfterKill()).isLessThanOrEqualTo(result.failedAfterKill());
-		assertThat(result.perInstance()).hasSize(3);
+		assertThat(result.perInstance()).hasSize(4);
 	}
 
 	@Test
