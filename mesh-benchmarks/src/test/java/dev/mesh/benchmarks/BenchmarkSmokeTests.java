@@ -64,4 +64,48 @@ class BenchmarkSmokeTests {
 		assertThat(report.latencyTable()).contains("@MeshClient with OAuth2 token");
 	}
 
+	@Test
+	void slowInstanceRunsEveryScenarioAtTheRequestedRateAndCountsAttempts() throws Exception {
+		List<SlowInstance.Plan> plans = List.of(
+				new SlowInstance.Plan(SlowInstance.Scenario.HEALTHY, "round-robin", SlowInstance.Client.BALANCER),
+				new SlowInstance.Plan(SlowInstance.Scenario.SLOW, "peak-ewma", SlowInstance.Client.BALANCER_NO_EJECTION),
+				new SlowInstance.Plan(SlowInstance.Scenario.ERRORS, "least-request", SlowInstance.Client.MESH));
+		List<SlowInstance.Row> rows = SlowInstance.run(Duration.ofSeconds(1), 66, plans, Duration.ZERO);
+		assertThat(rows).hasSize(3);
+		assertThat(rows).allSatisfy((row) -> {
+			assertThat(row.result().calls()).as(row.toString()).isEqualTo(66);
+			assertThat(row.result().sortedLatencies()).hasSize(66);
+			// every call made at least one attempt; the balancer-alone clients exactly one
+			assertThat(row.attempts()).as(row.toString()).isGreaterThanOrEqualTo(66);
+		});
+		SlowInstance.Row healthy = rows.get(0);
+		assertThat(healthy.result().failures()).isZero();
+		assertThat(healthy.attempts()).isEqualTo(66);
+		// round robin over 11 instances: 66 calls give each 6 (the warm-up's 6 calls shift where it starts)
+		assertThat(healthy.badAttempts()).isEqualTo(6);
+		assertThat(rows.get(1).attempts()).isEqualTo(66);
+	}
+
+	@Test
+	void failoverKillsAnInstanceAndCountsTheAttemptsItGotAfterwards() throws Exception {
+		Failover.Result result = Failover.run(Duration.ofMillis(1500), 100);
+		assertThat(result.calls().calls()).isEqualTo(150);
+		assertThat(result.attempts()).isGreaterThanOrEqualTo(150);
+		assertThat(result.attemptsToDeadAfterKill()).isLessThanOrEqualTo(result.failedAfterKill());
+		assertThat(result.perInstance()).hasSize(4);
+	}
+
+	@Test
+	void retryAmplificationCountsServerSideAttemptsWithAndWithoutTheBudget() throws Exception {
+		List<RetryAmplification.Row> rows = RetryAmplification.run(Duration.ofSeconds(1), 50);
+		assertThat(rows).hasSize(2);
+		assertThat(rows).allSatisfy((row) -> {
+			assertThat(row.calls().calls()).isEqualTo(50);
+			assertThat(row.calls().failures()).as("every instance answers 503").isEqualTo(50);
+		});
+		// 50 calls want 100 retries, within even one second's budget of 0.2 × 50 + 100
+		assertThat(rows.get(0).attempts()).isBetween(50L, rows.get(0).windowedBound());
+		assertThat(rows.get(1).attempts()).as("no budget: three attempts per call").isEqualTo(150);
+	}
+
 }

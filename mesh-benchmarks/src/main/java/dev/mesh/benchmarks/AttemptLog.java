@@ -1,0 +1,106 @@
+package dev.mesh.benchmarks;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.mesh.observability.MeshAttemptContext;
+import dev.mesh.observability.MeshOutcome;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Every attempt the client made, per instance, as the client saw it: the attempt observation
+ * ({@code mesh.client.requests}) of a mesh client carries the instance id, so this handler sees refused
+ * connections and timeouts that the server never sees. Records counts, failures and the time of the
+ * last attempt (from {@link System#nanoTime()}), which is what the failover benchmark needs.
+ */
+final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
+
+	/** Attempts of one instance. */
+	static final class Instance {
+
+		final LongAdder attempts = new LongAdder();
+
+		final LongAdder failures = new LongAdder();
+
+		final AtomicLong lastStartNanos = new AtomicLong();
+
+		final AtomicLong lastFailureStartNanos = new AtomicLong();
+
+		final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+
+		long attempts() {
+			return this.attempts.sum();
+		}
+
+		long failures() {
+			return this.failures.sum();
+		}
+
+		long lastStartNanos() {
+			return this.lastStartNanos.get();
+		}
+
+		long lastFailureStartNanos() {
+			return this.lastFailureStartNanos.get();
+		}
+
+		/** @return attempts by outcome tag ({@code SUCCESS}, {@code CONNECT_FAILURE}, ...) */
+		Map<String, Long> outcomes() {
+			Map<String, Long> counts = new TreeMap<>();
+			this.outcomes.forEach((outcome, count) -> counts.put(outcome, count.sum()));
+			return counts;
+		}
+
+	}
+
+	private static final String STARTED = AttemptLog.class.getName() + ".started";
+
+	private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+
+	/** Registers a new log with the client application's observation registry. */
+	static AttemptLog attachTo(ConfigurableApplicationContext context) {
+		AttemptLog log = new AttemptLog();
+		context.getBean(ObservationRegistry.class).observationConfig().observationHandler(log);
+		return log;
+	}
+
+	/** @return the attempts of an instance so far (zeros if it had none) */
+	Instance instance(String id) {
+		return this.instances.computeIfAbsent(id, (key) -> new Instance());
+	}
+
+	@Override
+	public void onStart(MeshAttemptContext context) {
+		long now = System.nanoTime();
+		context.put(STARTED, now);
+		Instance instance = instance(context.getInstanceId());
+		instance.attempts.increment();
+		instance.lastStartNanos.accumulateAndGet(now, Math::max);
+	}
+
+	@Override
+	public void onStop(MeshAttemptContext context) {
+		String outcome = context.getOutcome();
+		instance(context.getInstanceId()).outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+		boolean failed = !MeshOutcome.SUCCESS.equals(outcome) && !MeshOutcome.CLIENT_ERROR.equals(outcome);
+		if (failed) {
+			Instance instance = instance(context.getInstanceId());
+			instance.failures.increment();
+			long started = context.getOrDefault(STARTED, 0L);
+			instance.lastFailureStartNanos.accumulateAndGet(started, Math::max);
+		}
+	}
+
+	@Override
+	public boolean supportsContext(Observation.Context context) {
+		return context instanceof MeshAttemptContext;
+	}
+
+}
