@@ -10,8 +10,9 @@ import dev.mesh.discovery.MeshInstance;
  * otherwise ignored. Instances a, b (draining), c give {@code a c a c}; when every instance is
  * draining it rotates over all of them.
  *
- * <p>When the filter rejects the instance in turn the pick takes the next accepted one in the
- * rotation; if none is accepted it falls back to {@link DrainingRule#firstAccepted}.
+ * <p>When the filter rejects the instance in turn the pick takes the next turn from the counter, so the
+ * accepted instances share the rejected one's turns evenly (see {@link IndexCycle}); if none is
+ * accepted it falls back to {@link DrainingRule#firstAccepted}.
  */
 final class RoundRobinPicker implements InstancePicker {
 
@@ -56,7 +57,7 @@ final class RoundRobinPicker implements InstancePicker {
 		if (this.rotation.length == 0) {
 			return null;
 		}
-		return IndexCycle.walk(this.instances, this.weights, this.rotation, this.position.getAndIncrement(), filter);
+		return IndexCycle.walk(this.instances, this.weights, this.rotation, this.position, filter);
 	}
 
 	@Override

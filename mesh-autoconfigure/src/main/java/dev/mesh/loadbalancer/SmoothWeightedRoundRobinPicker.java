@@ -18,9 +18,9 @@ import dev.mesh.discovery.MeshInstance;
  * scaling the weights down, so with very large, coprime weights the shares are close to the weights
  * rather than exact.
  *
- * <p>When the filter rejects the instance at the current position the pick walks on through the cycle
- * (at most one cycle) and takes the first accepted instance; if none is accepted it falls back to
- * {@link DrainingRule#firstAccepted}.
+ * <p>When the filter rejects the instance at the current position the pick takes the next position
+ * from the counter, so the rejected instance's share goes to the others by their weights (see
+ * {@link IndexCycle}); if none is accepted it falls back to {@link DrainingRule#firstAccepted}.
  */
 final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 
@@ -59,7 +59,7 @@ final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 		if (this.cycle.length == 0) {
 			return null;
 		}
-		return IndexCycle.walk(this.instances, this.weights, this.cycle, this.position.getAndIncrement(), filter);
+		return IndexCycle.walk(this.instances, this.weights, this.cycle, this.position, filter);
 	}
 
 	@Override

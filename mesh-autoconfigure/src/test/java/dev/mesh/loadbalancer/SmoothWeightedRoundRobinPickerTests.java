@@ -92,11 +92,23 @@ class SmoothWeightedRoundRobinPickerTests {
 	}
 
 	@Test
-	void walksOnThroughTheCycleWhenTheFilterRejectsTheInstanceInTurn() {
+	void takesTheNextPositionFromTheCounterWhenTheFilterRejectsTheInstanceInTurn() {
 		InstancePicker picker = new SmoothWeightedRoundRobinPicker(weighted(5, 1, 1));
 		InstanceFilter notA = (instance) -> !instance.id().equals("a");
-		// cycle a a b a c a a; each pick starts one position further and takes the next b or c
-		assertThat(picks(picker, 7, notA)).isEqualTo("b b b c c b b");
+		// cycle a a b a c a a; rejected positions are used up, so b and c alternate by their equal weights
+		assertThat(picks(picker, 7, notA)).isEqualTo("b c b c b c b");
+	}
+
+	@Test
+	void sharesARejectedInstancesPicksByTheOthersWeightsNotWithItsNeighbour() {
+		InstancePicker picker = new SmoothWeightedRoundRobinPicker(weighted(3, 1, 2));
+		InstanceFilter notA = (instance) -> !instance.id().equals("a");
+		long[] counts = new long[3];
+		for (int i = 0; i < 600; i++) {
+			counts[picker.pick(notA).id().charAt(0) - 'a']++;
+		}
+		// 1,200 positions are 200 cycles: b 200 and c 400, whatever follows a in the cycle
+		assertThat(counts).containsExactly(0, 200, 400);
 	}
 
 	@Test
