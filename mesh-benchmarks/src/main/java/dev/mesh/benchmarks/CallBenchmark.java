@@ -17,16 +17,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * One GET on loopback, one call at a time, through a plain RestClient to the server's fixed URL and
- * through a {@code @MeshClient} RestClient to the same server, in JMH, so the difference of the two
- * averages is the mesh client's cost per call with JMH's warm-up and forks behind it; with
- * {@code -prof gc} the difference of the two {@code gc.alloc.rate.norm} values is what the mesh
- * allocates per call. {@link CallOverhead} measures percentiles and throughput under concurrency.
+ * One GET on loopback, one call at a time, in JMH, to the same server through a plain RestClient to its
+ * fixed URL, through a RestClient from Spring Boot's builder (observed as {@code http.client.requests},
+ * with tracing) to the same URL, and through a {@code @MeshClient} RestClient. With {@code -prof gc}
+ * the differences of {@code gc.alloc.rate.norm} are what each layer allocates per call: Boot's
+ * observation, then the mesh's pipeline with its own two observations. {@link CallOverhead} measures
+ * percentiles, caller CPU time and throughput under concurrency.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -42,6 +44,8 @@ public class CallBenchmark {
 
 	private RestClient plain;
 
+	private RestClient observed;
+
 	private RestClient mesh;
 
 	@Setup(Level.Trial)
@@ -49,6 +53,12 @@ public class CallBenchmark {
 		this.server = LoopbackServer.start("bench-1");
 		this.context = BenchmarkApplication.start(List.of(this.server));
 		this.plain = RestClient.builder()
+			.requestFactory(new JdkClientHttpRequestFactory(
+					HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
+			.baseUrl(this.server.uri())
+			.build();
+		this.observed = this.context.getBean(RestClientBuilderConfigurer.class)
+			.configure(RestClient.builder())
 			.requestFactory(new JdkClientHttpRequestFactory(
 					HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
 			.baseUrl(this.server.uri())
@@ -65,6 +75,11 @@ public class CallBenchmark {
 	@Benchmark
 	public String plainRestClient() {
 		return this.plain.get().uri("/api/stock/1").retrieve().body(String.class);
+	}
+
+	@Benchmark
+	public String observedRestClient() {
+		return this.observed.get().uri("/api/stock/1").retrieve().body(String.class);
 	}
 
 	@Benchmark

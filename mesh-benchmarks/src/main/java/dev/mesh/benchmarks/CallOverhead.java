@@ -26,6 +26,9 @@ import org.springframework.web.client.RestClient;
  * Call overhead on loopback: the same GET to the same one-instance server through
  * <ol>
  * <li>a plain RestClient to the server's fixed URL (the floor);</li>
+ * <li>a RestClient from Spring Boot's builder to the same URL, observed as {@code http.client.requests}
+ * with tracing, as any Boot application's client is (so the next rows show what the mesh adds to
+ * that);</li>
  * <li>a {@code @MeshClient} RestClient (discovery cache, pick, retry rule and budget, outlier detection,
  * deadline header, metrics and tracing observations), without a token;</li>
  * <li>the same with a client-credentials token from the sample authorization server (mesh-sample-auth,
@@ -34,7 +37,8 @@ import org.springframework.web.client.RestClient;
  * (resilience4j, defaults: circuit breaker plus time limiter, which runs the call on another thread).</li>
  * </ol>
  * All use the JDK HTTP client over HTTP/1.1. Latency is measured with the clients interleaved call by
- * call ({@link InterleavedRun}), so the machine's drift hits them alike; throughput is measured with
+ * call ({@link InterleavedRun}), so the machine's drift hits them alike, together with the CPU time each
+ * call takes on the calling thread; throughput is measured with
  * each client alone in a closed loop, in two rounds of opposite order. Arguments: seconds of the
  * latency run (default 20; warm-up half of it, each throughput run half of it), client threads
  * (default 2).
@@ -56,20 +60,23 @@ public final class CallOverhead {
 	}
 
 	/** What a run measured: latency per client (interleaved) and throughput per client (alone, two rounds). */
-	record Report(List<LoadRun.Result> latency, List<LoadRun.Result> firstRound, List<LoadRun.Result> secondRound,
-			long tokenRequests) {
+	record Report(List<InterleavedRun.Measured> latency, List<LoadRun.Result> firstRound,
+			List<LoadRun.Result> secondRound, long tokenRequests) {
 
 		String latencyTable() {
-			LoadRun.Result plain = this.latency.get(0);
-			StringBuilder table = new StringBuilder(
-					"| client | calls | success | p50 µs | p99 µs | p99.9 µs | p50 − plain µs | p99 − plain µs |\n"
-							+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-			for (LoadRun.Result result : this.latency) {
-				table.append(String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f |%n",
-						result.name(), result.calls(), result.successRate(), result.percentileMicros(50),
-						result.percentileMicros(99), result.percentileMicros(99.9),
-						result.percentileMicros(50) - plain.percentileMicros(50),
-						result.percentileMicros(99) - plain.percentileMicros(99)));
+			InterleavedRun.Measured plain = this.latency.get(0);
+			StringBuilder table = new StringBuilder("| client | calls | success | p50 µs | p99 µs | p99.9 µs "
+					+ "| p50 − plain µs | p99 − plain µs | caller CPU p50 µs | caller CPU − plain µs |\n"
+					+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+			for (InterleavedRun.Measured measured : this.latency) {
+				LoadRun.Result result = measured.latency();
+				table.append(String.format(Locale.ROOT,
+						"| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f | %.0f | %+.0f |%n", result.name(),
+						result.calls(), result.successRate(), result.percentileMicros(50), result.percentileMicros(99),
+						result.percentileMicros(99.9),
+						result.percentileMicros(50) - plain.latency().percentileMicros(50),
+						result.percentileMicros(99) - plain.latency().percentileMicros(99), measured.cpuMicros(50),
+						measured.cpuMicros(50) - plain.cpuMicros(50)));
 			}
 			return table.append("token requests to the authorization server: ").append(this.tokenRequests).toString();
 		}
@@ -112,6 +119,12 @@ public final class CallOverhead {
 							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
 					.baseUrl(server.uri())
 					.build();
+				RestClient observed = context.getBean(RestClientBuilderConfigurer.class)
+					.configure(RestClient.builder())
+					.requestFactory(new JdkClientHttpRequestFactory(
+							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
+					.baseUrl(server.uri())
+					.build();
 				RestClient mesh = context.getBean("meshClient", RestClient.class);
 				RestClient meshWithToken = context.getBean("meshTokenClient", RestClient.class);
 				RestClient loadBalanced = context.getBean("loadBalancedBuilder", RestClient.Builder.class).build();
@@ -119,6 +132,8 @@ public final class CallOverhead {
 				List<InterleavedRun.Client> clients = List.of(
 						new InterleavedRun.Client("plain RestClient",
 								() -> plain.get().uri("/api/stock/1").retrieve().body(String.class)),
+						new InterleavedRun.Client("RestClient from Boot's builder (observed)",
+								() -> observed.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client("@MeshClient, no token",
 								() -> mesh.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client("@MeshClient with OAuth2 token",
@@ -126,7 +141,7 @@ public final class CallOverhead {
 						new InterleavedRun.Client("@LoadBalanced + CircuitBreaker", () -> breaker.run(
 								() -> loadBalanced.get().uri("http://bench/api/stock/1").retrieve().body(String.class))));
 				InterleavedRun.run(threads, measure.dividedBy(2), clients);
-				List<LoadRun.Result> latency = InterleavedRun.run(threads, measure, clients);
+				List<InterleavedRun.Measured> latency = InterleavedRun.run(threads, measure, clients);
 				Duration alone = measure.dividedBy(2);
 				List<LoadRun.Result> firstRound = new ArrayList<>();
 				for (InterleavedRun.Client client : clients) {

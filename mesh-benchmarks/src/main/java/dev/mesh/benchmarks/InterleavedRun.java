@@ -1,5 +1,7 @@
 package dev.mesh.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -11,11 +13,30 @@ import java.util.concurrent.CountDownLatch;
  * noisy machine (other processes, GC, CPU frequency) then slows every client alike, so the differences
  * between clients stay visible even when the absolute numbers drift; measuring clients one after
  * another, the drift between runs was larger than the differences.
+ *
+ * <p>Besides the latency it records the CPU time each call took on the calling thread, where the mesh
+ * client does all its own work (picking, retry rules, observations, token lookup); the HTTP client's
+ * selector threads and the server are the same for every client. On a machine where waking a thread
+ * costs more than the work (as on a small virtual machine) that is the clearer measure of overhead.
  */
 final class InterleavedRun {
 
 	/** A client under measurement. */
 	record Client(String name, LoadRun.Call call) {
+	}
+
+	/**
+	 * What one client measured.
+	 * @param latency the calls' latencies
+	 * @param sortedCpuNanos CPU time of each call on the calling thread, sorted
+	 */
+	record Measured(LoadRun.Result latency, long[] sortedCpuNanos) {
+
+		/** @return the calling thread's CPU time per call at a percentile (0-100), in microseconds */
+		double cpuMicros(double percentile) {
+			return LoadRun.Result.percentile(this.sortedCpuNanos, percentile) / 1_000.0;
+		}
+
 	}
 
 	private InterleavedRun() {
@@ -26,11 +47,13 @@ final class InterleavedRun {
 	 * @param threads calling threads, each going round all clients
 	 * @param duration how long to run
 	 * @param clients the clients
-	 * @return one result per client, in the given order
+	 * @return one measurement per client, in the given order
 	 */
-	static List<LoadRun.Result> run(int threads, Duration duration, List<Client> clients) throws InterruptedException {
+	static List<Measured> run(int threads, Duration duration, List<Client> clients) throws InterruptedException {
+		ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
 		int count = clients.size();
 		long[][][] latencies = new long[threads][count][];
+		long[][][] cpuTimes = new long[threads][count][];
 		int[][] calls = new int[threads][count];
 		long[][] failures = new long[threads][count];
 		CountDownLatch start = new CountDownLatch(1);
@@ -40,6 +63,7 @@ final class InterleavedRun {
 			int worker = t;
 			for (int c = 0; c < count; c++) {
 				latencies[t][c] = new long[1 << 14];
+				cpuTimes[t][c] = new long[1 << 14];
 			}
 			workers[t] = new Thread(() -> {
 				try {
@@ -52,6 +76,7 @@ final class InterleavedRun {
 				for (int round = worker; System.nanoTime() < end; round++) {
 					for (int step = 0; step < count; step++) {
 						int c = (round + step) % count;
+						long cpuStarted = cpu.getCurrentThreadCpuTime();
 						long started = System.nanoTime();
 						try {
 							clients.get(c).call().call();
@@ -60,12 +85,14 @@ final class InterleavedRun {
 							failures[worker][c]++;
 						}
 						long took = System.nanoTime() - started;
-						long[] mine = latencies[worker][c];
-						if (calls[worker][c] == mine.length) {
-							mine = Arrays.copyOf(mine, mine.length * 2);
-							latencies[worker][c] = mine;
+						long cpuTook = cpu.getCurrentThreadCpuTime() - cpuStarted;
+						int at = calls[worker][c]++;
+						if (at == latencies[worker][c].length) {
+							latencies[worker][c] = Arrays.copyOf(latencies[worker][c], at * 2);
+							cpuTimes[worker][c] = Arrays.copyOf(cpuTimes[worker][c], at * 2);
 						}
-						mine[calls[worker][c]++] = took;
+						latencies[worker][c][at] = took;
+						cpuTimes[worker][c][at] = cpuTook;
 					}
 				}
 			}, "interleaved-" + t);
@@ -77,7 +104,7 @@ final class InterleavedRun {
 			worker.join();
 		}
 		double seconds = (System.nanoTime() - started) / 1e9;
-		LoadRun.Result[] results = new LoadRun.Result[count];
+		Measured[] results = new Measured[count];
 		for (int c = 0; c < count; c++) {
 			int total = 0;
 			long failed = 0;
@@ -86,12 +113,15 @@ final class InterleavedRun {
 				failed += failures[t][c];
 			}
 			long[] all = new long[total];
+			long[] allCpu = new long[total];
 			for (int t = 0, at = 0; t < threads; t++) {
 				System.arraycopy(latencies[t][c], 0, all, at, calls[t][c]);
+				System.arraycopy(cpuTimes[t][c], 0, allCpu, at, calls[t][c]);
 				at += calls[t][c];
 			}
 			Arrays.sort(all);
-			results[c] = new LoadRun.Result(clients.get(c).name(), total, failed, seconds, all);
+			Arrays.sort(allCpu);
+			results[c] = new Measured(new LoadRun.Result(clients.get(c).name(), total, failed, seconds, all), allCpu);
 		}
 		return List.of(results);
 	}

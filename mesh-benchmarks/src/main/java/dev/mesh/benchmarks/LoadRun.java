@@ -33,11 +33,16 @@ final class LoadRun {
 
 		/** @return the latency at a percentile (0-100) in microseconds */
 		double percentileMicros(double percentile) {
-			if (this.sortedLatencies.length == 0) {
+			return percentile(this.sortedLatencies, percentile) / 1_000.0;
+		}
+
+		/** @return the value at a percentile (0-100) of sorted values, or NaN when there are none */
+		static double percentile(long[] sorted, double percentile) {
+			if (sorted.length == 0) {
 				return Double.NaN;
 			}
-			int index = (int) Math.ceil(percentile / 100.0 * this.sortedLatencies.length) - 1;
-			return this.sortedLatencies[Math.max(0, Math.min(index, this.sortedLatencies.length - 1))] / 1_000.0;
+			int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+			return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
 		}
 
 		@Override

@@ -34,11 +34,7 @@ final class OpenLoop {
 
 		/** @return the latency at a percentile (0-100) in milliseconds */
 		double percentileMillis(double percentile) {
-			if (this.sortedLatencies.length == 0) {
-				return Double.NaN;
-			}
-			int index = (int) Math.ceil(percentile / 100.0 * this.sortedLatencies.length) - 1;
-			return this.sortedLatencies[Math.max(0, Math.min(index, this.sortedLatencies.length - 1))] / 1e6;
+			return LoadRun.Result.percentile(this.sortedLatencies, percentile) / 1e6;
 		}
 
 		/** @return success rate, p50, p99 and p99.9 as Markdown table cells */

@@ -35,7 +35,7 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
-	void callBenchmarkCallsThroughThePlainAndTheMeshClient() throws Exception {
+	void callBenchmarkCallsThroughThePlainTheObservedAndTheMeshClient() throws Exception {
 		Options options = new OptionsBuilder().include(CallBenchmark.class.getSimpleName())
 			.forks(0)
 			.warmupIterations(0)
@@ -43,22 +43,24 @@ class BenchmarkSmokeTests {
 			.measurementTime(TimeValue.milliseconds(300))
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
-		assertThat(results).hasSize(2);
+		assertThat(results).hasSize(3);
 		assertThat(results).allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
 	}
 
 	@Test
 	void callOverheadCallsTheServerThroughEveryClientWithoutErrors() throws Exception {
 		CallOverhead.Report report = CallOverhead.run(Duration.ofMillis(400), 1);
-		// plain, mesh without and with a token, Spring Cloud; measured interleaved, then alone twice
-		assertThat(report.latency()).hasSize(4);
-		assertThat(report.firstRound()).hasSize(4);
-		assertThat(report.secondRound()).hasSize(4);
-		assertThat(List.of(report.latency(), report.firstRound(), report.secondRound())).allSatisfy((results) -> assertThat(results)
+		// plain, Boot-observed, mesh without and with a token, Spring Cloud; measured interleaved, then alone twice
+		assertThat(report.latency()).hasSize(5);
+		assertThat(report.firstRound()).hasSize(5);
+		assertThat(report.secondRound()).hasSize(5);
+		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
+		assertThat(List.of(interleaved, report.firstRound(), report.secondRound())).allSatisfy((results) -> assertThat(results)
 			.allSatisfy((result) -> {
 				assertThat(result.calls()).as(result.name()).isPositive();
 				assertThat(result.failures()).as(result.name()).isZero();
 			}));
+		assertThat(report.latency()).allSatisfy((measured) -> assertThat(measured.cpuMicros(50)).isPositive());
 		// the token-carrying client got its token once and reused it
 		assertThat(report.tokenRequests()).isEqualTo(1);
 		assertThat(report.latencyTable()).contains("@MeshClient with OAuth2 token");
