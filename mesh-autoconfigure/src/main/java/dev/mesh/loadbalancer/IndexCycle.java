@@ -54,7 +54,8 @@ final class IndexCycle {
 				return candidate;
 			}
 		}
-		return DrainingRule.firstAccepted(instances, weights, order[at], filter);
+		// Rare (every weighted instance rejected): a random offset spreads these picks over the rest.
+		return DrainingRule.firstAccepted(instances, weights, FastRandom.INSTANCE.nextInt(instances.length), filter);
 	}
 
 }
