@@ -26,6 +26,9 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 	/** Beyond this many time constants apart the decay factor would overflow a double. */
 	private static final double MAX_EXPONENT = 700;
 
+	/** Multiplying by it is several times cheaper than dividing by the time constant on every pick. */
+	private static final double PER_DECAY_NANO = 1.0 / InstanceState.PEAK_EWMA_DECAY_NANOS;
+
 	PeakEwmaPicker(List<MeshInstance> instances) {
 		this(instances, THREAD_LOCAL_RANDOM);
 	}
@@ -89,7 +92,7 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 		double firstCost = firstLatency * (firstState.inFlight() + 1) * this.weights[second];
 		double secondCost = secondLatency * (secondState.inFlight() + 1) * this.weights[first];
 		if (firstStamp != secondStamp) {
-			firstCost *= relativeDecay((double) (firstStamp - secondStamp) / InstanceState.PEAK_EWMA_DECAY_NANOS);
+			firstCost *= relativeDecay((firstStamp - secondStamp) * PER_DECAY_NANO);
 		}
 		if (firstCost != secondCost) {
 			return secondCost < firstCost;
