@@ -35,14 +35,7 @@ class BalancingIntegrationTests {
 		if (this.context != null) {
 			this.context.close();
 		}
-		this.servers.forEach((server) -> {
-			try {
-				server.close();
-			}
-			catch (RuntimeException ex) {
-				// already stopped by the test
-			}
-		});
+		this.servers.forEach(TestServer::close);
 	}
 
 	@Test

@@ -48,14 +48,7 @@ class ResilienceIntegrationTests {
 		if (this.context != null) {
 			this.context.close();
 		}
-		this.servers.forEach((server) -> {
-			try {
-				server.close();
-			}
-			catch (RuntimeException ex) {
-				// already stopped by the test
-			}
-		});
+		this.servers.forEach(TestServer::close);
 	}
 
 	@Test

@@ -36,6 +36,9 @@ public final class TestServer implements AutoCloseable {
 
 	private volatile Behaviour behaviour = Behaviour.ECHO;
 
+	/** Whether {@link #close()} ran, so a test may stop a server early and its cleanup close it again. */
+	private boolean closed;
+
 	/** What the server does with a request before (or instead of) answering with its id. */
 	@FunctionalInterface
 	public interface Behaviour {
@@ -176,7 +179,11 @@ public final class TestServer implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
 		try {
 			this.tomcat.stop();
 			this.tomcat.destroy();
