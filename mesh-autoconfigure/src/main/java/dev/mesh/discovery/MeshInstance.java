@@ -57,12 +57,9 @@ public final class MeshInstance {
 			throw new IllegalArgumentException("weight: " + weight + " (expected: 0..10000)");
 		}
 		Map<String, String> metadata = serviceInstance.getMetadata();
-		String rawStartedAt = (metadata != null) ? metadata.get(MeshMetadata.STARTED_AT) : null;
-		String rawWarmup = (metadata != null) ? metadata.get(MeshMetadata.WARMUP) : null;
-		Instant startedAt = MeshInstanceFactory.parseStartedAt(rawStartedAt);
-		Duration warmup = MeshInstanceFactory.parseWarmup(rawWarmup);
-		boolean readable = rawWarmup == null || warmup != null;
-		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, readable ? startedAt : null, warmup);
+		Duration warmup = (metadata != null) ? MeshInstanceFactory.parseWarmup(metadata.get(MeshMetadata.WARMUP)) : null;
+		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, MeshInstanceFactory.rampStartOf(metadata),
+				warmup);
 	}
 
 	static String idOf(ServiceInstance serviceInstance) {

@@ -119,19 +119,29 @@ public final class MeshInstanceFactory {
 		return weight;
 	}
 
-	/** @return the start time, or {@code null} (no ramp) when missing or when it or the warm-up is garbage */
-	private Instant startedAtOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
-		String raw = (metadata != null) ? metadata.get(MeshMetadata.STARTED_AT) : null;
-		if (raw == null) {
-			return null;
-		}
-		Instant startedAt = parseStartedAt(raw);
-		if (startedAt == null) {
-			warnUnreadable(serviceInstance, id, MeshMetadata.STARTED_AT, raw, "an ISO-8601 instant");
+	/**
+	 * The start time slow start measures from: none when it is missing or unreadable, and none when a
+	 * warm-up is published but unreadable (the instance asked for a ramp we cannot honour).
+	 * @param metadata the instance's metadata, or {@code null}
+	 * @return the start time, or {@code null} for no ramp
+	 */
+	static Instant rampStartOf(Map<String, String> metadata) {
+		if (metadata == null) {
 			return null;
 		}
 		String warmup = metadata.get(MeshMetadata.WARMUP);
-		return (warmup == null || parseWarmup(warmup) != null) ? startedAt : null;
+		if (warmup != null && parseWarmup(warmup) == null) {
+			return null;
+		}
+		return parseStartedAt(metadata.get(MeshMetadata.STARTED_AT));
+	}
+
+	private Instant startedAtOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
+		String raw = (metadata != null) ? metadata.get(MeshMetadata.STARTED_AT) : null;
+		if (raw != null && parseStartedAt(raw) == null) {
+			warnUnreadable(serviceInstance, id, MeshMetadata.STARTED_AT, raw, "an ISO-8601 instant");
+		}
+		return rampStartOf(metadata);
 	}
 
 	private Duration warmupOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
