@@ -623,8 +623,8 @@ public class MeshProperties implements Validator {
 		private Duration maxEjectionTime;
 
 		/**
-		 * Most of a service's instances ejected at once, in percent (0-100); past that all are used
-		 * (panic mode). Default 50.
+		 * Most of a service's instances ejected at once, in percent (0-100); an ejection past it is
+		 * refused, though one instance may always be ejected. Default 50.
 		 */
 		private Integer maxEjectionPercent;
 

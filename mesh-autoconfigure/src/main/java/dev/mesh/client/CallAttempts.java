@@ -4,9 +4,9 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.loadbalancer.InstanceFilter;
 
 /**
- * The instances one call has tried, and the filter that steers its next attempt: first to an instance
+ * The attempts of one call: how many were sent, the instances they tried, and the filter that steers its next attempt: first to an instance
  * it has not tried that is not ejected, then (when none is left) to any instance that is not ejected.
- * Ejected instances count as healthy while the service is in panic mode.
+ * Ejected instances count as healthy while the service is in panic mode (every instance ejected).
  */
 final class CallAttempts implements InstanceFilter {
 
@@ -15,6 +15,8 @@ final class CallAttempts implements InstanceFilter {
 	private final MeshInstance[] tried;
 
 	private int count;
+
+	private int sent;
 
 	private boolean allowTried;
 
@@ -45,6 +47,14 @@ final class CallAttempts implements InstanceFilter {
 			instance = this.route.pick(this);
 		}
 		return instance;
+	}
+
+	/**
+	 * Numbers an attempt being sent: 1, 2, ... in the order sent, a re-send with a fresh token included.
+	 * @return its number
+	 */
+	int sent() {
+		return ++this.sent;
 	}
 
 	void tried(MeshInstance instance) {

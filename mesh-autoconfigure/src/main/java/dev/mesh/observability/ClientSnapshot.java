@@ -20,7 +20,7 @@ import java.util.List;
  * @param retries retries made
  * @param retryBudgetExhausted retries refused by the budget
  * @param ejections instances ejected so far
- * @param panic whether too many instances are ejected, so all are used
+ * @param panic whether every instance is ejected, so all are used
  * @param instances the instances
  * @param token the token status, or {@code null} when calls carry none
  * @param circuitState state of the service's resilience4j circuit breaker, or {@code null} when it has none

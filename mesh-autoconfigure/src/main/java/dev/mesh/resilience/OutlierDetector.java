@@ -13,10 +13,16 @@ import dev.mesh.discovery.MeshInstance;
  * doubled on each repeated ejection up to {@code max-ejection-time}. When the time is up it gets real
  * traffic again on probation: its first success clears the record, its first failure ejects it again.
  *
- * <p>When more than {@code max-ejection-percent} of the instances are ejected the service is in panic
- * mode and ejected instances are used too: sending traffic to a possibly bad instance beats failing
- * every call. Written by hand because resilience4j's circuit breakers are per-resource and know
- * nothing of a service's other instances.
+ * <p>As in Envoy, at most {@code max-ejection-percent} of the instances are ejected at once, but one
+ * always may be: an ejection past that share is refused, and the instance keeps taking traffic (and
+ * counting failures, so it is ejected as soon as a slot frees). Refusing the ejection, rather than
+ * ejecting and then using every instance when too many are out, keeps a dead instance ejected when a
+ * healthy one has a bad moment. Only when every instance is ejected (one instance, or a share of 100)
+ * is the service in panic mode, and ejected instances are used: sending traffic to a possibly bad
+ * instance beats failing every call.
+ *
+ * <p>Written by hand because resilience4j's circuit breakers are per-resource and know nothing of a
+ * service's other instances.
  */
 public final class OutlierDetector {
 
@@ -62,7 +68,8 @@ public final class OutlierDetector {
 	}
 
 	/**
-	 * Whether the picker should skip ejected instances: true unless the service is in panic mode.
+	 * Whether the picker should skip ejected instances: true unless the service is in panic mode (every
+	 * instance ejected).
 	 * @param instances all instances of the service
 	 * @param now {@link #now()}
 	 * @return whether to skip ejected instances
@@ -102,8 +109,8 @@ public final class OutlierDetector {
 		if (ejected || (inARow < this.consecutiveFailures && !probationFailed)) {
 			return false;
 		}
-		synchronized (state) {
-			if (isEjected(instance, now)) {
+		synchronized (this) {
+			if (isEjected(instance, now) || !mayEjectOneMore(instances, now)) {
 				return false;
 			}
 			int previous = Math.min(state.ejections(), 30);
@@ -128,7 +135,10 @@ public final class OutlierDetector {
 	 * @return how many are ejected now
 	 */
 	public int ejectedCount(List<MeshInstance> instances) {
-		long now = now();
+		return ejectedCount(instances, now());
+	}
+
+	private int ejectedCount(List<MeshInstance> instances, long now) {
 		int ejected = 0;
 		for (int i = 0; i < instances.size(); i++) {
 			if (isEjected(instances.get(i), now)) {
@@ -143,14 +153,15 @@ public final class OutlierDetector {
 		return this.nanoClock.getAsLong();
 	}
 
+	/** Whether one more ejection keeps within {@code max-ejection-percent}; the first always does. */
+	private boolean mayEjectOneMore(List<MeshInstance> instances, long now) {
+		int ejected = ejectedCount(instances, now);
+		return ejected == 0 || (ejected + 1) * 100L <= (long) instances.size() * this.maxEjectionPercent;
+	}
+
 	private void updatePanic(List<MeshInstance> instances, long now) {
-		int ejected = 0;
-		for (int i = 0; i < instances.size(); i++) {
-			if (isEjected(instances.get(i), now)) {
-				ejected++;
-			}
-		}
-		this.panic = ejected * 100L > (long) instances.size() * this.maxEjectionPercent;
+		int size = instances.size();
+		this.panic = size > 0 && ejectedCount(instances, now) == size;
 		this.panicCheckedAt = now;
 	}
 

@@ -207,10 +207,36 @@ class ResilienceIntegrationTests {
 	}
 
 	@Test
-	void shouldUseEveryInstanceInPanicModeWhenTooManyAreEjected() {
+	void shouldKeepTheFirstEjectedInstanceOutWhenAnotherFailsPastMaxEjectionPercent() {
 		TestServer a = server("a").behave(Behaviour.status(500));
 		TestServer b = server("b").behave(Behaviour.status(500));
-		start(List.of(a, b), "mesh.clients.inventory.outlier.consecutive-failures=2", "mesh.clients.inventory.retry.max-attempts=1");
+		TestServer healthy = server("healthy");
+		start(List.of(a, b, healthy), "mesh.clients.inventory.outlier.consecutive-failures=2",
+				"mesh.clients.inventory.retry.max-attempts=1");
+		RestClient inventory = client();
+		for (int i = 0; i < 60; i++) {
+			try {
+				inventory.get().uri("/").retrieve().body(String.class);
+			}
+			catch (HttpServerErrorException ex) {
+				// a or b
+			}
+		}
+		assertThat(route().outlierDetector().ejectionCount()).as("2 of 3 would be past 50%").isEqualTo(1);
+		TestServer ejected = (instance("a").state().ejectedUntilNanos() != 0) ? a : b;
+		TestServer kept = (ejected == a) ? b : a;
+		assertThat(ejected.requests()).as("no traffic after its ejection").isEqualTo(2);
+		assertThat(kept.requests()).isGreaterThan(10);
+		assertThat(healthy.requests()).isGreaterThan(10);
+		assertThat(a.requests() + b.requests() + healthy.requests()).isEqualTo(60);
+	}
+
+	@Test
+	void shouldUseEveryInstanceInPanicModeWhenAllAreEjected() {
+		TestServer a = server("a").behave(Behaviour.status(500));
+		TestServer b = server("b").behave(Behaviour.status(500));
+		start(List.of(a, b), "mesh.clients.inventory.outlier.consecutive-failures=2",
+				"mesh.clients.inventory.outlier.max-ejection-percent=100", "mesh.clients.inventory.retry.max-attempts=1");
 		RestClient inventory = client();
 		for (int i = 0; i < 40; i++) {
 			assertThatExceptionOfType(HttpServerErrorException.class)

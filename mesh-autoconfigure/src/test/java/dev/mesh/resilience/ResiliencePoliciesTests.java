@@ -86,17 +86,45 @@ class ResiliencePoliciesTests {
 	}
 
 	@Test
-	void detectorEntersPanicModeWhenMoreThanMaxEjectionPercentAreEjected() {
+	void detectorRefusesAnEjectionPastMaxEjectionPercentButAlwaysAllowsOne() {
 		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 50),
+				this.nanos::get);
+		MeshInstance a = instance("a");
+		MeshInstance b = instance("b");
+		List<MeshInstance> all = List.of(a, b, instance("c"));
+		fail(detector, a, all, 1);
+		fail(detector, b, all, 3);
+		assertThat(detector.isEjected(a, this.nanos.get())).isTrue();
+		assertThat(detector.isEjected(b, this.nanos.get())).as("2 of 3 would be past 50%").isFalse();
+		assertThat(detector.skipEjected(all, this.nanos.get())).as("a stays avoided").isTrue();
+		assertThat(detector.ejectionCount()).isEqualTo(1);
+
+		this.nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+		detector.recordSuccess(start(a));
+		fail(detector, b, all, 1);
+		assertThat(detector.isEjected(b, this.nanos.get())).as("ejected at its next failure once a slot is free").isTrue();
+
+		OutlierDetector tenPercent = new OutlierDetector(new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 10),
+				this.nanos::get);
+		MeshInstance d = instance("d");
+		List<MeshInstance> others = List.of(d, instance("e"), instance("f"));
+		fail(tenPercent, d, others, 1);
+		assertThat(tenPercent.isEjected(d, this.nanos.get())).as("one instance may always be ejected").isTrue();
+		assertThat(tenPercent.skipEjected(others, this.nanos.get())).isTrue();
+	}
+
+	@Test
+	void detectorEntersPanicModeOnlyWhenEveryInstanceIsEjected() {
+		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 100),
 				this.nanos::get);
 		MeshInstance a = instance("a");
 		MeshInstance b = instance("b");
 		List<MeshInstance> all = List.of(a, b);
 		fail(detector, a, all, 1);
-		assertThat(detector.skipEjected(all, this.nanos.get())).as("1 of 2 is 50%: not past the limit").isTrue();
+		assertThat(detector.skipEjected(all, this.nanos.get())).as("1 of 2 ejected: avoid it").isTrue();
 		fail(detector, b, all, 1);
-		assertThat(detector.skipEjected(all, this.nanos.get())).as("2 of 2: panic, use all").isFalse();
 		assertThat(detector.ejectedCount(all)).isEqualTo(2);
+		assertThat(detector.skipEjected(all, this.nanos.get())).as("2 of 2: panic, use all").isFalse();
 	}
 
 	@Test
