@@ -6,8 +6,8 @@ import java.net.URI;
 
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.observability.MeshAttemptContext;
-import dev.mesh.observability.MeshCallContext;
 import dev.mesh.observability.MeshObservationConventions;
+import dev.mesh.observability.MeshOutcome;
 import dev.mesh.resilience.FailureKind;
 import dev.mesh.resilience.InboundDeadline;
 import dev.mesh.security.ServiceTokenSource;
@@ -31,8 +31,9 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * choose a new instance and the budget and deadline must be able to stop a retry before its backoff
  * starts; the backoff itself is resilience4j's interval function and the bulkhead is resilience4j's.
  *
- * <p>Each call is observed as {@code mesh.client.calls} and each attempt, as a child, as
- * {@code mesh.client.requests}; the attempt's trace context goes out in its own headers.
+ * <p>Each attempt is observed as {@code mesh.client.requests}, a child of the RestClient's own
+ * {@code http.client.requests} observation of the call, and its trace context goes out in its own
+ * headers; each call is timed as {@code mesh.client.calls} (see {@link CallTimers}).
  *
  * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
  * is sent without one), and a 401 with {@code error="invalid_token"} evicts it and re-sends the attempt
@@ -41,8 +42,6 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
 	private static final long MILLI = 1_000_000L;
-
-	private static final MeshObservationConventions.Calls CALLS = new MeshObservationConventions.Calls();
 
 	private static final MeshObservationConventions.Attempts ATTEMPTS = new MeshObservationConventions.Attempts();
 
@@ -56,16 +55,29 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		String pathAndQuery = ServiceUris.pathAndQuery(this.route.serviceId(), request.getURI());
-		MeshCallContext context = new MeshCallContext(this.route.serviceId(), request.getMethod().name());
-		Observation observation = Observation
-			.createNotStarted(CALLS, () -> context, this.route.observationRegistry())
-			.start();
-		return ObservedExchange.observe(observation, context::ended,
-				() -> guarded(request, body, pathAndQuery, execution, context));
+		String method = request.getMethod().name();
+		long start = this.route.now();
+		String status = "NONE";
+		String outcome = MeshOutcome.REJECTED;
+		try {
+			ClientHttpResponse response = guarded(request, body, pathAndQuery, execution);
+			int code = response.getStatusCode().value();
+			status = Integer.toString(code);
+			outcome = MeshOutcome.ofStatus(code);
+			return response;
+		}
+		catch (IOException ex) {
+			status = "IO_ERROR";
+			outcome = ObservedExchange.outcomeOf(ex);
+			throw ex;
+		}
+		finally {
+			this.route.recordCall(method, status, outcome, this.route.now() - start);
+		}
 	}
 
 	private ClientHttpResponse guarded(HttpRequest request, byte[] body, String pathAndQuery,
-			ClientHttpRequestExecution execution, MeshCallContext context) throws IOException {
+			ClientHttpRequestExecution execution) throws IOException {
 		Bulkhead bulkhead = this.route.bulkhead();
 		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 			throw new ClientOverloadedException(this.route.serviceId(), bulkhead.getName(),
@@ -73,7 +85,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 		try {
 			return CircuitGuard.run(this.route.circuitBreaker(), this.route.serviceId(),
-					() -> call(request, body, pathAndQuery, execution, context));
+					() -> call(request, body, pathAndQuery, execution));
 		}
 		finally {
 			if (bulkhead != null) {
@@ -83,7 +95,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private ClientHttpResponse call(HttpRequest request, byte[] body, String pathAndQuery,
-			ClientHttpRequestExecution execution, MeshCallContext context) throws IOException {
+			ClientHttpRequestExecution execution) throws IOException {
 		ClientPolicy policy = this.route.policy();
 		long start = this.route.now();
 		long inbound = InboundDeadline.remainingNanos(start);
@@ -107,7 +119,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			ClientHttpResponse response = null;
 			IOException failure = null;
 			try {
-				response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, context);
+				response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, attempts);
 				if (token != null && !reauthorized && isInvalidToken(response)) {
 					reauthorized = true;
 					response.close();
@@ -115,7 +127,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 					tokens.invalidate(token);
 					token = tokens.token();
 					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
-					response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, context);
+					response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, attempts);
 				}
 			}
 			catch (IOException ex) {
@@ -156,13 +168,12 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	 * in-flight count) unless this throws a runtime exception.
 	 */
 	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, String pathAndQuery,
-			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution, MeshCallContext call)
+			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution, CallAttempts attempts)
 			throws IOException {
 		URI target = ServiceUris.onInstance(instance.baseUri(), pathAndQuery);
 		AttemptRequest attemptRequest = new AttemptRequest(request, target, toMillis(attemptNanos), token);
-		call.attempted();
 		MeshAttemptContext context = new MeshAttemptContext(attemptRequest.getHeaders(), this.route.serviceId(),
-				instance.id(), request.getMethod().name(), call.getAttempts());
+				instance.id(), request.getMethod().name(), attempts.sent());
 		Observation observation = Observation
 			.createNotStarted(ATTEMPTS, () -> context, this.route.observationRegistry())
 			.start();

@@ -55,7 +55,8 @@ final class ObservedExchange {
 		}
 	}
 
-	private static String outcomeOf(IOException failure) {
+	/** The outcome tag of a failed exchange. */
+	static String outcomeOf(IOException failure) {
 		return switch (FailureKind.of(failure)) {
 			case CONNECT_FAILURE -> MeshOutcome.CONNECT_FAILURE;
 			case RESET -> MeshOutcome.RESET;

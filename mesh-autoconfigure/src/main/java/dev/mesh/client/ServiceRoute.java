@@ -79,6 +79,9 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private volatile long zoneCheckedAt;
 
+	/** Where calls are timed: one entry per meter registry; copied on write. */
+	private volatile CallTimers[] callTimers = new CallTimers[0];
+
 	/** The latest list from discovery; guarded by this. */
 	private List<MeshInstance> instances = List.of();
 
@@ -245,6 +248,20 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	/** @return the source of this service's OAuth2 tokens, or {@code null} when calls carry none */
 	ServiceTokenSource tokens() {
 		return this.tokens;
+	}
+
+	/** Times this service's calls in one more meter registry from now on. */
+	synchronized void timeCalls(CallTimers timers) {
+		CallTimers[] all = Arrays.copyOf(this.callTimers, this.callTimers.length + 1);
+		all[all.length - 1] = timers;
+		this.callTimers = all;
+	}
+
+	/** Records how one call ended, after all of its attempts. */
+	void recordCall(String method, String status, String outcome, long nanos) {
+		for (CallTimers timers : this.callTimers) {
+			timers.record(method, status, outcome, nanos);
+		}
 	}
 
 	ObservationRegistry observationRegistry() {

@@ -52,11 +52,6 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 	}
 
 	/**
-	 * Compares {@code estimate × exp(-(now - stamp) / decay) × (inFlight + 1) / weight} of both
-	 * candidates without reading the clock: both decay from the same now, so only the difference of
-	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}.
-	 */
-	/**
 	 * {@code exp(exponent)}, clamped so it cannot overflow. Two estimates sampled within a second of
 	 * each other (the usual case under load) differ by a tenth of a time constant at most, where the
 	 * series to the fourth power is exact to 1e-7 relative, well below what could change a comparison of
@@ -69,6 +64,11 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 		return Math.exp(Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, exponent)));
 	}
 
+	/**
+	 * Compares {@code estimate × exp(-(now - stamp) / decay) × (inFlight + 1) / weight} of both
+	 * candidates without reading the clock: both decay from the same now, so only the difference of
+	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}.
+	 */
 	@Override
 	boolean prefersSecond(int first, int second) {
 		InstanceState firstState = this.states[first];

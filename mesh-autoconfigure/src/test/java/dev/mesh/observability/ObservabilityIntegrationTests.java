@@ -14,6 +14,7 @@ import dev.mesh.client.MeshClient;
 import dev.mesh.testsupport.InProcessAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +56,7 @@ class ObservabilityIntegrationTests {
 	}
 
 	@Test
-	void shouldPropagateTheTraceAndShowEachAttemptAsAChildOfTheCall() throws Exception {
+	void shouldPropagateTheTraceAndShowEachAttemptAsAChildOfTheRestClientsCallSpan() throws Exception {
 		TestServer busy = track(TestServer.start("busy").behave(TestServer.Behaviour.status(503)));
 		TestServer healthy = track(TestServer.start("healthy"));
 		start(List.of(busy, healthy));
@@ -63,7 +64,7 @@ class ObservabilityIntegrationTests {
 
 		InMemorySpanExporter spans = this.order.getBean(InMemorySpanExporter.class);
 		SpanData server = awaitSpan(spans, "http get /place");
-		SpanData call = awaitSpan(spans, "mesh inventory");
+		SpanData call = awaitSpan(spans, "http get");
 		SpanData first = awaitSpan(spans, "mesh inventory attempt 1");
 		SpanData second = awaitSpan(spans, "mesh inventory attempt 2");
 		String traceparent = healthy.lastHeaders().get("traceparent");
@@ -72,7 +73,12 @@ class ObservabilityIntegrationTests {
 		assertThat(traceparent.split("-")[2]).as("the server's parent is the attempt that reached it").isEqualTo(second.getSpanId());
 		assertThat(first.getParentSpanId()).isEqualTo(call.getSpanId());
 		assertThat(second.getParentSpanId()).isEqualTo(call.getSpanId());
+		assertThat(call.getTraceId()).isEqualTo(server.getTraceId());
 		assertThat(first.getTraceId()).isEqualTo(server.getTraceId());
+		assertThat(spans.getFinishedSpanItems()).as("one client span for the call (the RestClient's), one per attempt")
+			.filteredOn((span) -> span.getKind() == SpanKind.CLIENT)
+			.extracting(SpanData::getName)
+			.containsExactlyInAnyOrder("http get", "mesh inventory attempt 1", "mesh inventory attempt 2");
 		assertThat(List.of(first.getAttributes().asMap().toString(), second.getAttributes().asMap().toString()))
 			.anySatisfy((attributes) -> assertThat(attributes).contains("instance=busy"))
 			.anySatisfy((attributes) -> assertThat(attributes).contains("instance=healthy"));
