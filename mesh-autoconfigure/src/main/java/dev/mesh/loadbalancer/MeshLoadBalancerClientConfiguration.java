@@ -2,6 +2,7 @@ package dev.mesh.loadbalancer;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -15,8 +16,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Spring Cloud LoadBalancer client configuration that chooses instances with the mesh pickers
- * ({@link MeshReactorLoadBalancer}). Not an auto-configuration: reference it for one service or for
- * all of them:
+ * ({@link MeshReactorLoadBalancer}) and feeds each call's outcome back to them
+ * ({@link MeshLoadBalancerLifecycle}, a {@code LoadBalancerLifecycle}). Not an auto-configuration:
+ * reference it for one service or for all of them:
  * <pre class="code">
  * &#64;LoadBalancerClient(name = "inventory", configuration = MeshLoadBalancerClientConfiguration.class)
  * &#64;LoadBalancerClients(defaultConfiguration = MeshLoadBalancerClientConfiguration.class)
@@ -51,6 +53,19 @@ public class MeshLoadBalancerClientConfiguration {
 		return new MeshReactorLoadBalancer(
 				loadBalancerClientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class), serviceId,
 				policyOf(serviceId, Binder.get(environment)));
+	}
+
+	/**
+	 * Declares the feedback of the client's {@link MeshReactorLoadBalancer}. Inert (supporting no call)
+	 * when the client's balancer is another one, for example one the application declares itself.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
+	MeshLoadBalancerLifecycle meshLoadBalancerLifecycle(
+			ObjectProvider<ReactorLoadBalancer<ServiceInstance>> loadBalancers) {
+		ReactorLoadBalancer<ServiceInstance> loadBalancer = loadBalancers.getIfUnique();
+		return new MeshLoadBalancerLifecycle(
+				(loadBalancer instanceof MeshReactorLoadBalancer mesh) ? mesh : null, System::nanoTime);
 	}
 
 	/**

@@ -1,12 +1,10 @@
 package dev.mesh.loadbalancer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mesh.discovery.MeshInstance;
-import dev.mesh.discovery.MeshInstanceFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -26,13 +24,17 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * Spring Cloud LoadBalancer's SPI over the mesh pickers, so {@code @LoadBalanced} clients can use
  * {@link LoadBalancerPolicy#WEIGHTED_ROUND_ROBIN weighted round robin} and the other policies with the
  * {@code weight} metadata every mesh instance publishes. Usually declared by
- * {@link MeshLoadBalancerClientConfiguration}.
+ * {@link MeshLoadBalancerClientConfiguration}, together with the {@link MeshLoadBalancerLifecycle} that
+ * feeds each call's start, end and latency back to the chosen instance, which
+ * {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma}
+ * pick by.
  *
  * <p>Each {@link #choose(Request) choose} takes the current list from the
  * {@link ServiceInstanceListSupplier} and reuses the picker built for the previous list while the
  * instances are the same (same registration: id, host, port, scheme and metadata), so the pick order
  * carries on across calls even when the supplier hands out a new list object every time. A changed
- * list gets a new picker, built on the calling thread. Suppliers that filter the list per request
+ * list gets a new picker, built on the calling thread; instances whose registration did not change keep
+ * their counters ({@link KnownInstances}). Suppliers that filter the list per request
  * (hints, sticky sessions) change it on most calls, so each call pays for a new picker and weighted
  * round robin loses its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits them better.
  */
@@ -46,7 +48,7 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	private final LoadBalancerPolicy policy;
 
-	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+	private final KnownInstances known = new KnownInstances(System::nanoTime);
 
 	private final AtomicReference<PickerForList> current = new AtomicReference<>();
 
@@ -92,13 +94,26 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 			return last.picker;
 		}
 		List<ServiceInstance> source = List.copyOf(instances);
-		List<MeshInstance> meshInstances = new ArrayList<>(source.size());
-		for (ServiceInstance instance : source) {
-			meshInstances.add(this.instanceFactory.create(instance));
-		}
+		List<MeshInstance> meshInstances = this.known.update(source);
 		PickerForList built = new PickerForList(source, InstancePickers.create(this.policy, meshInstances));
 		this.current.set(built);
 		return built.picker;
+	}
+
+	/**
+	 * Finds the instance behind a {@link ServiceInstance} this balancer chose, for
+	 * {@link MeshLoadBalancerLifecycle}. Allocates nothing.
+	 * @param serviceInstance the chosen instance
+	 * @return its {@link MeshInstance}, or {@code null} when this balancer did not choose it
+	 */
+	MeshInstance instanceFor(ServiceInstance serviceInstance) {
+		return this.known.find(serviceInstance);
+	}
+
+	/** @return the picker of the last list, or {@code null} before the first choice */
+	InstancePicker picker() {
+		PickerForList last = this.current.get();
+		return (last != null) ? last.picker : null;
 	}
 
 	/** @return the policy choices follow */
@@ -131,18 +146,11 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 				return false;
 			}
 			for (int i = 0; i < size; i++) {
-				if (!sameRegistration(this.source.get(i), instances.get(i))) {
+				if (!KnownInstances.sameRegistration(this.source.get(i), instances.get(i))) {
 					return false;
 				}
 			}
 			return true;
-		}
-
-		private static boolean sameRegistration(ServiceInstance known, ServiceInstance other) {
-			return known == other || (other != null && Objects.equals(known.getInstanceId(), other.getInstanceId())
-					&& Objects.equals(known.getHost(), other.getHost()) && known.getPort() == other.getPort()
-					&& known.isSecure() == other.isSecure() && Objects.equals(known.getScheme(), other.getScheme())
-					&& Objects.equals(known.getMetadata(), other.getMetadata()));
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.mesh.loadbalancer;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,11 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultRequestContext;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycleValidator;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.client.loadbalancer.ResponseData;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
@@ -18,8 +24,13 @@ import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,6 +129,40 @@ class MeshLoadBalancerClientConfigurationTests {
 			.isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
 	}
 
+	@Test
+	void declaresTheFeedbackLifecycleWhereTheBlockingAndTheReactiveClientsLookForIt() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			Map<String, LoadBalancerLifecycle> lifecycles = context.getBean(LoadBalancerClientFactory.class)
+				.getInstances("inventory", LoadBalancerLifecycle.class);
+			// The type arguments BlockingLoadBalancerClient and ReactorLoadBalancerExchangeFilterFunction pass.
+			Set<LoadBalancerLifecycle> blocking = LoadBalancerLifecycleValidator
+				.getSupportedLifecycleProcessors(lifecycles, DefaultRequestContext.class, Object.class, ServiceInstance.class);
+			Set<LoadBalancerLifecycle> reactive = LoadBalancerLifecycleValidator.getSupportedLifecycleProcessors(
+					lifecycles, RequestDataContext.class, ResponseData.class, ServiceInstance.class);
+			assertThat(blocking).singleElement().isInstanceOf(MeshLoadBalancerLifecycle.class);
+			assertThat(reactive).singleElement().isInstanceOf(MeshLoadBalancerLifecycle.class);
+		});
+	}
+
+	@Test
+	void leavesTheLifecycleInertWhenTheClientDeclaresItsOwnLoadBalancer() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+					LoadBalancerAutoConfiguration.class, BlockingLoadBalancerClientAutoConfiguration.class))
+			.withUserConfiguration(OwnBalancerClientConfiguration.class)
+			.withPropertyValues("spring.cloud.discovery.client.simple.instances.inventory[0].uri=http://localhost:8081")
+			.run((context) -> {
+				LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
+				assertThat(factory.getInstance("inventory")).isInstanceOf(RoundRobinLoadBalancer.class);
+				assertThat(LoadBalancerLifecycleValidator.getSupportedLifecycleProcessors(
+						factory.getInstances("inventory", LoadBalancerLifecycle.class), DefaultRequestContext.class,
+						Object.class, ServiceInstance.class))
+					.isEmpty();
+			});
+	}
+
 	private static LoadBalancerPolicy policyOfInventory(AssertableApplicationContext context) {
 		LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
 		assertThat(factory.getInstance("inventory")).isInstanceOf(MeshReactorLoadBalancer.class);
@@ -151,6 +196,25 @@ class MeshLoadBalancerClientConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@LoadBalancerClients(defaultConfiguration = MeshLoadBalancerClientConfiguration.class)
 	static class DefaultClientConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient(name = "inventory",
+			configuration = { OwnBalancer.class, MeshLoadBalancerClientConfiguration.class })
+	static class OwnBalancerClientConfiguration {
+
+	}
+
+	static class OwnBalancer {
+
+		@Bean
+		ReactorLoadBalancer<ServiceInstance> ownLoadBalancer(Environment environment,
+				LoadBalancerClientFactory loadBalancerClientFactory) {
+			return new RoundRobinLoadBalancer(
+					loadBalancerClientFactory.getLazyProvider("inventory", ServiceInstanceListSupplier.class),
+					"inventory");
+		}
 
 	}
 
