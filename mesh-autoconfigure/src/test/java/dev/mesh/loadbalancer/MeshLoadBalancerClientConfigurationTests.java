@@ -1,5 +1,6 @@
 package dev.mesh.loadbalancer;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,6 +34,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link MeshLoadBalancerClientConfiguration} in a real Spring Cloud LoadBalancer setup:
@@ -119,13 +121,13 @@ class MeshLoadBalancerClientConfigurationTests {
 				"mesh.clients.inventory.load-balancer", "weighted-random", "mesh.clients.orders.retry.max-attempts",
 				"2", "mesh.clients.Billing_Service.load-balancer", "ROUND_ROBIN");
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("inventory", binder))
+		assertThat(LoadBalancerSettings.of("inventory", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.WEIGHTED_RANDOM);
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("orders", binder))
+		assertThat(LoadBalancerSettings.of("orders", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("Billing_Service", binder))
+		assertThat(LoadBalancerSettings.of("Billing_Service", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("inventory", new Binder()))
+		assertThat(LoadBalancerSettings.of("inventory", new Binder()).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
 	}
 
@@ -161,6 +163,57 @@ class MeshLoadBalancerClientConfigurationTests {
 						Object.class, ServiceInstance.class))
 					.isEmpty();
 			});
+	}
+
+	@Test
+	void appliesZoneAffinityAndSlowStartFromTheClientOverTheDefaults() {
+		this.contextRunner
+			.withPropertyValues("mesh.instance.zone=zone-a", "mesh.client-defaults.zone-affinity.enabled=true",
+					"mesh.client-defaults.zone-affinity.min-available-percent=10",
+					"mesh.clients.inventory.zone-affinity.min-available-percent=20",
+					"mesh.client-defaults.slow-start.window=100s", "mesh.clients.inventory.slow-start.enabled=true",
+					"mesh.clients.inventory.slow-start.min-weight-percent=30")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MeshReactorLoadBalancer loadBalancer = (MeshReactorLoadBalancer) context
+					.getBean(LoadBalancerClientFactory.class)
+					.getInstance("inventory");
+				assertThat(loadBalancer.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(true, 20, "zone-a"));
+				assertThat(loadBalancer.slowStart())
+					.isEqualTo(new SlowStartPolicy(true, Duration.ofSeconds(100), 30, 1.0));
+			});
+	}
+
+	@Test
+	void takesEachZoneAffinityAndSlowStartValueFromTheClientElseTheDefaultsElseTheBuiltInDefault() {
+		Map<String, String> properties = Map.of("mesh.instance.zone", "zone-a",
+				"mesh.client-defaults.zone-affinity.min-available-percent", "10",
+				"mesh.clients.inventory.zone-affinity.enabled", "true", "mesh.client-defaults.slow-start.window", "100s",
+				"mesh.client-defaults.slow-start.min-weight-percent", "20",
+				"mesh.clients.inventory.slow-start.min-weight-percent", "30",
+				"mesh.clients.inventory.slow-start.aggression", "4", "mesh.clients.orders.slow-start.enabled", "true");
+		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
+		LoadBalancerSettings inventory = LoadBalancerSettings.of("inventory", binder);
+		assertThat(inventory.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(true, 10, "zone-a"));
+		assertThat(inventory.slowStart()).isEqualTo(new SlowStartPolicy(false, Duration.ofSeconds(100), 30, 4.0));
+		LoadBalancerSettings orders = LoadBalancerSettings.of("orders", binder);
+		assertThat(orders.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(false, 10, "zone-a"));
+		assertThat(orders.slowStart()).isEqualTo(new SlowStartPolicy(true, Duration.ofSeconds(100), 20, 1.0));
+		LoadBalancerSettings none = LoadBalancerSettings.of("inventory", new Binder());
+		assertThat(none.zoneAffinity()).isEqualTo(ZoneAffinityPolicy.DEFAULTS);
+		assertThat(none.slowStart()).isEqualTo(SlowStartPolicy.DEFAULTS);
+	}
+
+	@Test
+	void rejectsValuesOutOfRangeNamingTheProperty() {
+		Binder binder = new Binder(new MapConfigurationPropertySource(
+				Map.of("mesh.clients.inventory.zone-affinity.min-available-percent", "150")));
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", binder))
+			.withMessage("mesh.clients.inventory.zone-affinity.min-available-percent: 150 (expected: 0..100)");
+		Binder window = new Binder(
+				new MapConfigurationPropertySource(Map.of("mesh.client-defaults.slow-start.window", "0s")));
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", window))
+			.withMessageContaining("slow-start.window: PT0S");
 	}
 
 	private static LoadBalancerPolicy policyOfInventory(AssertableApplicationContext context) {
