@@ -1,12 +1,13 @@
 package dev.mesh.loadbalancer;
 
-import java.util.ArrayList;
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.MeshInstance;
-import dev.mesh.discovery.MeshInstanceFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -25,20 +26,43 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 /**
  * Spring Cloud LoadBalancer's SPI over the mesh pickers, so {@code @LoadBalanced} clients can use
  * {@link LoadBalancerPolicy#WEIGHTED_ROUND_ROBIN weighted round robin} and the other policies with the
- * {@code weight} metadata every mesh instance publishes. Usually declared by
- * {@link MeshLoadBalancerClientConfiguration}.
+ * {@code weight} metadata every mesh instance publishes, plus zone affinity and slow start. Usually
+ * declared by {@link MeshLoadBalancerClientConfiguration}, together with the
+ * {@link MeshLoadBalancerLifecycle} that feeds each call's start, end and latency back to the chosen
+ * instance, which {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and
+ * {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma} pick by.
  *
  * <p>Each {@link #choose(Request) choose} takes the current list from the
  * {@link ServiceInstanceListSupplier} and reuses the picker built for the previous list while the
  * instances are the same (same registration: id, host, port, scheme and metadata), so the pick order
  * carries on across calls even when the supplier hands out a new list object every time. A changed
- * list gets a new picker, built on the calling thread. Suppliers that filter the list per request
- * (hints, sticky sessions) change it on most calls, so each call pays for a new picker and weighted
- * round robin loses its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits them better.
+ * list gets a new picker, built on the calling thread; instances whose registration did not change keep
+ * their counters ({@link KnownInstances}). Suppliers that filter the list per request (hints, sticky
+ * sessions) change it on most calls, so each call pays for a new picker and weighted round robin loses
+ * its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits them better.
+ *
+ * <p><b>Zone affinity</b> ({@link ZoneAffinityPolicy#active() active}: on, and this instance has a zone)
+ * builds a {@link ZoneAffinityPicker}: picks go to the listed instances of the local zone that have a
+ * weight, and to every zone when the list has none. There is no outlier ejection here, so every listed
+ * instance counts as available and {@link ZoneAffinityPolicy#minAvailablePercent()} has no effect; calls
+ * spill over when the supplier stops listing the local instances (discovery, or Spring Cloud's
+ * health-check and retry-aware suppliers).
+ *
+ * <p><b>Slow start</b> builds the picker from the {@link SlowStart} effective weights. While any
+ * instance is still warming, the picker records when its weights are due again ({@link SlowStart.Weights#step()},
+ * 100 ms to 1 s), and the first {@code choose} after that recomputes them on the calling thread: a new
+ * picker when they changed, the same one (so its order carries on) when not. Once every instance is
+ * warm, nothing is recomputed and a choice does no extra work. There is no background thread because the
+ * balancer has none to borrow (the {@code @MeshClient} path uses its discovery thread) and only calls
+ * need fresh weights; a service that is not called does not need them recomputed. Several threads that
+ * find the weights due at the same moment may each recompute them; one result is kept.
  */
 public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
 	private static final Log logger = LogFactory.getLog(MeshReactorLoadBalancer.class);
+
+	/** {@link PickerForList#reweighAtMillis} of a picker whose weights never need recomputing. */
+	private static final long NEVER = Long.MAX_VALUE;
 
 	private final ObjectProvider<ServiceInstanceListSupplier> supplierProvider;
 
@@ -46,12 +70,21 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	private final LoadBalancerPolicy policy;
 
-	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+	private final ZoneAffinityPolicy zoneAffinity;
+
+	private final SlowStartPolicy slowStartPolicy;
+
+	/** {@code null} when slow start is off. */
+	private final SlowStart slowStart;
+
+	private final Clock clock;
+
+	private final KnownInstances known;
 
 	private final AtomicReference<PickerForList> current = new AtomicReference<>();
 
 	/**
-	 * Creates a load balancer for one service.
+	 * Creates a load balancer for one service, without zone affinity or slow start.
 	 * @param supplierProvider gives the supplier of the service's instance lists, looked up on each
 	 * choice as Spring Cloud's own load balancers do
 	 * @param serviceId the service
@@ -59,9 +92,38 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	 */
 	public MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
 			LoadBalancerPolicy policy) {
+		this(supplierProvider, serviceId, policy, ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS);
+	}
+
+	/**
+	 * Creates a load balancer for one service.
+	 * @param supplierProvider gives the supplier of the service's instance lists, looked up on each
+	 * choice as Spring Cloud's own load balancers do
+	 * @param serviceId the service
+	 * @param policy how to spread choices over the instances
+	 * @param zoneAffinity whether to prefer the local zone's instances
+	 * @param slowStart how to ramp up recently started instances
+	 */
+	public MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
+			LoadBalancerPolicy policy, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart) {
+		this(supplierProvider, serviceId, policy, zoneAffinity, slowStart, Clock.systemUTC(), System::nanoTime);
+	}
+
+	/**
+	 * @param clock the wall clock slow start compares start times with, and that times recomputations
+	 * @param nanoClock the monotonic clock that times how long unlisted instances are remembered
+	 */
+	MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
+			LoadBalancerPolicy policy, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart, Clock clock,
+			LongSupplier nanoClock) {
 		this.supplierProvider = Objects.requireNonNull(supplierProvider, "supplierProvider");
 		this.serviceId = Objects.requireNonNull(serviceId, "serviceId");
 		this.policy = Objects.requireNonNull(policy, "policy");
+		this.zoneAffinity = Objects.requireNonNull(zoneAffinity, "zoneAffinity");
+		this.slowStartPolicy = Objects.requireNonNull(slowStart, "slowStart");
+		this.clock = Objects.requireNonNull(clock, "clock");
+		this.slowStart = slowStart.enabled() ? new SlowStart(slowStart, clock) : null;
+		this.known = new KnownInstances(nanoClock);
 	}
 
 	@Override
@@ -89,21 +151,89 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	private InstancePicker pickerFor(List<ServiceInstance> instances) {
 		PickerForList last = this.current.get();
 		if (last != null && last.isFor(instances)) {
+			if (last.reweighAtMillis != NEVER && this.clock.millis() >= last.reweighAtMillis) {
+				return reweigh(last);
+			}
 			return last.picker;
 		}
 		List<ServiceInstance> source = List.copyOf(instances);
-		List<MeshInstance> meshInstances = new ArrayList<>(source.size());
-		for (ServiceInstance instance : source) {
-			meshInstances.add(this.instanceFactory.create(instance));
-		}
-		PickerForList built = new PickerForList(source, InstancePickers.create(this.policy, meshInstances));
+		List<MeshInstance> meshInstances = this.known.update(source);
+		PickerForList built = build(source, meshInstances,
+				(this.slowStart != null) ? this.slowStart.weigh(meshInstances) : null);
 		this.current.set(built);
 		return built.picker;
+	}
+
+	/**
+	 * Recomputes the effective weights of warming instances; keeps the picker when they did not change.
+	 */
+	private InstancePicker reweigh(PickerForList last) {
+		SlowStart.Weights weighed = this.slowStart.weigh(last.instances);
+		PickerForList next;
+		if (Arrays.equals(last.weighed.weights(), weighed.weights())) {
+			next = new PickerForList(last.source, last.instances, last.picker, weighed, reweighAt(weighed));
+		}
+		else {
+			next = build(last.source, last.instances, weighed);
+		}
+		this.current.compareAndSet(last, next);
+		return next.picker;
+	}
+
+	/**
+	 * Builds the picker of a list: by effective weights while an instance warms, else by the
+	 * instances' weights; a {@link ZoneAffinityPicker} when zone affinity is active.
+	 * @param weighed the slow-start weights, or {@code null} without slow start
+	 */
+	private PickerForList build(List<ServiceInstance> source, List<MeshInstance> instances, SlowStart.Weights weighed) {
+		int[] weights = (weighed != null && weighed.warming()) ? weighed.weights() : InstancePickers.weightsOf(instances);
+		InstancePicker picker;
+		if (this.zoneAffinity.active()) {
+			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy, instances, weights,
+					this.zoneAffinity.localZone(), this.zoneAffinity.minAvailablePercent());
+			// No ejection here: every listed instance is available.
+			zoned.update(InstanceFilter.ALL);
+			picker = zoned;
+		}
+		else {
+			picker = InstancePickers.create(this.policy, instances, weights);
+		}
+		return new PickerForList(source, instances, picker, weighed, reweighAt(weighed));
+	}
+
+	private long reweighAt(SlowStart.Weights weighed) {
+		return (weighed != null && weighed.warming()) ? this.clock.millis() + weighed.step().toMillis() : NEVER;
+	}
+
+	/**
+	 * Finds the instance behind a {@link ServiceInstance} this balancer chose, for
+	 * {@link MeshLoadBalancerLifecycle}. Allocates nothing.
+	 * @param serviceInstance the chosen instance
+	 * @return its {@link MeshInstance}, or {@code null} when this balancer did not choose it
+	 */
+	MeshInstance instanceFor(ServiceInstance serviceInstance) {
+		return this.known.find(serviceInstance);
+	}
+
+	/** @return the picker of the last list, or {@code null} before the first choice */
+	InstancePicker picker() {
+		PickerForList last = this.current.get();
+		return (last != null) ? last.picker : null;
 	}
 
 	/** @return the policy choices follow */
 	public LoadBalancerPolicy policy() {
 		return this.policy;
+	}
+
+	/** @return the zone affinity settings */
+	ZoneAffinityPolicy zoneAffinity() {
+		return this.zoneAffinity;
+	}
+
+	/** @return the slow start settings */
+	SlowStartPolicy slowStart() {
+		return this.slowStartPolicy;
 	}
 
 	@Override
@@ -112,17 +242,29 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	}
 
 	/**
-	 * A picker and a copy of the list it was built from, swapped in as one value.
+	 * A picker, a copy of the list it was built from and when its slow-start weights are due again,
+	 * swapped in as one value.
 	 */
 	private static final class PickerForList {
 
 		private final List<ServiceInstance> source;
 
+		private final List<MeshInstance> instances;
+
 		private final InstancePicker picker;
 
-		PickerForList(List<ServiceInstance> source, InstancePicker picker) {
+		/** {@code null} without slow start. */
+		private final SlowStart.Weights weighed;
+
+		private final long reweighAtMillis;
+
+		PickerForList(List<ServiceInstance> source, List<MeshInstance> instances, InstancePicker picker,
+				SlowStart.Weights weighed, long reweighAtMillis) {
 			this.source = source;
+			this.instances = instances;
 			this.picker = picker;
+			this.weighed = weighed;
+			this.reweighAtMillis = reweighAtMillis;
 		}
 
 		boolean isFor(List<ServiceInstance> instances) {
@@ -131,18 +273,11 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 				return false;
 			}
 			for (int i = 0; i < size; i++) {
-				if (!sameRegistration(this.source.get(i), instances.get(i))) {
+				if (!KnownInstances.sameRegistration(this.source.get(i), instances.get(i))) {
 					return false;
 				}
 			}
 			return true;
-		}
-
-		private static boolean sameRegistration(ServiceInstance known, ServiceInstance other) {
-			return known == other || (other != null && Objects.equals(known.getInstanceId(), other.getInstanceId())
-					&& Objects.equals(known.getHost(), other.getHost()) && known.getPort() == other.getPort()
-					&& known.isSecure() == other.isSecure() && Objects.equals(known.getScheme(), other.getScheme())
-					&& Objects.equals(known.getMetadata(), other.getMetadata()));
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.mesh.loadbalancer;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,11 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultRequestContext;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycleValidator;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.client.loadbalancer.ResponseData;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
@@ -18,10 +25,16 @@ import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link MeshLoadBalancerClientConfiguration} in a real Spring Cloud LoadBalancer setup:
@@ -108,14 +121,99 @@ class MeshLoadBalancerClientConfigurationTests {
 				"mesh.clients.inventory.load-balancer", "weighted-random", "mesh.clients.orders.retry.max-attempts",
 				"2", "mesh.clients.Billing_Service.load-balancer", "ROUND_ROBIN");
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("inventory", binder))
+		assertThat(LoadBalancerSettings.of("inventory", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.WEIGHTED_RANDOM);
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("orders", binder))
+		assertThat(LoadBalancerSettings.of("orders", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("Billing_Service", binder))
+		assertThat(LoadBalancerSettings.of("Billing_Service", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
-		assertThat(MeshLoadBalancerClientConfiguration.policyOf("inventory", new Binder()))
+		assertThat(LoadBalancerSettings.of("inventory", new Binder()).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
+	}
+
+	@Test
+	void declaresTheFeedbackLifecycleWhereTheBlockingAndTheReactiveClientsLookForIt() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			Map<String, LoadBalancerLifecycle> lifecycles = context.getBean(LoadBalancerClientFactory.class)
+				.getInstances("inventory", LoadBalancerLifecycle.class);
+			// The type arguments BlockingLoadBalancerClient and ReactorLoadBalancerExchangeFilterFunction pass.
+			Set<LoadBalancerLifecycle> blocking = LoadBalancerLifecycleValidator
+				.getSupportedLifecycleProcessors(lifecycles, DefaultRequestContext.class, Object.class, ServiceInstance.class);
+			Set<LoadBalancerLifecycle> reactive = LoadBalancerLifecycleValidator.getSupportedLifecycleProcessors(
+					lifecycles, RequestDataContext.class, ResponseData.class, ServiceInstance.class);
+			assertThat(blocking).singleElement().isInstanceOf(MeshLoadBalancerLifecycle.class);
+			assertThat(reactive).singleElement().isInstanceOf(MeshLoadBalancerLifecycle.class);
+		});
+	}
+
+	@Test
+	void leavesTheLifecycleInertWhenTheClientDeclaresItsOwnLoadBalancer() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+					LoadBalancerAutoConfiguration.class, BlockingLoadBalancerClientAutoConfiguration.class))
+			.withUserConfiguration(OwnBalancerClientConfiguration.class)
+			.withPropertyValues("spring.cloud.discovery.client.simple.instances.inventory[0].uri=http://localhost:8081")
+			.run((context) -> {
+				LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
+				assertThat(factory.getInstance("inventory")).isInstanceOf(RoundRobinLoadBalancer.class);
+				assertThat(LoadBalancerLifecycleValidator.getSupportedLifecycleProcessors(
+						factory.getInstances("inventory", LoadBalancerLifecycle.class), DefaultRequestContext.class,
+						Object.class, ServiceInstance.class))
+					.isEmpty();
+			});
+	}
+
+	@Test
+	void appliesZoneAffinityAndSlowStartFromTheClientOverTheDefaults() {
+		this.contextRunner
+			.withPropertyValues("mesh.instance.zone=zone-a", "mesh.client-defaults.zone-affinity.enabled=true",
+					"mesh.client-defaults.zone-affinity.min-available-percent=10",
+					"mesh.clients.inventory.zone-affinity.min-available-percent=20",
+					"mesh.client-defaults.slow-start.window=100s", "mesh.clients.inventory.slow-start.enabled=true",
+					"mesh.clients.inventory.slow-start.min-weight-percent=30")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MeshReactorLoadBalancer loadBalancer = (MeshReactorLoadBalancer) context
+					.getBean(LoadBalancerClientFactory.class)
+					.getInstance("inventory");
+				assertThat(loadBalancer.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(true, 20, "zone-a"));
+				assertThat(loadBalancer.slowStart())
+					.isEqualTo(new SlowStartPolicy(true, Duration.ofSeconds(100), 30, 1.0));
+			});
+	}
+
+	@Test
+	void takesEachZoneAffinityAndSlowStartValueFromTheClientElseTheDefaultsElseTheBuiltInDefault() {
+		Map<String, String> properties = Map.of("mesh.instance.zone", "zone-a",
+				"mesh.client-defaults.zone-affinity.min-available-percent", "10",
+				"mesh.clients.inventory.zone-affinity.enabled", "true", "mesh.client-defaults.slow-start.window", "100s",
+				"mesh.client-defaults.slow-start.min-weight-percent", "20",
+				"mesh.clients.inventory.slow-start.min-weight-percent", "30",
+				"mesh.clients.inventory.slow-start.aggression", "4", "mesh.clients.orders.slow-start.enabled", "true");
+		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
+		LoadBalancerSettings inventory = LoadBalancerSettings.of("inventory", binder);
+		assertThat(inventory.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(true, 10, "zone-a"));
+		assertThat(inventory.slowStart()).isEqualTo(new SlowStartPolicy(false, Duration.ofSeconds(100), 30, 4.0));
+		LoadBalancerSettings orders = LoadBalancerSettings.of("orders", binder);
+		assertThat(orders.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(false, 10, "zone-a"));
+		assertThat(orders.slowStart()).isEqualTo(new SlowStartPolicy(true, Duration.ofSeconds(100), 20, 1.0));
+		LoadBalancerSettings none = LoadBalancerSettings.of("inventory", new Binder());
+		assertThat(none.zoneAffinity()).isEqualTo(ZoneAffinityPolicy.DEFAULTS);
+		assertThat(none.slowStart()).isEqualTo(SlowStartPolicy.DEFAULTS);
+	}
+
+	@Test
+	void rejectsValuesOutOfRangeNamingTheProperty() {
+		Binder binder = new Binder(new MapConfigurationPropertySource(
+				Map.of("mesh.clients.inventory.zone-affinity.min-available-percent", "150")));
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", binder))
+			.withMessage("mesh.clients.inventory.zone-affinity.min-available-percent: 150 (expected: 0..100)");
+		Binder window = new Binder(
+				new MapConfigurationPropertySource(Map.of("mesh.client-defaults.slow-start.window", "0s")));
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", window))
+			.withMessageContaining("slow-start.window: PT0S");
 	}
 
 	private static LoadBalancerPolicy policyOfInventory(AssertableApplicationContext context) {
@@ -151,6 +249,25 @@ class MeshLoadBalancerClientConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@LoadBalancerClients(defaultConfiguration = MeshLoadBalancerClientConfiguration.class)
 	static class DefaultClientConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient(name = "inventory",
+			configuration = { OwnBalancer.class, MeshLoadBalancerClientConfiguration.class })
+	static class OwnBalancerClientConfiguration {
+
+	}
+
+	static class OwnBalancer {
+
+		@Bean
+		ReactorLoadBalancer<ServiceInstance> ownLoadBalancer(Environment environment,
+				LoadBalancerClientFactory loadBalancerClientFactory) {
+			return new RoundRobinLoadBalancer(
+					loadBalancerClientFactory.getLazyProvider("inventory", ServiceInstanceListSupplier.class),
+					"inventory");
+		}
 
 	}
 

@@ -1,0 +1,123 @@
+package dev.mesh.loadbalancer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.discovery.MeshInstanceFactory;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * The {@link MeshInstance}s of one service as {@link MeshReactorLoadBalancer} has seen them, so that an
+ * instance's counters (in flight, latency estimate) survive changes of the list: a listed instance whose
+ * registration (id, address and metadata) is unchanged keeps its {@link MeshInstance}. An instance that
+ * drops out of the list is kept for {@value #KEEP_UNLISTED_NANOS} ns, and for as long as it has calls in
+ * flight, because suppliers that filter per request (retry-aware, hints) leave instances out of some
+ * lists only; its counters are there when it comes back, and a call that ends after it left still ends
+ * on the instance it started on.
+ *
+ * <p>{@link #find} maps a chosen {@link ServiceInstance} back to its {@link MeshInstance} by object
+ * identity: the balancer always hands out {@link MeshInstance#serviceInstance()}, so the lookup is exact,
+ * allocates nothing and never confuses an instance with a re-registered one of the same id.
+ */
+final class KnownInstances {
+
+	/** How long an instance that is no longer listed keeps its counters. */
+	static final long KEEP_UNLISTED_NANOS = 60_000_000_000L;
+
+	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+
+	private final LongSupplier nanoClock;
+
+	/** Guarded by this. */
+	private Map<String, Known> byId = new HashMap<>();
+
+	/** Replaced, never changed, on each {@link #update}; read without a lock. */
+	private volatile Map<ServiceInstance, MeshInstance> byServiceInstance = new IdentityHashMap<>();
+
+	/**
+	 * @param nanoClock the monotonic clock that times how long unlisted instances are kept
+	 */
+	KnownInstances(LongSupplier nanoClock) {
+		this.nanoClock = nanoClock;
+	}
+
+	/**
+	 * Takes a new list from the supplier. Call it when the list changed, not per request.
+	 * @param listed the instances, in the supplier's order
+	 * @return their {@link MeshInstance}s, in the same order
+	 */
+	synchronized List<MeshInstance> update(List<ServiceInstance> listed) {
+		long now = this.nanoClock.getAsLong();
+		Map<String, Known> previous = this.byId;
+		Map<String, Known> byId = new HashMap<>();
+		List<MeshInstance> instances = new ArrayList<>(listed.size());
+		for (ServiceInstance serviceInstance : listed) {
+			String id = idOf(serviceInstance);
+			Known known = previous.get(id);
+			MeshInstance instance = (known != null && sameRegistration(known.instance.serviceInstance(), serviceInstance))
+					? known.instance : this.instanceFactory.create(serviceInstance);
+			byId.put(id, new Known(instance, now));
+			instances.add(instance);
+		}
+		for (Map.Entry<String, Known> entry : previous.entrySet()) {
+			Known known = entry.getValue();
+			if (!byId.containsKey(entry.getKey())
+					&& (now - known.listedAtNanos < KEEP_UNLISTED_NANOS || known.instance.state().inFlight() > 0)) {
+				byId.put(entry.getKey(), known);
+			}
+		}
+		Map<ServiceInstance, MeshInstance> byServiceInstance = new IdentityHashMap<>(byId.size());
+		for (Known known : byId.values()) {
+			byServiceInstance.put(known.instance.serviceInstance(), known.instance);
+		}
+		this.byId = byId;
+		this.byServiceInstance = byServiceInstance;
+		return instances;
+	}
+
+	/**
+	 * Finds the instance a chosen {@link ServiceInstance} belongs to.
+	 * @param serviceInstance an instance the balancer chose
+	 * @return its {@link MeshInstance}, or {@code null} for an instance this balancer did not hand out
+	 * or no longer knows
+	 */
+	MeshInstance find(ServiceInstance serviceInstance) {
+		return this.byServiceInstance.get(serviceInstance);
+	}
+
+	/** @return the number of instances known, listed or kept */
+	int size() {
+		return this.byServiceInstance.size();
+	}
+
+	/**
+	 * @param known an instance already seen
+	 * @param other an instance from a new list
+	 * @return whether both are the same registration: same id, address and metadata
+	 */
+	static boolean sameRegistration(ServiceInstance known, ServiceInstance other) {
+		return known == other || (other != null && Objects.equals(known.getInstanceId(), other.getInstanceId())
+				&& Objects.equals(known.getHost(), other.getHost()) && known.getPort() == other.getPort()
+				&& known.isSecure() == other.isSecure() && Objects.equals(known.getScheme(), other.getScheme())
+				&& Objects.equals(known.getMetadata(), other.getMetadata()));
+	}
+
+	/** The id {@link MeshInstance#id()} uses: the instance id, else {@code host:port}. */
+	private static String idOf(ServiceInstance serviceInstance) {
+		String instanceId = serviceInstance.getInstanceId();
+		return (instanceId != null && !instanceId.isBlank()) ? instanceId
+				: serviceInstance.getHost() + ":" + serviceInstance.getPort();
+	}
+
+	/** A known instance and when it was last listed. */
+	private record Known(MeshInstance instance, long listedAtNanos) {
+	}
+
+}
