@@ -3,6 +3,7 @@ package dev.mesh.benchmarks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
@@ -64,6 +65,14 @@ class BenchmarkSmokeTests {
 		// the token-carrying client got its token once and reused it
 		assertThat(report.tokenRequests()).isEqualTo(1);
 		assertThat(report.latencyTable()).contains("@MeshClient with OAuth2 token");
+	}
+
+	@Test
+	void callCpuMeasuresEveryClientsCallerCpu() throws Exception {
+		Map<String, Double> medians = CallCpu.run(3, 20);
+		assertThat(medians).containsOnlyKeys("plain RestClient", "RestClient from Boot's builder (observed)", "@MeshClient");
+		assertThat(medians.values()).allSatisfy((micros) -> assertThat(micros).isPositive());
+		assertThat(CallCpu.table(medians)).contains("| @MeshClient |");
 	}
 
 	@Test
