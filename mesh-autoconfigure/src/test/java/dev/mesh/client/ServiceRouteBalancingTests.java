@@ -1,10 +1,7 @@
 package dev.mesh.client;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +15,7 @@ import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.loadbalancer.ZoneAffinityPicker;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.observability.ClientSnapshot;
+import dev.mesh.testsupport.SettableClock;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +35,7 @@ class ServiceRouteBalancingTests {
 
 	private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
-	private final MutableClock clock = new MutableClock(NOW);
+	private final SettableClock clock = new SettableClock(NOW);
 
 	private final List<ServiceInstance> registry = new ArrayList<>();
 
@@ -184,33 +182,5 @@ class ServiceRouteBalancingTests {
 
 	}
 
-	private static final class MutableClock extends Clock {
-
-		private volatile Instant instant;
-
-		MutableClock(Instant instant) {
-			this.instant = instant;
-		}
-
-		void set(Instant instant) {
-			this.instant = instant;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.instant;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-	}
 
 }

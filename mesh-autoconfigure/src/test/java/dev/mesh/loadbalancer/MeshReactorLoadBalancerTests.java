@@ -1,15 +1,14 @@
 package dev.mesh.loadbalancer;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+
+import dev.mesh.testsupport.SettableClock;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -90,7 +89,7 @@ class MeshReactorLoadBalancerTests {
 	@Test
 	void rampsAJustStartedInstanceUpAsTheClockMovesOn() {
 		Instant started = Instant.parse("2025-06-01T10:00:00Z");
-		TestClock clock = new TestClock(started.plusSeconds(1));
+		SettableClock clock = new SettableClock(started.plusSeconds(1));
 		// b started at 10:00:00 and asks for a 10s warm-up; a publishes no start time and is never ramped.
 		TestSupplier supplier = new TestSupplier(() -> List.of(instance("a", Map.of("weight", "1")),
 				instance("b", Map.of("weight", "1", "started-at", started.toString(), "warmup", "10s"))));
@@ -126,7 +125,7 @@ class MeshReactorLoadBalancerTests {
 				instance("b", Map.of("weight", "1", "started-at", started.toString(), "warmup", "10s"))));
 		MeshReactorLoadBalancer loadBalancer = new MeshReactorLoadBalancer(provider(supplier), "inventory",
 				LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN, ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS,
-				new TestClock(started.plusSeconds(1)), System::nanoTime);
+				new SettableClock(started.plusSeconds(1)), System::nanoTime);
 		assertThat(choices(loadBalancer, 4)).isEqualTo("a b a b");
 	}
 
@@ -202,35 +201,6 @@ class MeshReactorLoadBalancerTests {
 		return instances;
 	}
 
-	/** A wall clock the test sets. */
-	private static final class TestClock extends Clock {
-
-		private volatile Instant now;
-
-		TestClock(Instant now) {
-			this.now = now;
-		}
-
-		void set(Instant now) {
-			this.now = now;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-	}
 
 	private static final class TestSupplier implements ServiceInstanceListSupplier, SelectedInstanceCallback {
 
