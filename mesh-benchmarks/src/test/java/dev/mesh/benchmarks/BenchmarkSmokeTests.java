@@ -102,7 +102,10 @@ class BenchmarkSmokeTests {
 		Failover.Result result = Failover.run(Duration.ofMillis(1500), 100);
 		assertThat(result.calls().calls()).isEqualTo(150);
 		assertThat(result.attempts()).isGreaterThanOrEqualTo(150);
-		assertThat(result.attemptsToDeadAfterKill()).isLessThanOrEqualTo(result.failedAfterKill());
+		// every failure counted after the kill is one of the attempts counted after it; not the other way
+		// round: an attempt in flight at the kill can still succeed
+		assertThat(result.failedAfterKill()).isLessThanOrEqualTo(result.attemptsToDeadAfterKill());
+		assertThat(result.failedAfterKill()).isPositive();
 		assertThat(result.perInstance()).hasSize(4);
 	}
 
