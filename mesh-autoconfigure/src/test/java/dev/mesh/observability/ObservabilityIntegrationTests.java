@@ -11,6 +11,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mesh.client.MeshClient;
+import dev.mesh.client.NoInstanceAvailableException;
 import dev.mesh.testsupport.InProcessAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,9 +30,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A real "order" application calling real inventory servers through a mesh client, with OpenTelemetry
@@ -107,6 +110,26 @@ class ObservabilityIntegrationTests {
 		assertThat(meters.get("mesh.client.instances.available").tag("service", "inventory").gauge().value()).isEqualTo(2);
 		assertThat(meters.getMeters()).noneMatch((meter) -> meter.getId().getName().startsWith("mesh.")
 				&& meter.getId().getTags().stream().anyMatch((tag) -> tag.getValue().contains("/place")));
+	}
+
+	@Test
+	void shouldTimeCallsThatFailedOrNeverStartedWithTheirOutcome() throws Exception {
+		TestServer gone = track(TestServer.start("gone"));
+		start(List.of(gone), "mesh.clients.inventory.retry.max-attempts=2");
+		gone.close();
+		RestClient inventory = this.order.getBean("inventory", RestClient.class);
+		RestClient payments = this.order.getBean("payments", RestClient.class);
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> inventory.get().uri("/api/stock/apple").retrieve().body(String.class));
+		assertThatExceptionOfType(NoInstanceAvailableException.class)
+			.isThrownBy(() -> payments.get().uri("/api/pay").retrieve().body(String.class));
+		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
+		assertThat(meters.get("mesh.client.calls").tag("service", "inventory").tag("status", "IO_ERROR")
+			.tag("outcome", "CONNECT_FAILURE").timer().count()).isEqualTo(1);
+		assertThat(meters.find("mesh.client.requests").tag("service", "inventory").tag("outcome", "CONNECT_FAILURE")
+			.timers().stream().mapToLong((timer) -> timer.count()).sum()).as("both attempts").isEqualTo(2);
+		assertThat(meters.get("mesh.client.calls").tag("service", "payments").tag("method", "GET").tag("status", "NONE")
+			.tag("outcome", "REJECTED").timer().count()).isEqualTo(1);
 	}
 
 	@Test
