@@ -13,9 +13,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +28,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.CollectionUtils;
 
 /**
  * The transport of a mesh client, on the JDK's {@link HttpClient}. Each attempt has one timeout for the
@@ -36,11 +36,13 @@ import org.springframework.http.client.ClientHttpResponse;
  * sets on it (the same value tells the server how long the caller waits). The response body is read in
  * full within that time, so a response the server breaks off mid-body fails the attempt (and can be
  * retried) instead of reaching the caller truncated.
+ *
+ * <p>Attempts go straight to the instance discovery named, never through a forward proxy: the JVM's
+ * proxy settings ({@code http.proxyHost}, {@code https.proxyHost}) are meant for calls out of the
+ * network, and a proxy between a mesh client and an instance would hide which instance answered (and
+ * asking the default proxy selector cost a few percent of each call's CPU).
  */
 final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
-
-	/** Headers the JDK client sets itself and refuses from callers. */
-	private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
 	private final HttpClient httpClient;
 
@@ -51,6 +53,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 			.connectTimeout(connectTimeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.version(HttpClient.Version.HTTP_1_1)
+			.proxy(HttpClient.Builder.NO_PROXY)
 			.build();
 		this.defaultTimeout = defaultTimeout;
 	}
@@ -119,7 +122,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 			request.method(this.method.name(), (body.length == 0) ? HttpRequest.BodyPublishers.noBody()
 					: HttpRequest.BodyPublishers.ofByteArray(body));
 			headers.forEach((name, values) -> {
-				if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+				if (!isRestricted(name)) {
 					values.forEach((value) -> request.header(name, value));
 				}
 			});
@@ -154,6 +157,22 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 
 	}
 
+	/**
+	 * Whether the JDK client sets this header itself and refuses it from callers ({@code Connection},
+	 * {@code Content-Length}, {@code Expect}, {@code Host}, {@code Upgrade}, in any case), without
+	 * allocating a lower-case copy of every header name of every attempt.
+	 */
+	static boolean isRestricted(String name) {
+		return switch (name.length()) {
+			case 4 -> "host".equalsIgnoreCase(name);
+			case 6 -> "expect".equalsIgnoreCase(name);
+			case 7 -> "upgrade".equalsIgnoreCase(name);
+			case 10 -> "connection".equalsIgnoreCase(name);
+			case 14 -> "content-length".equalsIgnoreCase(name);
+			default -> false;
+		};
+	}
+
 	private static final class BufferedResponse implements ClientHttpResponse {
 
 		private final HttpResponse<byte[]> response;
@@ -162,12 +181,25 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 
 		BufferedResponse(HttpResponse<byte[]> response) {
 			this.response = response;
-			this.headers = new HttpHeaders();
-			response.headers().map().forEach((name, values) -> {
+			this.headers = headersOf(response.headers().map());
+		}
+
+		/**
+		 * The response's headers as Spring's read-only {@link HttpHeaders}: a view of the JDK's map, whose
+		 * names are already case-insensitive; copied only when the map holds HTTP/2 pseudo-headers
+		 * (names starting with {@code :}), which are left out.
+		 */
+		private static HttpHeaders headersOf(Map<String, List<String>> map) {
+			if (!map.containsKey(":status")) {
+				return HttpHeaders.readOnlyHttpHeaders(CollectionUtils.toMultiValueMap(map));
+			}
+			HttpHeaders headers = new HttpHeaders();
+			map.forEach((name, values) -> {
 				if (!name.startsWith(":")) {
-					this.headers.addAll(name, values);
+					headers.addAll(name, values);
 				}
 			});
+			return HttpHeaders.readOnlyHttpHeaders(headers);
 		}
 
 		@Override

@@ -54,13 +54,13 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		String pathAndQuery = ServiceUris.pathAndQuery(this.route.serviceId(), request.getURI());
+		URI relative = ServiceUris.relative(this.route.serviceId(), request.getURI());
 		String method = request.getMethod().name();
 		long start = this.route.now();
 		String status = "NONE";
 		String outcome = MeshOutcome.REJECTED;
 		try {
-			ClientHttpResponse response = guarded(request, body, pathAndQuery, execution);
+			ClientHttpResponse response = guarded(request, body, relative, execution);
 			int code = response.getStatusCode().value();
 			status = Integer.toString(code);
 			outcome = MeshOutcome.ofStatus(code);
@@ -76,7 +76,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 	}
 
-	private ClientHttpResponse guarded(HttpRequest request, byte[] body, String pathAndQuery,
+	private ClientHttpResponse guarded(HttpRequest request, byte[] body, URI relative,
 			ClientHttpRequestExecution execution) throws IOException {
 		Bulkhead bulkhead = this.route.bulkhead();
 		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
@@ -85,7 +85,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 		try {
 			return CircuitGuard.run(this.route.circuitBreaker(), this.route.serviceId(),
-					() -> call(request, body, pathAndQuery, execution));
+					() -> call(request, body, relative, execution));
 		}
 		finally {
 			if (bulkhead != null) {
@@ -94,7 +94,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 	}
 
-	private ClientHttpResponse call(HttpRequest request, byte[] body, String pathAndQuery,
+	private ClientHttpResponse call(HttpRequest request, byte[] body, URI relative,
 			ClientHttpRequestExecution execution) throws IOException {
 		ClientPolicy policy = this.route.policy();
 		long start = this.route.now();
@@ -119,7 +119,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			ClientHttpResponse response = null;
 			IOException failure = null;
 			try {
-				response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, attempts);
+				response = send(instance, request, body, relative, attemptNanos, token, execution, attempts);
 				if (token != null && !reauthorized && isInvalidToken(response)) {
 					reauthorized = true;
 					response.close();
@@ -127,7 +127,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 					tokens.invalidate(token);
 					token = tokens.token();
 					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
-					response = send(instance, request, body, pathAndQuery, attemptNanos, token, execution, attempts);
+					response = send(instance, request, body, relative, attemptNanos, token, execution, attempts);
 				}
 			}
 			catch (IOException ex) {
@@ -167,10 +167,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	 * Sends one attempt to one instance. The caller records the outcome (which ends the instance's
 	 * in-flight count) unless this throws a runtime exception.
 	 */
-	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, String pathAndQuery,
+	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, URI relative,
 			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution, CallAttempts attempts)
 			throws IOException {
-		URI target = ServiceUris.onInstance(instance.baseUri(), pathAndQuery);
+		URI target = ServiceUris.onInstance(instance, relative);
 		AttemptRequest attemptRequest = new AttemptRequest(request, target, toMillis(attemptNanos), token);
 		MeshAttemptContext context = new MeshAttemptContext(attemptRequest.getHeaders(), this.route.serviceId(),
 				instance.id(), request.getMethod().name(), attempts.sent());

@@ -1,6 +1,7 @@
 package dev.mesh.discovery;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,6 +22,9 @@ public final class MeshInstance {
 
 	private final String baseUri;
 
+	/** {@link #baseUri} parsed, when it has no path; see {@link #root()}. */
+	private final URI root;
+
 	private final int weight;
 
 	private final String zone;
@@ -37,6 +41,7 @@ public final class MeshInstance {
 		this.serviceInstance = serviceInstance;
 		this.id = id;
 		this.baseUri = baseUriOf(serviceInstance);
+		this.root = rootOf(this.baseUri);
 		this.weight = weight;
 		this.zone = serviceInstance.getMetadata().get(MeshMetadata.ZONE);
 		this.version = serviceInstance.getMetadata().get(MeshMetadata.VERSION);
@@ -88,9 +93,30 @@ public final class MeshInstance {
 		return this.id;
 	}
 
+	private static URI rootOf(String baseUri) {
+		try {
+			URI uri = new URI(baseUri);
+			boolean bare = uri.getHost() != null && uri.getRawPath() != null && uri.getRawPath().isEmpty()
+					&& uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+			return bare ? uri : null;
+		}
+		catch (URISyntaxException ex) {
+			return null;
+		}
+	}
+
 	/** @return scheme, host and port (plus any base path) without a trailing slash */
 	public String baseUri() {
 		return this.baseUri;
+	}
+
+	/**
+	 * @return {@link #baseUri()} as a parsed URI when it is only scheme, host and port, so a request path
+	 * can be {@linkplain URI#resolve(URI) resolved} against it without parsing the address again on
+	 * every attempt; {@code null} when the base URI has a path or cannot be parsed
+	 */
+	public URI root() {
+		return this.root;
 	}
 
 	/** @return the weight; 0 means draining */

@@ -1,5 +1,8 @@
 package dev.mesh.observability;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
@@ -22,8 +25,17 @@ public final class MeshObservationConventions {
 	private MeshObservationConventions() {
 	}
 
-	/** Convention of {@value #ATTEMPTS}. */
+	/**
+	 * Convention of {@value #ATTEMPTS}. Its tags are asked for twice per attempt (when it starts and when
+	 * it stops) and take only a few distinct values per instance, so each combination is built (and
+	 * sorted) once and kept, up to {@value #MAX_CACHED} combinations, after which the cache starts over.
+	 */
 	public static final class Attempts implements ObservationConvention<MeshAttemptContext> {
+
+		/** Bound of the tag cache; a service mesh with instance churn must not grow it forever. */
+		static final int MAX_CACHED = 4096;
+
+		private final Map<Tags, KeyValues> cache = new ConcurrentHashMap<>();
 
 		@Override
 		public String getName() {
@@ -37,6 +49,25 @@ public final class MeshObservationConventions {
 
 		@Override
 		public KeyValues getLowCardinalityKeyValues(MeshAttemptContext context) {
+			Tags tags = new Tags(context.getServiceId(), context.getInstanceId(), context.getMethod(),
+					context.getStatus(), context.getOutcome(), context.getAttempt());
+			KeyValues keyValues = this.cache.get(tags);
+			if (keyValues == null) {
+				if (this.cache.size() >= MAX_CACHED) {
+					this.cache.clear();
+				}
+				keyValues = build(context);
+				this.cache.put(tags, keyValues);
+			}
+			return keyValues;
+		}
+
+		/** @return how many tag combinations are kept now */
+		int cachedCombinations() {
+			return this.cache.size();
+		}
+
+		private static KeyValues build(MeshAttemptContext context) {
 			return KeyValues.of("service", context.getServiceId(), "instance", context.getInstanceId(), "method",
 					context.getMethod(), "status", context.getStatus(), "outcome", context.getOutcome(), "attempt",
 					Integer.toString(context.getAttempt()));
@@ -45,6 +76,10 @@ public final class MeshObservationConventions {
 		@Override
 		public boolean supportsContext(Observation.Context context) {
 			return context instanceof MeshAttemptContext;
+		}
+
+		private record Tags(String service, String instance, String method, String status, String outcome,
+				int attempt) {
 		}
 
 	}

@@ -23,6 +23,8 @@ import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperti
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +75,59 @@ class MeshClientIntegrationTests {
 		assertThat(a.lastHeaders().get(":path")).isEqualTo("/api/stock/2");
 		assertThat(a.lastHeaders().get("host")).isEqualTo("127.0.0.1:" + a.port());
 		assertThat(a.requests()).isEqualTo(2);
+	}
+
+	/**
+	 * The JDK never proxies loopback addresses, so the instance here is one that cannot be reached
+	 * (TEST-NET-1, RFC 5737) while the JVM's proxy, a real local server, could answer for it: with the
+	 * proxy settings honoured the call would succeed through it.
+	 */
+	@Test
+	void shouldConnectToTheInstanceDirectlyWhateverTheJvmProxySettings() {
+		TestServer proxy = server("proxy");
+		DefaultServiceInstance unreachable = new DefaultServiceInstance("far", "inventory", "192.0.2.1", 8080, false,
+				Map.of("weight", "1"));
+		start(List.of("mesh.clients.inventory.connect-timeout=200ms", "mesh.clients.inventory.retry.max-attempts=1"),
+				unreachable);
+		RestClient inventory = inventoryClient();
+		Map<String, String> proxied = Map.of("http.proxyHost", "127.0.0.1", "http.proxyPort",
+				Integer.toString(proxy.port()), "http.nonProxyHosts", "nothing.invalid");
+		Map<String, String> saved = new HashMap<>();
+		proxied.keySet().forEach((key) -> saved.put(key, System.getProperty(key)));
+		try {
+			proxied.forEach(System::setProperty);
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
+		}
+		finally {
+			saved.forEach((key, value) -> {
+				if (value == null) {
+					System.clearProperty(key);
+				}
+				else {
+					System.setProperty(key, value);
+				}
+			});
+		}
+		assertThat(proxy.requests()).isZero();
+	}
+
+	@Test
+	void shouldGiveTheCallerTheResponseHeadersByAnyCaseAndDropHeadersTheTransportSetsItself() {
+		TestServer a = server("a");
+		start(instance(a, "1"));
+		ResponseEntity<String> response = inventoryClient().get()
+			.uri("/api/stock/1")
+			.header("Connection", "close")
+			.header("UPGRADE", "h2c")
+			.header("X-Upgrade-Id", "kept")
+			.retrieve()
+			.toEntity(String.class);
+		assertThat(response.getBody()).isEqualTo("a");
+		assertThat(response.getHeaders().getFirst("X-Served-By")).isEqualTo("a");
+		assertThat(response.getHeaders().getFirst("x-served-by")).isEqualTo("a");
+		assertThat(response.getHeaders().getContentType()).isNotNull();
+		assertThat(a.lastHeaders()).containsEntry("x-upgrade-id", "kept").doesNotContainKey("upgrade");
 	}
 
 	@Test
@@ -179,7 +234,12 @@ class MeshClientIntegrationTests {
 	}
 
 	private void start(DefaultServiceInstance... instances) {
+		start(List.of(), instances);
+	}
+
+	private void start(List<String> extraProperties, DefaultServiceInstance... instances) {
 		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off"));
+		properties.addAll(extraProperties);
 		for (int i = 0; i < instances.length; i++) {
 			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
 			properties.add(prefix + "instance-id=" + instances[i].getInstanceId());
