@@ -62,7 +62,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		try {
 			ClientHttpResponse response = guarded(request, body, relative, execution);
 			int code = response.getStatusCode().value();
-			status = Integer.toString(code);
+			status = MeshOutcome.statusTag(code);
 			outcome = MeshOutcome.ofStatus(code);
 			return response;
 		}

@@ -44,7 +44,7 @@ final class ObservedExchange {
 		try {
 			ClientHttpResponse response = exchange.run();
 			int status = response.getStatusCode().value();
-			outcome.ended(Integer.toString(status), MeshOutcome.ofStatus(status));
+			outcome.ended(MeshOutcome.statusTag(status), MeshOutcome.ofStatus(status));
 			return response;
 		}
 		catch (IOException ex) {

@@ -26,7 +26,24 @@ public final class MeshOutcome {
 	/** The call failed before any attempt (no instance, bulkhead full, deadline passed, no token). */
 	public static final String REJECTED = "REJECTED";
 
+	/** The status tags of codes 100-599, made once: a fresh string per call would be hashed again on every meter lookup. */
+	private static final String[] STATUS_TAGS = new String[600];
+
+	static {
+		for (int code = 100; code < STATUS_TAGS.length; code++) {
+			STATUS_TAGS[code] = Integer.toString(code);
+		}
+	}
+
 	private MeshOutcome() {
+	}
+
+	/**
+	 * @param status an HTTP status code
+	 * @return its {@code status} tag value: the code in decimal
+	 */
+	public static String statusTag(int status) {
+		return (status >= 100 && status < STATUS_TAGS.length) ? STATUS_TAGS[status] : Integer.toString(status);
 	}
 
 	/**

@@ -20,10 +20,20 @@ import org.springframework.web.client.RestClient;
  * a {@code @MeshClient}, in rounds of a fixed number of calls per client, the clients in turn, and
  * reports each client's median over the rounds of the caller's CPU time per call. The mesh client does
  * all of its own work on the calling thread, so the differences are what each layer costs; with one
- * caller the HTTP client's and the server's threads never compete with it for a core. Arguments: rounds
- * (default 30; the first third are warm-up), calls per client per round (default 1000).
+ * caller the HTTP client's and the server's threads never compete with it for a core.
+ *
+ * <p>Two more mesh clients, each in its own application context with observations switched off by name
+ * ({@code management.observations.enable.*}), split what the mesh client costs into its own logic
+ * (balancing, retry and ejection bookkeeping, deadline, call timer: nothing observed) and each of the
+ * two observations (Boot's {@code http.client.requests} of the call; the mesh's
+ * {@code mesh.client.requests} of each attempt). Arguments: rounds (default 30; the first third are
+ * warm-up), calls per client per round (default 1000).
  */
 public final class CallCpu {
+
+	static final String ATTEMPTS_UNOBSERVED = "@MeshClient, attempts not observed (only Boot's call observation)";
+
+	static final String UNOBSERVED = "@MeshClient, nothing observed (the mesh's own logic)";
 
 	private CallCpu() {
 	}
@@ -38,11 +48,17 @@ public final class CallCpu {
 	 * Runs the rounds.
 	 * @param rounds rounds; the first third are not counted
 	 * @param calls calls per client per round
-	 * @return each client's median caller CPU per call, in µs, in the order plain, observed, mesh
+	 * @return each client's median caller CPU per call, in µs, in the order plain, observed, mesh, mesh
+	 * with attempts not observed, mesh with nothing observed
 	 */
 	static Map<String, Double> run(int rounds, int calls) throws Exception {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
-				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server))) {
+				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server));
+				ConfigurableApplicationContext attemptsUnobserved = BenchmarkApplication.start(List.of(server),
+						"management.observations.enable.mesh.client.requests=false");
+				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
+						"management.observations.enable.mesh.client.requests=false",
+						"management.observations.enable.http.client.requests=false")) {
 			Map<String, RestClient> clients = new LinkedHashMap<>();
 			clients.put("plain RestClient", RestClient.builder().requestFactory(jdkHttp()).baseUrl(server.uri()).build());
 			clients.put("RestClient from Boot's builder (observed)", context.getBean(RestClientBuilderConfigurer.class)
@@ -51,6 +67,8 @@ public final class CallCpu {
 				.baseUrl(server.uri())
 				.build());
 			clients.put("@MeshClient", context.getBean("meshClient", RestClient.class));
+			clients.put(ATTEMPTS_UNOBSERVED, attemptsUnobserved.getBean("meshClient", RestClient.class));
+			clients.put(UNOBSERVED, unobserved.getBean("meshClient", RestClient.class));
 			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 			Map<String, List<Double>> perRound = new LinkedHashMap<>();
 			for (int round = 0; round < rounds; round++) {
