@@ -33,6 +33,9 @@ import org.springframework.web.client.RestClient;
  * deadline header, metrics and tracing observations), without a token;</li>
  * <li>the same with a client-credentials token from the sample authorization server (mesh-sample-auth,
  * started in-process), cached as the mesh caches it;</li>
+ * <li>the mesh client without a token in an application context of its own where both observations of a
+ * call ({@code http.client.requests}, {@code mesh.client.requests}) are switched off by name: what the
+ * mesh's own logic costs (its call timer stays on);</li>
  * <li>a Spring Cloud {@code @LoadBalanced} RestClient (round robin) inside a Spring Cloud CircuitBreaker
  * (resilience4j, defaults: circuit breaker plus time limiter, which runs the call on another thread).</li>
  * </ol>
@@ -46,6 +49,8 @@ import org.springframework.web.client.RestClient;
 public final class CallOverhead {
 
 	static final String TOKEN_SERVICE = "bench-token";
+
+	static final String UNOBSERVED = "@MeshClient, nothing observed (the mesh's own logic)";
 
 	private CallOverhead() {
 	}
@@ -113,7 +118,10 @@ public final class CallOverhead {
 					"spring.security.oauth2.client.provider.mesh.token-uri=http://127.0.0.1:" + authPort
 							+ "/oauth2/token",
 					"mesh.clients." + BenchmarkApplication.SERVICE + ".oauth2.enabled=false",
-					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true")) {
+					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true");
+					ConfigurableApplicationContext unobservedContext = BenchmarkApplication.start(List.of(server),
+							"management.observations.enable.mesh.client.requests=false",
+							"management.observations.enable.http.client.requests=false")) {
 				RestClient plain = RestClient.builder()
 					.requestFactory(new JdkClientHttpRequestFactory(
 							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
@@ -127,6 +135,7 @@ public final class CallOverhead {
 					.build();
 				RestClient mesh = context.getBean("meshClient", RestClient.class);
 				RestClient meshWithToken = context.getBean("meshTokenClient", RestClient.class);
+				RestClient unobserved = unobservedContext.getBean("meshClient", RestClient.class);
 				RestClient loadBalanced = context.getBean("loadBalancedBuilder", RestClient.Builder.class).build();
 				CircuitBreaker breaker = context.getBean(CircuitBreakerFactory.class).create("bench");
 				List<InterleavedRun.Client> clients = List.of(
@@ -138,6 +147,8 @@ public final class CallOverhead {
 								() -> mesh.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client("@MeshClient with OAuth2 token",
 								() -> meshWithToken.get().uri("/api/stock/1").retrieve().body(String.class)),
+						new InterleavedRun.Client(UNOBSERVED,
+								() -> unobserved.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client("@LoadBalanced + CircuitBreaker", () -> breaker.run(
 								() -> loadBalanced.get().uri("http://bench/api/stock/1").retrieve().body(String.class))));
 				InterleavedRun.run(threads, measure.dividedBy(2), clients);

@@ -51,10 +51,11 @@ class BenchmarkSmokeTests {
 	@Test
 	void callOverheadCallsTheServerThroughEveryClientWithoutErrors() throws Exception {
 		CallOverhead.Report report = CallOverhead.run(Duration.ofMillis(400), 1);
-		// plain, Boot-observed, mesh without and with a token, Spring Cloud; measured interleaved, then alone twice
-		assertThat(report.latency()).hasSize(5);
-		assertThat(report.firstRound()).hasSize(5);
-		assertThat(report.secondRound()).hasSize(5);
+		// plain, Boot-observed, mesh without and with a token, mesh unobserved, Spring Cloud; measured
+		// interleaved, then alone twice
+		assertThat(report.latency()).hasSize(6);
+		assertThat(report.firstRound()).hasSize(6);
+		assertThat(report.secondRound()).hasSize(6);
 		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
 		assertThat(List.of(interleaved, report.firstRound(), report.secondRound())).allSatisfy((results) -> assertThat(results)
 			.allSatisfy((result) -> {
@@ -64,7 +65,7 @@ class BenchmarkSmokeTests {
 		assertThat(report.latency()).allSatisfy((measured) -> assertThat(measured.cpuMicros(50)).isPositive());
 		// the token-carrying client got its token once and reused it
 		assertThat(report.tokenRequests()).isEqualTo(1);
-		assertThat(report.latencyTable()).contains("@MeshClient with OAuth2 token");
+		assertThat(report.latencyTable()).contains("@MeshClient with OAuth2 token").contains(CallOverhead.UNOBSERVED);
 	}
 
 	@Test
