@@ -162,7 +162,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 	 * {@code Content-Length}, {@code Expect}, {@code Host}, {@code Upgrade}, in any case), without
 	 * allocating a lower-case copy of every header name of every attempt.
 	 */
-	static boolean isRestricted(String name) {
+	private static boolean isRestricted(String name) {
 		return switch (name.length()) {
 			case 4 -> "host".equalsIgnoreCase(name);
 			case 6 -> "expect".equalsIgnoreCase(name);

@@ -14,8 +14,8 @@ import org.springframework.http.client.ClientHttpResponse;
  *
  * <p>The observation is not opened in scope: the attempt's trace context leaves in its headers (written
  * when the observation starts), and nothing between here and the socket needs it as the current span,
- * while making it current and restoring the call's span again cost about a tenth of the pipeline's CPU
- * per call (thread-local swaps plus Boot's log-correlation events, docs/benchmarks.md). Code that runs
+ * while making it current and restoring the call's span again took about a tenth of the pipeline's
+ * profile samples (thread-local swaps plus Boot's log-correlation events, docs/benchmarks.md). Code that runs
  * during the exchange, such as an interceptor added after the mesh's, sees the call's
  * {@code http.client.requests} observation as current.
  */

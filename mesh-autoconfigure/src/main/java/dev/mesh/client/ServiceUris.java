@@ -28,7 +28,7 @@ final class ServiceUris {
 				throw new ForeignHostException(serviceId, uri);
 			}
 		}
-		else if (!uri.isOpaque() && uri.getRawPath() != null && uri.getRawPath().startsWith("/")) {
+		else if (uri.getRawPath().startsWith("/")) {
 			return uri;
 		}
 		String path = uri.getRawPath();
