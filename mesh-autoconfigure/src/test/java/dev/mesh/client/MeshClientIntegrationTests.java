@@ -120,6 +120,9 @@ class MeshClientIntegrationTests {
 			.uri("/api/stock/1")
 			.header("Connection", "close")
 			.header("UPGRADE", "h2c")
+			.header("host", "elsewhere.example")
+			.header("EXPECT", "100-continue")
+			.header("Content-length", "0")
 			.header("X-Upgrade-Id", "kept")
 			.retrieve()
 			.toEntity(String.class);
@@ -127,7 +130,9 @@ class MeshClientIntegrationTests {
 		assertThat(response.getHeaders().getFirst("X-Served-By")).isEqualTo("a");
 		assertThat(response.getHeaders().getFirst("x-served-by")).isEqualTo("a");
 		assertThat(response.getHeaders().getContentType()).isNotNull();
-		assertThat(a.lastHeaders()).containsEntry("x-upgrade-id", "kept").doesNotContainKey("upgrade");
+		assertThat(a.lastHeaders()).containsEntry("x-upgrade-id", "kept")
+			.containsEntry("host", "127.0.0.1:" + a.port())
+			.doesNotContainKeys("upgrade", "expect");
 	}
 
 	@Test

@@ -29,6 +29,18 @@ class BenchmarkApplication {
 
 	static final String SERVICE = "bench";
 
+	/** Switches off the mesh's observation of each attempt ({@code mesh.client.requests}), by name. */
+	static final String ATTEMPTS_UNOBSERVED = "management.observations.enable.mesh.client.requests=false";
+
+	/**
+	 * Switches off Boot's observation of each call ({@code http.client.requests}); with
+	 * {@link #ATTEMPTS_UNOBSERVED}, only the mesh's own work is left.
+	 */
+	static final String CALLS_UNOBSERVED = "management.observations.enable.http.client.requests=false";
+
+	/** Name of the mesh client with nothing observed, in the benchmarks' tables. */
+	static final String UNOBSERVED_CLIENT = "@MeshClient, nothing observed (the mesh's own logic)";
+
 	@Bean
 	@MeshClient(SERVICE)
 	RestClient meshClient(RestClientBuilderConfigurer configurer) {

@@ -33,7 +33,7 @@ public final class CallCpu {
 
 	static final String ATTEMPTS_UNOBSERVED = "@MeshClient, attempts not observed (only Boot's call observation)";
 
-	static final String UNOBSERVED = "@MeshClient, nothing observed (the mesh's own logic)";
+	static final String UNOBSERVED = BenchmarkApplication.UNOBSERVED_CLIENT;
 
 	private CallCpu() {
 	}
@@ -55,10 +55,9 @@ public final class CallCpu {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
 				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server));
 				ConfigurableApplicationContext attemptsUnobserved = BenchmarkApplication.start(List.of(server),
-						"management.observations.enable.mesh.client.requests=false");
+						BenchmarkApplication.ATTEMPTS_UNOBSERVED);
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
-						"management.observations.enable.mesh.client.requests=false",
-						"management.observations.enable.http.client.requests=false")) {
+						BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED)) {
 			Map<String, RestClient> clients = new LinkedHashMap<>();
 			clients.put("plain RestClient", RestClient.builder().requestFactory(jdkHttp()).baseUrl(server.uri()).build());
 			clients.put("RestClient from Boot's builder (observed)", context.getBean(RestClientBuilderConfigurer.class)

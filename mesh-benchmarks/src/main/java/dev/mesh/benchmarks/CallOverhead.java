@@ -50,7 +50,7 @@ public final class CallOverhead {
 
 	static final String TOKEN_SERVICE = "bench-token";
 
-	static final String UNOBSERVED = "@MeshClient, nothing observed (the mesh's own logic)";
+	static final String UNOBSERVED = BenchmarkApplication.UNOBSERVED_CLIENT;
 
 	private CallOverhead() {
 	}
@@ -120,8 +120,7 @@ public final class CallOverhead {
 					"mesh.clients." + BenchmarkApplication.SERVICE + ".oauth2.enabled=false",
 					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true");
 					ConfigurableApplicationContext unobservedContext = BenchmarkApplication.start(List.of(server),
-							"management.observations.enable.mesh.client.requests=false",
-							"management.observations.enable.http.client.requests=false")) {
+							BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED)) {
 				RestClient plain = RestClient.builder()
 					.requestFactory(new JdkClientHttpRequestFactory(
 							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
