@@ -18,7 +18,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Every attempt the client made, per instance, as the client saw it: the attempt observation
  * ({@code mesh.client.requests}) of a mesh client carries the instance id, so this handler sees refused
  * connections and timeouts that the server never sees. Records counts, failures and the time of the
- * last attempt (from {@link System#nanoTime()}), which is what the failover benchmark needs.
+ * last attempt (from {@link System#nanoTime()}), which is what the failover benchmark needs. After
+ * {@link #mark()} it also counts the attempts that started from then on, and which of those failed:
+ * an attempt is put on one side of the mark when it starts, so an attempt in flight at the mark that
+ * fails afterwards is not counted as a failure after it.
  */
 final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
@@ -29,9 +32,11 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
 		final LongAdder failures = new LongAdder();
 
-		final AtomicLong lastStartNanos = new AtomicLong();
+		final LongAdder attemptsSinceMark = new LongAdder();
 
-		final AtomicLong lastFailureStartNanos = new AtomicLong();
+		final LongAdder failuresSinceMark = new LongAdder();
+
+		final AtomicLong lastStartNanos = new AtomicLong();
 
 		final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
@@ -43,12 +48,18 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 			return this.failures.sum();
 		}
 
-		long lastStartNanos() {
-			return this.lastStartNanos.get();
+		/** @return attempts that started at or after {@link AttemptLog#mark()} */
+		long attemptsSinceMark() {
+			return this.attemptsSinceMark.sum();
 		}
 
-		long lastFailureStartNanos() {
-			return this.lastFailureStartNanos.get();
+		/** @return how many of {@link #attemptsSinceMark()} failed (never more than them) */
+		long failuresSinceMark() {
+			return this.failuresSinceMark.sum();
+		}
+
+		long lastStartNanos() {
+			return this.lastStartNanos.get();
 		}
 
 		/** @return attempts by outcome tag ({@code SUCCESS}, {@code CONNECT_FAILURE}, ...) */
@@ -60,9 +71,11 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
 	}
 
-	private static final String STARTED = AttemptLog.class.getName() + ".started";
+	private static final String SINCE_MARK = AttemptLog.class.getName() + ".sinceMark";
 
 	private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+
+	private volatile long markNanos = Long.MAX_VALUE;
 
 	/** Registers a new log with the client application's observation registry. */
 	static AttemptLog attachTo(ConfigurableApplicationContext context) {
@@ -76,13 +89,27 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 		return this.instances.computeIfAbsent(id, (key) -> new Instance());
 	}
 
+	/**
+	 * Starts counting attempts since now; call once per log.
+	 * @return the mark, from {@link System#nanoTime()}
+	 */
+	long mark() {
+		long now = System.nanoTime();
+		this.markNanos = now;
+		return now;
+	}
+
 	@Override
 	public void onStart(MeshAttemptContext context) {
 		long now = System.nanoTime();
-		context.put(STARTED, now);
 		Instance instance = instance(context.getInstanceId());
 		instance.attempts.increment();
 		instance.lastStartNanos.accumulateAndGet(now, Math::max);
+		if (now >= this.markNanos) {
+			// decided once, here, so that onStop counts a failure only for an attempt counted here
+			context.put(SINCE_MARK, Boolean.TRUE);
+			instance.attemptsSinceMark.increment();
+		}
 	}
 
 	@Override
@@ -93,8 +120,9 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 		if (failed) {
 			Instance instance = instance(context.getInstanceId());
 			instance.failures.increment();
-			long started = context.getOrDefault(STARTED, 0L);
-			instance.lastFailureStartNanos.accumulateAndGet(started, Math::max);
+			if (context.containsKey(SINCE_MARK)) {
+				instance.failuresSinceMark.increment();
+			}
 		}
 	}
 

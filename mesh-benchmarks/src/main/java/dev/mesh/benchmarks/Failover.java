@@ -64,18 +64,14 @@ public final class Failover {
 				OpenLoop.run("warm-up", rate, duration.dividedBy(4), call, List.of());
 				LoopbackServer dead = servers.get(0);
 				AtomicLong killedAt = new AtomicLong();
-				AtomicLong deadAttemptsBefore = new AtomicLong();
-				AtomicLong deadFailuresBefore = new AtomicLong();
 				long attemptsBefore = attempts(log, servers);
 				OpenLoop.Result calls = OpenLoop.run("failover", rate, duration,
 						call, List.of(new OpenLoop.Step(duration.dividedBy(3), () -> {
-							deadAttemptsBefore.set(log.instance(dead.id()).attempts());
-							deadFailuresBefore.set(log.instance(dead.id()).failures());
-							killedAt.set(System.nanoTime());
+							killedAt.set(log.mark());
 							dead.kill();
 						})));
 				AttemptLog.Instance deadLog = log.instance(dead.id());
-				long afterKill = deadLog.attempts() - deadAttemptsBefore.get();
+				long afterKill = deadLog.attemptsSinceMark();
 				long lastAfterKill = (afterKill == 0) ? -1 : deadLog.lastStartNanos() - killedAt.get();
 				List<String> perInstance = new ArrayList<>();
 				for (LoopbackServer server : servers) {
@@ -91,7 +87,7 @@ public final class Failover {
 							.map(ClientSnapshot.Instance::id)
 							.toList()));
 				Result result = new Result(calls, attempts(log, servers) - attemptsBefore, afterKill,
-						deadLog.failures() - deadFailuresBefore.get(), lastAfterKill, perInstance);
+						deadLog.failuresSinceMark(), lastAfterKill, perInstance);
 				System.out.println(Result.header());
 				System.out.println(result);
 				perInstance.forEach((line) -> System.out.println("- " + line));

@@ -104,8 +104,9 @@ class BenchmarkSmokeTests {
 		Failover.Result result = Failover.run(Duration.ofMillis(1500), 100);
 		assertThat(result.calls().calls()).isEqualTo(150);
 		assertThat(result.attempts()).isGreaterThanOrEqualTo(150);
-		// every failure counted after the kill is one of the attempts counted after it; not the other way
-		// round: an attempt in flight at the kill can still succeed
+		// both count attempts that started after the kill, so the failures are some of those attempts (an
+		// attempt started just before the kill may fail after it and counts on neither side); and the dead
+		// instance is found by failed attempts, so at least one failed
 		assertThat(result.failedAfterKill()).isLessThanOrEqualTo(result.attemptsToDeadAfterKill());
 		assertThat(result.failedAfterKill()).isPositive();
 		assertThat(result.perInstance()).hasSize(4);

@@ -1,0 +1,64 @@
+package dev.mesh.benchmarks;
+
+import dev.mesh.observability.MeshAttemptContext;
+import dev.mesh.observability.MeshOutcome;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link AttemptLog}: the failover benchmark's "attempts after the kill, of them failed"
+ * must count each attempt on the side of the kill where it started.
+ */
+class AttemptLogTests {
+
+	private final ObservationRegistry registry = ObservationRegistry.create();
+
+	private final AttemptLog log = new AttemptLog();
+
+	AttemptLogTests() {
+		this.registry.observationConfig().observationHandler(this.log);
+	}
+
+	@Test
+	void anAttemptInFlightAtTheMarkThatFailsAfterItCountsOnNeitherSide() {
+		Observation inFlight = start("bench-1");
+		this.log.mark();
+		stop(inFlight, MeshOutcome.CONNECT_FAILURE);
+		Observation after = start("bench-1");
+		stop(after, MeshOutcome.CONNECT_FAILURE);
+		stop(start("bench-1"), MeshOutcome.SUCCESS);
+
+		AttemptLog.Instance instance = this.log.instance("bench-1");
+		assertThat(instance.attempts()).isEqualTo(3);
+		assertThat(instance.failures()).isEqualTo(2);
+		assertThat(instance.attemptsSinceMark()).isEqualTo(2);
+		assertThat(instance.failuresSinceMark()).isEqualTo(1);
+		assertThat(instance.outcomes()).containsEntry(MeshOutcome.CONNECT_FAILURE, 2L)
+			.containsEntry(MeshOutcome.SUCCESS, 1L);
+	}
+
+	@Test
+	void withoutAMarkNothingCountsAsSinceIt() {
+		stop(start("bench-2"), MeshOutcome.CONNECT_FAILURE);
+
+		assertThat(this.log.instance("bench-2").failures()).isEqualTo(1);
+		assertThat(this.log.instance("bench-2").attemptsSinceMark()).isZero();
+		assertThat(this.log.instance("bench-2").failuresSinceMark()).isZero();
+	}
+
+	private Observation start(String instanceId) {
+		MeshAttemptContext context = new MeshAttemptContext(new HttpHeaders(), "bench", instanceId, "GET", 1);
+		return Observation.createNotStarted("mesh.client.requests", () -> context, this.registry).start();
+	}
+
+	private static void stop(Observation observation, String outcome) {
+		((MeshAttemptContext) observation.getContext()).ended("0", outcome);
+		observation.stop();
+	}
+
+}
