@@ -38,6 +38,12 @@ class BenchmarkApplication {
 	 */
 	static final String CALLS_UNOBSERVED = "management.observations.enable.http.client.requests=false";
 
+	/**
+	 * Name of the mesh client whose attempts are not observed, in the benchmarks' tables: observed as a
+	 * RestClient from Boot's builder is, so it differs from that client by the mesh's own work only.
+	 */
+	static final String ATTEMPTS_UNOBSERVED_CLIENT = "@MeshClient, attempts not observed (only Boot's call observation)";
+
 	/** Name of the mesh client with nothing observed, in the benchmarks' tables. */
 	static final String UNOBSERVED_CLIENT = "@MeshClient, nothing observed (the mesh's own logic)";
 

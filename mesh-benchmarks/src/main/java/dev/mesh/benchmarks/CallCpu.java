@@ -31,7 +31,7 @@ import org.springframework.web.client.RestClient;
  */
 public final class CallCpu {
 
-	static final String ATTEMPTS_UNOBSERVED = "@MeshClient, attempts not observed (only Boot's call observation)";
+	static final String ATTEMPTS_UNOBSERVED = BenchmarkApplication.ATTEMPTS_UNOBSERVED_CLIENT;
 
 	static final String UNOBSERVED = BenchmarkApplication.UNOBSERVED_CLIENT;
 

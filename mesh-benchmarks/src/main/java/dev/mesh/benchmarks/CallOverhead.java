@@ -36,6 +36,9 @@ import org.springframework.web.client.RestClient;
  * <li>the mesh client without a token in an application context of its own where both observations of a
  * call ({@code http.client.requests}, {@code mesh.client.requests}) are switched off by name: what the
  * mesh's own logic costs (its call timer stays on);</li>
+ * <li>the mesh client without a token in a context of its own where only its attempts are not observed
+ * ({@code mesh.client.requests}): observed as the RestClient from Boot's builder is, so the two differ by
+ * the mesh's own work;</li>
  * <li>a Spring Cloud {@code @LoadBalanced} RestClient (round robin) inside a Spring Cloud CircuitBreaker
  * (resilience4j, defaults: circuit breaker plus time limiter, which runs the call on another thread).</li>
  * </ol>
@@ -51,6 +54,10 @@ public final class CallOverhead {
 	static final String TOKEN_SERVICE = "bench-token";
 
 	static final String UNOBSERVED = BenchmarkApplication.UNOBSERVED_CLIENT;
+
+	static final String ATTEMPTS_UNOBSERVED = BenchmarkApplication.ATTEMPTS_UNOBSERVED_CLIENT;
+
+	static final String OBSERVED = "RestClient from Boot's builder (observed)";
 
 	private CallOverhead() {
 	}
@@ -70,17 +77,21 @@ public final class CallOverhead {
 
 		String latencyTable() {
 			InterleavedRun.Measured plain = this.latency.get(0);
+			InterleavedRun.Measured observed = this.latency.get(1);
 			StringBuilder table = new StringBuilder("| client | calls | success | p50 µs | p99 µs | p99.9 µs "
-					+ "| p50 − plain µs | p99 − plain µs | caller CPU p50 µs | caller CPU − plain µs |\n"
-					+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+					+ "| p50 − plain µs | p99 − plain µs | p50 − Boot-observed µs | p99 − Boot-observed µs "
+					+ "| caller CPU p50 µs | caller CPU − plain µs |\n"
+					+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 			for (InterleavedRun.Measured measured : this.latency) {
 				LoadRun.Result result = measured.latency();
 				table.append(String.format(Locale.ROOT,
-						"| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f | %.0f | %+.0f |%n", result.name(),
-						result.calls(), result.successRate(), result.percentileMicros(50), result.percentileMicros(99),
-						result.percentileMicros(99.9),
+						"| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f | %+.0f | %+.0f | %.0f | %+.0f |%n",
+						result.name(), result.calls(), result.successRate(), result.percentileMicros(50),
+						result.percentileMicros(99), result.percentileMicros(99.9),
 						result.percentileMicros(50) - plain.latency().percentileMicros(50),
-						result.percentileMicros(99) - plain.latency().percentileMicros(99), measured.cpuMicros(50),
+						result.percentileMicros(99) - plain.latency().percentileMicros(99),
+						result.percentileMicros(50) - observed.latency().percentileMicros(50),
+						result.percentileMicros(99) - observed.latency().percentileMicros(99), measured.cpuMicros(50),
 						measured.cpuMicros(50) - plain.cpuMicros(50)));
 			}
 			return table.append("token requests to the authorization server: ").append(this.tokenRequests).toString();
@@ -88,12 +99,13 @@ public final class CallOverhead {
 
 		String throughputTable() {
 			double plain = mean(0);
-			StringBuilder table = new StringBuilder(
-					"| client | calls/s round 1 | calls/s round 2 | mean vs plain |\n| --- | ---: | ---: | ---: |\n");
+			double observed = mean(1);
+			StringBuilder table = new StringBuilder("| client | calls/s round 1 | calls/s round 2 | mean vs plain "
+					+ "| mean vs Boot-observed |\n| --- | ---: | ---: | ---: | ---: |\n");
 			for (int i = 0; i < this.firstRound.size(); i++) {
-				table.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.1f%% |%n", this.firstRound.get(i).name(),
-						this.firstRound.get(i).throughput(), this.secondRound.get(i).throughput(),
-						100 * (mean(i) / plain - 1)));
+				table.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.1f%% | %+.1f%% |%n",
+						this.firstRound.get(i).name(), this.firstRound.get(i).throughput(),
+						this.secondRound.get(i).throughput(), 100 * (mean(i) / plain - 1), 100 * (mean(i) / observed - 1)));
 			}
 			return table.toString().stripTrailing();
 		}
@@ -120,7 +132,9 @@ public final class CallOverhead {
 					"mesh.clients." + BenchmarkApplication.SERVICE + ".oauth2.enabled=false",
 					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true");
 					ConfigurableApplicationContext unobservedContext = BenchmarkApplication.start(List.of(server),
-							BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED)) {
+							BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED);
+					ConfigurableApplicationContext attemptsUnobservedContext = BenchmarkApplication.start(List.of(server),
+							BenchmarkApplication.ATTEMPTS_UNOBSERVED)) {
 				RestClient plain = RestClient.builder()
 					.requestFactory(new JdkClientHttpRequestFactory(
 							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
@@ -135,12 +149,13 @@ public final class CallOverhead {
 				RestClient mesh = context.getBean("meshClient", RestClient.class);
 				RestClient meshWithToken = context.getBean("meshTokenClient", RestClient.class);
 				RestClient unobserved = unobservedContext.getBean("meshClient", RestClient.class);
+				RestClient attemptsUnobserved = attemptsUnobservedContext.getBean("meshClient", RestClient.class);
 				RestClient loadBalanced = context.getBean("loadBalancedBuilder", RestClient.Builder.class).build();
 				CircuitBreaker breaker = context.getBean(CircuitBreakerFactory.class).create("bench");
 				List<InterleavedRun.Client> clients = List.of(
 						new InterleavedRun.Client("plain RestClient",
 								() -> plain.get().uri("/api/stock/1").retrieve().body(String.class)),
-						new InterleavedRun.Client("RestClient from Boot's builder (observed)",
+						new InterleavedRun.Client(OBSERVED,
 								() -> observed.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client("@MeshClient, no token",
 								() -> mesh.get().uri("/api/stock/1").retrieve().body(String.class)),
@@ -148,6 +163,8 @@ public final class CallOverhead {
 								() -> meshWithToken.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client(UNOBSERVED,
 								() -> unobserved.get().uri("/api/stock/1").retrieve().body(String.class)),
+						new InterleavedRun.Client(ATTEMPTS_UNOBSERVED,
+								() -> attemptsUnobserved.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client("@LoadBalanced + CircuitBreaker", () -> breaker.run(
 								() -> loadBalanced.get().uri("http://bench/api/stock/1").retrieve().body(String.class))));
 				InterleavedRun.run(threads, measure.dividedBy(2), clients);

@@ -51,11 +51,11 @@ class BenchmarkSmokeTests {
 	@Test
 	void callOverheadCallsTheServerThroughEveryClientWithoutErrors() throws Exception {
 		CallOverhead.Report report = CallOverhead.run(Duration.ofMillis(400), 1);
-		// plain, Boot-observed, mesh without and with a token, mesh unobserved, Spring Cloud; measured
-		// interleaved, then alone twice
-		assertThat(report.latency()).hasSize(6);
-		assertThat(report.firstRound()).hasSize(6);
-		assertThat(report.secondRound()).hasSize(6);
+		// plain, Boot-observed, mesh without and with a token, mesh unobserved, mesh with attempts
+		// unobserved, Spring Cloud; measured interleaved, then alone twice
+		assertThat(report.latency()).hasSize(7);
+		assertThat(report.firstRound()).hasSize(7);
+		assertThat(report.secondRound()).hasSize(7);
 		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
 		assertThat(List.of(interleaved, report.firstRound(), report.secondRound())).allSatisfy((results) -> assertThat(results)
 			.allSatisfy((result) -> {
@@ -65,7 +65,11 @@ class BenchmarkSmokeTests {
 		assertThat(report.latency()).allSatisfy((measured) -> assertThat(measured.cpuMicros(50)).isPositive());
 		// the token-carrying client got its token once and reused it
 		assertThat(report.tokenRequests()).isEqualTo(1);
-		assertThat(report.latencyTable()).contains("@MeshClient with OAuth2 token").contains(CallOverhead.UNOBSERVED);
+		assertThat(report.latencyTable()).contains("@MeshClient with OAuth2 token")
+			.contains(CallOverhead.UNOBSERVED)
+			.contains(CallOverhead.ATTEMPTS_UNOBSERVED)
+			.contains("p50 − Boot-observed µs");
+		assertThat(report.throughputTable()).contains("mean vs Boot-observed");
 	}
 
 	@Test
