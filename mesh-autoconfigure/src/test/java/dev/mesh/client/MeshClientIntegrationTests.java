@@ -1,10 +1,17 @@
 package dev.mesh.client;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -110,6 +117,36 @@ class MeshClientIntegrationTests {
 			});
 		}
 		assertThat(proxy.requests()).isZero();
+	}
+
+	@Test
+	void shouldCloseTheConnectionOfAnAttemptThatTimedOut() throws Exception {
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			// accepts one connection, reads the request and never answers; then waits for the client to close
+			CompletableFuture<Long> closedAt = CompletableFuture.supplyAsync(() -> {
+				try (Socket connection = silent.accept()) {
+					InputStream in = connection.getInputStream();
+					while (in.read() != -1) {
+						// the request, then nothing until the client closes
+					}
+					return System.nanoTime();
+				}
+				catch (IOException ex) {
+					return System.nanoTime();
+				}
+			});
+			start(List.of("mesh.clients.inventory.per-attempt-timeout=300ms", "mesh.clients.inventory.retry.max-attempts=1"),
+					new DefaultServiceInstance("silent", "inventory", "127.0.0.1", silent.getLocalPort(), false,
+							Map.of("weight", "1")));
+			long started = System.nanoTime();
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> inventoryClient().get().uri("/api/stock/1").retrieve().body(String.class))
+				.withMessageContaining("within 300ms");
+			long failed = System.nanoTime();
+			assertThat(Duration.ofNanos(failed - started)).isLessThan(Duration.ofSeconds(2));
+			// the abandoned exchange is aborted, not left waiting on the instance for ever
+			assertThat(closedAt.get(5, TimeUnit.SECONDS)).isLessThan(failed + Duration.ofSeconds(2).toNanos());
+		}
 	}
 
 	@Test
