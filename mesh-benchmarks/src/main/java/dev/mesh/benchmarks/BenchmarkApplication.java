@@ -1,5 +1,6 @@
 package dev.mesh.benchmarks;
 
+import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,7 +58,15 @@ class BenchmarkApplication {
 	@Bean
 	@LoadBalanced
 	RestClient.Builder loadBalancedBuilder(RestClientBuilderConfigurer configurer) {
-		return configurer.configure(RestClient.builder()).requestFactory(new JdkClientHttpRequestFactory());
+		return configurer.configure(RestClient.builder()).requestFactory(jdkRequestFactory());
+	}
+
+	/**
+	 * The request factory of the benchmarks' plain, Boot-observed and Spring Cloud clients: Spring's JDK
+	 * factory on a JDK client of its own, over HTTP/1.1 as the mesh's transport.
+	 */
+	static JdkClientHttpRequestFactory jdkRequestFactory() {
+		return new JdkClientHttpRequestFactory(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
 	}
 
 	/**

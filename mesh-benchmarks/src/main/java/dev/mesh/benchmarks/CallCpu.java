@@ -2,7 +2,6 @@ package dev.mesh.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.Map;
 
 import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -59,10 +57,10 @@ public final class CallCpu {
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
 						BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED)) {
 			Map<String, RestClient> clients = new LinkedHashMap<>();
-			clients.put("plain RestClient", RestClient.builder().requestFactory(jdkHttp()).baseUrl(server.uri()).build());
+			clients.put("plain RestClient", RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());
 			clients.put("RestClient from Boot's builder (observed)", context.getBean(RestClientBuilderConfigurer.class)
 				.configure(RestClient.builder())
-				.requestFactory(jdkHttp())
+				.requestFactory(BenchmarkApplication.jdkRequestFactory())
 				.baseUrl(server.uri())
 				.build());
 			clients.put("@MeshClient", context.getBean("meshClient", RestClient.class));
@@ -97,8 +95,5 @@ public final class CallCpu {
 		return table.toString().stripTrailing();
 	}
 
-	private static JdkClientHttpRequestFactory jdkHttp() {
-		return new JdkClientHttpRequestFactory(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
-	}
 
 }

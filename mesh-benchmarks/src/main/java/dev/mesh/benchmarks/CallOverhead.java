@@ -1,6 +1,5 @@
 package dev.mesh.benchmarks;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -136,14 +134,12 @@ public final class CallOverhead {
 					ConfigurableApplicationContext attemptsUnobservedContext = BenchmarkApplication.start(List.of(server),
 							BenchmarkApplication.ATTEMPTS_UNOBSERVED)) {
 				RestClient plain = RestClient.builder()
-					.requestFactory(new JdkClientHttpRequestFactory(
-							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
+					.requestFactory(BenchmarkApplication.jdkRequestFactory())
 					.baseUrl(server.uri())
 					.build();
 				RestClient observed = context.getBean(RestClientBuilderConfigurer.class)
 					.configure(RestClient.builder())
-					.requestFactory(new JdkClientHttpRequestFactory(
-							HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
+					.requestFactory(BenchmarkApplication.jdkRequestFactory())
 					.baseUrl(server.uri())
 					.build();
 				RestClient mesh = context.getBean("meshClient", RestClient.class);

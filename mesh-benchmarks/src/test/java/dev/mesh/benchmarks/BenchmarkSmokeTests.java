@@ -82,6 +82,26 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
+	void callThreadsMeasuresEveryClientOnEveryThread() throws Exception {
+		List<CallThreads.Row> rows = CallThreads.run(3, 20);
+		assertThat(rows).extracting(CallThreads.Row::name)
+			.containsExactly(CallThreads.PLAIN, CallThreads.PLAIN_WITH_TIMEOUT, CallThreads.MESH);
+		assertThat(rows).allSatisfy((row) -> {
+			assertThat(row.callerCpuMicros()).isPositive();
+			assertThat(row.wallMicros()).isGreaterThanOrEqualTo(row.callerCpuMicros());
+			// in clock ticks, so possibly 0 in a round this short
+			assertThat(row.processCpuMicros()).isNotNegative();
+			if (CallThreads.contextSwitches() >= 0) {
+				// every call wakes at least the server's thread and the caller again
+				assertThat(row.switches()).isGreaterThanOrEqualTo(1.0);
+			}
+			else {
+				assertThat(row.switches()).as("no /proc here").isNaN();
+			}
+		});
+	}
+
+	@Test
 	void slowInstanceRunsEveryScenarioAtTheRequestedRateAndCountsAttempts() throws Exception {
 		List<SlowInstance.Plan> plans = List.of(
 				new SlowInstance.Plan(SlowInstance.Scenario.HEALTHY, "round-robin", SlowInstance.Client.BALANCER),
