@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Measures several clients in the same moments: every thread calls each client in turn, one call each,
- * starting from a different client every round, and records each call's latency under its client. A
+ * in a new random order every round, and records each call's latency under its client. The order is
+ * shuffled, not rotated, so that every client follows every other equally often: a call can be slowed
+ * by work the call before it left on other threads (such as a Spring Cloud time limiter's thread), and
+ * with a rotated order each client always followed the same one. A
  * noisy machine (other processes, GC, CPU frequency) then slows every client alike, so the differences
  * between clients stay visible even when the absolute numbers drift; measuring clients one after
  * another, the drift between runs was larger than the differences.
@@ -73,9 +77,11 @@ final class InterleavedRun {
 					return;
 				}
 				long end = System.nanoTime() + durationNanos;
-				for (int round = worker; System.nanoTime() < end; round++) {
-					for (int step = 0; step < count; step++) {
-						int c = (round + step) % count;
+				int[] order = new int[count];
+				Arrays.setAll(order, (index) -> index);
+				while (System.nanoTime() < end) {
+					shuffle(order);
+					for (int c : order) {
 						long cpuStarted = cpu.getCurrentThreadCpuTime();
 						long started = System.nanoTime();
 						try {
@@ -124,6 +130,17 @@ final class InterleavedRun {
 			results[c] = new Measured(new LoadRun.Result(clients.get(c).name(), total, failed, seconds, all), allCpu);
 		}
 		return List.of(results);
+	}
+
+	/** Fisher-Yates shuffle. */
+	private static void shuffle(int[] order) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		for (int i = order.length - 1; i > 0; i--) {
+			int j = random.nextInt(i + 1);
+			int swapped = order[i];
+			order[i] = order[j];
+			order[j] = swapped;
+		}
 	}
 
 }
