@@ -2,7 +2,7 @@ package dev.mesh.autoconfigure;
 
 import java.time.Duration;
 
-import dev.mesh.discovery.MeshMetadata;
+import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.resilience.RetryOn;
 
 import org.springframework.validation.Errors;
@@ -60,12 +60,12 @@ final class ClientPropertiesValidator {
 		percent(errors, path + ".zoneAffinity.minAvailablePercent", client.getZoneAffinity().getMinAvailablePercent());
 		MeshProperties.SlowStart slowStart = client.getSlowStart();
 		Duration window = slowStart.getWindow();
-		if (window != null && (window.isNegative() || window.isZero() || window.compareTo(MeshMetadata.MAX_WARMUP) > 0)) {
+		if (window != null && !SlowStartPolicy.isValidWindow(window)) {
 			errors.rejectValue(path + ".slowStart.window", "range", "must be a positive duration of at most 1h, such as 30s");
 		}
 		percent(errors, path + ".slowStart.minWeightPercent", slowStart.getMinWeightPercent());
 		Double aggression = slowStart.getAggression();
-		if (aggression != null && !(aggression > 0.0 && aggression <= 100.0)) {
+		if (aggression != null && !SlowStartPolicy.isValidAggression(aggression)) {
 			errors.rejectValue(path + ".slowStart.aggression", "range",
 					"must be a number above 0 and at most 100 (1 ramps up linearly)");
 		}

@@ -3,8 +3,6 @@ package dev.mesh.loadbalancer;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.mesh.discovery.MeshMetadata;
-
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 
@@ -68,13 +66,13 @@ record LoadBalancerSettings(LoadBalancerPolicy loadBalancer, ZoneAffinityPolicy 
 		SlowStartProperties own = (client != null) ? client : SlowStartProperties.NONE;
 		SlowStartProperties inherited = (defaults != null) ? defaults : SlowStartProperties.NONE;
 		Duration window = pick(own.window(), inherited.window(), builtIn.window());
-		check(window.compareTo(Duration.ZERO) > 0 && window.compareTo(MeshMetadata.MAX_WARMUP) <= 0,
-				prefix + ".slow-start.window", window, "above 0s, at most 1h");
+		check(SlowStartPolicy.isValidWindow(window), prefix + ".slow-start.window", window, "above 0s, at most 1h");
 		int minWeightPercent = pick(own.minWeightPercent(), inherited.minWeightPercent(), builtIn.minWeightPercent());
 		check(minWeightPercent >= 0 && minWeightPercent <= 100, prefix + ".slow-start.min-weight-percent",
 				minWeightPercent, "0..100");
 		double aggression = pick(own.aggression(), inherited.aggression(), builtIn.aggression());
-		check(aggression > 0 && aggression <= 100, prefix + ".slow-start.aggression", aggression, "above 0, at most 100");
+		check(SlowStartPolicy.isValidAggression(aggression), prefix + ".slow-start.aggression", aggression,
+				"above 0, at most 100");
 		return new SlowStartPolicy(pick(own.enabled(), inherited.enabled(), builtIn.enabled()), window, minWeightPercent,
 				aggression);
 	}

@@ -2,6 +2,8 @@ package dev.mesh.loadbalancer;
 
 import java.time.Duration;
 
+import dev.mesh.discovery.MeshMetadata;
+
 /**
  * How a client ramps up the share of traffic of instances that started recently
  * ({@code mesh.clients.<service>.slow-start}).
@@ -17,5 +19,24 @@ public record SlowStartPolicy(boolean enabled, Duration window, int minWeightPer
 
 	/** Off; when switched on, a 30 s linear ramp from 10% of the weight, as Envoy's defaults. */
 	public static final SlowStartPolicy DEFAULTS = new SlowStartPolicy(false, Duration.ofSeconds(30), 10, 1.0);
+
+	/**
+	 * The one rule for {@code slow-start.window}, shared by the property validation of {@code @MeshClient}
+	 * and of the Spring Cloud LoadBalancer adapter.
+	 * @param window a ramp window
+	 * @return whether it is above zero and at most {@link MeshMetadata#MAX_WARMUP} (1 h)
+	 */
+	public static boolean isValidWindow(Duration window) {
+		return !window.isNegative() && !window.isZero() && window.compareTo(MeshMetadata.MAX_WARMUP) <= 0;
+	}
+
+	/**
+	 * The one rule for {@code slow-start.aggression}.
+	 * @param aggression a ramp shape
+	 * @return whether it is above 0 and at most 100
+	 */
+	public static boolean isValidAggression(double aggression) {
+		return aggression > 0.0 && aggression <= 100.0;
+	}
 
 }

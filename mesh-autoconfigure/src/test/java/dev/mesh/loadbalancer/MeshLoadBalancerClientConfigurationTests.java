@@ -214,6 +214,14 @@ class MeshLoadBalancerClientConfigurationTests {
 				new MapConfigurationPropertySource(Map.of("mesh.client-defaults.slow-start.window", "0s")));
 		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", window))
 			.withMessageContaining("slow-start.window: PT0S");
+		Binder longWindow = new Binder(
+				new MapConfigurationPropertySource(Map.of("mesh.clients.inventory.slow-start.window", "61m")));
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", longWindow))
+			.withMessage("mesh.clients.inventory.slow-start.window: PT1H1M (expected: above 0s, at most 1h)");
+		Binder aggression = new Binder(
+				new MapConfigurationPropertySource(Map.of("mesh.clients.inventory.slow-start.aggression", "0")));
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", aggression))
+			.withMessage("mesh.clients.inventory.slow-start.aggression: 0.0 (expected: above 0, at most 100)");
 	}
 
 	private static LoadBalancerPolicy policyOfInventory(AssertableApplicationContext context) {

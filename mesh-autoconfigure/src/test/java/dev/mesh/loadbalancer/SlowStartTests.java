@@ -149,4 +149,18 @@ class SlowStartTests {
 		return MeshInstance.of(new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, metadata), weight);
 	}
 
+	@Test
+	void windowAndAggressionRulesAreTheOnesBothValidationsApply() {
+		assertThat(SlowStartPolicy.isValidWindow(Duration.ofMillis(1))).isTrue();
+		assertThat(SlowStartPolicy.isValidWindow(Duration.ofHours(1))).isTrue();
+		assertThat(SlowStartPolicy.isValidWindow(Duration.ZERO)).isFalse();
+		assertThat(SlowStartPolicy.isValidWindow(Duration.ofSeconds(-1))).isFalse();
+		assertThat(SlowStartPolicy.isValidWindow(Duration.ofHours(1).plusNanos(1))).isFalse();
+		assertThat(SlowStartPolicy.isValidAggression(0.01)).isTrue();
+		assertThat(SlowStartPolicy.isValidAggression(100)).isTrue();
+		assertThat(SlowStartPolicy.isValidAggression(0)).isFalse();
+		assertThat(SlowStartPolicy.isValidAggression(100.5)).isFalse();
+		assertThat(SlowStartPolicy.isValidAggression(Double.NaN)).isFalse();
+	}
+
 }
