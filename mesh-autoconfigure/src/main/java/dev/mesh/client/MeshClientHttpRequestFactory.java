@@ -39,8 +39,8 @@ import org.springframework.util.CollectionUtils;
  *
  * <p>The timeout is kept by waiting for the exchange that long and then cancelling it, which aborts it
  * and closes its connection; not with {@link HttpRequest.Builder#timeout}, which the JDK client arms by
- * waking its selector thread on every request: on the 2-core benchmark machine that cost about four
- * context switches and 60-70 µs of wall time per call (docs/benchmarks.md).
+ * waking its selector thread on every request: on the 2-core benchmark machine that cost 10-26 µs of
+ * the caller's CPU and up to four more context switches per call (docs/benchmarks.md).
  *
  * <p>Attempts go straight to the instance discovery named, never through a forward proxy: the JVM's
  * proxy settings ({@code http.proxyHost}, {@code https.proxyHost}) are meant for calls out of the
