@@ -55,8 +55,9 @@ record LoadBalancerSettings(LoadBalancerPolicy loadBalancer, ZoneAffinityPolicy 
 		ZoneAffinityProperties inherited = (defaults != null) ? defaults : ZoneAffinityProperties.NONE;
 		int minAvailablePercent = pick(own.minAvailablePercent(), inherited.minAvailablePercent(),
 				builtIn.minAvailablePercent());
-		check(minAvailablePercent >= 0 && minAvailablePercent <= 100, prefix + ".zone-affinity.min-available-percent",
-				minAvailablePercent, "0..100");
+		check(minAvailablePercent >= 0 && minAvailablePercent <= 100,
+				origin(own.minAvailablePercent(), prefix) + ".zone-affinity.min-available-percent", minAvailablePercent,
+				"0..100");
 		return new ZoneAffinityPolicy(pick(own.enabled(), inherited.enabled(), builtIn.enabled()), minAvailablePercent,
 				localZone);
 	}
@@ -66,15 +67,24 @@ record LoadBalancerSettings(LoadBalancerPolicy loadBalancer, ZoneAffinityPolicy 
 		SlowStartProperties own = (client != null) ? client : SlowStartProperties.NONE;
 		SlowStartProperties inherited = (defaults != null) ? defaults : SlowStartProperties.NONE;
 		Duration window = pick(own.window(), inherited.window(), builtIn.window());
-		check(SlowStartPolicy.isValidWindow(window), prefix + ".slow-start.window", window, "above 0s, at most 1h");
+		check(SlowStartPolicy.isValidWindow(window), origin(own.window(), prefix) + ".slow-start.window", window,
+				"above 0s, at most 1h");
 		int minWeightPercent = pick(own.minWeightPercent(), inherited.minWeightPercent(), builtIn.minWeightPercent());
-		check(minWeightPercent >= 0 && minWeightPercent <= 100, prefix + ".slow-start.min-weight-percent",
-				minWeightPercent, "0..100");
+		check(minWeightPercent >= 0 && minWeightPercent <= 100,
+				origin(own.minWeightPercent(), prefix) + ".slow-start.min-weight-percent", minWeightPercent, "0..100");
 		double aggression = pick(own.aggression(), inherited.aggression(), builtIn.aggression());
-		check(SlowStartPolicy.isValidAggression(aggression), prefix + ".slow-start.aggression", aggression,
-				"above 0, at most 100");
+		check(SlowStartPolicy.isValidAggression(aggression), origin(own.aggression(), prefix) + ".slow-start.aggression",
+				aggression, "above 0, at most 100");
 		return new SlowStartPolicy(pick(own.enabled(), inherited.enabled(), builtIn.enabled()), window, minWeightPercent,
 				aggression);
+	}
+
+	/**
+	 * Where a checked value came from, for the error message: the client's own properties when it set
+	 * the value, else {@code mesh.client-defaults} (built-in defaults are always valid).
+	 */
+	private static String origin(Object clientValue, String clientPrefix) {
+		return (clientValue != null) ? clientPrefix : CLIENT_DEFAULTS;
 	}
 
 	private static void check(boolean valid, String property, Object value, String expected) {

@@ -206,22 +206,23 @@ class MeshLoadBalancerClientConfigurationTests {
 
 	@Test
 	void rejectsValuesOutOfRangeNamingTheProperty() {
-		Binder binder = new Binder(new MapConfigurationPropertySource(
-				Map.of("mesh.clients.inventory.zone-affinity.min-available-percent", "150")));
+		assertRejected("mesh.clients.inventory.zone-affinity.min-available-percent", "150",
+				"mesh.clients.inventory.zone-affinity.min-available-percent: 150 (expected: 0..100)");
+		// a bad value inherited from the defaults is reported under the property that was set
+		assertRejected("mesh.client-defaults.slow-start.window", "0s",
+				"mesh.client-defaults.slow-start.window: PT0S (expected: above 0s, at most 1h)");
+		assertRejected("mesh.client-defaults.slow-start.min-weight-percent", "-1",
+				"mesh.client-defaults.slow-start.min-weight-percent: -1 (expected: 0..100)");
+		assertRejected("mesh.clients.inventory.slow-start.window", "61m",
+				"mesh.clients.inventory.slow-start.window: PT1H1M (expected: above 0s, at most 1h)");
+		assertRejected("mesh.clients.inventory.slow-start.aggression", "0",
+				"mesh.clients.inventory.slow-start.aggression: 0.0 (expected: above 0, at most 100)");
+	}
+
+	private static void assertRejected(String property, String value, String message) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(property, value)));
 		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", binder))
-			.withMessage("mesh.clients.inventory.zone-affinity.min-available-percent: 150 (expected: 0..100)");
-		Binder window = new Binder(
-				new MapConfigurationPropertySource(Map.of("mesh.client-defaults.slow-start.window", "0s")));
-		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", window))
-			.withMessageContaining("slow-start.window: PT0S");
-		Binder longWindow = new Binder(
-				new MapConfigurationPropertySource(Map.of("mesh.clients.inventory.slow-start.window", "61m")));
-		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", longWindow))
-			.withMessage("mesh.clients.inventory.slow-start.window: PT1H1M (expected: above 0s, at most 1h)");
-		Binder aggression = new Binder(
-				new MapConfigurationPropertySource(Map.of("mesh.clients.inventory.slow-start.aggression", "0")));
-		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", aggression))
-			.withMessage("mesh.clients.inventory.slow-start.aggression: 0.0 (expected: above 0, at most 100)");
+			.withMessage(message);
 	}
 
 	private static LoadBalancerPolicy policyOfInventory(AssertableApplicationContext context) {
