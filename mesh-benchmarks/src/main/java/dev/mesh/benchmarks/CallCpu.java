@@ -57,7 +57,8 @@ public final class CallCpu {
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
 						BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED)) {
 			Map<String, RestClient> clients = new LinkedHashMap<>();
-			clients.put("plain RestClient", RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());
+			clients.put("plain RestClient",
+					RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());
 			clients.put("RestClient from Boot's builder (observed)", context.getBean(RestClientBuilderConfigurer.class)
 				.configure(RestClient.builder())
 				.requestFactory(BenchmarkApplication.jdkRequestFactory())

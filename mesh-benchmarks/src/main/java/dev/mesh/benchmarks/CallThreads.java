@@ -24,7 +24,8 @@ import org.springframework.web.client.RestClient;
  * client in turn, in rounds of a fixed number of calls, and each client's medians over the rounds are
  * reported for the caller's CPU, the whole process's CPU (the JDK HTTP client's selector thread and the
  * in-process server included), wall-clock time and context switches of all the process's threads
- * ({@code /proc/self/task/}{@literal *}{@code /status}; Linux only, otherwise reported as NaN), per call.
+ * ({@code /proc/self/task/}{@literal *}{@code /status}; Linux only, otherwise reported as NaN; a thread
+ * that starts or ends during a round skews that round's count), per call.
  * {@link CallCpu} sees only the caller; this shows work a client hands to other threads, such as a JDK
  * {@code HttpRequest.timeout}, which the JDK client arms by waking its selector thread.
  *
@@ -78,7 +79,8 @@ public final class CallThreads {
 			JdkClientHttpRequestFactory timed = BenchmarkApplication.jdkRequestFactory();
 			timed.setReadTimeout(Duration.ofSeconds(10));
 			Map<String, RestClient> clients = new LinkedHashMap<>();
-			clients.put(PLAIN, RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());
+			clients.put(PLAIN,
+					RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());
 			clients.put(PLAIN_WITH_TIMEOUT, RestClient.builder().requestFactory(timed).baseUrl(server.uri()).build());
 			clients.put(MESH, unobserved.getBean("meshClient", RestClient.class));
 			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
