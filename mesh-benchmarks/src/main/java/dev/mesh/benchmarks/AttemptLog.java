@@ -1,5 +1,6 @@
 package dev.mesh.benchmarks;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Every attempt the client made, per instance, as the client saw it: the attempt observation
  * ({@code mesh.client.requests}) of a mesh client carries the instance id, so this handler sees refused
- * connections and timeouts that the server never sees. Records counts, failures and the time of the
+ * connections and timeouts that the server never sees. Records counts, outcomes and the time of the
  * last attempt (from {@link System#nanoTime()}), which is what the failover benchmark needs. After
  * {@link #mark()} it also counts the attempts that started from then on, and which of those failed:
  * an attempt is put on one side of the mark when it starts, so an attempt in flight at the mark that
@@ -30,8 +31,6 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
 		final LongAdder attempts = new LongAdder();
 
-		final LongAdder failures = new LongAdder();
-
 		final LongAdder attemptsSinceMark = new LongAdder();
 
 		final LongAdder failuresSinceMark = new LongAdder();
@@ -42,10 +41,6 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
 		long attempts() {
 			return this.attempts.sum();
-		}
-
-		long failures() {
-			return this.failures.sum();
 		}
 
 		/** @return attempts that started at or after {@link AttemptLog#mark()} */
@@ -84,6 +79,11 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 		return log;
 	}
 
+	/** @return the attempts of all these servers' instances so far */
+	long attempts(List<LoopbackServer> servers) {
+		return servers.stream().mapToLong((server) -> instance(server.id()).attempts()).sum();
+	}
+
 	/** @return the attempts of an instance so far (zeros if it had none) */
 	Instance instance(String id) {
 		return this.instances.computeIfAbsent(id, (key) -> new Instance());
@@ -115,14 +115,11 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 	@Override
 	public void onStop(MeshAttemptContext context) {
 		String outcome = context.getOutcome();
-		instance(context.getInstanceId()).outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+		Instance instance = instance(context.getInstanceId());
+		instance.outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
 		boolean failed = !MeshOutcome.SUCCESS.equals(outcome) && !MeshOutcome.CLIENT_ERROR.equals(outcome);
-		if (failed) {
-			Instance instance = instance(context.getInstanceId());
-			instance.failures.increment();
-			if (context.containsKey(SINCE_MARK)) {
-				instance.failuresSinceMark.increment();
-			}
+		if (failed && context.containsKey(SINCE_MARK)) {
+			instance.failuresSinceMark.increment();
 		}
 	}
 

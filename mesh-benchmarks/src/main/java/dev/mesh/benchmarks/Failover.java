@@ -64,7 +64,7 @@ public final class Failover {
 				OpenLoop.run("warm-up", rate, duration.dividedBy(4), call, List.of());
 				LoopbackServer dead = servers.get(0);
 				AtomicLong killedAt = new AtomicLong();
-				long attemptsBefore = attempts(log, servers);
+				long attemptsBefore = log.attempts(servers);
 				OpenLoop.Result calls = OpenLoop.run("failover", rate, duration,
 						call, List.of(new OpenLoop.Step(duration.dividedBy(3), () -> {
 							killedAt.set(log.mark());
@@ -86,7 +86,7 @@ public final class Failover {
 							.filter(ClientSnapshot.Instance::ejected)
 							.map(ClientSnapshot.Instance::id)
 							.toList()));
-				Result result = new Result(calls, attempts(log, servers) - attemptsBefore, afterKill,
+				Result result = new Result(calls, log.attempts(servers) - attemptsBefore, afterKill,
 						deadLog.failuresSinceMark(), lastAfterKill, perInstance);
 				System.out.println(Result.header());
 				System.out.println(result);
@@ -100,10 +100,6 @@ public final class Failover {
 		finally {
 			servers.forEach(LoopbackServer::close);
 		}
-	}
-
-	private static long attempts(AttemptLog log, List<LoopbackServer> servers) {
-		return servers.stream().mapToLong((server) -> log.instance(server.id()).attempts()).sum();
 	}
 
 }

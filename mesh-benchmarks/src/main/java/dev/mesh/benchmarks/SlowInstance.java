@@ -158,7 +158,7 @@ public final class SlowInstance {
 			LoadRun.Call call = () -> client.get().uri("/api/stock/1").retrieve().body(String.class);
 			OpenLoop.run("warm-up", rate, duration.dividedBy(10), call, List.of());
 			long badBefore = log.instance(bad.id()).attempts();
-			long attemptsBefore = attempts(log, servers);
+			long attemptsBefore = log.attempts(servers);
 			long ejectionsBefore = ejections(view);
 			List<OpenLoop.Step> steps = switch (plan.scenario()) {
 				case HEALTHY -> List.of();
@@ -168,7 +168,7 @@ public final class SlowInstance {
 			};
 			OpenLoop.Result result = OpenLoop.run(plan.policy(), rate, duration, call, steps);
 			return new Row(plan.scenario(), plan.policy(), plan.client(), result,
-					log.instance(bad.id()).attempts() - badBefore, attempts(log, servers) - attemptsBefore,
+					log.instance(bad.id()).attempts() - badBefore, log.attempts(servers) - attemptsBefore,
 					ejections(view) - ejectionsBefore);
 		}
 		finally {
@@ -178,9 +178,6 @@ public final class SlowInstance {
 		}
 	}
 
-	private static long attempts(AttemptLog log, List<LoopbackServer> servers) {
-		return servers.stream().mapToLong((server) -> log.instance(server.id()).attempts()).sum();
-	}
 
 	private static long ejections(MeshClientsView view) {
 		return view.clients().stream().mapToLong(ClientSnapshot::ejections).sum();
