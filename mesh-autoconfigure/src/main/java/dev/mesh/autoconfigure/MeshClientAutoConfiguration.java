@@ -7,12 +7,12 @@ import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.MeshClientMeterBinder;
 import dev.mesh.discovery.ServiceInstanceCache;
+import dev.mesh.observability.AttemptTracer;
 import dev.mesh.security.ServiceTokenSources;
 
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -59,11 +59,11 @@ public class MeshClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
 			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-			ServiceTokenSources tokenSources, ObjectProvider<ObservationRegistry> observationRegistry) {
+			ServiceTokenSources tokenSources, ObjectProvider<AttemptTracer> attemptTracer) {
 		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()),
-				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), Clock.systemUTC());
+				attemptTracer.getIfAvailable(() -> AttemptTracer.NONE), Clock.systemUTC());
 	}
 
 	@Bean

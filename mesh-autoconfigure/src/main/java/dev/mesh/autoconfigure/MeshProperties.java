@@ -41,6 +41,10 @@ public class MeshProperties implements Validator {
 	@NestedConfigurationProperty
 	private final Health health = new Health();
 
+	/** Tracing of mesh clients' attempts. */
+	@NestedConfigurationProperty
+	private final Tracing tracing = new Tracing();
+
 	/** Client settings for every service, unless overridden under {@code mesh.clients.<service>}. */
 	@NestedConfigurationProperty
 	private final Client clientDefaults = new Client();
@@ -70,6 +74,10 @@ public class MeshProperties implements Validator {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Tracing getTracing() {
+		return this.tracing;
 	}
 
 	public Client getClientDefaults() {
@@ -191,6 +199,26 @@ public class MeshProperties implements Validator {
 
 		public void setDownstreamAffectsStatus(boolean downstreamAffectsStatus) {
 			this.downstreamAffectsStatus = downstreamAffectsStatus;
+		}
+
+	}
+
+	/** Tracing of mesh clients' attempts (with Micrometer Tracing set up). */
+	public static class Tracing {
+
+		/**
+		 * Whether each attempt of a mesh call is a span (a child of the RestClient's span of the call) whose
+		 * trace context goes out in the attempt's headers. Off, the call's span is the last one the caller
+		 * makes and its context is what the server sees.
+		 */
+		private boolean attemptSpans = true;
+
+		public boolean isAttemptSpans() {
+			return this.attemptSpans;
+		}
+
+		public void setAttemptSpans(boolean attemptSpans) {
+			this.attemptSpans = attemptSpans;
 		}
 
 	}

@@ -17,7 +17,15 @@ final class CircuitGuard {
 	private CircuitGuard() {
 	}
 
-	static ClientHttpResponse run(CircuitBreaker breaker, String serviceId, ObservedExchange.Exchange call)
+	/** A whole call, as the breaker runs it. */
+	@FunctionalInterface
+	interface Call {
+
+		ClientHttpResponse run() throws IOException;
+
+	}
+
+	static ClientHttpResponse run(CircuitBreaker breaker, String serviceId, Call call)
 			throws IOException {
 		if (breaker == null) {
 			return call.run();

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.mesh.discovery.ServiceInstanceCache;
+import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.ClientSnapshot;
 import dev.mesh.observability.MeshClientsView;
 import dev.mesh.security.ServiceTokenSource;
@@ -19,7 +20,6 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.web.client.RestClient;
 
@@ -39,7 +39,7 @@ public class MeshClientFactory implements MeshClientsView {
 
 	private final Function<String, ServiceTokenSource> tokenSources;
 
-	private final ObservationRegistry observationRegistry;
+	private final AttemptTracer attemptTracer;
 
 	private final Clock clock;
 
@@ -57,18 +57,18 @@ public class MeshClientFactory implements MeshClientsView {
 	 * @param circuitBreakers resilience4j's circuit breaker registry, likewise
 	 * @param tokenSources the token source of each service, returning {@code null} for a service whose
 	 * calls carry no token
-	 * @param observationRegistry where calls and attempts are observed (metrics, traces)
+	 * @param attemptTracer what traces each attempt (its timers come from {@link MeshClientMeterBinder})
 	 * @param clock the wall clock instances' published start times are compared with (slow start)
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
 			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
-			ObservationRegistry observationRegistry, Clock clock) {
+			AttemptTracer attemptTracer, Clock clock) {
 		this.instanceCache = instanceCache;
 		this.policies = policies;
 		this.bulkheads = bulkheads;
 		this.circuitBreakers = circuitBreakers;
 		this.tokenSources = tokenSources;
-		this.observationRegistry = observationRegistry;
+		this.attemptTracer = attemptTracer;
 		this.clock = clock;
 	}
 
@@ -108,7 +108,8 @@ public class MeshClientFactory implements MeshClientsView {
 			if (route == null) {
 				ClientPolicy policy = this.policies.forService(serviceId);
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
-						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.observationRegistry, System::nanoTime, this.clock);
+						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.attemptTracer,
+						System::nanoTime, this.clock);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);

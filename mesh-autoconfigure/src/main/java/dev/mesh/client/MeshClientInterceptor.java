@@ -5,14 +5,12 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 
 import dev.mesh.discovery.MeshInstance;
-import dev.mesh.observability.MeshAttemptContext;
-import dev.mesh.observability.MeshObservationConventions;
+import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.MeshOutcome;
 import dev.mesh.resilience.FailureKind;
 import dev.mesh.resilience.InboundDeadline;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.micrometer.observation.Observation;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -31,9 +29,10 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * choose a new instance and the budget and deadline must be able to stop a retry before its backoff
  * starts; the backoff itself is resilience4j's interval function and the bulkhead is resilience4j's.
  *
- * <p>Each attempt is observed as {@code mesh.client.requests}, a child of the RestClient's own
- * {@code http.client.requests} observation of the call, and its trace context goes out in its own
- * headers; each call is timed as {@code mesh.client.calls} (see {@link CallTimers}).
+ * <p>Each attempt is timed as {@code mesh.client.requests} (see {@link AttemptTimers}) and traced as a
+ * child span of the RestClient's own {@code http.client.requests} observation of the call, its trace
+ * context going out in its own headers (see {@link AttemptTracer}); each call is timed as
+ * {@code mesh.client.calls} (see {@link CallTimers}).
  *
  * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
  * is sent without one), and a 401 with {@code error="invalid_token"} evicts it and re-sends the attempt
@@ -42,8 +41,6 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
 	private static final long MILLI = 1_000_000L;
-
-	private static final MeshObservationConventions.Attempts ATTEMPTS = new MeshObservationConventions.Attempts();
 
 	private final ServiceRoute route;
 
@@ -68,7 +65,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 		catch (IOException ex) {
 			status = "IO_ERROR";
-			outcome = ObservedExchange.outcomeOf(ex);
+			outcome = MeshOutcome.ofFailure(ex);
 			throw ex;
 		}
 		finally {
@@ -164,47 +161,57 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	/**
-	 * Sends one attempt to one instance. The caller records the outcome (which ends the instance's
-	 * in-flight count) unless this throws a runtime exception.
+	 * Sends one attempt to one instance, and times and traces it. The caller records the outcome for the
+	 * outlier detector (which ends the instance's in-flight count) unless this throws a runtime exception.
 	 */
 	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, URI relative,
 			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution, CallAttempts attempts)
 			throws IOException {
 		URI target = ServiceUris.onInstance(instance, relative);
 		AttemptRequest attemptRequest = new AttemptRequest(request, target, toMillis(attemptNanos), token);
-		MeshAttemptContext context = new MeshAttemptContext(attemptRequest.getHeaders(), this.route.serviceId(),
-				instance.id(), request.getMethod().name(), attempts.sent());
-		Observation observation = Observation
-			.createNotStarted(ATTEMPTS, () -> context, this.route.observationRegistry())
-			.start();
+		String method = request.getMethod().name();
+		int number = attempts.sent();
+		AttemptTracer.AttemptSpan span = this.route.attemptTracer()
+			.start(attemptRequest.getHeaders(), this.route.serviceId(), instance.id(), method, number);
 		instance.state().attemptStarted();
 		long started = this.route.now();
+		String status = "NONE";
+		String outcome = MeshOutcome.REJECTED;
+		Throwable error = null;
 		try {
-			return ObservedExchange.observe(observation, context::ended, () -> {
-				ClientHttpResponse response = execution.execute(attemptRequest, body);
-				int status = response.getStatusCode().value();
-				recordLatency(instance, started, status >= 500);
-				context.setResponse(status);
-				return response;
-			});
+			ClientHttpResponse response = execution.execute(attemptRequest, body);
+			int code = response.getStatusCode().value();
+			long ended = this.route.now();
+			recordLatency(instance, ended - started, ended, code >= 500);
+			status = MeshOutcome.statusTag(code);
+			outcome = MeshOutcome.ofStatus(code);
+			return response;
 		}
 		catch (IOException ex) {
-			recordLatency(instance, started, true);
+			long ended = this.route.now();
+			recordLatency(instance, ended - started, ended, true);
+			status = "IO_ERROR";
+			outcome = MeshOutcome.ofFailure(ex);
+			error = ex;
 			throw ex;
 		}
 		catch (RuntimeException ex) {
 			instance.state().attemptAborted();
+			error = ex;
 			throw ex;
+		}
+		finally {
+			this.route.recordAttempt(instance.id(), method, number, status, outcome, this.route.now() - started);
+			span.end(status, outcome, error);
 		}
 	}
 
-	private void recordLatency(MeshInstance instance, long started, boolean failed) {
-		long ended = this.route.now();
+	private static void recordLatency(MeshInstance instance, long nanos, long ended, boolean failed) {
 		if (failed) {
-			instance.state().recordFailedLatency(ended - started, ended);
+			instance.state().recordFailedLatency(nanos, ended);
 		}
 		else {
-			instance.state().recordLatency(ended - started, ended);
+			instance.state().recordLatency(nanos, ended);
 		}
 	}
 

@@ -7,8 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Publishes each mesh client's call timer and resilience counters to Micrometer, tagged with the called
- * {@code service}: {@code mesh.client.calls} (see {@link CallTimers}), {@code mesh.client.retries} (retries the budget allowed),
+ * Publishes each mesh client's request timers and resilience counters to Micrometer, tagged with the called
+ * {@code service}: {@code mesh.client.calls} (see {@link CallTimers}), {@code mesh.client.requests} (see
+ * {@link AttemptTimers}), {@code mesh.client.retries} (retries the budget allowed),
  * {@code mesh.client.retry.budget.exhausted} (retries refused because the budget was spent) and
  * {@code mesh.client.ejections} (instances ejected), {@code mesh.client.instances.available} (gauge) and
  * {@code mesh.oauth2.token.requests} (token requests, with the {@code registration}). The counters are read from the pipeline's own
@@ -33,6 +34,7 @@ public class MeshClientMeterBinder implements MeterBinder {
 	private static void bind(ServiceRoute route, MeterRegistry registry) {
 		String service = route.serviceId();
 		route.timeCalls(new CallTimers(registry, service));
+		route.timeAttempts(new AttemptTimers(registry, service));
 		FunctionCounter.builder("mesh.client.retries", route.retryBudget(), (budget) -> budget.retryCount())
 			.description("Retries made by mesh clients")
 			.tag("service", service)

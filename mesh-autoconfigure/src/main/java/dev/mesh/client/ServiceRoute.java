@@ -14,6 +14,7 @@ import dev.mesh.loadbalancer.InstancePickers;
 import dev.mesh.loadbalancer.SlowStart;
 import dev.mesh.loadbalancer.ZoneAffinityPicker;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
+import dev.mesh.observability.AttemptTracer;
 import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.OutlierDetector;
 import dev.mesh.resilience.RetryBudget;
@@ -21,7 +22,6 @@ import dev.mesh.resilience.RetryRule;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Everything the pipeline keeps per called service: its policy, its picker (rebuilt on the discovery
@@ -65,7 +65,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final ServiceTokenSource tokens;
 
-	private final ObservationRegistry observationRegistry;
+	private final AttemptTracer attemptTracer;
 
 	private final SlowStart slowStart;
 
@@ -82,6 +82,9 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	/** Where calls are timed: one entry per meter registry; copied on write. */
 	private volatile CallTimers[] callTimers = new CallTimers[0];
 
+	/** Where attempts are timed: one entry per meter registry; copied on write. */
+	private volatile AttemptTimers[] attemptTimers = new AttemptTimers[0];
+
 	/** The latest list from discovery; guarded by this. */
 	private List<MeshInstance> instances = List.of();
 
@@ -89,7 +92,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	private boolean rewarmScheduled;
 
 	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
-			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, ObservationRegistry observationRegistry,
+			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, AttemptTracer attemptTracer,
 			LongSupplier nanoClock, Clock clock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
@@ -102,7 +105,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.bulkhead = bulkhead;
 		this.circuitBreaker = circuitBreaker;
 		this.tokens = tokens;
-		this.observationRegistry = observationRegistry;
+		this.attemptTracer = attemptTracer;
 		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
 		this.slowStart = policy.slowStart().enabled() ? new SlowStart(policy.slowStart(), clock) : null;
 		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.nanoClock.getAsLong());
@@ -264,8 +267,23 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		}
 	}
 
-	ObservationRegistry observationRegistry() {
-		return this.observationRegistry;
+	/** Times this service's attempts in one more meter registry from now on. */
+	synchronized void timeAttempts(AttemptTimers timers) {
+		AttemptTimers[] all = Arrays.copyOf(this.attemptTimers, this.attemptTimers.length + 1);
+		all[all.length - 1] = timers;
+		this.attemptTimers = all;
+	}
+
+	/** Records how one attempt ended on one instance. */
+	void recordAttempt(String instanceId, String method, int attempt, String status, String outcome, long nanos) {
+		for (AttemptTimers timers : this.attemptTimers) {
+			timers.record(instanceId, method, attempt, status, outcome, nanos);
+		}
+	}
+
+	/** @return what traces this service's attempts */
+	AttemptTracer attemptTracer() {
+		return this.attemptTracer;
 	}
 
 	MeshClientHttpRequestFactory requestFactory() {

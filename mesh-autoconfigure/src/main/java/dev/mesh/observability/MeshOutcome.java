@@ -1,5 +1,9 @@
 package dev.mesh.observability;
 
+import java.io.IOException;
+
+import dev.mesh.resilience.FailureKind;
+
 /**
  * Outcome tag values of mesh calls and attempts.
  */
@@ -55,6 +59,18 @@ public final class MeshOutcome {
 			return SERVER_ERROR;
 		}
 		return (status >= 400) ? CLIENT_ERROR : SUCCESS;
+	}
+
+	/**
+	 * @param failure how an exchange failed without a response
+	 * @return its outcome: {@link #CONNECT_FAILURE}, {@link #RESET} or {@link #TIMEOUT}
+	 */
+	public static String ofFailure(IOException failure) {
+		return switch (FailureKind.of(failure)) {
+			case CONNECT_FAILURE -> CONNECT_FAILURE;
+			case RESET -> RESET;
+			case TIMEOUT -> TIMEOUT;
+		};
 	}
 
 }

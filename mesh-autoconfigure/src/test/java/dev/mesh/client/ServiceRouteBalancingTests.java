@@ -14,9 +14,9 @@ import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.loadbalancer.ZoneAffinityPicker;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
+import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.ClientSnapshot;
 import dev.mesh.testsupport.SettableClock;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -145,7 +145,7 @@ class ServiceRouteBalancingTests {
 
 	private ServiceRoute route(ClientPolicy policy) {
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(this.registry), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, null, ObservationRegistry.NOOP,
+		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, null, AttemptTracer.NONE,
 				this.nanos::get, this.clock);
 		cache.ensureLoaded("inventory");
 		return route;

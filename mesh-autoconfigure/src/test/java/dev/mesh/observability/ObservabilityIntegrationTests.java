@@ -88,6 +88,28 @@ class ObservabilityIntegrationTests {
 	}
 
 	@Test
+	void shouldLeaveTheCallsSpanAsTheServersParentWhenAttemptsAreNeitherTracedNorTimed() throws Exception {
+		TestServer busy = track(TestServer.start("busy").behave(TestServer.Behaviour.status(503)));
+		TestServer healthy = track(TestServer.start("healthy"));
+		start(List.of(busy, healthy), "mesh.tracing.attempt-spans=false",
+				"management.metrics.enable.mesh.client.requests=false");
+		assertThat(get("/place").statusCode()).isEqualTo(200);
+
+		InMemorySpanExporter spans = this.order.getBean(InMemorySpanExporter.class);
+		SpanData call = awaitSpan(spans, "http get");
+		assertThat(healthy.lastHeaders().get("traceparent").split("-")[2]).isEqualTo(call.getSpanId());
+		assertThat(busy.lastHeaders().get("traceparent").split("-")[2]).isEqualTo(call.getSpanId());
+		assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
+			.noneMatch((name) -> name.startsWith("mesh"));
+		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
+		assertThat(meters.find("mesh.client.requests").timers()).isEmpty();
+		assertThat(meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
+			.isEqualTo(1);
+		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
+			.isEqualTo(1);
+	}
+
+	@Test
 	void shouldCountCallsAndAttemptsApartAsTheyHappened() throws Exception {
 		TestServer busy = track(TestServer.start("busy"));
 		TestServer healthy = track(TestServer.start("healthy"));

@@ -7,24 +7,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.mesh.observability.MeshAttemptContext;
+import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.MeshOutcome;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
-import io.micrometer.observation.ObservationRegistry;
 
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
 
 /**
- * Every attempt the client made, per instance, as the client saw it: the attempt observation
- * ({@code mesh.client.requests}) of a mesh client carries the instance id, so this handler sees refused
- * connections and timeouts that the server never sees. Records counts, outcomes and the time of the
+ * Every attempt the client made, per instance, as the client saw it: installed as the mesh client's
+ * {@link AttemptTracer} (see {@link BenchmarkApplication#start(List, AttemptTracer, String...)}), it is
+ * told of each attempt's instance and outcome, so it sees refused connections and timeouts that the
+ * server never sees. Records counts, outcomes and the time of the
  * last attempt (from {@link System#nanoTime()}), which is what the failover benchmark needs. After
  * {@link #mark()} it also counts the attempts that started from then on, and which of those failed:
  * an attempt is put on one side of the mark when it starts, so an attempt in flight at the mark that
  * fails afterwards is not counted as a failure after it.
  */
-final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
+final class AttemptLog implements AttemptTracer {
 
 	/** Attempts of one instance. */
 	static final class Instance {
@@ -66,18 +64,9 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 
 	}
 
-	private static final String SINCE_MARK = AttemptLog.class.getName() + ".sinceMark";
-
 	private final Map<String, Instance> instances = new ConcurrentHashMap<>();
 
 	private volatile long markNanos = Long.MAX_VALUE;
-
-	/** Registers a new log with the client application's observation registry. */
-	static AttemptLog attachTo(ConfigurableApplicationContext context) {
-		AttemptLog log = new AttemptLog();
-		context.getBean(ObservationRegistry.class).observationConfig().observationHandler(log);
-		return log;
-	}
 
 	/** @return the attempts of all these servers' instances so far */
 	long attempts(List<LoopbackServer> servers) {
@@ -100,32 +89,23 @@ final class AttemptLog implements ObservationHandler<MeshAttemptContext> {
 	}
 
 	@Override
-	public void onStart(MeshAttemptContext context) {
+	public AttemptSpan start(HttpHeaders headers, String serviceId, String instanceId, String method, int attempt) {
 		long now = System.nanoTime();
-		Instance instance = instance(context.getInstanceId());
+		Instance instance = instance(instanceId);
 		instance.attempts.increment();
 		instance.lastStartNanos.accumulateAndGet(now, Math::max);
-		if (now >= this.markNanos) {
-			// decided once, here, so that onStop counts a failure only for an attempt counted here
-			context.put(SINCE_MARK, Boolean.TRUE);
+		// decided once, here, so that a failure is counted after the mark only for an attempt counted there
+		boolean sinceMark = now >= this.markNanos;
+		if (sinceMark) {
 			instance.attemptsSinceMark.increment();
 		}
-	}
-
-	@Override
-	public void onStop(MeshAttemptContext context) {
-		String outcome = context.getOutcome();
-		Instance instance = instance(context.getInstanceId());
-		instance.outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
-		boolean failed = !MeshOutcome.SUCCESS.equals(outcome) && !MeshOutcome.CLIENT_ERROR.equals(outcome);
-		if (failed && context.containsKey(SINCE_MARK)) {
-			instance.failuresSinceMark.increment();
-		}
-	}
-
-	@Override
-	public boolean supportsContext(Observation.Context context) {
-		return context instanceof MeshAttemptContext;
+		return (status, outcome, error) -> {
+			instance.outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+			boolean failed = !MeshOutcome.SUCCESS.equals(outcome) && !MeshOutcome.CLIENT_ERROR.equals(outcome);
+			if (failed && sinceMark) {
+				instance.failuresSinceMark.increment();
+			}
+		};
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.mesh.client.MeshClient;
+import dev.mesh.observability.AttemptTracer;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -30,12 +31,15 @@ class BenchmarkApplication {
 
 	static final String SERVICE = "bench";
 
-	/** Switches off the mesh's observation of each attempt ({@code mesh.client.requests}), by name. */
-	static final String ATTEMPTS_UNOBSERVED = "management.observations.enable.mesh.client.requests=false";
+	/** Switches off the span of each attempt of a mesh call. */
+	static final String ATTEMPTS_UNTRACED = "mesh.tracing.attempt-spans=false";
+
+	/** Switches off the timer of each attempt of a mesh call ({@code mesh.client.requests}), by name. */
+	static final String ATTEMPTS_UNTIMED = "management.metrics.enable.mesh.client.requests=false";
 
 	/**
 	 * Switches off Boot's observation of each call ({@code http.client.requests}); with
-	 * {@link #ATTEMPTS_UNOBSERVED}, only the mesh's own work is left.
+	 * {@link #ATTEMPTS_UNTRACED} and {@link #ATTEMPTS_UNTIMED}, only the mesh's own work is left.
 	 */
 	static final String CALLS_UNOBSERVED = "management.observations.enable.http.client.requests=false";
 
@@ -76,6 +80,18 @@ class BenchmarkApplication {
 	 * @return the context
 	 */
 	static ConfigurableApplicationContext start(List<LoopbackServer> servers, String... properties) {
+		return start(servers, null, properties);
+	}
+
+	/**
+	 * Starts the client application with an attempt tracer of the benchmark's own instead of the mesh's.
+	 * @param servers the instances of {@code bench}
+	 * @param attempts what traces the mesh client's attempts
+	 * @param properties more properties, {@code name=value}
+	 * @return the context
+	 */
+	static ConfigurableApplicationContext start(List<LoopbackServer> servers, AttemptTracer attempts,
+			String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
 				"logging.level.root=warn", "spring.application.name=bench-client",
 				// the load harnesses start a client per row: warnings that are the same every time, once is enough
@@ -92,9 +108,13 @@ class BenchmarkApplication {
 			all.add(prefix + "metadata.weight=1");
 		}
 		all.addAll(List.of(properties));
-		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
+		SpringApplicationBuilder application = new SpringApplicationBuilder(BenchmarkApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new));
+		if (attempts != null) {
+			application.initializers((context) -> context.getBeanFactory().registerSingleton("attemptTracer", attempts));
+		}
+		return application.run();
 	}
 
 }

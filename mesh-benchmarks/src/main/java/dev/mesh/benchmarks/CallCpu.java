@@ -20,11 +20,12 @@ import org.springframework.web.client.RestClient;
  * all of its own work on the calling thread, so the differences are what each layer costs; with one
  * caller the HTTP client's and the server's threads never compete with it for a core.
  *
- * <p>Two more mesh clients, each in its own application context with observations switched off by name
- * ({@code management.observations.enable.*}), split what the mesh client costs into its own logic
- * (balancing, retry and ejection bookkeeping, deadline, call timer: nothing observed) and each of the
- * two observations (Boot's {@code http.client.requests} of the call; the mesh's
- * {@code mesh.client.requests} of each attempt). Arguments: rounds (default 30; the first third are
+ * <p>Two more mesh clients, each in its own application context with parts of its telemetry switched
+ * off by property, split what the mesh client costs into its own logic (balancing, retry and ejection
+ * bookkeeping, deadline, call timer: nothing observed) and its observing: Boot's
+ * {@code http.client.requests} observation of the call ({@code management.observations.enable.*}), and
+ * each attempt's {@code mesh.client.requests} timer and span ({@code management.metrics.enable.*},
+ * {@code mesh.tracing.attempt-spans}). Arguments: rounds (default 30; the first third are
  * warm-up), calls per client per round (default 1000).
  */
 public final class CallCpu {
@@ -53,9 +54,10 @@ public final class CallCpu {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
 				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server));
 				ConfigurableApplicationContext attemptsUnobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.ATTEMPTS_UNOBSERVED);
+						BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED);
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED)) {
+						BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
+						BenchmarkApplication.CALLS_UNOBSERVED)) {
 			Map<String, RestClient> clients = new LinkedHashMap<>();
 			clients.put("plain RestClient",
 					RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());

@@ -28,15 +28,15 @@ import org.springframework.web.client.RestClient;
  * with tracing, as any Boot application's client is (so the next rows show what the mesh adds to
  * that);</li>
  * <li>a {@code @MeshClient} RestClient (discovery cache, pick, retry rule and budget, outlier detection,
- * deadline header, metrics and tracing observations), without a token;</li>
+ * deadline header, call and attempt timers, attempt spans), without a token;</li>
  * <li>the same with a client-credentials token from the sample authorization server (mesh-sample-auth,
  * started in-process), cached as the mesh caches it;</li>
- * <li>the mesh client without a token in an application context of its own where both observations of a
- * call ({@code http.client.requests}, {@code mesh.client.requests}) are switched off by name: what the
- * mesh's own logic costs (its call timer stays on);</li>
- * <li>the mesh client without a token in a context of its own where only its attempts are not observed
- * ({@code mesh.client.requests}): observed as the RestClient from Boot's builder is, so the two differ by
- * the mesh's own work;</li>
+ * <li>the mesh client without a token in an application context of its own where Boot's observation of
+ * the call ({@code http.client.requests}) and each attempt's timer ({@code mesh.client.requests}) and
+ * span are switched off by property: what the mesh's own logic costs (its call timer stays on);</li>
+ * <li>the mesh client without a token in a context of its own where only its attempts are neither timed
+ * nor traced: observed as the RestClient from Boot's builder is, so the two differ by the mesh's own
+ * work;</li>
  * <li>a Spring Cloud {@code @LoadBalanced} RestClient (round robin) inside a Spring Cloud CircuitBreaker
  * (resilience4j, defaults: circuit breaker plus time limiter, which runs the call on another thread).</li>
  * </ol>
@@ -130,9 +130,10 @@ public final class CallOverhead {
 					"mesh.clients." + BenchmarkApplication.SERVICE + ".oauth2.enabled=false",
 					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true");
 					ConfigurableApplicationContext unobservedContext = BenchmarkApplication.start(List.of(server),
-							BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED);
+							BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
+							BenchmarkApplication.CALLS_UNOBSERVED);
 					ConfigurableApplicationContext attemptsUnobservedContext = BenchmarkApplication.start(List.of(server),
-							BenchmarkApplication.ATTEMPTS_UNOBSERVED)) {
+							BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED)) {
 				RestClient plain = RestClient.builder()
 					.requestFactory(BenchmarkApplication.jdkRequestFactory())
 					.baseUrl(server.uri())

@@ -75,7 +75,8 @@ public final class CallThreads {
 	static List<Row> run(int rounds, int calls) throws Exception {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.ATTEMPTS_UNOBSERVED, BenchmarkApplication.CALLS_UNOBSERVED)) {
+						BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
+						BenchmarkApplication.CALLS_UNOBSERVED)) {
 			JdkClientHttpRequestFactory timed = BenchmarkApplication.jdkRequestFactory();
 			timed.setReadTimeout(Duration.ofSeconds(10));
 			Map<String, RestClient> clients = new LinkedHashMap<>();

@@ -56,10 +56,10 @@ public final class Failover {
 		List<LoopbackServer> servers = List.of(LoopbackServer.start("bench-1"), LoopbackServer.start("bench-2"),
 				LoopbackServer.start("bench-3"));
 		try {
-			ConfigurableApplicationContext context = BenchmarkApplication.start(servers);
+			AttemptLog log = new AttemptLog();
+			ConfigurableApplicationContext context = BenchmarkApplication.start(servers, log);
 			try {
 				RestClient client = context.getBean("meshClient", RestClient.class);
-				AttemptLog log = AttemptLog.attachTo(context);
 				LoadRun.Call call = () -> client.get().uri("/api/stock/1").retrieve().body(String.class);
 				OpenLoop.run("warm-up", rate, duration.dividedBy(4), call, List.of());
 				LoopbackServer dead = servers.get(0);

@@ -150,11 +150,12 @@ public final class SlowInstance {
 		List<String> properties = new ArrayList<>(List.of("mesh.clients.bench.timeout=1s",
 				"mesh.clients.bench.load-balancer=" + plan.policy()));
 		plan.client().properties.forEach((property) -> properties.add("mesh.clients.bench." + property));
-		ConfigurableApplicationContext context = BenchmarkApplication.start(servers, properties.toArray(String[]::new));
+		AttemptLog log = new AttemptLog();
+		ConfigurableApplicationContext context = BenchmarkApplication.start(servers, log,
+				properties.toArray(String[]::new));
 		try {
 			RestClient client = context.getBean("meshClient", RestClient.class);
 			MeshClientsView view = context.getBean(MeshClientsView.class);
-			AttemptLog log = AttemptLog.attachTo(context);
 			LoadRun.Call call = () -> client.get().uri("/api/stock/1").retrieve().body(String.class);
 			OpenLoop.run("warm-up", rate, duration.dividedBy(10), call, List.of());
 			long badBefore = log.instance(bad.id()).attempts();

@@ -1,9 +1,7 @@
 package dev.mesh.benchmarks;
 
-import dev.mesh.observability.MeshAttemptContext;
+import dev.mesh.observability.AttemptTracer.AttemptSpan;
 import dev.mesh.observability.MeshOutcome;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;
@@ -17,20 +15,14 @@ import static org.assertj.core.api.Assertions.entry;
  */
 class AttemptLogTests {
 
-	private final ObservationRegistry registry = ObservationRegistry.create();
-
 	private final AttemptLog log = new AttemptLog();
-
-	AttemptLogTests() {
-		this.registry.observationConfig().observationHandler(this.log);
-	}
 
 	@Test
 	void anAttemptInFlightAtTheMarkThatFailsAfterItCountsOnNeitherSide() {
-		Observation inFlight = start("bench-1");
+		AttemptSpan inFlight = start("bench-1");
 		this.log.mark();
 		stop(inFlight, MeshOutcome.CONNECT_FAILURE);
-		Observation after = start("bench-1");
+		AttemptSpan after = start("bench-1");
 		stop(after, MeshOutcome.CONNECT_FAILURE);
 		stop(start("bench-1"), MeshOutcome.SUCCESS);
 
@@ -51,14 +43,12 @@ class AttemptLogTests {
 		assertThat(this.log.instance("bench-2").failuresSinceMark()).isZero();
 	}
 
-	private Observation start(String instanceId) {
-		MeshAttemptContext context = new MeshAttemptContext(new HttpHeaders(), "bench", instanceId, "GET", 1);
-		return Observation.createNotStarted("mesh.client.requests", () -> context, this.registry).start();
+	private AttemptSpan start(String instanceId) {
+		return this.log.start(new HttpHeaders(), "bench", instanceId, "GET", 1);
 	}
 
-	private static void stop(Observation observation, String outcome) {
-		((MeshAttemptContext) observation.getContext()).ended("0", outcome);
-		observation.stop();
+	private static void stop(AttemptSpan attempt, String outcome) {
+		attempt.end("0", outcome, null);
 	}
 
 }
