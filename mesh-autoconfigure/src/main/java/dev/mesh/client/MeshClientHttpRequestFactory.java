@@ -15,10 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import dev.mesh.resilience.InboundDeadline;
 
@@ -37,10 +33,15 @@ import org.springframework.util.CollectionUtils;
  * full within that time, so a response the server breaks off mid-body fails the attempt (and can be
  * retried) instead of reaching the caller truncated.
  *
- * <p>The timeout is kept by waiting for the exchange that long and then cancelling it, which aborts it
- * and closes its connection; not with {@link HttpRequest.Builder#timeout}, which the JDK client arms by
- * waking its selector thread on every request: on the 2-core benchmark machine that cost 10-26 µs of
- * the caller's CPU and up to four more context switches per call (docs/benchmarks.md).
+ * <p>Each attempt is sent with the client's synchronous {@code send}, so the calling thread writes the
+ * request itself and is woken once, when the whole response is in; the timeout is kept by the
+ * {@link AttemptWatchdog}, which interrupts an attempt whose time is up: the JDK then cancels the
+ * exchange and closes its connection. Not with {@link HttpRequest.Builder#timeout}, which the JDK
+ * client arms by waking its selector thread on every request (on the 2-core benchmark machine 10-26 µs
+ * of the caller's CPU and up to four more context switches per call) and which ends when the headers
+ * arrive; and not by waiting on {@code sendAsync}, which hands each exchange to the client's executor
+ * and each completion to the common fork-join pool (about 190 µs at p50 under two callers there,
+ * docs/benchmarks.md).
  *
  * <p>Attempts go straight to the instance discovery named, never through a forward proxy: the JVM's
  * proxy settings ({@code http.proxyHost}, {@code https.proxyHost}) are meant for calls out of the
@@ -131,27 +132,42 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 					values.forEach((value) -> request.header(name, value));
 				}
 			});
-			CompletableFuture<HttpResponse<byte[]>> exchange = MeshClientHttpRequestFactory.this.httpClient
-				.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+			HttpRequest built = request.build();
+			AttemptWatchdog.Watch watch = AttemptWatchdog.watch(timeout);
+			HttpResponse<byte[]> response;
 			try {
-				return new BufferedResponse(exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-			}
-			catch (TimeoutException ex) {
-				exchange.cancel(true);
-				throw new HttpTimeoutException("No whole response from " + this.uri + " within " + timeout.toMillis() + "ms");
+				response = MeshClientHttpRequestFactory.this.httpClient.send(built,
+						HttpResponse.BodyHandlers.ofByteArray());
 			}
 			catch (InterruptedException ex) {
-				exchange.cancel(true);
-				Thread.currentThread().interrupt();
-				throw new InterruptedIOException("Interrupted waiting for " + this.uri);
-			}
-			catch (ExecutionException ex) {
-				Throwable cause = ex.getCause();
-				if (cause instanceof IOException io) {
-					throw io;
+				if (watch.release()) {
+					throw timedOut(timeout, ex);
 				}
-				throw new IOException("Request to " + this.uri + " failed: " + cause, cause);
+				Thread.currentThread().interrupt();
+				InterruptedIOException interrupted = new InterruptedIOException("Interrupted waiting for " + this.uri);
+				interrupted.initCause(ex);
+				throw interrupted;
 			}
+			catch (IOException ex) {
+				if (watch.release()) {
+					throw timedOut(timeout, ex);
+				}
+				throw ex;
+			}
+			catch (RuntimeException | Error ex) {
+				watch.release();
+				throw ex;
+			}
+			// a response that arrived as the time ran out is whole, so it is kept
+			watch.release();
+			return new BufferedResponse(response);
+		}
+
+		private HttpTimeoutException timedOut(Duration timeout, Exception cause) {
+			HttpTimeoutException timedOut = new HttpTimeoutException(
+					"No whole response from " + this.uri + " within " + timeout.toMillis() + "ms");
+			timedOut.initCause(cause);
+			return timedOut;
 		}
 
 		private Duration timeoutOf(HttpHeaders headers) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.WebApplicationType;
@@ -120,6 +122,7 @@ class MeshClientIntegrationTests {
 	}
 
 	@Test
+	@Timeout(20)
 	void shouldCloseTheConnectionOfAnAttemptThatTimedOut() throws Exception {
 		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			// accepts one connection, reads the request and never answers; then waits for the client to close
@@ -146,7 +149,66 @@ class MeshClientIntegrationTests {
 			assertThat(Duration.ofNanos(failed - started)).isLessThan(Duration.ofSeconds(2));
 			// the abandoned exchange is aborted, not left waiting on the instance for ever
 			assertThat(closedAt.get(5, TimeUnit.SECONDS)).isLessThan(failed + Duration.ofSeconds(2).toNanos());
+			// the timeout interrupted this thread to abort the exchange, and cleared that again; no interrupt
+			// of the watchdog's comes later either (sleep would throw)
+			assertThat(Thread.currentThread().isInterrupted()).isFalse();
+			Thread.sleep(3 * AttemptWatchdog.TICK_MILLIS);
+			assertThat(Thread.currentThread().isInterrupted()).isFalse();
 		}
+	}
+
+	@Test
+	@Timeout(20)
+	void shouldTimeOutAnAttemptWhoseBodyStalls() throws Exception {
+		try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			// answers with headers and the first 5 of 100 promised bytes, then waits for the client to close
+			CompletableFuture<Long> closedAt = CompletableFuture.supplyAsync(() -> {
+				try (Socket connection = stalling.accept()) {
+					InputStream in = connection.getInputStream();
+					byte[] request = new byte[4096];
+					in.read(request);
+					connection.getOutputStream()
+						.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII));
+					connection.getOutputStream().flush();
+					while (in.read() != -1) {
+						// nothing more until the client closes
+					}
+					return System.nanoTime();
+				}
+				catch (IOException ex) {
+					return System.nanoTime();
+				}
+			});
+			start(List.of("mesh.clients.inventory.per-attempt-timeout=300ms", "mesh.clients.inventory.retry.max-attempts=1"),
+					new DefaultServiceInstance("stalling", "inventory", "127.0.0.1", stalling.getLocalPort(), false,
+							Map.of("weight", "1")));
+			long started = System.nanoTime();
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> inventoryClient().get().uri("/api/stock/1").retrieve().body(String.class))
+				.withMessageContaining("within 300ms");
+			long failed = System.nanoTime();
+			assertThat(Duration.ofNanos(failed - started)).isLessThan(Duration.ofSeconds(2));
+			assertThat(closedAt.get(5, TimeUnit.SECONDS)).isLessThan(failed + Duration.ofSeconds(2).toNanos());
+			assertThat(Thread.currentThread().isInterrupted()).isFalse();
+		}
+	}
+
+	@Test
+	void shouldLeaveAnInterruptOfTheCallersOwnToTheCaller() {
+		TestServer a = server("a");
+		start(List.of("mesh.clients.inventory.retry.max-attempts=1"), instance(a, "1"));
+		RestClient inventory = inventoryClient();
+		Thread.currentThread().interrupt();
+		try {
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class))
+				.withRootCauseInstanceOf(InterruptedException.class);
+			assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt is kept").isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
 	}
 
 	@Test
