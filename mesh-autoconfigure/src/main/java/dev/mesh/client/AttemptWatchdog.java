@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -95,7 +95,11 @@ final class AttemptWatchdog {
 
 		private static final int RELEASED = 3;
 
-		private final AtomicInteger state = new AtomicInteger(WATCHING);
+		/** Updates {@link #state} without an atomic object per attempt. */
+		private static final AtomicIntegerFieldUpdater<Watch> STATE = AtomicIntegerFieldUpdater.newUpdater(Watch.class,
+				"state");
+
+		private volatile int state = WATCHING;
 
 		private final Thread caller;
 
@@ -107,9 +111,9 @@ final class AttemptWatchdog {
 		}
 
 		private void fire() {
-			if (this.state.compareAndSet(WATCHING, FIRING)) {
+			if (STATE.compareAndSet(this, WATCHING, FIRING)) {
 				this.caller.interrupt();
-				this.state.set(FIRED);
+				this.state = FIRED;
 			}
 		}
 
@@ -120,10 +124,10 @@ final class AttemptWatchdog {
 		 */
 		boolean release() {
 			AttemptWatchdog.this.watched.remove(this);
-			if (this.state.compareAndSet(WATCHING, RELEASED)) {
+			if (STATE.compareAndSet(this, WATCHING, RELEASED)) {
 				return false;
 			}
-			while (this.state.get() != FIRED) {
+			while (this.state != FIRED) {
 				Thread.onSpinWait();
 			}
 			Thread.interrupted();
