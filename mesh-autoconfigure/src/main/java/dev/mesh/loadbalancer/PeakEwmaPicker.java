@@ -18,8 +18,10 @@ import dev.mesh.discovery.MeshInstance;
  *
  * <p>An instance with no latency sample yet borrows the other candidate's estimate, so that the two
  * compare by in-flight requests and weight alone: a new instance is neither shunned (as a high default
- * would) nor flooded (as 0 would: its in-flight count rises as soon as it takes calls). Two new
- * instances compare the same way.
+ * would) nor flooded (as 0 would: its in-flight count rises as soon as it takes calls). If they tie
+ * there too, the new instance wins, whichever was drawn first: otherwise an instance known to be slow
+ * would win half its ties with a new one that may be fast, until that one's first call. Two new
+ * instances compare by in-flight requests and weight, then the first drawn.
  */
 final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 
@@ -80,11 +82,13 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 		if (firstLatency < 0 && secondLatency < 0) {
 			return compareLoad(first, second) > 0;
 		}
-		if (firstLatency < 0) {
+		boolean firstUnmeasured = firstLatency < 0;
+		boolean secondUnmeasured = secondLatency < 0;
+		if (firstUnmeasured) {
 			firstLatency = secondLatency;
 			firstStamp = secondStamp;
 		}
-		else if (secondLatency < 0) {
+		else if (secondUnmeasured) {
 			secondLatency = firstLatency;
 			secondStamp = firstStamp;
 		}
@@ -97,7 +101,13 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 		if (firstCost != secondCost) {
 			return secondCost < firstCost;
 		}
-		return compareLoad(first, second) > 0;
+		int load = compareLoad(first, second);
+		if (load != 0) {
+			return load > 0;
+		}
+		// a tie that only the borrowed estimate made: measure the new instance rather than send one more
+		// call to an instance known to be slower than it may be
+		return secondUnmeasured;
 	}
 
 }

@@ -64,11 +64,6 @@ class LoadBalancedRestClientIntegrationTests {
 		// a spiked fast instance once lost a comparison to the slow one (3 calls instead of at most 2).
 		TestServer slow = server("slow").behave(TestServer.Behaviour.delay(Duration.ofSeconds(1)));
 		warmUp(fast1, fast2);
-		// the first calls through a load-balanced client in this JVM load and compile its whole path, which
-		// on a busy 2-core machine took longer than the slow instance's 1 s, so that a fast instance's estimate
-		// could stay above the slow one's: a throwaway client over the fast instances takes that cost
-		runner(List.of(fast1, fast2), "mesh.clients.inventory.load-balancer=peak-ewma")
-			.run((context) -> calls(context, WARM_UP_CALLS));
 		runner(List.of(fast1, fast2, slow), "mesh.clients.inventory.load-balancer=peak-ewma").run((context) -> {
 			Map<String, Integer> servedBy = calls(context, 60);
 			// Without feedback every pick ties and the slow instance would get about 20 of the 60 calls;

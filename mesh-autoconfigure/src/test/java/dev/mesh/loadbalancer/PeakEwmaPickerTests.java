@@ -126,6 +126,19 @@ class PeakEwmaPickerTests {
 		assertThat(picks(picker, 1)).isEqualTo("b");
 	}
 
+	@Test
+	void newInstanceWinsATieWithAMeasuredOneWhicheverIsDrawnFirst() {
+		List<MeshInstance> instances = weighted(1, 1);
+		record(instances.get(0).state(), 1000 * MS);
+		ScriptedRandom random = new ScriptedRandom(0, 0);
+		InstancePicker picker = new PeakEwmaPicker(instances, () -> random);
+		// a (measured slow) drawn first, b (new) borrows its estimate: equal cost and load, b is measured next
+		assertThat(picks(picker, 1)).isEqualTo("b");
+		// with a call in flight, the new b costs twice the slow a until it has a sample of its own
+		inFlight(instances.get(1), 1);
+		assertThat(picks(picker, 1)).isEqualTo("a");
+	}
+
 	private void record(InstanceState state, long latencyNanos) {
 		state.recordLatency(latencyNanos, this.clock.get());
 	}
