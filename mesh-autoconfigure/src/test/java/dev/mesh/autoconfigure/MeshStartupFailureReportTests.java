@@ -42,6 +42,15 @@ class MeshStartupFailureReportTests {
 	}
 
 	@Test
+	void shouldReportAnAttemptSpansSwitchThatIsNotABoolean(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.tracing.attempt-spans=sometimes"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: mesh.tracing.attempt-spans")
+			.contains("Value: \"sometimes\"")
+			.contains("boolean");
+	}
+
+	@Test
 	void shouldReportABlankMeshClientNamingTheBean(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run(BlankClientApplication.class));
 		assertThat(output).contains("Bean 'nameless' is annotated @MeshClient(\"\")").contains("the service name is blank");
