@@ -120,7 +120,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				if (token != null && !reauthorized && isInvalidToken(response)) {
 					reauthorized = true;
 					response.close();
-					instance.state().attemptAborted();
+					instance.state().attemptAborted(this.route.now());
 					tokens.invalidate(token);
 					token = tokens.token();
 					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
@@ -173,8 +173,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		int number = attempts.sent();
 		AttemptTracer.AttemptSpan span = this.route.attemptTracer()
 			.start(attemptRequest.getHeaders(), this.route.serviceId(), instance.id(), method, number);
-		instance.state().attemptStarted();
 		long started = this.route.now();
+		instance.state().attemptStarted(started);
 		String status = "NONE";
 		String outcome = MeshOutcome.REJECTED;
 		Throwable error = null;
@@ -196,7 +196,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			instance.state().attemptAborted();
+			instance.state().attemptAborted(this.route.now());
 			error = ex;
 			throw ex;
 		}

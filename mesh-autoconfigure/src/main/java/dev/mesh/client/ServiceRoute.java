@@ -143,13 +143,13 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		ZoneAffinityPolicy zone = this.policy.zoneAffinity();
 		if (zone.active()) {
 			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy.loadBalancer(), list, weights,
-					zone.localZone(), zone.minAvailablePercent());
+					zone.localZone(), zone.minAvailablePercent(), this.nanoClock);
 			zoned.update(this.notEjected);
 			this.zoneCheckedAt = this.nanoClock.getAsLong();
 			this.picker = zoned;
 		}
 		else {
-			this.picker = InstancePickers.create(this.policy.loadBalancer(), list, weights);
+			this.picker = InstancePickers.create(this.policy.loadBalancer(), list, weights, this.nanoClock);
 		}
 		this.weights = current;
 		scheduleRewarm(current);

@@ -43,18 +43,59 @@ public final class InstanceState {
 
 	private volatile long peakEwmaStampNanos;
 
+	/**
+	 * While attempts are in flight, the instance has ended none of them since this time: the later of
+	 * when it last went from idle to busy and when an attempt on it last ended or was given up. See
+	 * {@link #unansweredSinceNanos()}.
+	 */
+	private volatile long unansweredSinceNanos;
+
 	InstanceState() {
 	}
 
-	/** Marks an attempt as started. */
-	public void attemptStarted() {
+	/**
+	 * Marks an attempt as started.
+	 * @param nowNanos the time it starts, on the clock passed to {@link #recordLatency}
+	 */
+	public void attemptStarted(long nowNanos) {
+		if (this.inFlight == 0) {
+			// stamped before the count rises, so no picker sees an attempt in flight with an old stamp
+			this.unansweredSinceNanos = nowNanos;
+		}
 		IN_FLIGHT.incrementAndGet(this);
 		this.requests.increment();
 	}
 
-	/** Undoes {@link #attemptStarted()} for an attempt whose outcome will not be recorded. */
-	public void attemptAborted() {
+	/**
+	 * Undoes {@link #attemptStarted(long)} for an attempt whose outcome will not be recorded.
+	 * @param nowNanos the time it was given up, on the clock passed to {@link #recordLatency}
+	 */
+	public void attemptAborted(long nowNanos) {
+		attemptEnded(nowNanos);
 		IN_FLIGHT.decrementAndGet(this);
+	}
+
+	/**
+	 * Notes that an attempt ended (answered, failed or given up) at this time, so the attempts still in
+	 * flight are no older than it is. {@link #recordLatency} and {@link #recordFailedLatency} call it;
+	 * callers that record no latency for an attempt call it themselves.
+	 * @param nowNanos the time the attempt ended, on the clock passed to {@link #recordLatency}
+	 */
+	public void attemptEnded(long nowNanos) {
+		this.unansweredSinceNanos = nowNanos;
+	}
+
+	/**
+	 * While {@link #inFlight()} is above 0, a time since which none of the instance's attempts has
+	 * ended, so at least one attempt in flight now started at or before it: {@code now} minus it is a
+	 * lower bound of a latency not yet sampled. That is how {@code peak-ewma} notices an instance that
+	 * has stopped answering before its first attempt times out. Meaningless while nothing is in flight.
+	 * Updated without locks: a race between one attempt ending and another starting can leave it
+	 * earlier than exact by as long as the race lasted.
+	 * @return the time, on the clock passed to {@link #recordLatency}
+	 */
+	public long unansweredSinceNanos() {
+		return this.unansweredSinceNanos;
 	}
 
 	/**
@@ -84,6 +125,7 @@ public final class InstanceState {
 	 * {@link #peakEwmaNanos(long)}
 	 */
 	public void recordLatency(long nanos, long nowNanos) {
+		attemptEnded(nowNanos);
 		double estimate = this.peakEwmaNanos;
 		if (estimate < 0 || nanos > estimate) {
 			this.peakEwmaNanos = nanos;
@@ -108,6 +150,9 @@ public final class InstanceState {
 		double estimate = this.peakEwmaNanos;
 		if (estimate < 0 || nanos > estimate) {
 			recordLatency(nanos, nowNanos);
+		}
+		else {
+			attemptEnded(nowNanos);
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.mesh.loadbalancer;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.MeshInstance;
 
@@ -40,7 +41,26 @@ public final class InstancePickers {
 	 * {@code null}
 	 */
 	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances, int[] weights) {
+		return create(policy, instances, weights, System::nanoTime);
+	}
+
+	/**
+	 * Creates a picker as {@link #create(LoadBalancerPolicy, List, int[])} does, on the monotonic clock
+	 * that the instances' attempts are stamped with ({@link dev.mesh.discovery.InstanceState}), which
+	 * {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma} reads to see how long an attempt in flight has gone
+	 * unanswered.
+	 * @param policy how to spread picks over the instances
+	 * @param instances the instances, in registry order; copied
+	 * @param weights the effective weight of each instance, in the same order, each 0 or more; copied
+	 * @param nanoClock the monotonic clock of the instances' stamps, {@link System#nanoTime()} outside
+	 * tests
+	 * @return the picker; for an empty list one whose {@link InstancePicker#pick pick} returns
+	 * {@code null}
+	 */
+	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances, int[] weights,
+			LongSupplier nanoClock) {
 		Objects.requireNonNull(policy, "policy");
+		Objects.requireNonNull(nanoClock, "nanoClock");
 		Objects.requireNonNull(instances, "instances");
 		Objects.requireNonNull(weights, "weights");
 		if (weights.length != instances.size()) {
@@ -58,7 +78,8 @@ public final class InstancePickers {
 			case WEIGHTED_RANDOM -> new WeightedRandomPicker(instances, weights, WeightedRandomPicker.THREAD_LOCAL_RANDOM);
 			case ROUND_ROBIN -> new RoundRobinPicker(instances, weights);
 			case LEAST_REQUEST -> new LeastRequestPicker(instances, weights, PowerOfTwoChoicesPicker.THREAD_LOCAL_RANDOM);
-			case PEAK_EWMA -> new PeakEwmaPicker(instances, weights, PowerOfTwoChoicesPicker.THREAD_LOCAL_RANDOM);
+			case PEAK_EWMA -> new PeakEwmaPicker(instances, weights, PowerOfTwoChoicesPicker.THREAD_LOCAL_RANDOM,
+					nanoClock);
 		};
 	}
 

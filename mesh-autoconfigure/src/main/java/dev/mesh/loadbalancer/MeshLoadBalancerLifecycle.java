@@ -19,7 +19,7 @@ import org.springframework.http.HttpStatusCode;
  * Feeds the outcome of each call a {@link MeshReactorLoadBalancer} chose an instance for back to that
  * instance's {@link InstanceState}, as the {@code @MeshClient} pipeline does, so that
  * {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma}
- * see in-flight counts and latencies: {@link InstanceState#attemptStarted()} when the request starts,
+ * see in-flight counts and latencies: {@link InstanceState#attemptStarted(long)} when the request starts,
  * and when it completes {@link InstanceState#attemptFinished(boolean)} plus the latency, through
  * {@link InstanceState#recordLatency} for a success or {@link InstanceState#recordFailedLatency} for a
  * failure (an I/O error, or a response of 500 or above). A call that failed with anything but an I/O
@@ -67,10 +67,11 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 		if (instance == null) {
 			return;
 		}
+		long now = this.nanoClock.getAsLong();
 		if (request != null && request.getContext() instanceof TimedRequestContext timed) {
-			timed.setRequestStartTime(this.nanoClock.getAsLong());
+			timed.setRequestStartTime(now);
 		}
-		instance.state().attemptStarted();
+		instance.state().attemptStarted(now);
 	}
 
 	@Override
@@ -87,7 +88,7 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 		boolean failed;
 		if (completionContext.status() == CompletionContext.Status.FAILED) {
 			if (!isIoFailure(completionContext.getThrowable())) {
-				state.attemptAborted();
+				state.attemptAborted(this.nanoClock.getAsLong());
 				return;
 			}
 			failed = true;
@@ -96,14 +97,15 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 			failed = isServerError(completionContext.getClientResponse());
 		}
 		long started = startOf(completionContext.getLoadBalancerRequest());
-		if (started != 0) {
-			long ended = this.nanoClock.getAsLong();
-			if (failed) {
-				state.recordFailedLatency(ended - started, ended);
-			}
-			else {
-				state.recordLatency(ended - started, ended);
-			}
+		long ended = this.nanoClock.getAsLong();
+		if (started == 0) {
+			state.attemptEnded(ended);
+		}
+		else if (failed) {
+			state.recordFailedLatency(ended - started, ended);
+		}
+		else {
+			state.recordLatency(ended - started, ended);
 		}
 		state.attemptFinished(failed);
 	}

@@ -81,6 +81,8 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	private final KnownInstances known;
 
+	private final LongSupplier nanoClock;
+
 	private final AtomicReference<PickerForList> current = new AtomicReference<>();
 
 	/**
@@ -111,7 +113,8 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	/**
 	 * @param clock the wall clock slow start compares start times with, and that times recomputations
-	 * @param nanoClock the monotonic clock that times how long unlisted instances are remembered
+	 * @param nanoClock the monotonic clock that times how long unlisted instances are remembered, and
+	 * that {@link MeshLoadBalancerLifecycle} stamps the instances' attempts with
 	 */
 	MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
 			LoadBalancerPolicy policy, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart, Clock clock,
@@ -124,6 +127,7 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.slowStart = slowStart.enabled() ? new SlowStart(slowStart, clock) : null;
 		this.known = new KnownInstances(nanoClock);
+		this.nanoClock = nanoClock;
 	}
 
 	@Override
@@ -190,13 +194,13 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 		InstancePicker picker;
 		if (this.zoneAffinity.active()) {
 			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy, instances, weights,
-					this.zoneAffinity.localZone(), this.zoneAffinity.minAvailablePercent());
+					this.zoneAffinity.localZone(), this.zoneAffinity.minAvailablePercent(), this.nanoClock);
 			// No ejection here: every listed instance is available.
 			zoned.update(InstanceFilter.ALL);
 			picker = zoned;
 		}
 		else {
-			picker = InstancePickers.create(this.policy, instances, weights);
+			picker = InstancePickers.create(this.policy, instances, weights, this.nanoClock);
 		}
 		return new PickerForList(source, instances, picker, weighed, reweighAt(weighed));
 	}

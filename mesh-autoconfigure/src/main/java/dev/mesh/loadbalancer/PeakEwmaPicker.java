@@ -1,6 +1,7 @@
 package dev.mesh.loadbalancer;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -22,6 +23,14 @@ import dev.mesh.discovery.MeshInstance;
  * there too, the new instance wins, whichever was drawn first: otherwise an instance known to be slow
  * would win half its ties with a new one that may be fast, until that one's first call. Two new
  * instances compare by in-flight requests and weight, then the first drawn.
+ *
+ * <p>An instance that has left an attempt unanswered for longer than its estimate as last sampled
+ * counts that time as its latency ({@link InstanceState#unansweredSinceNanos()}): the attempt will
+ * take at least that long, and the estimate can only have decayed since its sample. Without it an
+ * instance that stops answering looks as fast as before until its first attempt times out, and keeps
+ * winning comparisons it should lose for that long, as on the plain formula; with it, an instance that
+ * has had calls waiting on it and ended none for 10 ms costs at least 10 ms × (in-flight + 1). Only
+ * picks with an attempt in flight on either candidate read the clock.
  */
 final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 
@@ -31,26 +40,28 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 	/** Multiplying by it is several times cheaper than dividing by the time constant on every pick. */
 	private static final double PER_DECAY_NANO = 1.0 / InstanceState.PEAK_EWMA_DECAY_NANOS;
 
-	PeakEwmaPicker(List<MeshInstance> instances) {
-		this(instances, THREAD_LOCAL_RANDOM);
-	}
+	private final LongSupplier nanoClock;
 
 	/**
-	 * Creates a picker with the given random source, so tests can be deterministic.
+	 * Creates a picker with the given random source and clock, so tests can be deterministic.
 	 * @param instances the instances
 	 * @param random gives the random generator for the calling thread, without allocating
+	 * @param nanoClock the monotonic clock the instances' latencies and attempts are stamped with
 	 */
-	PeakEwmaPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random) {
-		this(instances, InstancePickers.weightsOf(instances), random);
+	PeakEwmaPicker(List<MeshInstance> instances, Supplier<? extends RandomGenerator> random, LongSupplier nanoClock) {
+		this(instances, InstancePickers.weightsOf(instances), random, nanoClock);
 	}
 
 	/**
 	 * @param instances the instances
 	 * @param weights their effective weights, one per instance
 	 * @param random gives the random generator for the calling thread, without allocating
+	 * @param nanoClock the monotonic clock the instances' latencies and attempts are stamped with
 	 */
-	PeakEwmaPicker(List<MeshInstance> instances, int[] weights, Supplier<? extends RandomGenerator> random) {
+	PeakEwmaPicker(List<MeshInstance> instances, int[] weights, Supplier<? extends RandomGenerator> random,
+			LongSupplier nanoClock) {
 		super(instances, weights, random);
+		this.nanoClock = nanoClock;
 	}
 
 	/**
@@ -69,7 +80,9 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 	/**
 	 * Compares {@code estimate × exp(-(now - stamp) / decay) × (inFlight + 1) / weight} of both
 	 * candidates without reading the clock: both decay from the same now, so only the difference of
-	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}.
+	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}. The clock
+	 * is read only to see whether a candidate with an attempt in flight has left it unanswered for
+	 * longer than its estimate.
 	 */
 	@Override
 	boolean prefersSecond(int first, int second) {
@@ -92,9 +105,24 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 			secondLatency = firstLatency;
 			secondStamp = firstStamp;
 		}
+		int firstInFlight = firstState.inFlight();
+		int secondInFlight = secondState.inFlight();
+		if (firstInFlight != 0 || secondInFlight != 0) {
+			long now = this.nanoClock.getAsLong();
+			long firstUnanswered = (firstInFlight != 0) ? now - firstState.unansweredSinceNanos() : 0;
+			if (firstUnanswered > firstLatency) {
+				firstLatency = firstUnanswered;
+				firstStamp = now;
+			}
+			long secondUnanswered = (secondInFlight != 0) ? now - secondState.unansweredSinceNanos() : 0;
+			if (secondUnanswered > secondLatency) {
+				secondLatency = secondUnanswered;
+				secondStamp = now;
+			}
+		}
 		// Cross-multiplied by the weights, so there is no division.
-		double firstCost = firstLatency * (firstState.inFlight() + 1) * this.weights[second];
-		double secondCost = secondLatency * (secondState.inFlight() + 1) * this.weights[first];
+		double firstCost = firstLatency * (firstInFlight + 1) * this.weights[second];
+		double secondCost = secondLatency * (secondInFlight + 1) * this.weights[first];
 		if (firstStamp != secondStamp) {
 			firstCost *= relativeDecay((firstStamp - secondStamp) * PER_DECAY_NANO);
 		}

@@ -3,6 +3,7 @@ package dev.mesh.loadbalancer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.MeshInstance;
 
@@ -47,15 +48,17 @@ public final class ZoneAffinityPicker implements InstancePicker {
 	 * @param zone the local zone
 	 * @param minAvailablePercent the share of the local instances with a weight that must be available
 	 * for the local zone to be used, 0 to 100
+	 * @param nanoClock the monotonic clock of the instances' stamps
+	 * ({@link InstancePickers#create(LoadBalancerPolicy, List, int[], LongSupplier)})
 	 * @return the picker
 	 */
 	public static ZoneAffinityPicker create(LoadBalancerPolicy policy, List<MeshInstance> instances, int[] weights,
-			String zone, int minAvailablePercent) {
+			String zone, int minAvailablePercent, LongSupplier nanoClock) {
 		Objects.requireNonNull(zone, "zone");
 		if (minAvailablePercent < 0 || minAvailablePercent > 100) {
 			throw new IllegalArgumentException("minAvailablePercent: " + minAvailablePercent + " (expected: 0..100)");
 		}
-		InstancePicker all = InstancePickers.create(policy, instances, weights);
+		InstancePicker all = InstancePickers.create(policy, instances, weights, nanoClock);
 		List<MeshInstance> local = new ArrayList<>();
 		List<Integer> localWeights = new ArrayList<>();
 		for (int i = 0; i < instances.size(); i++) {
@@ -65,7 +68,7 @@ public final class ZoneAffinityPicker implements InstancePicker {
 			}
 		}
 		int[] localWeightArray = localWeights.stream().mapToInt(Integer::intValue).toArray();
-		return new ZoneAffinityPicker(InstancePickers.create(policy, local, localWeightArray), all, zone,
+		return new ZoneAffinityPicker(InstancePickers.create(policy, local, localWeightArray, nanoClock), all, zone,
 				minAvailablePercent);
 	}
 

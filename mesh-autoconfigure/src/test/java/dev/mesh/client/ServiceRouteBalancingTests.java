@@ -55,7 +55,7 @@ class ServiceRouteBalancingTests {
 		ServiceRoute route = route(zoneAffinity("a", 70));
 		MeshInstance a1 = route.instances().get(0);
 		for (int i = 0; i < 5; i++) {
-			a1.state().attemptStarted();
+			a1.state().attemptStarted(this.nanos.get());
 			route.recordFailure(a1);
 		}
 		assertThat(route.outlierDetector().isEjected(a1, route.now())).isTrue();

@@ -50,7 +50,7 @@ class KnownInstancesTests {
 			.as("back: same counters")
 			.isSameAs(b);
 
-		b.state().attemptStarted();
+		b.state().attemptStarted(System.nanoTime());
 		this.known.update(List.of(instance("a", "1")));
 		this.nanos.addAndGet(KnownInstances.KEEP_UNLISTED_NANOS);
 		this.known.update(List.of(instance("a", "1")));

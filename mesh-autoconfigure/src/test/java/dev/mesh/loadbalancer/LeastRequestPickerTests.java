@@ -65,7 +65,7 @@ class LeastRequestPickerTests {
 		SplittableRandom random = new SplittableRandom(42);
 		InstancePicker picker = new LeastRequestPicker(instances, () -> random);
 		for (int i = 0; i < 1_000; i++) {
-			picker.pick(InstanceFilter.ALL).state().attemptStarted();
+			picker.pick(InstanceFilter.ALL).state().attemptStarted(System.nanoTime());
 		}
 		int min = Integer.MAX_VALUE;
 		int max = 0;
@@ -101,7 +101,7 @@ class LeastRequestPickerTests {
 
 	static void inFlight(MeshInstance instance, int count) {
 		for (int i = 0; i < count; i++) {
-			instance.state().attemptStarted();
+			instance.state().attemptStarted(System.nanoTime());
 		}
 	}
 

@@ -27,7 +27,7 @@ class ZoneAffinityPickerTests {
 	@ParameterizedTest
 	@EnumSource(LoadBalancerPolicy.class)
 	void picksOnlyLocalInstancesWhileEnoughAreAvailable(LoadBalancerPolicy policy) {
-		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70);
+		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70, System::nanoTime);
 		assertThat(picker.update(InstanceFilter.ALL)).isTrue();
 		assertThat(picker.localInstances()).extracting(MeshInstance::id).containsExactly("a1", "a2", "a3");
 		assertThat(picker.instances()).isEqualTo(this.instances);
@@ -39,7 +39,7 @@ class ZoneAffinityPickerTests {
 	@Test
 	void spreadsLocalPicksByThePolicy() {
 		ZoneAffinityPicker picker = ZoneAffinityPicker.create(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN, this.instances,
-				new int[] { 2, 1, 1, 1, 1 }, "a", 70);
+				new int[] { 2, 1, 1, 1, 1 }, "a", 70, System::nanoTime);
 		picker.update(InstanceFilter.ALL);
 		assertThat(picks(picker, 8)).isEqualTo("a1 a2 a3 a1 a1 a2 a3 a1");
 	}
@@ -47,12 +47,12 @@ class ZoneAffinityPickerTests {
 	@Test
 	void spillsOverToEveryZoneWhenTooFewLocalInstancesAreAvailable() {
 		ZoneAffinityPicker picker = ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN, this.instances,
-				weights(this.instances), "a", 70);
+				weights(this.instances), "a", 70, System::nanoTime);
 		InstanceFilter a3Ejected = (instance) -> !instance.id().equals("a3");
 		assertThat(picker.update(a3Ejected)).as("2 of 3 available: 67% < 70%").isFalse();
 		assertThat(picks(picker, 5)).isEqualTo("a1 b1 a2 a3 b2");
 		ZoneAffinityPicker lenient = ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN, this.instances,
-				weights(this.instances), "a", 60);
+				weights(this.instances), "a", 60, System::nanoTime);
 		assertThat(lenient.update(a3Ejected)).as("67% >= 60%").isTrue();
 		assertThat(lenient.update(InstanceFilter.ALL)).isTrue();
 		assertThat(picker.update(InstanceFilter.ALL)).as("back once they are available again").isTrue();
@@ -62,7 +62,7 @@ class ZoneAffinityPickerTests {
 	@Test
 	void needsAtLeastOneAvailableLocalInstanceEvenAtZeroPercent() {
 		ZoneAffinityPicker picker = ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN, this.instances,
-				weights(this.instances), "a", 0);
+				weights(this.instances), "a", 0, System::nanoTime);
 		assertThat(picker.update((instance) -> instance.id().equals("a2"))).isTrue();
 		assertThat(picker.update((instance) -> !"a".equals(instance.zone()))).isFalse();
 	}
@@ -70,7 +70,7 @@ class ZoneAffinityPickerTests {
 	@ParameterizedTest
 	@EnumSource(LoadBalancerPolicy.class)
 	void fallsThroughToOtherZonesWhenTheFilterRejectsEveryLocalInstance(LoadBalancerPolicy policy) {
-		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70);
+		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70, System::nanoTime);
 		picker.update(InstanceFilter.ALL);
 		Set<String> tried = Set.of("a1", "a2", "a3");
 		InstanceFilter retry = (instance) -> !tried.contains(instance.id());
@@ -86,7 +86,7 @@ class ZoneAffinityPickerTests {
 	void neverPrefersADrainingLocalInstanceOverARemoteOneWithAWeight() {
 		List<MeshInstance> list = List.of(instance("a1", "a", 1), instance("a2", "a", 0), instance("b1", "b", 1));
 		ZoneAffinityPicker picker = ZoneAffinityPicker.create(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN, list,
-				weights(list), "a", 100);
+				weights(list), "a", 100, System::nanoTime);
 		assertThat(picker.update(InstanceFilter.ALL)).as("draining instances do not count against the zone").isTrue();
 		assertThat(picks(picker, 3)).isEqualTo("a1 a1 a1");
 		assertThat(picker.pick((instance) -> !instance.id().equals("a1")).id()).isEqualTo("b1");
@@ -95,7 +95,7 @@ class ZoneAffinityPickerTests {
 	@Test
 	void neverUsesALocalZoneWithoutInstances() {
 		ZoneAffinityPicker picker = ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN, this.instances,
-				weights(this.instances), "c", 70);
+				weights(this.instances), "c", 70, System::nanoTime);
 		assertThat(picker.update(InstanceFilter.ALL)).isFalse();
 		assertThat(picks(picker, 5)).isEqualTo("a1 b1 a2 a3 b2");
 	}
@@ -103,7 +103,7 @@ class ZoneAffinityPickerTests {
 	@Test
 	void startsOutOfUseUntilTheFirstUpdate() {
 		ZoneAffinityPicker picker = ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN, this.instances,
-				weights(this.instances), "a", 70);
+				weights(this.instances), "a", 70, System::nanoTime);
 		assertThat(picker.localInUse()).isFalse();
 		assertThat(picks(picker, 2)).isEqualTo("a1 b1");
 	}
@@ -111,7 +111,7 @@ class ZoneAffinityPickerTests {
 	@Test
 	void rejectsAPercentOutsideZeroToHundred() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN,
-				this.instances, weights(this.instances), "a", 101))
+				this.instances, weights(this.instances), "a", 101, System::nanoTime))
 			.withMessage("minAvailablePercent: 101 (expected: 0..100)");
 	}
 

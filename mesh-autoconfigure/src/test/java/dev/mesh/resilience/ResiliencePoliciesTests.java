@@ -202,7 +202,7 @@ class ResiliencePoliciesTests {
 	}
 
 	private static MeshInstance start(MeshInstance instance) {
-		instance.state().attemptStarted();
+		instance.state().attemptStarted(System.nanoTime());
 		return instance;
 	}
 

@@ -70,7 +70,7 @@ public class PickerBenchmark {
 				this.serviceInstances.add(instance);
 				MeshInstance meshInstance = MeshInstance.of(instance, weight);
 				for (int j = 0; j < i % 4; j++) {
-					meshInstance.state().attemptStarted();
+					meshInstance.state().attemptStarted(System.nanoTime());
 				}
 				// sampled at different times, as in a running client, so peak-ewma pays for the decay
 				meshInstance.state().recordLatency(1_000_000L + 10_000L * (i % 37), now - 1_000_000L * (i % 53));
