@@ -37,14 +37,14 @@ final class CallAttempts implements InstanceFilter {
 		this.route.checkZone(this.now);
 		this.skipEjected = this.route.outlierDetector().skipEjected(this.route.instances(), this.now);
 		this.allowTried = false;
-		MeshInstance instance = this.route.pick(this);
+		MeshInstance instance = this.route.pick(this, this.now);
 		if (instance == null && this.count > 0) {
 			this.allowTried = true;
-			instance = this.route.pick(this);
+			instance = this.route.pick(this, this.now);
 		}
 		if (instance == null && this.skipEjected) {
 			this.skipEjected = false;
-			instance = this.route.pick(this);
+			instance = this.route.pick(this, this.now);
 		}
 		return instance;
 	}

@@ -199,12 +199,14 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	/**
 	 * Picks an instance; only the very first call of a service that discovery has not loaded yet
 	 * waits for the registry.
+	 * @param filter which instances may be picked
+	 * @param now {@link #now()}, read by the caller for this attempt
 	 */
-	MeshInstance pick(InstanceFilter filter) {
+	MeshInstance pick(InstanceFilter filter, long now) {
 		if (!this.loaded) {
 			this.cache.ensureLoaded(this.serviceId);
 		}
-		return this.picker.pick(filter);
+		return this.picker.pick(filter, now);
 	}
 
 	List<MeshInstance> instances() {

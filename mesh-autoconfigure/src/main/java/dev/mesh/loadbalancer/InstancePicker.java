@@ -21,6 +21,19 @@ public interface InstancePicker {
 	 */
 	MeshInstance pick(InstanceFilter filter);
 
+	/**
+	 * Picks an instance as {@link #pick(InstanceFilter)} does, at a time the caller has just read from
+	 * the monotonic clock the instances' attempts are stamped with, so that a picker that compares
+	 * times ({@link LoadBalancerPolicy#PEAK_EWMA peak-ewma}) need not read the clock again. The
+	 * {@code @MeshClient} pipeline reads it once per attempt anyway, for ejection.
+	 * @param filter which instances may be picked for this attempt
+	 * @param nowNanos now, on the clock of the instances' stamps
+	 * @return the chosen instance, or {@code null} when the filter accepts none
+	 */
+	default MeshInstance pick(InstanceFilter filter, long nowNanos) {
+		return pick(filter);
+	}
+
 	/** @return the instances this picker chooses from, in registry order */
 	List<MeshInstance> instances();
 

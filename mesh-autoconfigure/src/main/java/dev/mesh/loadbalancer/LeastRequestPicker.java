@@ -38,7 +38,7 @@ final class LeastRequestPicker extends PowerOfTwoChoicesPicker {
 	}
 
 	@Override
-	boolean prefersSecond(int first, int second) {
+	boolean prefersSecond(int first, int second, long nowNanos) {
 		return compareLoad(first, second) > 0;
 	}
 

@@ -29,8 +29,9 @@ import dev.mesh.discovery.MeshInstance;
  * take at least that long, and the estimate can only have decayed since its sample. Without it an
  * instance that stops answering looks as fast as before until its first attempt times out, and keeps
  * winning comparisons it should lose for that long, as on the plain formula; with it, an instance that
- * has had calls waiting on it and ended none for 10 ms costs at least 10 ms × (in-flight + 1). Only
- * picks with an attempt in flight on either candidate read the clock.
+ * has had calls waiting on it and ended none for 10 ms costs at least 10 ms × (in-flight + 1). The
+ * {@code @MeshClient} pipeline passes the time it has read for the attempt anyway
+ * ({@link #pick(InstanceFilter, long)}); {@link #pick(InstanceFilter)} reads the clock.
  */
 final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 
@@ -64,6 +65,12 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 		this.nanoClock = nanoClock;
 	}
 
+	/** Reads the clock for a {@link #pick(InstanceFilter)} that was not given the time. */
+	@Override
+	long now() {
+		return this.nanoClock.getAsLong();
+	}
+
 	/**
 	 * {@code exp(exponent)}, clamped so it cannot overflow. Two estimates sampled within a second of
 	 * each other (the usual case under load) differ by a tenth of a time constant at most, where the
@@ -80,12 +87,12 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 	/**
 	 * Compares {@code estimate × exp(-(now - stamp) / decay) × (inFlight + 1) / weight} of both
 	 * candidates without reading the clock: both decay from the same now, so only the difference of
-	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}. The clock
-	 * is read only to see whether a candidate with an attempt in flight has left it unanswered for
-	 * longer than its estimate.
+	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}. Now is
+	 * used only to see whether a candidate with an attempt in flight has left it unanswered for longer
+	 * than its estimate.
 	 */
 	@Override
-	boolean prefersSecond(int first, int second) {
+	boolean prefersSecond(int first, int second, long now) {
 		InstanceState firstState = this.states[first];
 		InstanceState secondState = this.states[second];
 		double firstLatency = firstState.peakEwmaSampledNanos();
@@ -108,7 +115,6 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 		int firstInFlight = firstState.inFlight();
 		int secondInFlight = secondState.inFlight();
 		if (firstInFlight != 0 || secondInFlight != 0) {
-			long now = this.nanoClock.getAsLong();
 			long firstUnanswered = (firstInFlight != 0) ? now - firstState.unansweredSinceNanos() : 0;
 			if (firstUnanswered > firstLatency) {
 				firstLatency = firstUnanswered;

@@ -59,6 +59,11 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 
 	@Override
 	public final MeshInstance pick(InstanceFilter filter) {
+		return pick(filter, now());
+	}
+
+	@Override
+	public final MeshInstance pick(InstanceFilter filter, long nowNanos) {
 		int length = this.instances.length;
 		if (length == 0) {
 			return null;
@@ -81,7 +86,15 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 		if (second < 0) {
 			return this.instances[first];
 		}
-		return prefersSecond(first, second) ? this.instances[second] : this.instances[first];
+		return prefersSecond(first, second, nowNanos) ? this.instances[second] : this.instances[first];
+	}
+
+	/**
+	 * @return the time {@link #pick(InstanceFilter)} passes to the comparison; 0 unless the subclass
+	 * compares times, so only such a picker reads a clock
+	 */
+	long now() {
+		return 0;
 	}
 
 
@@ -104,9 +117,10 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 	 * Compares the two drawn candidates.
 	 * @param first index of the first candidate
 	 * @param second index of the second candidate
+	 * @param nowNanos the time of the pick ({@link #pick(InstanceFilter, long)})
 	 * @return whether the second is strictly better; on a tie the first is picked
 	 */
-	abstract boolean prefersSecond(int first, int second);
+	abstract boolean prefersSecond(int first, int second, long nowNanos);
 
 	/**
 	 * Compares requests in flight per unit of weight ({@code inFlight / weight}), without dividing.

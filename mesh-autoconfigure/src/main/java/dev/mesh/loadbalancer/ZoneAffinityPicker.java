@@ -104,6 +104,17 @@ public final class ZoneAffinityPicker implements InstancePicker {
 	}
 
 	@Override
+	public MeshInstance pick(InstanceFilter filter, long nowNanos) {
+		if (this.localInUse) {
+			MeshInstance picked = this.local.pick(filter, nowNanos);
+			if (picked != null) {
+				return picked;
+			}
+		}
+		return this.all.pick(filter, nowNanos);
+	}
+
+	@Override
 	public List<MeshInstance> instances() {
 		return this.all.instances();
 	}

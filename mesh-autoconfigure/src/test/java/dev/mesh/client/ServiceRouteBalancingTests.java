@@ -26,8 +26,8 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Zone affinity and slow start as a {@link ServiceRoute} applies them, with injected clocks: which
- * instances the attempts of a call go to, and when the route rebuilds its pickers.
+ * Zone affinity, slow start and peak-ewma as a {@link ServiceRoute} applies them, with injected clocks:
+ * which instances the attempts of a call go to, and when the route rebuilds its pickers.
  */
 class ServiceRouteBalancingTests {
 
@@ -128,6 +128,20 @@ class ServiceRouteBalancingTests {
 		ServiceRoute route = route(zoneAffinity("a", 70).withLoadBalancer(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN)
 			.withSlowStart(new SlowStartPolicy(true, Duration.ofSeconds(100), 20, 1.0)));
 		assertThat(firstPicks(route, 6)).as("local weights 100 and 20").containsExactly("a1", "a1", "a1", "a2", "a1", "a1");
+	}
+
+	@Test
+	void shouldSteerPeakEwmaAwayFromAnInstanceOnceItLeavesAnAttemptUnansweredLongerThanItsEstimate() {
+		this.registry.addAll(List.of(instance("fast", null, null), instance("steady", null, null)));
+		ServiceRoute route = route(ClientPolicy.DEFAULTS.withLoadBalancer(LoadBalancerPolicy.PEAK_EWMA));
+		MeshInstance fast = route.instances().get(0);
+		fast.state().recordLatency(Duration.ofMillis(1).toNanos(), this.nanos.get());
+		route.instances().get(1).state().recordLatency(Duration.ofMillis(3).toNanos(), this.nanos.get());
+		fast.state().attemptStarted(this.nanos.get());
+		this.nanos.addAndGet(Duration.ofMillis(1).toNanos() / 2);
+		assertThat(firstPicks(route, 1)).as("unanswered for 0.5 ms: 1 ms × 2 < 3 ms").containsExactly("fast");
+		this.nanos.addAndGet(Duration.ofMillis(4).toNanos());
+		assertThat(firstPicks(route, 1)).as("unanswered for 4.5 ms: 4.5 ms × 2 > 3 ms").containsExactly("steady");
 	}
 
 	private List<String> firstPicks(ServiceRoute route, int calls) {

@@ -183,6 +183,20 @@ class PeakEwmaPickerTests {
 	}
 
 	@Test
+	void takesTheTimeOfThePickFromTheCallerWhenGivenIt() {
+		List<MeshInstance> instances = weighted(1, 1);
+		record(instances.get(0).state(), 1 * MS);
+		record(instances.get(1).state(), 3 * MS);
+		inFlight(instances.get(0), 1);
+		ScriptedRandom random = new ScriptedRandom(0, 0);
+		InstancePicker picker = new PeakEwmaPicker(instances, () -> random, () -> {
+			throw new AssertionError("read the clock although given the time");
+		});
+		assertThat(picker.pick(InstanceFilter.ALL, this.clock.get() + MS / 2).id()).isEqualTo("a");
+		assertThat(picker.pick(InstanceFilter.ALL, this.clock.get() + 5 * MS).id()).isEqualTo("b");
+	}
+
+	@Test
 	void anInstanceThatStopsAnsweringGetsNoMoreCallsOnceItsFirstHasWaitedLongerThanItsEstimate() {
 		// 150 calls a second on 11 instances; the others' estimates are spread up to 10 ms by earlier spikes,
 		// as under real load, while the one that is about to hang looks fastest of all

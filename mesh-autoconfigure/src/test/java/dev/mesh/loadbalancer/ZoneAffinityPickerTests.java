@@ -27,13 +27,26 @@ class ZoneAffinityPickerTests {
 	@ParameterizedTest
 	@EnumSource(LoadBalancerPolicy.class)
 	void picksOnlyLocalInstancesWhileEnoughAreAvailable(LoadBalancerPolicy policy) {
-		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70, System::nanoTime);
+		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances),
+				"a", 70, System::nanoTime);
 		assertThat(picker.update(InstanceFilter.ALL)).isTrue();
 		assertThat(picker.localInstances()).extracting(MeshInstance::id).containsExactly("a1", "a2", "a3");
 		assertThat(picker.instances()).isEqualTo(this.instances);
 		for (int i = 0; i < 300; i++) {
 			assertThat(picker.pick(InstanceFilter.ALL).zone()).isEqualTo("a");
 		}
+	}
+
+	@Test
+	void passesTheTimeOfThePickOnToThePolicysPickers() {
+		ZoneAffinityPicker picker = ZoneAffinityPicker.create(LoadBalancerPolicy.PEAK_EWMA, this.instances,
+				weights(this.instances), "a", 70, () -> {
+					throw new AssertionError("read the clock although given the time");
+				});
+		picker.update(InstanceFilter.ALL);
+		assertThat(picker.pick(InstanceFilter.ALL, 1_000L).zone()).isEqualTo("a");
+		assertThat(picker.pick((instance) -> instance.zone().equals("b"), 1_000L).zone()).as("spilled over")
+			.isEqualTo("b");
 	}
 
 	@Test
@@ -70,7 +83,8 @@ class ZoneAffinityPickerTests {
 	@ParameterizedTest
 	@EnumSource(LoadBalancerPolicy.class)
 	void fallsThroughToOtherZonesWhenTheFilterRejectsEveryLocalInstance(LoadBalancerPolicy policy) {
-		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70, System::nanoTime);
+		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances),
+				"a", 70, System::nanoTime);
 		picker.update(InstanceFilter.ALL);
 		Set<String> tried = Set.of("a1", "a2", "a3");
 		InstanceFilter retry = (instance) -> !tried.contains(instance.id());
