@@ -86,10 +86,9 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker {
 
 	/**
 	 * Compares {@code estimate × exp(-(now - stamp) / decay) × (inFlight + 1) / weight} of both
-	 * candidates without reading the clock: both decay from the same now, so only the difference of
-	 * their stamps matters, which costs one {@link Math#exp} and no {@link System#nanoTime}. Now is
-	 * used only to see whether a candidate with an attempt in flight has left it unanswered for longer
-	 * than its estimate.
+	 * candidates without decaying either to now: both decay from the same now, so only the difference
+	 * of their stamps matters, which costs one {@link Math#exp}. {@code now} is used only to see whether
+	 * a candidate with an attempt in flight has left it unanswered for longer than its estimate.
 	 */
 	@Override
 	boolean prefersSecond(int first, int second, long now) {
