@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What callers have observed about one instance: requests in flight, counts, consecutive failures and
- * ejection. Kept on the {@link MeshInstance}, so it survives discovery refreshes while the instance's
+ * What callers have observed about one instance: requests in flight and how long it has left them
+ * unanswered, counts, latency, consecutive failures and ejection. Kept on the {@link MeshInstance}, so it survives discovery refreshes while the instance's
  * registration is unchanged. Updated with atomics only.
  */
 public final class InstanceState {
@@ -76,9 +76,10 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Notes that an attempt ended (answered, failed or given up) at this time, so the attempts still in
-	 * flight are no older than it is. {@link #recordLatency} and {@link #recordFailedLatency} call it;
-	 * callers that record no latency for an attempt call it themselves.
+	 * Notes that an attempt ended (answered, failed or given up) at this time, which restarts the
+	 * instance's unanswered time ({@link #unansweredSinceNanos()}). {@link #recordLatency} and
+	 * {@link #recordFailedLatency} call it; callers that record no latency for an attempt call it
+	 * themselves.
 	 * @param nowNanos the time the attempt ended, on the clock passed to {@link #recordLatency}
 	 */
 	public void attemptEnded(long nowNanos) {
