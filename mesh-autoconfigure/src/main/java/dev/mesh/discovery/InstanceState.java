@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What callers have observed about one instance: requests in flight and how long it has left them
- * unanswered, counts, latency, consecutive failures and ejection. Kept on the {@link MeshInstance}, so it survives discovery refreshes while the instance's
- * registration is unchanged. Updated with atomics only.
+ * unanswered, counts, latency, consecutive failures and ejection. Kept on the {@link MeshInstance},
+ * so it survives discovery refreshes while the instance's registration is unchanged. Updated with
+ * atomics only.
  */
 public final class InstanceState {
 

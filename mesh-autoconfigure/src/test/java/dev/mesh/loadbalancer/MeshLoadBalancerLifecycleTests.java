@@ -79,12 +79,14 @@ class MeshLoadBalancerLifecycleTests {
 		InstanceState state = stateOf(chosen);
 		assertThat(state.inFlight()).isEqualTo(1);
 		assertThat(state.requests()).isEqualTo(1);
+		assertThat(state.unansweredSinceNanos()).as("unanswered from its start").isEqualTo(this.nanos.get());
 		this.nanos.addAndGet(5_000_000);
 		this.lifecycle.onComplete(new CompletionContext<>(Status.SUCCESS, request, chosen, response(HttpStatus.OK)));
 		assertThat(state.inFlight()).isZero();
 		assertThat(state.failures()).isZero();
 		assertThat(state.peakEwmaSampledNanos()).isEqualTo(5_000_000.0);
 		assertThat(state.peakEwmaStampNanos()).isEqualTo(this.nanos.get());
+		assertThat(state.unansweredSinceNanos()).isEqualTo(this.nanos.get());
 	}
 
 	@Test
@@ -144,9 +146,14 @@ class MeshLoadBalancerLifecycleTests {
 		Response<ServiceInstance> chosen = choose();
 		this.lifecycle.onStartRequest(request, chosen);
 		assertThat(stateOf(chosen).inFlight()).isEqualTo(1);
+		this.nanos.addAndGet(1_000_000);
+		this.lifecycle.onStartRequest(request, chosen);
+		this.nanos.addAndGet(2_000_000);
 		this.lifecycle.onComplete(new CompletionContext<>(Status.SUCCESS, request, chosen, response(HttpStatus.OK)));
-		assertThat(stateOf(chosen).inFlight()).isZero();
+		assertThat(stateOf(chosen).inFlight()).isOne();
 		assertThat(stateOf(chosen).peakEwmaSampledNanos()).isEqualTo(-1.0);
+		assertThat(stateOf(chosen).unansweredSinceNanos()).as("an answer restarts the unanswered time, timed or not")
+			.isEqualTo(this.nanos.get());
 	}
 
 	@Test
