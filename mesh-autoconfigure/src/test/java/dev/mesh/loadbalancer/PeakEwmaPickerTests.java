@@ -217,7 +217,7 @@ class PeakEwmaPickerTests {
 				hungCalls++;
 			}
 			else {
-				// the others answer in their estimated time, well before the next call
+				// the others answer in 1 ms, well before the next call
 				record(picked.state(), 1 * MS);
 				picked.state().attemptFinished(false);
 			}
