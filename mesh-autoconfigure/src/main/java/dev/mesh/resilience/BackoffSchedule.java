@@ -9,9 +9,14 @@ import io.github.resilience4j.core.IntervalFunction;
 
 /**
  * The wait before each retry: resilience4j's exponential random backoff, or longer when a 503 says
- * {@code Retry-After}.
+ * {@code Retry-After}. A {@code Retry-After} however far away (a date in the year 9999, a number of
+ * seconds with twenty digits) is capped at {@value #MAX_MILLIS} ms, so the wait always fits a
+ * {@code long} of nanoseconds; the pipeline then finds it beyond its deadline and returns the 503.
  */
 public final class BackoffSchedule {
+
+	/** The longest wait: more milliseconds than this overflow a {@code long} of nanoseconds. */
+	public static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
 	private final IntervalFunction intervals;
 
@@ -33,7 +38,7 @@ public final class BackoffSchedule {
 	/**
 	 * @param retry which retry this is, from 1
 	 * @param retryAfter the failed response's {@code Retry-After} header, or {@code null}
-	 * @return milliseconds to wait
+	 * @return milliseconds to wait, at most {@value #MAX_MILLIS}
 	 */
 	public long delayMillis(int retry, String retryAfter) {
 		long delay = this.intervals.apply(retry);
@@ -42,21 +47,24 @@ public final class BackoffSchedule {
 	}
 
 	/**
-	 * Reads a {@code Retry-After} value: seconds or an HTTP date. Garbage counts as absent.
+	 * Reads a {@code Retry-After} value: seconds (ASCII digits, any number of them) or an HTTP date.
+	 * Garbage counts as absent.
 	 * @param value the header value, may be {@code null}
-	 * @return the wait it asks for in milliseconds, or 0
+	 * @return the wait it asks for in milliseconds, from 0 to {@value #MAX_MILLIS}
 	 */
 	long retryAfterMillis(String value) {
 		if (value == null || value.isBlank()) {
 			return 0;
 		}
 		String trimmed = value.trim();
-		if (trimmed.length() <= 9 && trimmed.chars().allMatch(Character::isDigit)) {
-			return Long.parseLong(trimmed) * 1000;
+		if (trimmed.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			// more digits than a long holds is as far away as can be: saturate rather than ignore
+			long seconds = (trimmed.length() <= 18) ? Long.parseLong(trimmed) : Long.MAX_VALUE;
+			return (seconds <= MAX_MILLIS / 1000) ? seconds * 1000 : MAX_MILLIS;
 		}
 		try {
 			ZonedDateTime at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME);
-			return Math.max(0, at.toInstant().toEpochMilli() - this.clock.millis());
+			return Math.min(MAX_MILLIS, Math.max(0, at.toInstant().toEpochMilli() - this.clock.millis()));
 		}
 		catch (DateTimeParseException ex) {
 			return 0;

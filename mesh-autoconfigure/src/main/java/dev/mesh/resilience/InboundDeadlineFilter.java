@@ -14,7 +14,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Reads the caller's {@value InboundDeadline#HEADER} header: mesh calls made while handling the request
  * are capped to the time the caller has left, and a request whose deadline has already passed is
- * answered 504 without starting any work. A value that is not a whole number is ignored.
+ * answered 504 without starting any work. A value that is not a whole number (see
+ * {@link InboundDeadline#parseMillis(String)}) or is too large to be a deadline is ignored.
+ *
+ * <p>Honoured from every caller, before authentication, because it can only shorten the handling of the
+ * caller's own request: outbound calls take the shorter of it and their own timeouts, and an attempt it
+ * cuts short is aborted, never counted against the called instance (see {@code docs/security.md}).
  */
 public class InboundDeadlineFilter extends OncePerRequestFilter {
 
@@ -33,7 +38,8 @@ public class InboundDeadlineFilter extends OncePerRequestFilter {
 					+ InboundDeadline.HEADER + ": " + millis + ") passed before work started\"}");
 			return;
 		}
-		InboundDeadline.set(System.nanoTime() + millis * 1_000_000L);
+		// the sum may wrap round for a far deadline; only differences from nanoTime are ever used, which stay exact
+		InboundDeadline.set(System.nanoTime() + InboundDeadline.toNanos(millis));
 		try {
 			chain.doFilter(request, response);
 		}
