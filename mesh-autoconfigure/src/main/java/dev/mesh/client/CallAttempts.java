@@ -4,7 +4,8 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.loadbalancer.InstanceFilter;
 
 /**
- * The attempts of one call: how many were sent, the instances they tried, and the filter that steers its next attempt: first to an instance
+ * The attempts of one call: how many were sent, the instances they tried, whether the latest was aborted
+ * by the caller (see {@link dev.mesh.resilience.CallerAbort}), and the filter that steers its next attempt: first to an instance
  * it has not tried that is not ejected, then (when none is left) to any instance that is not ejected.
  * Ejected instances count as healthy while the service is in panic mode (every instance ejected).
  */
@@ -23,6 +24,10 @@ final class CallAttempts implements InstanceFilter {
 	private boolean skipEjected;
 
 	private long now;
+
+	private boolean aborted;
+
+	private boolean failed;
 
 	CallAttempts(ServiceRoute route, int maxAttempts) {
 		this.route = route;
@@ -54,7 +59,45 @@ final class CallAttempts implements InstanceFilter {
 	 * @return its number
 	 */
 	int sent() {
+		this.aborted = false;
 		return ++this.sent;
+	}
+
+	/**
+	 * Ends the attempt in flight as aborted by the caller: the instance's in-flight count goes down and
+	 * nothing is recorded against it.
+	 * @param instance the instance it was sent to
+	 * @param now the time it ended, on the route's clock
+	 */
+	void abort(MeshInstance instance, long now) {
+		instance.state().attemptAborted(now);
+		this.aborted = true;
+	}
+
+	/** Marks the call as given up by its caller between attempts (interrupted while backing off). */
+	void abortBetweenAttempts() {
+		this.aborted = true;
+	}
+
+	/**
+	 * @return whether the latest attempt (or the wait after it) was aborted by the caller: the call ends
+	 * without counting against the instance or the retry budget
+	 */
+	boolean aborted() {
+		return this.aborted;
+	}
+
+	/** Notes that an attempt of this call failed (recorded against its instance). */
+	void failed() {
+		this.failed = true;
+	}
+
+	/**
+	 * @return whether the call was aborted with none of its attempts failing before: the circuit breaker
+	 * counts it neither way (a call whose first attempts failed still counts as failed)
+	 */
+	boolean abortedWithoutFailure() {
+		return this.aborted && !this.failed;
 	}
 
 	void tried(MeshInstance instance) {

@@ -11,6 +11,12 @@ import org.springframework.http.client.ClientHttpResponse;
  * one: a call whose final answer is 5xx or an I/O failure counts as failed, anything else as a success,
  * and an open circuit refuses calls at once with {@link CircuitOpenException}. Per-instance ejection
  * still happens inside; the breaker is for when the whole service is failing.
+ *
+ * <p>A call its caller aborted (see {@link dev.mesh.resilience.CallerAbort}) before any of its attempts
+ * failed, and a call ended by an {@link Error}, count neither way: the permit is released, so a
+ * half-open breaker's few trial calls are never used up by them. A call whose attempts failed and whose
+ * last attempt was then cut short by its own {@code timeout} still counts as failed, so a hung service
+ * opens the circuit whatever the number of attempts.
  */
 final class CircuitGuard {
 
@@ -25,7 +31,7 @@ final class CircuitGuard {
 
 	}
 
-	static ClientHttpResponse run(CircuitBreaker breaker, String serviceId, Call call)
+	static ClientHttpResponse run(CircuitBreaker breaker, String serviceId, CallAttempts attempts, Call call)
 			throws IOException {
 		if (breaker == null) {
 			return call.run();
@@ -36,6 +42,10 @@ final class CircuitGuard {
 		long started = breaker.getCurrentTimestamp();
 		try {
 			ClientHttpResponse response = call.run();
+			if (attempts.abortedWithoutFailure()) {
+				breaker.releasePermission();
+				return response;
+			}
 			long duration = breaker.getCurrentTimestamp() - started;
 			int status = response.getStatusCode().value();
 			if (status >= 500) {
@@ -47,7 +57,16 @@ final class CircuitGuard {
 			return response;
 		}
 		catch (IOException | RuntimeException ex) {
-			breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), ex);
+			if (attempts.abortedWithoutFailure()) {
+				breaker.releasePermission();
+			}
+			else {
+				breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), ex);
+			}
+			throw ex;
+		}
+		catch (Error ex) {
+			breaker.releasePermission();
 			throw ex;
 		}
 	}

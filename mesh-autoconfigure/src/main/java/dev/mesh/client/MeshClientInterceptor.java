@@ -7,6 +7,7 @@ import java.net.URI;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.MeshOutcome;
+import dev.mesh.resilience.CallerAbort;
 import dev.mesh.resilience.FailureKind;
 import dev.mesh.resilience.InboundDeadline;
 import dev.mesh.security.ServiceTokenSource;
@@ -24,6 +25,14 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * instance (skipping ejected ones and those this call tried), send with the attempt's timeout, record the
  * outcome for the outlier detector, and retry on another instance if the failure is retryable, the
  * method is safe to retry, the retry budget allows it and the deadline leaves time for the backoff.
+ *
+ * <p>An attempt ended by the caller rather than the instance is <em>aborted</em> (see {@link CallerAbort}):
+ * the calling thread was interrupted, or the attempt was given less than its full time (by the deadline
+ * of the request being handled, or by the call's {@code timeout} running down) and ran out of it. It ends
+ * the instance's in-flight count and nothing else: no failure for the outlier detector or the circuit
+ * breaker, no retry, no retry budget. A call whose inbound deadline has passed is refused before the
+ * bulkhead and the circuit breaker. Whatever an attempt throws, an {@link Error} included, ends its
+ * in-flight count and returns its bulkhead and circuit-breaker permits.
  *
  * <p>The loop is written here rather than with resilience4j's {@code Retry} because each attempt must
  * choose a new instance and the budget and deadline must be able to stop a retry before its backoff
@@ -75,14 +84,22 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
 	private ClientHttpResponse guarded(HttpRequest request, byte[] body, URI relative,
 			ClientHttpRequestExecution execution) throws IOException {
+		long start = this.route.now();
+		long inbound = InboundDeadline.remainingNanos(start);
+		if (inbound <= 0) {
+			// before the bulkhead and circuit breaker: the caller's own deadline is no failure of the service
+			throw new DeadlineExceededException(this.route.serviceId(), "the deadline of the request being handled has passed");
+		}
+		long deadline = start + Math.min(this.route.policy().timeout().toNanos(), inbound);
+		CallAttempts attempts = new CallAttempts(this.route, this.route.policy().retry().maxAttempts());
 		Bulkhead bulkhead = this.route.bulkhead();
 		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 			throw new ClientOverloadedException(this.route.serviceId(), bulkhead.getName(),
 					bulkhead.getBulkheadConfig().getMaxConcurrentCalls());
 		}
 		try {
-			return CircuitGuard.run(this.route.circuitBreaker(), this.route.serviceId(),
-					() -> call(request, body, relative, execution));
+			return CircuitGuard.run(this.route.circuitBreaker(), this.route.serviceId(), attempts,
+					() -> call(request, body, relative, execution, start, deadline, attempts));
 		}
 		finally {
 			if (bulkhead != null) {
@@ -92,46 +109,60 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private ClientHttpResponse call(HttpRequest request, byte[] body, URI relative,
-			ClientHttpRequestExecution execution) throws IOException {
+			ClientHttpRequestExecution execution, long start, long deadline, CallAttempts attempts) throws IOException {
 		ClientPolicy policy = this.route.policy();
-		long start = this.route.now();
-		long inbound = InboundDeadline.remainingNanos(start);
-		if (inbound <= 0) {
-			throw new DeadlineExceededException(this.route.serviceId(), "the deadline of the request being handled has passed");
-		}
-		long deadline = start + Math.min(policy.timeout().toNanos(), inbound);
+		long perAttemptNanos = policy.perAttemptTimeout().toNanos();
+		// what an attempt gets when nothing cuts it short: an instance is judged only against this
+		long fullNanos = Math.min(perAttemptNanos, policy.timeout().toNanos());
 		int maxAttempts = policy.retry().maxAttempts();
 		this.route.retryBudget().recordCall();
-		CallAttempts attempts = new CallAttempts(this.route, maxAttempts);
 		MeshInstance instance = attempts.next();
 		if (instance == null) {
 			throw new NoInstanceAvailableException(this.route.serviceId(), noInstanceReason());
 		}
 		boolean reauthorized = false;
 		for (int attempt = 1;; attempt++) {
-			long attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
+			long left = deadline - this.route.now();
+			long attemptNanos = Math.min(perAttemptNanos, left);
+			// the first attempt is cut short only by the caller's deadline (the time lost to the pick is no one's doing)
+			boolean cutShort = CallerAbort.cutShort((attempt == 1) ? deadline - start : left, fullNanos);
 			attempts.tried(instance);
 			ServiceTokenSource tokens = this.route.tokens();
 			OAuth2AccessToken token = (tokens != null) ? tokens.token() : null;
 			ClientHttpResponse response = null;
 			IOException failure = null;
+			int status = 0;
 			try {
-				response = send(instance, request, body, relative, attemptNanos, token, execution, attempts);
-				if (token != null && !reauthorized && isInvalidToken(response)) {
+				response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution, attempts);
+				if (token != null && !reauthorized && !attempts.aborted() && isInvalidToken(response)) {
 					reauthorized = true;
-					response.close();
+					ClientHttpResponse rejected = response;
+					response = null;
 					instance.state().attemptAborted(this.route.now());
+					rejected.close();
 					tokens.invalidate(token);
 					token = tokens.token();
-					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
-					response = send(instance, request, body, relative, attemptNanos, token, execution, attempts);
+					attemptNanos = Math.min(perAttemptNanos, deadline - this.route.now());
+					response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution, attempts);
 				}
+				status = response.getStatusCode().value();
 			}
 			catch (IOException ex) {
 				failure = ex;
 			}
-			int status = (response != null) ? response.getStatusCode().value() : 0;
+			catch (RuntimeException | Error ex) {
+				// thrown after send() returned (by what a later interceptor returned): end the attempt here
+				if (response != null && !attempts.aborted()) {
+					instance.state().attemptAborted(this.route.now());
+				}
+				throw ex;
+			}
+			if (attempts.aborted()) {
+				// ended by the caller (send() has ended it): no failure of the instance, no retry
+				return result(response, failure);
+			}
 			if (failure != null || status >= 500) {
+				attempts.failed();
 				this.route.recordFailure(instance);
 			}
 			else {
@@ -140,12 +171,13 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			boolean retryable = (failure != null)
 					? this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), FailureKind.of(failure))
 					: status >= 500 && this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), status);
-			if (!retryable || attempt >= maxAttempts) {
+			if (!retryable || attempt >= maxAttempts || Thread.currentThread().isInterrupted()) {
 				return result(response, failure);
 			}
 			String retryAfter = (status == 503) ? response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER) : null;
+			// at most BackoffSchedule.MAX_MILLIS, so never overflows; compared as a difference, which cannot overflow
 			long delayNanos = this.route.backoff().delayMillis(attempt, retryAfter) * MILLI;
-			if (this.route.now() + delayNanos >= deadline) {
+			if (delayNanos >= deadline - this.route.now()) {
 				return result(response, failure);
 			}
 			MeshInstance next = attempts.next();
@@ -155,18 +187,22 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			if (response != null) {
 				response.close();
 			}
-			sleep(delayNanos);
+			sleep(delayNanos, attempts);
 			instance = next;
 		}
 	}
 
 	/**
 	 * Sends one attempt to one instance, and times and traces it. The caller records the outcome for the
-	 * outlier detector (which ends the instance's in-flight count) unless this throws a runtime exception.
+	 * outlier detector (which ends the instance's in-flight count), unless the attempt was aborted
+	 * ({@link CallAttempts#aborted()}; see {@link CallerAbort}) or this throws anything but an
+	 * {@link IOException}: then this has ended the in-flight count itself.
+	 * @param attemptNanos the time the attempt is given
+	 * @param cutShort whether that is less than its full time ({@link CallerAbort#cutShort})
 	 */
 	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, URI relative,
-			long attemptNanos, OAuth2AccessToken token, ClientHttpRequestExecution execution, CallAttempts attempts)
-			throws IOException {
+			long attemptNanos, boolean cutShort, OAuth2AccessToken token, ClientHttpRequestExecution execution,
+			CallAttempts attempts) throws IOException {
 		URI target = ServiceUris.onInstance(instance, relative);
 		AttemptRequest attemptRequest = new AttemptRequest(request, target, toMillis(attemptNanos), token);
 		String method = request.getMethod().name();
@@ -182,20 +218,33 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			ClientHttpResponse response = execution.execute(attemptRequest, body);
 			int code = response.getStatusCode().value();
 			long ended = this.route.now();
-			recordLatency(instance, ended - started, ended, code >= 500);
+			if (code >= 500 && CallerAbort.byDeadline(cutShort, attemptNanos, ended - started)) {
+				// a 5xx that came only after the time the caller left ran out, as a service whose own
+				// deadline passed answers: the caller's doing
+				attempts.abort(instance, ended);
+			}
+			else {
+				recordLatency(instance, ended - started, ended, code >= 500);
+			}
 			status = MeshOutcome.statusTag(code);
 			outcome = MeshOutcome.ofStatus(code);
 			return response;
 		}
 		catch (IOException ex) {
 			long ended = this.route.now();
-			recordLatency(instance, ended - started, ended, true);
+			if (CallerAbort.byInterrupt(ex) || CallerAbort.byDeadline(cutShort, attemptNanos, ended - started)) {
+				attempts.abort(instance, ended);
+			}
+			else {
+				recordLatency(instance, ended - started, ended, true);
+			}
 			status = "IO_ERROR";
 			outcome = MeshOutcome.ofFailure(ex);
 			error = ex;
 			throw ex;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// an interceptor or response that throws: nothing to judge the instance by, but the attempt is over
 			instance.state().attemptAborted(this.route.now());
 			error = ex;
 			throw ex;
@@ -236,11 +285,12 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		return Math.max(1, (nanos + MILLI - 1) / MILLI);
 	}
 
-	private static void sleep(long nanos) throws InterruptedIOException {
+	private static void sleep(long nanos, CallAttempts attempts) throws InterruptedIOException {
 		try {
 			Thread.sleep(nanos / MILLI, (int) (nanos % MILLI));
 		}
 		catch (InterruptedException ex) {
+			attempts.abortBetweenAttempts();
 			Thread.currentThread().interrupt();
 			throw new InterruptedIOException("Interrupted while backing off before a retry");
 		}

@@ -68,7 +68,10 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Undoes {@link #attemptStarted(long)} for an attempt whose outcome will not be recorded.
+	 * Undoes {@link #attemptStarted(long)} for an attempt whose outcome will not be recorded: one its
+	 * caller aborted (interrupted, or cut short by the caller's deadline), one re-sent with a fresh token,
+	 * or one ended by an exception that says nothing about the instance. It counts as neither success
+	 * nor failure and leaves the latency estimate alone.
 	 * @param nowNanos the time it was given up, on the clock passed to {@link #recordLatency}
 	 */
 	public void attemptAborted(long nowNanos) {

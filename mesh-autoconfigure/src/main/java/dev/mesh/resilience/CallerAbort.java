@@ -1,0 +1,56 @@
+package dev.mesh.resilience;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+
+/**
+ * Whether an attempt that did not succeed was ended by its caller rather than by the instance: an
+ * <em>aborted</em> attempt. It is not the instance's failure: it feeds neither the outlier detector nor
+ * the circuit breaker, takes no retry budget and is not retried.
+ *
+ * <p>An attempt is aborted when the calling thread was interrupted ({@code Future.cancel(true)}, a
+ * shutdown), or when it was given less than its full time and ran out of it. Its full time is
+ * {@code per-attempt-timeout}, or the call's {@code timeout} if that is shorter; it is given less when
+ * the request being handled has less left ({@code Mesh-Timeout-Ms}, which anyone may send) or when
+ * earlier attempts used up the call's {@code timeout}. So an instance is only ever judged against the
+ * full time its callers' configuration gives it, and a caller cannot get a healthy instance ejected by
+ * asking for an answer sooner than it can come.
+ */
+public final class CallerAbort {
+
+	private CallerAbort() {
+	}
+
+	/**
+	 * @param failure how the attempt failed
+	 * @return whether the calling thread was interrupted (the caller gave up), as opposed to a socket
+	 * timing out
+	 */
+	public static boolean byInterrupt(IOException failure) {
+		return Thread.currentThread().isInterrupted()
+				|| (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
+	}
+
+	/**
+	 * @param leftNanos the time the deadline leaves the attempt: for a call's first attempt, the shorter
+	 * of its {@code timeout} and what the request being handled has left; for a later one, what is left
+	 * of the call's deadline
+	 * @param fullNanos the attempt's full time: {@code per-attempt-timeout}, or {@code timeout} if shorter
+	 * @return whether the attempt is cut short: given less than its full time
+	 */
+	public static boolean cutShort(long leftNanos, long fullNanos) {
+		return leftNanos < fullNanos;
+	}
+
+	/**
+	 * @param cutShort whether the attempt was {@linkplain #cutShort cut short}
+	 * @param givenNanos the time the attempt was given
+	 * @param elapsedNanos the time it took until it failed
+	 * @return whether it was cut short and failed only once its time had run out
+	 */
+	public static boolean byDeadline(boolean cutShort, long givenNanos, long elapsedNanos) {
+		return cutShort && elapsedNanos >= givenNanos;
+	}
+
+}
