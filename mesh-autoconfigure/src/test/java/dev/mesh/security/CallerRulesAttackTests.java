@@ -20,13 +20,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -199,14 +204,55 @@ class CallerRulesAttackTests {
 		}
 	}
 
+	@Test
+	void shouldRefuseATokenFromAnotherIssuerSignedWithTheSameKeysWhenOnlyAJwkSetAndTheIssuerAreConfigured() {
+		try (ConfigurableApplicationContext service = startInventory(InventoryApplication.class,
+				"spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + auth.jwkSetUri(), "mesh.security.issuer=" + auth.issuer())) {
+			String foreign = auth.sign(auth.claims("order", "inventory").issuer("https://staging.example"));
+			Response refused = send(service, "GET", "/api/stock/sku-1", foreign);
+			assertThat(refused.status()).isEqualTo(401);
+			assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"").contains("iss");
+			assertThat(send(service, "GET", "/api/stock/sku-1", auth.sign(auth.claims("order", "inventory"))).status())
+				.isEqualTo(200);
+			assertThat(handled("stock")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void shouldRefuseATokenForAnotherAudienceOrIssuerWhenTheDecoderIsTheApplicationsOwn() {
+		try (ConfigurableApplicationContext service = startInventory(UserDecoderApplication.class,
+				"test.jwk-set-uri=" + auth.jwkSetUri(), "mesh.security.issuer=" + auth.issuer())) {
+			Response otherAudience = send(service, "GET", "/api/stock/sku-1", auth.token("inventory", "order.read"));
+			assertThat(otherAudience.status()).isEqualTo(401);
+			assertThat(otherAudience.header("WWW-Authenticate")).contains("The token's audience does not include 'inventory'");
+			String foreign = auth.sign(auth.claims("order", "inventory").issuer("https://staging.example"));
+			assertThat(send(service, "GET", "/api/stock/sku-1", foreign).status()).isEqualTo(401);
+			assertThat(send(service, "GET", "/api/stock/sku-1", allowed).status()).isEqualTo(200);
+			assertThat(handled("stock")).isEqualTo(1);
+		}
+	}
+
+	private static ConfigurableApplicationContext startInventory(Class<?> application, String... properties) {
+		List<String> all = new java.util.ArrayList<>(List.of("server.address=127.0.0.1", "server.port=0",
+				"spring.main.banner-mode=off", "spring.application.name=inventory", "spring.cloud.consul.enabled=false"));
+		all.addAll(List.of(properties));
+		return new SpringApplicationBuilder(application).web(WebApplicationType.SERVLET)
+			.properties(all.toArray(String[]::new))
+			.run();
+	}
+
 	private static int handled(String handler) {
 		AtomicInteger count = handled.get(handler);
 		return (count != null) ? count.get() : 0;
 	}
 
-	/** Sends one request as raw HTTP/1.1 bytes, the target exactly as given. */
 	private static Response send(String method, String target, String token) {
-		int port = ((WebServerApplicationContext) inventory).getWebServer().getPort();
+		return send(inventory, method, target, token);
+	}
+
+	/** Sends one request as raw HTTP/1.1 bytes, the target exactly as given. */
+	private static Response send(ConfigurableApplicationContext service, String method, String target, String token) {
+		int port = ((WebServerApplicationContext) service).getWebServer().getPort();
 		StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
 			.append("Host: 127.0.0.1:").append(port).append("\r\n")
 			.append("Connection: close\r\n");
@@ -260,6 +306,21 @@ class CallerRulesAttackTests {
 	@EnableAutoConfiguration
 	@Import(InventoryController.class)
 	static class InventoryApplication {
+
+	}
+
+	/** The same service with a decoder of its own, which checks signatures only. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import(InventoryController.class)
+	static class UserDecoderApplication {
+
+		@Bean
+		JwtDecoder userDecoder(@Value("${test.jwk-set-uri}") String jwkSetUri) {
+			NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
+			decoder.setJwtValidator((jwt) -> OAuth2TokenValidatorResult.success());
+			return decoder;
+		}
 
 	}
 
