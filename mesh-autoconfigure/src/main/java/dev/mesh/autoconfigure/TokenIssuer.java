@@ -36,10 +36,16 @@ final class TokenIssuer {
 	 * @throws IllegalStateException when there is no issuer and one is required
 	 */
 	static String of(MeshProperties.Security security, Environment environment) {
+		String issuerUri = environment.getProperty(ISSUER_URI);
 		if (StringUtils.hasText(security.getIssuer())) {
+			if (StringUtils.hasText(issuerUri) && !issuerUri.equals(security.getIssuer())) {
+				// Spring Boot checks iss against issuer-uri too, so no token could pass both
+				throw new IllegalStateException("mesh.security.issuer: " + security.getIssuer() + " (expected: unset, or "
+						+ "the same as " + ISSUER_URI + " (" + issuerUri + "), which Spring Boot checks too: no token can "
+						+ "name two issuers)");
+			}
 			return security.getIssuer();
 		}
-		String issuerUri = environment.getProperty(ISSUER_URI);
 		if (StringUtils.hasText(issuerUri)) {
 			return issuerUri;
 		}

@@ -200,6 +200,23 @@ class MeshSecurityAutoConfigurationTests {
 	}
 
 	@Test
+	void shouldFailStartupWhenTheIssuerDiffersFromIssuerUriBecauseNoTokenCouldPassBoth() {
+		this.runner
+			.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1",
+					"mesh.security.issuer=http://127.0.0.1:2")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageStartingWith("mesh.security.issuer: http://127.0.0.1:2 (expected: unset, or the same as "
+							+ "spring.security.oauth2.resourceserver.jwt.issuer-uri (http://127.0.0.1:1)");
+			});
+		this.runner
+			.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1",
+					"mesh.security.issuer=http://127.0.0.1:1")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void shouldTakeTheIssuerFromIssuerUriWithAJwkSet() {
 		this.runner.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("meshSecurityFilterChain").hasBean("jwtDecoderByJwkKeySetUri"));
