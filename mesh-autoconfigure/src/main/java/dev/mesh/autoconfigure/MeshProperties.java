@@ -720,6 +720,19 @@ public class MeshProperties implements Validator {
 		private Duration clockSkew = Duration.ofSeconds(30);
 
 		/**
+		 * The issuer ({@code iss}) a token must name, checked by the mesh whatever decoder checks the
+		 * signature. Default {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}.
+		 */
+		private String issuer;
+
+		/**
+		 * Whether startup fails when tokens are checked without an issuer (only a JWK set, a public key or
+		 * an application's own JwtDecoder, and neither this nor issuer-uri set), which would accept tokens
+		 * from any issuer signing with the same keys. false accepts them and says so in one warning.
+		 */
+		private boolean requireIssuer = true;
+
+		/**
 		 * Which callers reach which paths. The first rule whose path (and methods, if given) match a
 		 * request decides; with no matching rule any valid token is enough.
 		 */
@@ -755,6 +768,22 @@ public class MeshProperties implements Validator {
 
 		public void setClockSkew(Duration clockSkew) {
 			this.clockSkew = clockSkew;
+		}
+
+		public String getIssuer() {
+			return this.issuer;
+		}
+
+		public void setIssuer(String issuer) {
+			this.issuer = issuer;
+		}
+
+		public boolean isRequireIssuer() {
+			return this.requireIssuer;
+		}
+
+		public void setRequireIssuer(boolean requireIssuer) {
+			this.requireIssuer = requireIssuer;
 		}
 
 		public List<Rule> getRules() {

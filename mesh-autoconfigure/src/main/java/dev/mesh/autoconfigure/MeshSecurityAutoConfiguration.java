@@ -11,6 +11,8 @@ import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -47,8 +49,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * rules when an issuer, JWK set or public key is configured, and an open chain (with one warning) when none
  * is. It runs before Spring Boot's resource-server and security auto-configurations so that neither
  * Boot's default chain (form login) nor its JWT chain is created; a {@code SecurityFilterChain} of the
- * application's own makes it back off. Token signatures and the issuer are checked by Spring Boot's
- * {@link JwtDecoder}, which also applies this configuration's expiry and audience validator.
+ * application's own makes it back off. Token signatures are checked by the {@link JwtDecoder} (Spring
+ * Boot's, or the application's own); this configuration's validator checks expiry, audience and issuer,
+ * and startup fails when no issuer is known (see {@link TokenIssuer}).
  */
 @AutoConfiguration(before = { OAuth2ResourceServerAutoConfiguration.class, SecurityAutoConfiguration.class,
 		UserDetailsServiceAutoConfiguration.class })
@@ -70,17 +73,24 @@ public class MeshSecurityAutoConfiguration {
 	@Conditional(TokensConfigured.class)
 	static class TokenSecurityConfiguration {
 
-		/** Picked up by Spring Boot's {@code JwtDecoder}, which adds every {@code OAuth2TokenValidator<Jwt>} bean. */
+		/**
+		 * Picked up by Spring Boot's {@code JwtDecoder}, which adds every {@code OAuth2TokenValidator<Jwt>} bean.
+		 * Checks the issuer itself too: Spring Boot's decoders for {@code jwk-set-uri} alone and for
+		 * {@code public-key-location} check none, and the application's own decoder is not ours to know.
+		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "meshJwtValidator")
 		OAuth2TokenValidator<Jwt> meshJwtValidator(MeshProperties properties, Environment environment) {
 			MeshProperties.Security security = properties.getSecurity();
-			return MeshResourceServer.tokenValidator(audience(security, environment), security.getClockSkew());
+			return MeshResourceServer.tokenValidator(audience(security, environment), TokenIssuer.of(security, environment),
+					security.getClockSkew());
 		}
 
 		@Bean
 		@ConditionalOnDefaultWebSecurity
-		SecurityFilterChain meshSecurityFilterChain(HttpSecurity http, MeshProperties properties) throws Exception {
+		SecurityFilterChain meshSecurityFilterChain(HttpSecurity http, MeshProperties properties,
+				ObjectProvider<JwtDecoder> decoder, @Qualifier("meshJwtValidator") OAuth2TokenValidator<Jwt> validator)
+				throws Exception {
 			MeshProperties.Security security = properties.getSecurity();
 			http.authorizeHttpRequests((requests) -> {
 				// An error dispatch only follows a request that was already let through.
@@ -89,8 +99,12 @@ public class MeshSecurityAutoConfiguration {
 					.forEach((path) -> requests.requestMatchers(PathPatternRequestMatcher.withDefaults().matcher(path)).permitAll());
 				requests.anyRequest().access(MeshResourceServer.callerRules(rules(security)));
 			});
+			// Spring Boot adds the validator to the decoders it builds but not to an application's own, which
+			// would then accept a token for any audience; running the checks again after Boot's decoder costs
+			// microseconds and saves telling the two apart
 			http.oauth2ResourceServer((server) -> server
-				.jwt((jwt) -> jwt.jwtAuthenticationConverter(MeshResourceServer.authenticationConverter()))
+				.jwt((jwt) -> jwt.decoder(MeshResourceServer.validatingDecoder(decoder.getObject(), validator))
+					.jwtAuthenticationConverter(MeshResourceServer.authenticationConverter()))
 				.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
 			http.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
 			stateless(http);

@@ -35,6 +35,11 @@ final class SecurityPropertiesValidator {
 		if (security.getAudience() != null && !StringUtils.hasText(security.getAudience())) {
 			errors.rejectValue(path + ".audience", "blank", "must not be blank (leave it unset to use spring.application.name)");
 		}
+		if (security.getIssuer() != null && !StringUtils.hasText(security.getIssuer())) {
+			errors.rejectValue(path + ".issuer", "blank",
+					"must not be blank (set it to the exact iss of your tokens, or leave it unset to use "
+							+ "spring.security.oauth2.resourceserver.jwt.issuer-uri)");
+		}
 		List<String> publicPaths = security.getPublicPaths();
 		for (int i = 0; publicPaths != null && i < publicPaths.size(); i++) {
 			pattern(errors, path + ".publicPaths[" + i + "]", publicPaths.get(i));

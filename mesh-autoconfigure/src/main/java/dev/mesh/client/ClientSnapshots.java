@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
+import dev.mesh.discovery.RedactedUris;
 import dev.mesh.loadbalancer.InstancePicker;
 import dev.mesh.loadbalancer.SlowStart;
 import dev.mesh.loadbalancer.ZoneAffinityPicker;
@@ -41,7 +42,7 @@ final class ClientSnapshots {
 			boolean ejected = detector.isEjected(instance, nowNanos);
 			Instant until = ejected ? now.plusNanos(state.ejectedUntilNanos() - nowNanos) : null;
 			double latency = state.peakEwmaNanos(nowNanos);
-			instances.add(new ClientSnapshot.Instance(instance.id(), instance.baseUri(), instance.weight(), effectiveWeight,
+			instances.add(new ClientSnapshot.Instance(instance.id(), RedactedUris.of(instance.baseUri()), instance.weight(), effectiveWeight,
 					effectiveWeight < instance.weight(), instance.zone(),
 					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos((long) latency) : null, state.inFlight(),
 					state.requests(), state.failures()));

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.mesh.discovery.RedactedUris;
 import dev.mesh.resilience.InboundDeadline;
 
 import org.springframework.http.HttpHeaders;
@@ -106,7 +107,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 		@Override
 		public ClientHttpResponse execute() throws IOException {
 			if (this.executed) {
-				throw new IllegalStateException("Request to " + this.uri + " already executed");
+				throw new IllegalStateException("Request to " + RedactedUris.of(this.uri) + " already executed");
 			}
 			this.executed = true;
 			return executeInternal(this.headers, this.body.toByteArray());
@@ -144,7 +145,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 					throw timedOut(timeout, ex);
 				}
 				Thread.currentThread().interrupt();
-				InterruptedIOException interrupted = new InterruptedIOException("Interrupted waiting for " + this.uri);
+				InterruptedIOException interrupted = new InterruptedIOException("Interrupted waiting for " + RedactedUris.of(this.uri));
 				interrupted.initCause(ex);
 				throw interrupted;
 			}
@@ -165,7 +166,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 
 		private HttpTimeoutException timedOut(Duration timeout, Exception cause) {
 			HttpTimeoutException timedOut = new HttpTimeoutException(
-					"No whole response from " + this.uri + " within " + timeout.toMillis() + "ms");
+					"No whole response from " + RedactedUris.of(this.uri) + " within " + timeout.toMillis() + "ms");
 			timedOut.initCause(cause);
 			return timedOut;
 		}

@@ -164,7 +164,7 @@ public final class MeshInstance {
 
 	@Override
 	public String toString() {
-		return this.id + "(" + this.baseUri + ", weight " + this.weight + ")";
+		return this.id + "(" + RedactedUris.of(this.baseUri) + ", weight " + this.weight + ")";
 	}
 
 }

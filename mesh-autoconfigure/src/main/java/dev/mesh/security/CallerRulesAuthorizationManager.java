@@ -1,5 +1,6 @@
 package dev.mesh.security;
 
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +8,7 @@ import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.core.Authentication;
@@ -17,6 +19,13 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * Decides a request that needs a token: without a validated token it is denied (the entry point answers
  * 401); otherwise the first rule whose path and methods match decides, and with no matching rule the
  * token is enough.
+ * <p>
+ * Methods are matched as Spring MVC dispatches them, not as they are spelled: a rule that names
+ * {@code GET} also covers {@code HEAD}, because Spring MVC runs a {@code @GetMapping} handler for a
+ * {@code HEAD} request; and {@code OPTIONS}, which asks what a path allows, is decided by the first rule
+ * whose path matches, whatever methods that rule names, so a caller a rule shuts out of a path learns
+ * nothing about it (not even Spring MVC's {@code Allow} list) and never reaches an explicit
+ * {@code OPTIONS} handler there.
  */
 final class CallerRulesAuthorizationManager implements AuthorizationManager<RequestAuthorizationContext> {
 
@@ -52,14 +61,23 @@ final class CallerRulesAuthorizationManager implements AuthorizationManager<Requ
 
 		private final PathPatternRequestMatcher path;
 
+		/** The method names the rule covers, empty for every method. */
+		private final Set<String> methods;
+
 		CompiledRule(CallerRule rule) {
 			this.rule = rule;
+			// the same parser defaults as Spring MVC's handler mapping, so rule and handler see one path
 			this.path = PathPatternRequestMatcher.withDefaults().matcher(rule.path());
+			this.methods = new HashSet<>();
+			rule.methods().forEach((method) -> this.methods.add(method.name()));
+			if (this.methods.contains(HttpMethod.GET.name())) {
+				this.methods.add(HttpMethod.HEAD.name());
+			}
 		}
 
 		boolean matches(HttpServletRequest request) {
-			if (!this.rule.methods().isEmpty()
-					&& this.rule.methods().stream().noneMatch((method) -> method.matches(request.getMethod()))) {
+			String method = request.getMethod();
+			if (!this.methods.isEmpty() && !this.methods.contains(method) && !HttpMethod.OPTIONS.matches(method)) {
 				return false;
 			}
 			return this.path.matches(request);

@@ -1,6 +1,7 @@
 package dev.mesh.security;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.core.convert.converter.Converter;
@@ -9,6 +10,8 @@ import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
@@ -36,7 +39,36 @@ public final class MeshResourceServer {
 	 * @return a validator of expiry and audience
 	 */
 	public static OAuth2TokenValidator<Jwt> tokenValidator(String audience, Duration clockSkew) {
-		return new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(clockSkew), new AudienceValidator(audience));
+		return tokenValidator(audience, null, clockSkew);
+	}
+
+	/**
+	 * The checks a token must pass on top of its signature.
+	 * @param audience the audience the token's {@code aud} must contain
+	 * @param issuer the exact {@code iss} the token must name, or {@code null} to accept any issuer that
+	 * signs with the decoder's keys
+	 * @param clockSkew the tolerance when checking {@code exp} and {@code nbf}
+	 * @return a validator of expiry, audience and (when given) issuer
+	 */
+	public static OAuth2TokenValidator<Jwt> tokenValidator(String audience, String issuer, Duration clockSkew) {
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+		validators.add(new JwtTimestampValidator(clockSkew));
+		if (issuer != null) {
+			validators.add(new JwtIssuerValidator(issuer));
+		}
+		validators.add(new AudienceValidator(audience));
+		return new DelegatingOAuth2TokenValidator<>(validators);
+	}
+
+	/**
+	 * A decoder that runs {@code validator} on every token {@code decoder} accepts: use it when the
+	 * {@link JwtDecoder} is your own, to which Spring Boot adds no validators.
+	 * @param decoder the decoder that checks the signature
+	 * @param validator the further checks, such as {@link #tokenValidator(String, String, Duration)}
+	 * @return a decoder that refuses a token failing either
+	 */
+	public static JwtDecoder validatingDecoder(JwtDecoder decoder, OAuth2TokenValidator<Jwt> validator) {
+		return new ValidatingJwtDecoder(decoder, validator);
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.mesh.security;
 
+import java.util.regex.Pattern;
+
 import org.springframework.web.client.RestClientException;
 
 /**
@@ -9,6 +11,9 @@ import org.springframework.web.client.RestClientException;
  */
 public class TokenUnavailableException extends RestClientException {
 
+	/** The user info of any URI in a text ({@code http://user:password@}), which Spring's messages repeat. */
+	private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s\"']*@");
+
 	/**
 	 * @param registrationId the client registration
 	 * @param serviceId the service the token is for
@@ -16,7 +21,16 @@ public class TokenUnavailableException extends RestClientException {
 	 */
 	public TokenUnavailableException(String registrationId, String serviceId, Throwable cause) {
 		super("No access token for service '" + serviceId + "' from client registration '" + registrationId
-				+ "': the token endpoint failed (" + cause.getMessage() + ") and no unexpired token is cached", cause);
+				+ "': the token endpoint failed (" + withoutUserInfo(cause.getMessage()) + ") and no unexpired token is cached",
+				cause);
+	}
+
+	/**
+	 * @param text a message that may contain URIs, or {@code null}
+	 * @return the text with the user info ({@code user:password@}) of every URI in it removed
+	 */
+	static String withoutUserInfo(String text) {
+		return (text != null) ? USER_INFO.matcher(text).replaceAll("$1") : null;
 	}
 
 }

@@ -1,6 +1,13 @@
 package dev.mesh.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration;
@@ -9,6 +16,8 @@ import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServic
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -27,9 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * application. Spring Boot's own security auto-configurations run alongside, so each test also proves
  * which of Boot's chains did not appear.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class MeshSecurityAutoConfigurationTests {
 
 	private static final String JWK_SET_URI = "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:1/jwks";
+
+	/** The issuer, which the mesh requires of tokens; without one a JWK set alone stops startup. */
+	private static final String ISSUER = "mesh.security.issuer=http://127.0.0.1:1";
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MeshSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
@@ -38,7 +51,7 @@ class MeshSecurityAutoConfigurationTests {
 
 	@Test
 	void shouldSecureWithTheMeshChainAndBootsDecoderWhenAJwkSetIsConfigured() {
-		this.runner.withPropertyValues(JWK_SET_URI).run((context) -> {
+		this.runner.withPropertyValues(JWK_SET_URI, ISSUER).run((context) -> {
 			assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("meshSecurityFilterChain");
 			assertThat(context).hasSingleBean(JwtDecoder.class).hasBean("jwtDecoderByJwkKeySetUri");
 			assertThat(context).hasBean("meshJwtValidator").doesNotHaveBean(UserDetailsService.class);
@@ -55,7 +68,7 @@ class MeshSecurityAutoConfigurationTests {
 
 	@Test
 	void shouldSecureWithTheApplicationsOwnDecoder() {
-		this.runner.withUserConfiguration(UserDecoder.class).run((context) -> {
+		this.runner.withPropertyValues(ISSUER).withUserConfiguration(UserDecoder.class).run((context) -> {
 			assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("meshSecurityFilterChain");
 			assertThat(context.getBean(JwtDecoder.class)).isSameAs(UserDecoder.DECODER);
 		});
@@ -73,7 +86,7 @@ class MeshSecurityAutoConfigurationTests {
 
 	@Test
 	void shouldBackOffWhenUserDefinesSecurityFilterChain() {
-		this.runner.withPropertyValues(JWK_SET_URI).withUserConfiguration(UserChain.class).run((context) -> {
+		this.runner.withPropertyValues(JWK_SET_URI, ISSUER).withUserConfiguration(UserChain.class).run((context) -> {
 			assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("userChain");
 			assertThat(context).doesNotHaveBean("meshSecurityFilterChain");
 		});
@@ -135,8 +148,87 @@ class MeshSecurityAutoConfigurationTests {
 				.hasMessageContaining("mesh.security.audience: none")
 				.hasMessageContaining("spring.application.name");
 		});
-		this.runner.withPropertyValues(JWK_SET_URI, "spring.application.name=", "mesh.security.audience=inventory")
+		this.runner.withPropertyValues(JWK_SET_URI, ISSUER, "spring.application.name=", "mesh.security.audience=inventory")
 			.run((context) -> assertThat(context).hasNotFailed().getBean("meshJwtValidator").isInstanceOf(OAuth2TokenValidator.class));
+	}
+
+	@Test
+	void shouldFailStartupWhenOnlyAJwkSetIsConfiguredNamingBothWaysToSetTheIssuer() {
+		this.runner.withPropertyValues(JWK_SET_URI).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageStartingWith("mesh.security.issuer: none (tokens are checked with "
+						+ "spring.security.oauth2.resourceserver.jwt.jwk-set-uri but no issuer is set")
+				.hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri to the issuer of your tokens")
+				.hasMessageContaining("mesh.security.issuer to the exact iss of your tokens")
+				.hasMessageContaining("mesh.security.require-issuer=false");
+		});
+	}
+
+	@Test
+	void shouldFailStartupWhenOnlyAPublicKeyIsConfiguredWithoutSuggestingIssuerUriWhichWouldDropTheKey(@TempDir Path dir)
+			throws Exception {
+		Path key = dir.resolve("key.pem");
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		Files.writeString(key, "-----BEGIN PUBLIC KEY-----\n"
+				+ Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+				+ "\n-----END PUBLIC KEY-----\n");
+		this.runner.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=" + key.toUri())
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("checked with spring.security.oauth2.resourceserver.jwt.public-key-location")
+					.hasMessageContaining("Expected: mesh.security.issuer to the exact iss of your tokens")
+					.message()
+					.doesNotContain("issuer-uri");
+			});
+		this.runner
+			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=" + key.toUri(), ISSUER)
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("meshSecurityFilterChain").hasBean("jwtDecoderByPublicKeyValue"));
+	}
+
+	@Test
+	void shouldFailStartupWithTheApplicationsOwnDecoderAndNoIssuer() {
+		this.runner.withUserConfiguration(UserDecoder.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tokens are checked by the application's own JwtDecoder and no issuer is set")
+				.hasMessageContaining("mesh.security.issuer to the exact iss of your tokens")
+				.hasMessageContaining("mesh.security.require-issuer=false");
+		});
+	}
+
+	@Test
+	void shouldFailStartupWhenTheIssuerDiffersFromIssuerUriBecauseNoTokenCouldPassBoth() {
+		this.runner
+			.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1",
+					"mesh.security.issuer=http://127.0.0.1:2")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageStartingWith("mesh.security.issuer: http://127.0.0.1:2 (expected: unset, or the same as "
+							+ "spring.security.oauth2.resourceserver.jwt.issuer-uri (http://127.0.0.1:1)");
+			});
+		this.runner
+			.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1",
+					"mesh.security.issuer=http://127.0.0.1:1")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void shouldTakeTheIssuerFromIssuerUriWithAJwkSet() {
+		this.runner.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1")
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("meshSecurityFilterChain").hasBean("jwtDecoderByJwkKeySetUri"));
+	}
+
+	@Test
+	void shouldStartAndWarnOnceWithoutAnIssuerWhenItIsNotRequired(CapturedOutput output) {
+		this.runner.withPropertyValues(JWK_SET_URI, "mesh.security.require-issuer=false").run((context) -> {
+			assertThat(context).hasNotFailed().hasBean("meshSecurityFilterChain");
+			assertThat(output.getOut().split("mesh.security.require-issuer=false: tokens are checked with "
+					+ "spring.security.oauth2.resourceserver.jwt.jwk-set-uri but no issuer is set", -1)).hasSize(2);
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)

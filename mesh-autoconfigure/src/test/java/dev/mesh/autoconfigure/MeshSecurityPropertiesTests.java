@@ -41,6 +41,8 @@ class MeshSecurityPropertiesTests {
 			assertThat(security.getPublicPaths()).containsExactly("/actuator/health/**", "/actuator/info");
 			assertThat(security.getClockSkew()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(security.getRules()).isEmpty();
+			assertThat(security.getIssuer()).isNull();
+			assertThat(security.isRequireIssuer()).isTrue();
 		});
 	}
 
@@ -68,7 +70,8 @@ class MeshSecurityPropertiesTests {
 			"mesh.security.rules[0].path=/api/**/x | mesh.security.rules[0].path | /api/**/x | should be placed at the start or end of the pattern",
 			"mesh.security.public-paths=/ok,/a/{x | mesh.security.public-paths[1] | /a/{x | must be a path pattern",
 			"mesh.security.clock-skew=2m | mesh.security.clock-skew | 2m | must be a duration from 0s to 60s",
-			"mesh.security.clock-skew=-1s | mesh.security.clock-skew | -1s | must be a duration from 0s to 60s" })
+			"mesh.security.clock-skew=-1s | mesh.security.clock-skew | -1s | must be a duration from 0s to 60s",
+			"mesh.security.issuer= | mesh.security.issuer | '' | must not be blank (set it to the exact iss of your tokens" })
 	void shouldFailStartupNamingTheBadPropertyValueAndWhatIsAllowed(String property, String name, String value, String allowed) {
 		// A valid rule first; a row that sets its path replaces the valid one.
 		this.runner.withPropertyValues("mesh.security.rules[0].path=/api/**", property).run((context) -> {

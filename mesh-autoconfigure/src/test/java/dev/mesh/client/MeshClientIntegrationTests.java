@@ -238,6 +238,19 @@ class MeshClientIntegrationTests {
 	}
 
 	@Test
+	void shouldRefuseAnotherHostWithoutRepeatingTheCredentialsOrQueryInItsUri() {
+		TestServer a = server("a");
+		TestServer stranger = server("stranger");
+		start(instance(a, "1"));
+		String refused = "http://admin:s3cret@127.0.0.1:" + stranger.port() + "/steal?api_key=k1";
+		assertThatExceptionOfType(ForeignHostException.class)
+			.isThrownBy(() -> inventoryClient().get().uri(refused).retrieve().body(String.class))
+			.withMessageEndingWith("refused request to http://127.0.0.1:" + stranger.port())
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("s3cret").doesNotContain("admin"));
+		assertThat(stranger.requests()).isZero();
+	}
+
+	@Test
 	void shouldFailWithASpecificExceptionWhenTheServiceHasNoInstance() {
 		start();
 		assertThatExceptionOfType(NoInstanceAvailableException.class)

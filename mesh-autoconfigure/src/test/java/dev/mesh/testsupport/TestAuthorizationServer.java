@@ -6,8 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,12 +18,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -98,6 +105,11 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		}
 	}
 
+	/** @return the URL of its JWK set, for {@code jwk-set-uri} */
+	public String jwkSetUri() {
+		return issuer() + "/oauth2/jwks";
+	}
+
 	/** @return the issuer, which is also the base URL */
 	public String issuer() {
 		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort();
@@ -106,6 +118,40 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	/** @return the key pair the server signs tokens with */
 	public RSAKey signingKey() {
 		return this.signingKey;
+	}
+
+	/**
+	 * Claims of a token this server would issue, valid for five minutes from now.
+	 * @param clientId the caller ({@code sub} and {@code client_id})
+	 * @param audience the {@code aud}
+	 * @return claims to change one of and {@linkplain #sign(JWTClaimsSet.Builder) sign}
+	 */
+	public JWTClaimsSet.Builder claims(String clientId, String audience) {
+		Instant now = Instant.now();
+		return new JWTClaimsSet.Builder().issuer(issuer())
+			.subject(clientId)
+			.audience(List.of(audience))
+			.claim("client_id", clientId)
+			.issueTime(Date.from(now))
+			.notBeforeTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
+	}
+
+	/**
+	 * Signs claims with this server's own key, as its tokens are signed.
+	 * @param claims the claims
+	 * @return the serialized token
+	 */
+	public String sign(JWTClaimsSet.Builder claims) {
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.signingKey.getKeyID()).build(),
+				claims.build());
+		try {
+			jwt.sign(new RSASSASigner(this.signingKey));
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return jwt.serialize();
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -49,10 +50,15 @@ class InventoryApiTest {
 	@MockitoBean
 	private JwtDecoder jwtDecoder;
 
+	/** The mesh checks the issuer of every token, whatever decoder read it. */
+	@Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}")
+	private String issuer;
+
 	@BeforeEach
 	void createClient() {
 		Jwt orderToken = Jwt.withTokenValue("order-token")
 			.header("alg", "RS256")
+			.issuer(this.issuer)
 			.claim("azp", "order")
 			.claim("aud", List.of("inventory"))
 			.claim("scope", "inventory.read inventory.write")
@@ -144,6 +150,7 @@ class InventoryApiTest {
 	void shouldRefuseReservationsFromCallersOtherThanOrder() {
 		given(this.jwtDecoder.decode("billing-token")).willReturn(Jwt.withTokenValue("billing-token")
 			.header("alg", "RS256")
+			.issuer(this.issuer)
 			.claim("azp", "billing")
 			.claim("aud", List.of("inventory"))
 			.claim("scope", "inventory.read inventory.write")
