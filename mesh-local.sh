@@ -17,7 +17,8 @@
 #
 # Needs only a JDK (17+): health checks use bash's /dev/tcp, traffic runs scripts/MeshTraffic.java, the
 # database server is H2 from the inventory jar. Logs go to .local-run/<service>.log. Environment: ORDER_URL
-# for traffic and failover (default http://localhost:8080), SKU (default SKU-1).
+# for traffic and failover (default http://localhost:8080), SKU (default SKU-1), HEALTH_TIMEOUT_SECONDS
+# (how long each service may take to start, default 120; raise it on a busy machine).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -26,8 +27,9 @@ RUN_DIR=.local-run
 AUTH_PORT=9000
 AUTH_ISSUER="http://localhost:$AUTH_PORT"
 DB_PORT=9092
-DB_DIR=$RUN_DIR/inventory-db
-HEALTH_TIMEOUT_SECONDS=120
+# "./": H2 refuses a database path that is only implicitly relative to the working directory.
+DB_DIR=./$RUN_DIR/inventory-db
+HEALTH_TIMEOUT_SECONDS=${HEALTH_TIMEOUT_SECONDS:-120}
 ORDER_URL=${ORDER_URL:-http://localhost:8080}
 SKU=${SKU:-SKU-1}
 
@@ -260,6 +262,6 @@ failover() {
 case "${1:-}" in
 	traffic) shift; send_orders "${1:-100}" ;;
 	failover) shift; failover "$@" ;;
-	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+	-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
 	*) run "$@" ;;
 esac

@@ -156,6 +156,16 @@ class IdempotencyAttackTests {
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
 	}
 
+	@Test
+	void shouldAnswerHugeIdsInPathsWithNotFound() {
+		String huge = "x".repeat(5000);
+
+		assertThat(inventory.get().uri("/api/reservations/{id}", huge).retrieve().toBodilessEntity().getStatusCode())
+			.isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(inventory.get().uri("/api/stock/{sku}", huge).retrieve().toBodilessEntity().getStatusCode())
+			.isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
 	private static ResponseEntity<Map<String, Object>> reserveA(String key) {
 		return reserve(inventory, key, body("order-" + Integer.toHexString(key.hashCode())));
 	}
