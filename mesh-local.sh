@@ -2,6 +2,10 @@
 # Runs the mesh samples on this machine with no Docker and no Consul (Spring profile "local"):
 #   the sample authorization server on 9000, inventory on 8081 (weight 3) and 8082 (weight 1), order on
 #   8080, listing both inventories statically. Order calls inventory with its own token from auth.
+#   Both inventories keep stock, reservations and Idempotency-Keys in one H2 database server on 9092
+#   (local connections only; files in .local-run/inventory-db), so a POST the mesh retries on the other
+#   instance is not reserved twice. Every run starts with a fresh database: stock is back to
+#   application.yml's counts.
 #
 # Usage:
 #   ./mesh-local.sh [--no-build]   build the samples, start them, wait until healthy, run until Ctrl-C
@@ -11,9 +15,10 @@
 #                                  prints the split before and after and how many orders failed (expect 0).
 #                                  The running ./mesh-local.sh then starts 8082 again.
 #
-# Needs only a JDK (17+): health checks use bash's /dev/tcp, traffic runs scripts/MeshTraffic.java.
-# Logs go to .local-run/<service>.log. Environment: ORDER_URL for traffic and failover (default
-# http://localhost:8080), SKU (default SKU-1).
+# Needs only a JDK (17+): health checks use bash's /dev/tcp, traffic runs scripts/MeshTraffic.java, the
+# database server is H2 from the inventory jar. Logs go to .local-run/<service>.log. Environment: ORDER_URL
+# for traffic and failover (default http://localhost:8080), SKU (default SKU-1), HEALTH_TIMEOUT_SECONDS
+# (how long each service may take to start, default 120; raise it on a busy machine).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -21,7 +26,10 @@ cd "$(dirname "$0")"
 RUN_DIR=.local-run
 AUTH_PORT=9000
 AUTH_ISSUER="http://localhost:$AUTH_PORT"
-HEALTH_TIMEOUT_SECONDS=120
+DB_PORT=9092
+# "./": H2 refuses a database path that is only implicitly relative to the working directory.
+DB_DIR=./$RUN_DIR/inventory-db
+HEALTH_TIMEOUT_SECONDS=${HEALTH_TIMEOUT_SECONDS:-120}
 ORDER_URL=${ORDER_URL:-http://localhost:8080}
 SKU=${SKU:-SKU-1}
 
@@ -78,8 +86,21 @@ stop_all() {
 	rm -f "$RUN_DIR"/*.pid "$RUN_DIR"/*.stopping
 }
 
-# start NAME PORT JAR [ARGS...]: registers a service and launches it
+# start NAME PORT JAR [ARGS...]: registers a Spring Boot service and launches it
 start() {
+	start_java "$1" "$2" -jar "${@:3}" --spring.profiles.active=local --server.port="$2"
+}
+
+# start_database JAR: registers the inventories' H2 database server (local connections only) and launches
+# it. H2 is inside the inventory jar; Spring Boot's PropertiesLauncher runs its main class from there.
+# -ifNotExists: the first inventory to connect creates the database (a fresh one each run, see run()).
+start_database() {
+	start_java inventory-db "$DB_PORT" -cp "$1" -Dloader.main=org.h2.tools.Server \
+		org.springframework.boot.loader.launch.PropertiesLauncher -tcp -tcpPort "$DB_PORT" -ifNotExists -baseDir "$DB_DIR"
+}
+
+# start_java NAME PORT JAVA_ARGS...: registers a service and launches it
+start_java() {
 	NAMES+=("$1")
 	PORTS+=("$2")
 	ARGS+=("${*:3}")
@@ -91,12 +112,30 @@ launch() {
 	local i=$1
 	local name=${NAMES[$i]} port=${PORTS[$i]}
 	port_in_use "$port" && die "port $port is already in use; stop whatever listens there and try again"
-	# ARGS[i] is the jar and its arguments, none of which contains a space.
+	# ARGS[i] is java's arguments, none of which contains a space.
 	# shellcheck disable=SC2086
-	java -jar ${ARGS[$i]} --spring.profiles.active=local --server.port="$port" >>"$RUN_DIR/$name.log" 2>&1 &
+	java ${ARGS[$i]} >>"$RUN_DIR/$name.log" 2>&1 &
 	PIDS[i]=$!
 	echo "$!" >"$RUN_DIR/$name.pid"
 	echo "started $name on port $port (pid $!, log $RUN_DIR/$name.log)"
+}
+
+# wait_listening INDEX: waits until service INDEX accepts connections on its port
+wait_listening() {
+	local name=${NAMES[$1]} port=${PORTS[$1]} pid=${PIDS[$1]}
+	local deadline=$((SECONDS + HEALTH_TIMEOUT_SECONDS))
+	until port_in_use "$port"; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			show_log_tail "$name"
+			die "$name exited before it listened on port $port"
+		fi
+		if ((SECONDS >= deadline)); then
+			show_log_tail "$name"
+			die "$name did not listen on port $port within ${HEALTH_TIMEOUT_SECONDS}s"
+		fi
+		sleep 1
+	done
+	echo "$name is listening on $port"
 }
 
 # wait_healthy INDEX
@@ -135,27 +174,39 @@ run() {
 	auth_jar=$(exec_jar mesh-sample-auth)
 	inventory_jar=$(exec_jar mesh-sample-inventory)
 	order_jar=$(exec_jar mesh-sample-order)
-	for name in auth inventory-8081 inventory-8082 order; do
+	for name in auth inventory-db inventory-8081 inventory-8082 order; do
 		: >"$RUN_DIR/$name.log"
 	done
 	rm -f "$RUN_DIR"/*.stopping
+	# A fresh database each run: stock starts at application.yml's counts, and nothing an earlier run left
+	# (data, the lock file of a killed server) is in the way. A database server still running from an
+	# earlier run keeps its files: say so rather than delete them under it.
+	port_in_use "$DB_PORT" && die "port $DB_PORT is already in use (an inventory database left by an earlier run?); stop whatever listens there and try again"
+	rm -rf "$DB_DIR"
 
 	trap stop_all EXIT
 	trap 'exit 130' INT TERM
 
-	# The issuer first: inventory checks tokens against it and order asks it for tokens.
+	# The issuer and the inventories' database first: inventory checks tokens against the issuer and keeps
+	# its data in the database; order asks the issuer for tokens.
+	local db_url="jdbc:h2:tcp://localhost:$DB_PORT/inventory"
 	start auth "$AUTH_PORT" "$auth_jar" --AUTH_ISSUER="$AUTH_ISSUER"
+	start_database "$inventory_jar"
 	wait_healthy 0
-	start inventory-8081 8081 "$inventory_jar" --mesh.instance.weight=3 --AUTH_ISSUER="$AUTH_ISSUER"
-	start inventory-8082 8082 "$inventory_jar" --mesh.instance.weight=1 --AUTH_ISSUER="$AUTH_ISSUER"
+	wait_listening 1
+	start inventory-8081 8081 "$inventory_jar" --mesh.instance.weight=3 --AUTH_ISSUER="$AUTH_ISSUER" \
+		--spring.datasource.url="$db_url"
+	start inventory-8082 8082 "$inventory_jar" --mesh.instance.weight=1 --AUTH_ISSUER="$AUTH_ISSUER" \
+		--spring.datasource.url="$db_url"
 	start order 8080 "$order_jar" --AUTH_ISSUER="$AUTH_ISSUER"
-	wait_healthy 1
 	wait_healthy 2
 	wait_healthy 3
+	wait_healthy 4
 
 	cat <<EOF
 
-All up: auth on $AUTH_PORT, inventory on 8081 (weight 3) and 8082 (weight 1), order on 8080. Try:
+All up: auth on $AUTH_PORT, inventory on 8081 (weight 3) and 8082 (weight 1) sharing the H2 database on
+$DB_PORT, order on 8080. Try:
   curl -i -X POST http://localhost:8080/api/orders -H 'Content-Type: application/json' -d '{"sku":"SKU-1","quantity":2}'
   curl -i http://localhost:8080/api/orders/<orderId from the answer>
   curl -i http://localhost:8081/api/stock/SKU-1        # 401: inventory wants a token
@@ -211,6 +262,6 @@ failover() {
 case "${1:-}" in
 	traffic) shift; send_orders "${1:-100}" ;;
 	failover) shift; failover "$@" ;;
-	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
+	-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
 	*) run "$@" ;;
 esac

@@ -1,5 +1,7 @@
 package dev.mesh.sample.inventory;
 
+import java.util.Objects;
+
 import org.springframework.lang.Nullable;
 
 /**
@@ -18,11 +20,13 @@ record Reservation(String reservationId, String orderId, String sku, int quantit
 
 	/**
 	 * @param request a reservation request
-	 * @return whether this reservation is what the request asks for
+	 * @param caller client id of the service that sent it, or {@code null}
+	 * @return whether this reservation is what the request asks for, asked by the same caller (so one
+	 * caller cannot read another's reservation by guessing its key)
 	 */
-	boolean answers(ReservationRequest request) {
+	boolean answers(ReservationRequest request, @Nullable String caller) {
 		return this.orderId.equals(request.orderId()) && this.sku.equals(request.sku())
-				&& this.quantity == request.quantity();
+				&& this.quantity == request.quantity() && Objects.equals(this.caller, caller);
 	}
 
 }

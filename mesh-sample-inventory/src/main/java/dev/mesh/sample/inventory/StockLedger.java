@@ -1,21 +1,26 @@
 package dev.mesh.sample.inventory;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Units available per SKU, in memory, seeded from {@code inventory.stock}. Safe for concurrent use:
- * each change is one atomic update of the SKU's count.
+ * Units available per SKU, in the {@code stock} table that every inventory instance shares. On start, each
+ * SKU of {@code inventory.stock} that the table does not have yet is added with that many units; SKUs
+ * already there keep their count, so an instance that restarts does not undo the others' reservations.
+ * Each change is one conditional {@code UPDATE}, so instances never oversell between them.
  */
 @Component
+@DependsOnDatabaseInitialization
 final class StockLedger {
 
-	private final ConcurrentMap<String, Integer> available;
+	private final JdbcClient jdbc;
 
-	StockLedger(InventoryProperties properties) {
-		this.available = new ConcurrentHashMap<>(properties.stock());
+	StockLedger(JdbcClient jdbc, InventoryProperties properties) {
+		this.jdbc = jdbc;
+		properties.stock().forEach(this::addIfMissing);
 	}
 
 	/**
@@ -24,28 +29,43 @@ final class StockLedger {
 	 * @throws UnknownSkuException if no stock is kept for the SKU
 	 */
 	int available(String sku) {
-		Integer units = this.available.get(sku);
-		if (units == null) {
-			throw new UnknownSkuException(sku);
-		}
-		return units;
+		return this.jdbc.sql("SELECT available FROM stock WHERE sku = ?")
+			.param(sku)
+			.query(Integer.class)
+			.optional()
+			.orElseThrow(() -> new UnknownSkuException(sku));
 	}
 
 	/**
-	 * Takes units out of stock, all or none.
+	 * Takes units out of stock, all or none. Called inside the reservation's transaction, so a failure
+	 * after it (or this one) takes nothing.
 	 * @param sku the SKU to take
 	 * @param quantity how many units, more than 0
 	 * @throws InsufficientStockException if fewer units are available, or none are kept for the SKU
 	 */
 	void take(String sku, int quantity) {
-		Integer left = this.available.computeIfPresent(sku, (key, units) -> {
-			if (units < quantity) {
-				throw new InsufficientStockException(sku, quantity, units);
-			}
-			return units - quantity;
-		});
-		if (left == null) {
-			throw new InsufficientStockException(sku, quantity, 0);
+		int updated = this.jdbc.sql("UPDATE stock SET available = available - ? WHERE sku = ? AND available >= ?")
+			.params(quantity, sku, quantity)
+			.update();
+		if (updated == 0) {
+			int available = this.jdbc.sql("SELECT available FROM stock WHERE sku = ?")
+				.param(sku)
+				.query(Integer.class)
+				.optional()
+				.orElse(0);
+			throw new InsufficientStockException(sku, quantity, available);
+		}
+	}
+
+	private void addIfMissing(String sku, int units) {
+		if (this.jdbc.sql("SELECT COUNT(*) FROM stock WHERE sku = ?").param(sku).query(Integer.class).single() > 0) {
+			return;
+		}
+		try {
+			this.jdbc.sql("INSERT INTO stock (sku, available) VALUES (?, ?)").params(sku, units).update();
+		}
+		catch (DuplicateKeyException ex) {
+			// Another instance starting at the same time added it first; its count stands.
 		}
 	}
 

@@ -8,21 +8,43 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ReservationDesk} without a server: one key, many concurrent requests, one reservation.
+ * {@link ReservationDesk} without a web server, on a real in-memory H2 database with the inventory's schema:
+ * one key, many concurrent requests, one reservation.
  */
 class ReservationDeskTest {
 
 	private final InventoryProperties properties = new InventoryProperties("inventory-test", Map.of("SKU-1", 100));
 
-	private final StockLedger stock = new StockLedger(this.properties);
+	private final EmbeddedDatabase database = new EmbeddedDatabaseBuilder().generateUniqueName(true)
+		.setType(EmbeddedDatabaseType.H2)
+		.addScript("db/inventory-schema.sql")
+		.build();
 
-	private final ReservationDesk desk = new ReservationDesk(this.stock,
+	private final JdbcClient jdbc = JdbcClient.create(this.database);
+
+	private final StockLedger stock = new StockLedger(this.jdbc, this.properties);
+
+	private final ReservationDesk desk = new ReservationDesk(this.stock, new ReservationTable(this.jdbc),
+			new TransactionTemplate(new DataSourceTransactionManager(this.database)),
 			new InstanceId(this.properties, "inventory"));
+
+	@AfterEach
+	void shutDown() {
+		this.database.shutdown();
+	}
 
 	@Test
 	void shouldTakeStockOnceWhenTheSameKeyArrivesConcurrently() throws Exception {
@@ -34,7 +56,7 @@ class ReservationDeskTest {
 			for (int i = 0; i < 64; i++) {
 				pool.execute(() -> {
 					awaitQuietly(start);
-					reservationIds.add(this.desk.reserve(request, "order-1").reservation().reservationId());
+					reservationIds.add(this.desk.reserve(request, "order-1", null).reservation().reservationId());
 				});
 			}
 			start.countDown();
@@ -51,7 +73,7 @@ class ReservationDeskTest {
 
 	@Test
 	void shouldUseTheConfiguredInstanceId() {
-		ReservationDesk.Outcome outcome = this.desk.reserve(new ReservationRequest("order-2", "SKU-1", 1), null);
+		ReservationDesk.Outcome outcome = this.desk.reserve(new ReservationRequest("order-2", "SKU-1", 1), null, null);
 
 		assertThat(outcome.reservation().instance()).isEqualTo("inventory-test");
 		assertThat(outcome.replayed()).isFalse();

@@ -9,7 +9,9 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Reserves stock at the inventory service. The order id is sent as {@code Idempotency-Key}, so the mesh
- * may retry the POST and inventory still reserves only once.
+ * may retry the POST, on another inventory instance too, and inventory still reserves only once: its
+ * instances keep keys in one shared database. (Send the header only to services that deduplicate across
+ * all their instances; otherwise a retry does the work twice.)
  */
 @Component
 final class InventoryClient {

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The repository's {@code docker-compose.yml}, checked without a Docker engine: {@code docker-compose config
  * -q} (or {@code docker compose config -q}) when a Compose binary is installed ({@code .ci/run} installs one),
  * and always a structural check of what the samples rely on: the services, their images and builds, health
- * checks, start order and which ports reach the host. {@link ComposeSmokeTest} runs it for real where Docker is.
+ * checks, start order (the inventories after their shared database) and which ports reach the host.
+ * {@link ComposeSmokeTest} runs it for real where Docker is.
  */
 class ComposeFileTest {
 
@@ -43,7 +44,8 @@ class ComposeFileTest {
 	void shouldDescribeTheSampleMesh() throws IOException {
 		Map<String, Object> services = (Map<String, Object>) load().get("services");
 
-		assertThat(services).containsOnlyKeys("consul", "auth", "inventory-a", "inventory-b", "order", "zipkin");
+		assertThat(services).containsOnlyKeys("consul", "auth", "inventory-a", "inventory-b", "inventory-db", "order",
+				"zipkin");
 		assertThat(service(services, "consul")).containsEntry("image", "hashicorp/consul:1.20");
 		assertThat((List<String>) service(services, "consul").get("command")).contains("agent", "-dev", "-client=0.0.0.0");
 		assertThat((String) service(services, "zipkin").get("image")).startsWith("openzipkin/zipkin");
@@ -62,9 +64,21 @@ class ComposeFileTest {
 		assertThat(environment(service(services, "inventory-a"))).containsEntry("MESH_INSTANCE_WEIGHT", "3");
 		assertThat(environment(service(services, "inventory-b"))).containsEntry("MESH_INSTANCE_WEIGHT", "1");
 
+		// Both inventories share one database (Idempotency-Keys, reservations, stock): an H2 server run from the
+		// inventory image, which the inventories wait for.
+		Map<String, Object> database = service(services, "inventory-db");
+		assertThat((Map<String, Object>) database.get("build")).containsEntry("context", ".")
+			.containsEntry("dockerfile", "mesh-sample-inventory/Dockerfile");
+		assertThat((List<String>) database.get("entrypoint")).contains("-Dloader.main=org.h2.tools.Server", "-tcp",
+				"-tcpPort", "9092");
+		assertThat(database).containsKey("healthcheck");
+
 		assertThat(healthyDependencies(service(services, "auth"))).isEmpty();
-		assertThat(healthyDependencies(service(services, "inventory-a"))).containsExactlyInAnyOrder("consul", "auth");
-		assertThat(healthyDependencies(service(services, "inventory-b"))).containsExactlyInAnyOrder("consul", "auth");
+		assertThat(healthyDependencies(service(services, "inventory-db"))).isEmpty();
+		assertThat(healthyDependencies(service(services, "inventory-a"))).containsExactlyInAnyOrder("consul", "auth",
+				"inventory-db");
+		assertThat(healthyDependencies(service(services, "inventory-b"))).containsExactlyInAnyOrder("consul", "auth",
+				"inventory-db");
 		assertThat(healthyDependencies(service(services, "order"))).containsExactlyInAnyOrder("consul", "auth",
 				"inventory-a", "inventory-b");
 

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +16,7 @@ import java.util.TreeMap;
 
 import dev.mesh.sample.auth.AuthApplication;
 import dev.mesh.sample.inventory.InventoryApplication;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.FileSystemUtils;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
@@ -33,9 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Order, inventory and the sample authorization server as they run for real, in one JVM: three inventory
- * instances with weights 1, 2 and 3 listed in order's static discovery, and orders placed over HTTP. Order
- * calls inventory with its own client-credentials token; inventory checks it against the real
- * authorization server. Needs the mesh auto-configuration (mesh-autoconfigure) to route order's
+ * instances with weights 1, 2 and 3 listed in order's static discovery, sharing one H2 database server (as
+ * mesh-local.sh runs them), and orders placed over HTTP. Order calls inventory with its own
+ * client-credentials token; inventory checks it against the real authorization server. Needs the mesh auto-configuration (mesh-autoconfigure) to route order's
  * {@code @MeshClient("inventory")} calls.
  * <p>
  * All three samples' {@code application.yml} are on this classpath, and {@code classpath:application.yml}
@@ -65,8 +70,16 @@ class OrderInventoryIntegrationTest {
 
 	private static RestClient orderWithoutInventory;
 
+	private static Path databaseDirectory;
+
+	private static Server database;
+
 	@BeforeAll
-	static void startServices() throws IOException {
+	static void startServices() throws IOException, SQLException {
+		databaseDirectory = Files.createTempDirectory("inventory-db");
+		database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", databaseDirectory.toString())
+			.start();
+		String databaseUrl = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/inventory";
 		int authPort = freePort();
 		authIssuer = "http://127.0.0.1:" + authPort;
 		// The real authorization server with its own application.yml (clients order and inventory).
@@ -75,10 +88,13 @@ class OrderInventoryIntegrationTest {
 		String inventoryToken = token("order", "order-secret", "inventory.read");
 		List<String> inventoryInstances = new ArrayList<>();
 		for (int weight = 1; weight <= 3; weight++) {
-			// Inventory with its own application.yml: issuer, audience and caller rules as they ship.
-			ConfigurableApplicationContext inventory = start(InventoryApplication.class,
+			// Inventory with its own application.yml: issuer, audience and caller rules as they ship; its
+			// answers can be held back (HeldReservationAnswer) to make order's mesh retry elsewhere.
+			ConfigurableApplicationContext inventory = start(
+					new Class<?>[] { InventoryApplication.class, HeldReservationAnswer.class },
 					"--spring.config.location=" + configFileOf(InventoryApplication.class),
-					"--AUTH_ISSUER=" + authIssuer, "--mesh.instance.weight=" + weight, "--inventory.stock.SKU-1=10000");
+					"--AUTH_ISSUER=" + authIssuer, "--mesh.instance.weight=" + weight, "--inventory.stock.SKU-1=10000",
+					"--spring.datasource.url=" + databaseUrl);
 			String url = baseUrl(inventory);
 			inventoryUrls.add(url);
 			String instanceId = http(url).get()
@@ -104,12 +120,14 @@ class OrderInventoryIntegrationTest {
 	}
 
 	@AfterAll
-	static void stopServices() {
+	static void stopServices() throws IOException {
 		List<ConfigurableApplicationContext> reversed = new ArrayList<>(contexts);
 		Collections.reverse(reversed);
 		reversed.forEach(ConfigurableApplicationContext::close);
 		contexts.clear();
 		inventoryUrls.clear();
+		database.stop();
+		FileSystemUtils.deleteRecursively(databaseDirectory);
 	}
 
 	@Test
@@ -125,9 +143,37 @@ class OrderInventoryIntegrationTest {
 		Map<String, Integer> expected = new TreeMap<>();
 		weightByInstance.forEach((instance, weight) -> expected.put(instance, 100 * weight));
 		assertThat(servedBy).isEqualTo(expected);
-		urlByInstance.forEach((instance, url) -> assertThat(available(url))
-			.as("stock left at %s", instance)
-			.isEqualTo(10000 - 100 * weightByInstance.get(instance)));
+		// One stock for all instances: each of them sees all 600 orders taken.
+		urlByInstance.forEach((instance, url) -> assertThat(available(url, "SKU-1"))
+			.as("stock seen at %s", instance)
+			.isEqualTo(10000 - 600));
+	}
+
+	@Test
+	void shouldReserveOnceWhenTheMeshRetriesALostAnswerOnAnotherInstance() {
+		// SKU-3, so the other tests' stock counts stay exact whatever the test order.
+		int before = available(inventoryUrls.get(0), "SKU-3");
+		HeldReservationAnswer.arm();
+		ResponseEntity<Map<String, Object>> placed;
+		try {
+			// The first instance picked reserves but its answer is held past order's per-attempt timeout (3s);
+			// the mesh retries on another instance with the same Idempotency-Key (the order id).
+			placed = placeOrder(order, "SKU-3");
+		}
+		finally {
+			HeldReservationAnswer.release();
+		}
+
+		assertThat(placed.getStatusCode()).as("%s", placed.getBody()).isEqualTo(HttpStatus.CREATED);
+		String answeredBy = (String) placed.getBody().get("inventoryInstance");
+		Map<String, Object> reservation = http(urlByInstance.get(answeredBy)).get()
+			.uri("/api/reservations/{id}", placed.getBody().get("reservationId"))
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token("order", "order-secret", "inventory.read"))
+			.retrieve()
+			.body(JSON);
+		assertThat(reservation.get("instance")).as("the reservation was made by the instance whose answer was held")
+			.isNotEqualTo(answeredBy);
+		assertThat(available(inventoryUrls.get(0), "SKU-3")).isEqualTo(before - 1);
 	}
 
 	@Test
@@ -191,6 +237,10 @@ class OrderInventoryIntegrationTest {
 	}
 
 	private static ConfigurableApplicationContext start(Class<?> application, String... args) {
+		return start(new Class<?>[] { application }, args);
+	}
+
+	private static ConfigurableApplicationContext start(Class<?>[] sources, String... args) {
 		List<String> all = new ArrayList<>(List.of("--server.address=127.0.0.1", "--spring.cloud.consul.enabled=false",
 				"--spring.main.banner-mode=off"));
 		all.addAll(List.of(args));
@@ -198,8 +248,7 @@ class OrderInventoryIntegrationTest {
 		if (all.stream().noneMatch((arg) -> arg.startsWith("--server.port="))) {
 			all.add("--server.port=0");
 		}
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
-			.run(all.toArray(String[]::new));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources).run(all.toArray(String[]::new));
 		contexts.add(context);
 		return context;
 	}
@@ -254,9 +303,9 @@ class OrderInventoryIntegrationTest {
 			.toEntity(JSON);
 	}
 
-	private static int available(String inventoryUrl) {
+	private static int available(String inventoryUrl, String sku) {
 		return (Integer) http(inventoryUrl).get()
-			.uri("/api/stock/SKU-1")
+			.uri("/api/stock/{sku}", sku)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token("order", "order-secret", "inventory.read"))
 			.retrieve()
 			.body(JSON)
