@@ -35,8 +35,10 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * {@code mesh.client.calls} (see {@link CallTimers}).
  *
  * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
- * is sent without one), and a 401 with {@code error="invalid_token"} evicts it and re-sends the attempt
- * once to the same instance with a fresh token.
+ * is sent without one; a call waits for one at most until its deadline). A 401 with
+ * {@code error="invalid_token"} evicts a token older than {@code oauth2.invalid-token-refetch-interval}
+ * and re-sends the attempt once to the same instance with a fresh token; a 401 that remains (or one for
+ * a younger token, which is kept) counts as the instance's failure for the outlier detector.
  */
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
@@ -109,20 +111,19 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 		boolean reauthorized = false;
 		for (int attempt = 1;; attempt++) {
+			ServiceTokenSource tokens = this.route.tokens();
+			OAuth2AccessToken token = (tokens != null) ? tokens.token(deadline - this.route.now()) : null;
 			long attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
 			attempts.tried(instance);
-			ServiceTokenSource tokens = this.route.tokens();
-			OAuth2AccessToken token = (tokens != null) ? tokens.token() : null;
 			ClientHttpResponse response = null;
 			IOException failure = null;
 			try {
 				response = send(instance, request, body, relative, attemptNanos, token, execution, attempts);
-				if (token != null && !reauthorized && isInvalidToken(response)) {
+				if (token != null && !reauthorized && isInvalidToken(response) && tokens.invalidate(token)) {
 					reauthorized = true;
 					response.close();
 					instance.state().attemptAborted(this.route.now());
-					tokens.invalidate(token);
-					token = tokens.token();
+					token = tokens.token(deadline - this.route.now());
 					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
 					response = send(instance, request, body, relative, attemptNanos, token, execution, attempts);
 				}
@@ -131,7 +132,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				failure = ex;
 			}
 			int status = (response != null) ? response.getStatusCode().value() : 0;
-			if (failure != null || status >= 500) {
+			// A 401 invalid_token to a token just fetched (or kept as too young to replace) is the instance's fault.
+			if (failure != null || status >= 500 || (token != null && status == 401 && isInvalidToken(response))) {
 				this.route.recordFailure(instance);
 			}
 			else {
