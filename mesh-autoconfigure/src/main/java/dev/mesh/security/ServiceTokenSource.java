@@ -35,6 +35,12 @@ public final class ServiceTokenSource {
 	/** How long after a failed token request the next one may start. */
 	static final long FAILURE_BACKOFF_MILLIS = 1000;
 
+	/**
+	 * Longest lifetime a token is cached for, whatever the server says: {@code expires_in} is the server's
+	 * number, and one near the end of time must not overflow {@link Instant} on this source's clock.
+	 */
+	static final Duration MAX_LIFETIME = Duration.ofDays(3650);
+
 	private static final Log logger = LogFactory.getLog(ServiceTokenSource.class);
 
 	private final String serviceId;
@@ -211,6 +217,9 @@ public final class ServiceTokenSource {
 		Duration lifetime = Duration.between(token.getIssuedAt(), token.getExpiresAt());
 		if (lifetime.isNegative()) {
 			lifetime = Duration.ZERO;
+		}
+		else if (lifetime.compareTo(MAX_LIFETIME) > 0) {
+			lifetime = MAX_LIFETIME;
 		}
 		Duration half = lifetime.dividedBy(2);
 		Duration ahead = (this.refreshBeforeExpiry.compareTo(half) < 0) ? this.refreshBeforeExpiry : half;

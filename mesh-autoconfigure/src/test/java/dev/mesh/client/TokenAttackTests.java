@@ -114,6 +114,81 @@ class TokenAttackTests {
 	}
 
 	@Test
+	void shouldGiveUpATokenEndpointThatTricklesItsAnswer() throws Exception {
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
+		endpoint.trickle();
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(endpoint.tokenUri(), List.of(inventory), "mesh.client-defaults.oauth2.read-timeout=500ms",
+				"mesh.clients.inventory.timeout=60s");
+		Throwable failure = async(() -> catchThrowable(this::call)).get(10, TimeUnit.SECONDS);
+		assertThat(failure).isInstanceOf(TokenUnavailableException.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.hungClosedByClient() == 1);
+	}
+
+	@Test
+	void shouldReleaseAnInterruptedCallerAndLetTheTokenRequestGoOn() throws Exception {
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(endpoint.tokenUri(), List.of(inventory), "mesh.client-defaults.oauth2.read-timeout=60s",
+				"mesh.clients.inventory.timeout=60s");
+		List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Thread caller = new Thread(() -> {
+			seen.add(catchThrowable(this::call));
+			seen.add(Thread.currentThread().isInterrupted());
+		});
+		caller.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.hungOpen() == 1);
+		caller.interrupt();
+		caller.join(10_000);
+		assertThat(seen).hasSize(2);
+		assertThat(seen.get(0)).isInstanceOf(TokenUnavailableException.class);
+		assertThat(seen.get(1)).as("the interrupt is kept").isEqualTo(true);
+		assertThat(endpoint.hungOpen()).as("the token request goes on for the callers after it").isEqualTo(1);
+	}
+
+	@Test
+	void shouldStopTokenRequestsAndTheirThreadsWhenTheContextCloses() throws Exception {
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(endpoint.tokenUri(), List.of(inventory), "mesh.client-defaults.oauth2.read-timeout=60s",
+				"mesh.clients.inventory.timeout=200ms");
+		assertThat(catchThrowable(this::call)).isInstanceOf(TokenUnavailableException.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.hungOpen() == 1);
+		this.context.close();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch((thread) -> thread.getName().startsWith("mesh-token-")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.hungClosedByClient() == 1);
+	}
+
+	@Test
+	void shouldFailOneCallAndRecoverWhenTheTokenEndpointSendsAnOverflowingExpiresIn() {
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
+		endpoint.answer("9223372036854775807");
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(endpoint.tokenUri(), List.of(inventory));
+		assertThat(catchThrowable(this::call)).isInstanceOf(TokenUnavailableException.class);
+		assertThat(inventory.requests()).isZero();
+		endpoint.answer("300");
+		clock.set(clock.instant().plusSeconds(2));
+		assertThat(call()).isEqualTo("inventory-1");
+	}
+
+	@Test
+	void shouldKeepATokenWhoseExpiresInReachesTheEndOfTime() {
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
+		// two days below what Instant can hold from now: an expiry Spring Security can read, but past the end
+		// of time on a clock a year ahead
+		endpoint.answer(String.valueOf(Instant.MAX.getEpochSecond() - Instant.now().getEpochSecond() - 2 * 86400));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(endpoint.tokenUri(), List.of(inventory));
+		clock.set(clock.instant().plus(Duration.ofDays(365)));
+		for (int i = 0; i < 10; i++) {
+			assertThat(call()).isEqualTo("inventory-1");
+		}
+		assertThat(endpoint.requests()).isEqualTo(1);
+	}
+
+	@Test
 	void shouldMakeOneTokenRequestPerBurstWhenTokensLiveShorterThanTheRefreshWindow() {
 		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofSeconds(30)));
 		TestServer inventory = track(TestServer.start("inventory-1"));

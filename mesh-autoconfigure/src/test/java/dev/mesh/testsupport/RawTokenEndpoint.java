@@ -34,6 +34,8 @@ public final class RawTokenEndpoint implements AutoCloseable {
 
 	private final AtomicInteger issued = new AtomicInteger();
 
+	private static final String TRICKLE = "trickle";
+
 	private volatile String answer;
 
 	private RawTokenEndpoint(String answer) throws IOException {
@@ -69,6 +71,20 @@ public final class RawTokenEndpoint implements AutoCloseable {
 	/** From now on, read each request and never answer it. */
 	public void hang() {
 		this.answer = null;
+	}
+
+	/**
+	 * From now on, answer each request with a token.
+	 * @param expiresIn the {@code expires_in} to send, as JSON text (any number, however large), or
+	 * {@code null} to leave it out
+	 */
+	public void answer(String expiresIn) {
+		this.answer = (expiresIn != null) ? "\"expires_in\":" + expiresIn + "," : "";
+	}
+
+	/** From now on, answer each request with a status line and headers, then one body byte every 100 ms. */
+	public void trickle() {
+		this.answer = TRICKLE;
 	}
 
 	/** @return the token endpoint's URL */
@@ -112,6 +128,10 @@ public final class RawTokenEndpoint implements AutoCloseable {
 			while (readRequest(in)) {
 				this.requests.incrementAndGet();
 				String answer = this.answer;
+				if (answer == TRICKLE) {
+					trickle(socket);
+					return;
+				}
 				if (answer == null) {
 					this.hung.incrementAndGet();
 					// Never answer; a read returning -1 means the client gave up and closed the connection.
@@ -139,6 +159,27 @@ public final class RawTokenEndpoint implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			// the connection broke
+		}
+	}
+
+	private void trickle(Socket socket) throws IOException {
+		this.hung.incrementAndGet();
+		OutputStream out = socket.getOutputStream();
+		out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"
+			.getBytes(StandardCharsets.US_ASCII));
+		try {
+			while (true) {
+				out.write(' ');
+				out.flush();
+				Thread.sleep(100);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (IOException ex) {
+			// the client gave up and closed the connection
+			this.hungClosedByClient.incrementAndGet();
 		}
 	}
 
