@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
@@ -31,6 +32,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.web.client.RestClient;
 
@@ -190,6 +194,21 @@ class TokenAttachmentTests {
 		assertThat(output.getAll().split("Mesh clients send calls without OAuth2 tokens", -1)).hasSize(2);
 	}
 
+	@Test
+	void shouldRequestTokensWithTheApplicationsOwnTokenResponseClient(CapturedOutput output) {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
+		// would fail every token request made with the mesh's own token response client
+		properties.add("mesh.client-defaults.oauth2.read-timeout=1ms");
+		this.context = ResilienceIntegrationTests.start(List.of(inventory), "inventory", OwnTokenClient.class,
+				WebApplicationType.NONE, properties.toArray(String[]::new));
+		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
+		assertThat(inventory.lastHeaders().get("authorization")).startsWith("Bearer ey");
+		assertThat(this.context.getBean(OwnTokenClient.class).requests).hasValue(1);
+		assertThat(output).contains("OAuth2AccessTokenResponseClient bean: its timeouts apply");
+	}
+
 	private String scopeOf(String bearer) {
 		String payload = bearer.substring("Bearer ".length()).split("\\.")[1];
 		return new String(java.util.Base64.getUrlDecoder().decode(payload));
@@ -227,6 +246,29 @@ class TokenAttachmentTests {
 		properties.addAll(List.of(extra));
 		this.context = ResilienceIntegrationTests.start(inventory, "inventory", Clients.class, WebApplicationType.NONE,
 				properties.toArray(String[]::new));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class OwnTokenClient {
+
+		final AtomicInteger requests = new AtomicInteger();
+
+		@Bean
+		OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> tokenResponseClient() {
+			RestClientClientCredentialsTokenResponseClient client = new RestClientClientCredentialsTokenResponseClient();
+			return (grant) -> {
+				this.requests.incrementAndGet();
+				return client.getTokenResponse(grant);
+			};
+		}
+
+		@Bean
+		@MeshClient("inventory")
+		RestClient inventory(RestClient.Builder builder) {
+			return builder.build();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
