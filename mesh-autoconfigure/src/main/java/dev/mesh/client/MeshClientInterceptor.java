@@ -36,8 +36,8 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  *
  * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
  * is sent without one; a call waits for one at most until its deadline). A 401 with
- * {@code error="invalid_token"} evicts a token older than {@code oauth2.invalid-token-refetch-interval}
- * and re-sends the attempt once to the same instance with a fresh token; a 401 that remains (or one for
+ * {@code error="invalid_token"} replaces a token older than {@code oauth2.invalid-token-refetch-interval}
+ * and re-sends the attempt once to the same instance with the new token; a 401 that remains (or one for
  * a younger token, which is kept) counts as the instance's failure for the outlier detector.
  */
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
@@ -123,7 +123,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 					reauthorized = true;
 					response.close();
 					instance.state().attemptAborted(this.route.now());
-					token = tokens.token(deadline - this.route.now());
+					token = tokens.replacement(token, deadline - this.route.now());
 					attemptNanos = Math.min(policy.perAttemptTimeout().toNanos(), deadline - this.route.now());
 					response = send(instance, request, body, relative, attemptNanos, token, execution, attempts);
 				}

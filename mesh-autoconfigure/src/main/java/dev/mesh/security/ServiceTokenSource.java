@@ -113,31 +113,58 @@ public final class ServiceTokenSource {
 			return cached.token();
 		}
 		if (refresh == null) {
-			throw new TokenUnavailableException(this.registrationId, this.serviceId, "the token endpoint " + this.tokenEndpoint
-					+ " failed less than " + FAILURE_BACKOFF_MILLIS + " ms ago (" + message(this.lastFailure)
-					+ ") and no unexpired token is cached", this.lastFailure);
+			throw failedRecently();
 		}
 		return await(refresh, maxWaitNanos);
 	}
 
+	private TokenUnavailableException failedRecently() {
+		return new TokenUnavailableException(this.registrationId, this.serviceId, "the token endpoint " + this.tokenEndpoint
+				+ " failed less than " + FAILURE_BACKOFF_MILLIS + " ms ago (" + message(this.lastFailure)
+				+ ") and no unexpired token is cached", this.lastFailure);
+	}
+
 	/**
-	 * Called when a server answered {@code 401 invalid_token} to a token. Drops the token so the next
-	 * {@link #token(long)} gets a new one, unless it was obtained less than the refetch interval ago: a server
-	 * rejecting a fresh token is more likely wrong than the token, and must not make every call fetch one.
+	 * Called when a server answered {@code 401 invalid_token} to a token. Makes the token due for refresh
+	 * (a new one is requested in the background) unless it was obtained less than the refetch interval ago:
+	 * a server rejecting a fresh token is more likely wrong than the token, and must not make every call
+	 * fetch one. Until the new token arrives other calls keep the rejected one, so an instance that rejects
+	 * tokens cannot hold up calls to the others.
 	 * @param rejected the rejected token
-	 * @return {@code true} if a call may be re-sent with a new token, {@code false} if the token was kept
+	 * @return {@code true} if the call may be re-sent with {@link #replacement}, {@code false} if the
+	 * token was kept
 	 */
 	public boolean invalidate(OAuth2AccessToken rejected) {
 		Cached cached = this.current.get();
 		if (cached == null || cached.token() != rejected) {
-			// already replaced (or dropped) by another call: re-send with the current one
+			// already replaced by another call: re-send with the current one
 			return true;
 		}
 		if (this.clock.instant().isBefore(cached.obtainedAt().plus(this.invalidTokenRefetchInterval))) {
 			return false;
 		}
-		this.current.compareAndSet(cached, null);
+		this.current.compareAndSet(cached, cached.dueNow());
 		return true;
+	}
+
+	/**
+	 * A token other than one a server rejected, after {@link #invalidate} returned {@code true}: the
+	 * current token if it was replaced already, else the one from the token request in flight.
+	 * @param rejected the rejected token
+	 * @param maxWaitNanos how long the caller may wait for a token request (its remaining deadline)
+	 * @return the token to re-send with
+	 * @throws TokenUnavailableException if none can be had within {@code maxWaitNanos}
+	 */
+	public OAuth2AccessToken replacement(OAuth2AccessToken rejected, long maxWaitNanos) {
+		Cached cached = this.current.get();
+		if (cached != null && cached.token() != rejected && this.clock.instant().isBefore(cached.expiresAt())) {
+			return cached.token();
+		}
+		CompletableFuture<Cached> refresh = refresh();
+		if (refresh == null) {
+			throw failedRecently();
+		}
+		return await(refresh, maxWaitNanos);
 	}
 
 	/** @return the token request in flight (started now if none was and none failed just now), or {@code null} */
@@ -284,6 +311,10 @@ public final class ServiceTokenSource {
 
 	/** A token and, on this source's clock, when it was requested, is due for refresh and expires. */
 	private record Cached(OAuth2AccessToken token, Instant obtainedAt, Instant refreshAt, Instant expiresAt) {
+
+		Cached dueNow() {
+			return new Cached(this.token, this.obtainedAt, Instant.MIN, this.expiresAt);
+		}
 
 	}
 

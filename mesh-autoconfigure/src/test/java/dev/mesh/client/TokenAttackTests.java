@@ -262,6 +262,36 @@ class TokenAttackTests {
 		assertThat(auth.tokenRequests()).isEqualTo(1);
 	}
 
+	@Test
+	void shouldKeepCallsToOtherInstancesGoingWhileALiarForcesARefreshFromAHungTokenEndpoint() {
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.answering(300));
+		TestServer liar = track(TestServer.start("liar"));
+		TestServer honest = track(TestServer.start("honest"));
+		start(endpoint.tokenUri(), List.of(liar, honest), "mesh.clients.inventory.retry.max-attempts=1",
+				"mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.timeout=300ms",
+				"mesh.clients.inventory.outlier.consecutive-failures=1000", "mesh.client-defaults.oauth2.read-timeout=60s");
+		// the first token request may take longer than the 300ms deadline; it goes on for the calls after it
+		await().atMost(Duration.ofSeconds(10)).until(() -> catchThrowable(this::call) == null);
+		call();
+		endpoint.hang();
+		liar.behave(TokenAttackTests::rejectEveryToken);
+		// old enough for the liar's 401 to make it due for refresh
+		clock.set(clock.instant().plusSeconds(11));
+		int served = honest.requests();
+		int lies = liar.requests();
+		int failures = 0;
+		for (int i = 0; i < 10; i++) {
+			Throwable failure = catchThrowable(this::call);
+			if (failure != null) {
+				assertThat(failure).isInstanceOf(TokenUnavailableException.class);
+				failures++;
+			}
+		}
+		assertThat(honest.requests() - served).as("calls to the honest instance keep the valid token").isEqualTo(10 - failures);
+		assertThat(liar.requests() - lies).as("only calls to the liar wait for the new token").isEqualTo(failures);
+		assertThat(endpoint.requests()).isEqualTo(2);
+	}
+
 	private static boolean rejectEveryToken(TestServer server, jakarta.servlet.http.HttpServletRequest request,
 			jakarta.servlet.http.HttpServletResponse response) {
 		response.setStatus(401);
