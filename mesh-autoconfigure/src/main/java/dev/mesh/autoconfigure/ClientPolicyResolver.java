@@ -79,7 +79,11 @@ final class ClientPolicyResolver {
 		return new TokenPolicy(pick(client.getEnabled(), defaults.getEnabled(), builtIn.enabled()),
 				pick(client.getRegistrationId(), defaults.getRegistrationId(), builtIn.registrationId()),
 				pick(client.getScopes(), defaults.getScopes(), builtIn.scopes()),
-				pick(client.getRefreshBeforeExpiry(), defaults.getRefreshBeforeExpiry(), builtIn.refreshBeforeExpiry()));
+				pick(client.getRefreshBeforeExpiry(), defaults.getRefreshBeforeExpiry(), builtIn.refreshBeforeExpiry()),
+				pick(client.getConnectTimeout(), defaults.getConnectTimeout(), builtIn.connectTimeout()),
+				pick(client.getReadTimeout(), defaults.getReadTimeout(), builtIn.readTimeout()),
+				pick(client.getInvalidTokenRefetchInterval(), defaults.getInvalidTokenRefetchInterval(),
+						builtIn.invalidTokenRefetchInterval()));
 	}
 
 	private static <T> T pick(T client, T defaults, T builtIn) {

@@ -52,6 +52,9 @@ final class ClientPropertiesValidator {
 		positive(errors, path + ".outlier.ejectionTime", outlier.getEjectionTime());
 		positive(errors, path + ".outlier.maxEjectionTime", outlier.getMaxEjectionTime());
 		positive(errors, path + ".oauth2.refreshBeforeExpiry", client.getOauth2().getRefreshBeforeExpiry());
+		positive(errors, path + ".oauth2.connectTimeout", client.getOauth2().getConnectTimeout());
+		positive(errors, path + ".oauth2.readTimeout", client.getOauth2().getReadTimeout());
+		positive(errors, path + ".oauth2.invalidTokenRefetchInterval", client.getOauth2().getInvalidTokenRefetchInterval());
 		String registrationId = client.getOauth2().getRegistrationId();
 		if (registrationId != null && registrationId.isBlank()) {
 			errors.rejectValue(path + ".oauth2.registrationId", "blank", "must name a Spring Security client registration");

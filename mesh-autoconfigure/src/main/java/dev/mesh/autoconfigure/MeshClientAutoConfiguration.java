@@ -25,6 +25,8 @@ import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryCl
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.web.client.RestClient;
 
@@ -68,8 +70,9 @@ public class MeshClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations) {
-		return new ServiceTokenSources(registrations.getIfAvailable(), Clock.systemUTC());
+	ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations,
+			ObjectProvider<OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest>> tokenResponseClient) {
+		return new ServiceTokenSources(registrations.getIfAvailable(), tokenResponseClient.getIfUnique(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -478,8 +478,27 @@ public class MeshProperties implements Validator {
 		/** Scopes to request for this service; default the registration's own scopes. */
 		private List<String> scopes;
 
-		/** How long before expiry a cached token is replaced. Default 60s. */
+		/**
+		 * How long before expiry a cached token is replaced, in the background while callers keep using it;
+		 * at most half the token's lifetime. Default 60s.
+		 */
 		private Duration refreshBeforeExpiry;
+
+		/** How long a token request may take to connect to the token endpoint. Default 1s. */
+		private Duration connectTimeout;
+
+		/**
+		 * How long a token request may wait for the token endpoint's whole answer once sent. A call that has
+		 * no valid token waits for it at most until its own deadline. Default 5s.
+		 */
+		private Duration readTimeout;
+
+		/**
+		 * How old a token must be before a 401 with {@code error="invalid_token"} replaces it; a younger token
+		 * is kept and the 401 counts against the instance. So such answers cause at most one token request per
+		 * interval. Default 10s.
+		 */
+		private Duration invalidTokenRefetchInterval;
 
 		public Boolean getEnabled() {
 			return this.enabled;
@@ -511,6 +530,30 @@ public class MeshProperties implements Validator {
 
 		public void setRefreshBeforeExpiry(Duration refreshBeforeExpiry) {
 			this.refreshBeforeExpiry = refreshBeforeExpiry;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		public Duration getInvalidTokenRefetchInterval() {
+			return this.invalidTokenRefetchInterval;
+		}
+
+		public void setInvalidTokenRefetchInterval(Duration invalidTokenRefetchInterval) {
+			this.invalidTokenRefetchInterval = invalidTokenRefetchInterval;
 		}
 
 	}

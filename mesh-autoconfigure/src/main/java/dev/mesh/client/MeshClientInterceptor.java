@@ -44,8 +44,10 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * {@code mesh.client.calls} (see {@link CallTimers}).
  *
  * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
- * is sent without one), and a 401 with {@code error="invalid_token"} evicts it and re-sends the attempt
- * once to the same instance with a fresh token.
+ * is sent without one; a call waits for one at most until its deadline). A 401 with
+ * {@code error="invalid_token"} replaces a token older than {@code oauth2.invalid-token-refetch-interval}
+ * and re-sends the attempt once to the same instance with the new token; a 401 that remains (or one for
+ * a younger token, which is kept) counts as the instance's failure for the outlier detector.
  */
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
@@ -122,26 +124,29 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 		boolean reauthorized = false;
 		for (int attempt = 1;; attempt++) {
+			ServiceTokenSource tokens = this.route.tokens();
+			long beforeToken = this.route.now();
+			OAuth2AccessToken token = (tokens != null) ? tokens.token(deadline - beforeToken) : null;
 			long left = deadline - this.route.now();
 			long attemptNanos = Math.min(perAttemptNanos, left);
-			// the first attempt is cut short only by the caller's deadline (the time lost to the pick is no one's doing)
-			boolean cutShort = CallerAbort.cutShort((attempt == 1) ? deadline - start : left, fullNanos);
+			// the first attempt is cut short only by the caller's deadline and the wait for a token (the time
+			// lost to the pick is no one's doing); neither is the instance's doing
+			long given = (attempt == 1) ? (deadline - start) - (this.route.now() - beforeToken) : left;
+			boolean cutShort = CallerAbort.cutShort(given, fullNanos);
 			attempts.tried(instance);
-			ServiceTokenSource tokens = this.route.tokens();
-			OAuth2AccessToken token = (tokens != null) ? tokens.token() : null;
 			ClientHttpResponse response = null;
 			IOException failure = null;
 			int status = 0;
 			try {
 				response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution, attempts);
-				if (token != null && !reauthorized && !attempts.aborted() && isInvalidToken(response)) {
+				if (token != null && !reauthorized && !attempts.aborted() && isInvalidToken(response)
+						&& tokens.invalidate(token)) {
 					reauthorized = true;
 					ClientHttpResponse rejected = response;
 					response = null;
 					instance.state().attemptAborted(this.route.now());
 					rejected.close();
-					tokens.invalidate(token);
-					token = tokens.token();
+					token = tokens.replacement(token, deadline - this.route.now());
 					attemptNanos = Math.min(perAttemptNanos, deadline - this.route.now());
 					response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution, attempts);
 				}
@@ -161,7 +166,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				// ended by the caller (send() has ended it): no failure of the instance, no retry
 				return result(response, failure);
 			}
-			if (failure != null || status >= 500) {
+			// a 401 invalid_token to a token just fetched (or kept as too young to replace) is the instance's fault
+			if (failure != null || status >= 500 || (token != null && status == 401 && isInvalidToken(response))) {
 				attempts.failed();
 				this.route.recordFailure(instance);
 			}

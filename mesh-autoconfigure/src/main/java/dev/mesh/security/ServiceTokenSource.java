@@ -1,25 +1,45 @@
 package dev.mesh.security;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
- * The client-credentials token of one called service, obtained through Spring Security's
- * {@link OAuth2AuthorizedClientManager} and cached until shortly before it expires. Only one caller
- * requests a new token at a time; the others wait for it (one token request at expiry, not one per
- * caller). If the token endpoint fails, the cached token is used for as long as it is valid, and after
- * that {@link #token()} throws {@link TokenUnavailableException}.
+ * The client-credentials token of one called service, cached until shortly before it expires.
+ *
+ * <p>A token is due for refresh {@code min(refresh-before-expiry, lifetime / 2)} before it expires, so
+ * short-lived tokens (and those of a server that leaves out {@code expires_in}, which Spring Security
+ * reads as 1s) are still shared by every call in a burst. Token requests run one at a time on a background
+ * thread, never on a caller's: callers holding a valid token that is due get it at once and start the
+ * refresh; callers with no valid token wait for the request in flight, each at most until its own
+ * deadline. If the token endpoint fails, the cached token is used for as long as it is valid; a failed
+ * request is not repeated for {@value #FAILURE_BACKOFF_MILLIS} ms, and a caller with no valid token in
+ * that time fails at once with {@link TokenUnavailableException}.
  */
 public final class ServiceTokenSource {
+
+	/** How long after a failed token request the next one may start. */
+	static final long FAILURE_BACKOFF_MILLIS = 1000;
+
+	/**
+	 * Longest lifetime a token is cached for, whatever the server says: {@code expires_in} is the server's
+	 * number, and one near the end of time must not overflow {@link Instant} on this source's clock.
+	 */
+	static final Duration MAX_LIFETIME = Duration.ofDays(3650);
 
 	private static final Log logger = LogFactory.getLog(ServiceTokenSource.class);
 
@@ -27,111 +47,235 @@ public final class ServiceTokenSource {
 
 	private final String registrationId;
 
-	private final String authorizedRegistrationId;
+	private final String tokenEndpoint;
 
-	private final OAuth2AuthorizedClientManager manager;
+	private final Supplier<OAuth2AccessToken> fetcher;
 
-	private final Runnable evict;
+	private final Executor executor;
 
 	private final Clock clock;
 
-	private final long refreshBeforeExpiryMillis;
+	private final Duration refreshBeforeExpiry;
 
-	private final Object refreshLock = new Object();
+	private final Duration invalidTokenRefetchInterval;
+
+	private final AtomicReference<Cached> current = new AtomicReference<>();
+
+	/** The token request in flight, if any: at most one per service. */
+	private final AtomicReference<CompletableFuture<Cached>> inFlight = new AtomicReference<>();
 
 	private final LongAdder requests = new LongAdder();
 
 	private final LongAdder failures = new LongAdder();
 
-	private volatile OAuth2AccessToken current;
-
 	private volatile Instant lastRefresh;
+
+	private volatile Instant failedUntil;
+
+	private volatile Throwable lastFailure;
 
 	/**
 	 * @param serviceId the called service
 	 * @param registrationId the client registration the user configured
-	 * @param authorizedRegistrationId the registration id the manager knows this target by
-	 * @param manager obtains tokens (client credentials)
-	 * @param evict removes the manager's stored token for this target
-	 * @param clock the clock
-	 * @param refreshBeforeExpiryMillis how long before expiry a token is replaced
+	 * @param tokenEndpoint the token endpoint, for messages (no credentials)
+	 * @param fetcher makes one token request (client credentials) and returns its token, or throws
+	 * @param executor runs token requests, off the callers' threads
+	 * @param clock the clock of token lifetimes
+	 * @param policy the refresh window and the {@code invalid_token} refetch interval
 	 */
-	public ServiceTokenSource(String serviceId, String registrationId, String authorizedRegistrationId,
-			OAuth2AuthorizedClientManager manager, Runnable evict, Clock clock, long refreshBeforeExpiryMillis) {
+	ServiceTokenSource(String serviceId, String registrationId, String tokenEndpoint, Supplier<OAuth2AccessToken> fetcher,
+			Executor executor, Clock clock, TokenPolicy policy) {
 		this.serviceId = serviceId;
 		this.registrationId = registrationId;
-		this.authorizedRegistrationId = authorizedRegistrationId;
-		this.manager = manager;
-		this.evict = evict;
+		this.tokenEndpoint = tokenEndpoint;
+		this.fetcher = fetcher;
+		this.executor = executor;
 		this.clock = clock;
-		this.refreshBeforeExpiryMillis = refreshBeforeExpiryMillis;
+		this.refreshBeforeExpiry = policy.refreshBeforeExpiry();
+		this.invalidTokenRefetchInterval = policy.invalidTokenRefetchInterval();
 	}
 
 	/**
+	 * Returns the cached token, starting a refresh in the background when it is due; waits for a token
+	 * request only when no valid token is cached.
+	 * @param maxWaitNanos how long the caller may wait for a token request (its remaining deadline)
 	 * @return a token to attach, never {@code null}
-	 * @throws TokenUnavailableException if none can be had
+	 * @throws TokenUnavailableException if none can be had within {@code maxWaitNanos}
 	 */
-	public OAuth2AccessToken token() {
-		OAuth2AccessToken token = this.current;
-		if (token != null && !dueForRefresh(token)) {
-			return token;
+	public OAuth2AccessToken token(long maxWaitNanos) {
+		Cached cached = this.current.get();
+		Instant now = this.clock.instant();
+		if (cached != null && now.isBefore(cached.refreshAt())) {
+			return cached.token();
 		}
-		synchronized (this.refreshLock) {
-			token = this.current;
-			if (token != null && !dueForRefresh(token)) {
-				return token;
+		CompletableFuture<Cached> refresh = refresh();
+		if (cached != null && now.isBefore(cached.expiresAt())) {
+			return cached.token();
+		}
+		if (refresh == null) {
+			throw failedRecently();
+		}
+		return await(refresh, maxWaitNanos);
+	}
+
+	private TokenUnavailableException failedRecently() {
+		return new TokenUnavailableException(this.registrationId, this.serviceId, "the token endpoint " + this.tokenEndpoint
+				+ " failed less than " + FAILURE_BACKOFF_MILLIS + " ms ago (" + message(this.lastFailure)
+				+ ") and no unexpired token is cached", this.lastFailure);
+	}
+
+	/**
+	 * Called when a server answered {@code 401 invalid_token} to a token. Makes the token due for refresh
+	 * (a new one is requested in the background) unless it was obtained less than the refetch interval ago:
+	 * a server rejecting a fresh token is more likely wrong than the token, and must not make every call
+	 * fetch one. Until the new token arrives other calls keep the rejected one, so an instance that rejects
+	 * tokens cannot hold up calls to the others.
+	 * @param rejected the rejected token
+	 * @return {@code true} if the call may be re-sent with {@link #replacement}, {@code false} if the
+	 * token was kept
+	 */
+	public boolean invalidate(OAuth2AccessToken rejected) {
+		Cached cached = this.current.get();
+		if (cached == null || cached.token() != rejected) {
+			// already replaced by another call: re-send with the current one
+			return true;
+		}
+		if (this.clock.instant().isBefore(cached.obtainedAt().plus(this.invalidTokenRefetchInterval))) {
+			return false;
+		}
+		this.current.compareAndSet(cached, cached.dueNow());
+		return true;
+	}
+
+	/**
+	 * A token other than one a server rejected, after {@link #invalidate} returned {@code true}: the
+	 * current token if it was replaced already, else the one from the token request in flight.
+	 * @param rejected the rejected token
+	 * @param maxWaitNanos how long the caller may wait for a token request (its remaining deadline)
+	 * @return the token to re-send with
+	 * @throws TokenUnavailableException if none can be had within {@code maxWaitNanos}
+	 */
+	public OAuth2AccessToken replacement(OAuth2AccessToken rejected, long maxWaitNanos) {
+		Cached cached = this.current.get();
+		if (cached != null && cached.token() != rejected && this.clock.instant().isBefore(cached.expiresAt())) {
+			return cached.token();
+		}
+		CompletableFuture<Cached> refresh = refresh();
+		if (refresh == null) {
+			throw failedRecently();
+		}
+		return await(refresh, maxWaitNanos);
+	}
+
+	/** @return the token request in flight (started now if none was and none failed just now), or {@code null} */
+	private CompletableFuture<Cached> refresh() {
+		for (;;) {
+			CompletableFuture<Cached> running = this.inFlight.get();
+			if (running != null) {
+				return running;
 			}
-			return refresh(token);
+			Instant now = this.clock.instant();
+			Cached cached = this.current.get();
+			if (cached != null && now.isBefore(cached.refreshAt())) {
+				// another caller's request completed between our look at the cache and now
+				return CompletableFuture.completedFuture(cached);
+			}
+			Instant failedUntil = this.failedUntil;
+			if (failedUntil != null && now.isBefore(failedUntil)) {
+				return null;
+			}
+			CompletableFuture<Cached> started = new CompletableFuture<>();
+			if (this.inFlight.compareAndSet(null, started)) {
+				try {
+					this.executor.execute(() -> fetch(started));
+				}
+				catch (RejectedExecutionException ex) {
+					// the application context is closing
+					this.inFlight.set(null);
+					started.completeExceptionally(ex);
+				}
+				return started;
+			}
 		}
 	}
 
-	private OAuth2AccessToken refresh(OAuth2AccessToken cached) {
+	private void fetch(CompletableFuture<Cached> result) {
+		Instant requested = this.clock.instant();
 		this.requests.increment();
 		try {
-			OAuth2AuthorizedClient client = this.manager.authorize(OAuth2AuthorizeRequest
-				.withClientRegistrationId(this.authorizedRegistrationId)
-				.principal(this.serviceId)
-				.build());
-			if (client == null || client.getAccessToken() == null) {
-				throw new IllegalStateException("the authorized client manager returned no token");
+			OAuth2AccessToken token = this.fetcher.get();
+			if (token == null) {
+				throw new IllegalStateException("the token response client returned no token");
 			}
-			this.current = client.getAccessToken();
+			Cached cached = cache(token, requested);
+			this.current.set(cached);
 			this.lastRefresh = this.clock.instant();
-			return this.current;
+			this.failedUntil = null;
+			this.inFlight.set(null);
+			result.complete(cached);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// Any Throwable: waiting callers must be released, and the next request must be able to start.
 			this.failures.increment();
-			if (cached != null && !expired(cached)) {
+			this.lastFailure = ex;
+			this.failedUntil = this.clock.instant().plusMillis(FAILURE_BACKOFF_MILLIS);
+			this.inFlight.set(null);
+			result.completeExceptionally(ex);
+			Cached cached = this.current.get();
+			if (cached != null && this.clock.instant().isBefore(cached.expiresAt())) {
 				logger.warn("Could not refresh the access token for service '" + this.serviceId + "' (registration '"
-						+ this.registrationId + "'); using the cached token until it expires at " + cached.getExpiresAt()
-						+ ": " + ex.getMessage());
-				return cached;
+						+ this.registrationId + "'); using the cached token until it expires at " + cached.token().getExpiresAt()
+						+ ": " + message(ex));
 			}
-			throw new TokenUnavailableException(this.registrationId, this.serviceId, ex);
+			if (ex instanceof Error error) {
+				throw error;
+			}
 		}
 	}
 
 	/**
-	 * Drops a token the server rejected as invalid, so the next {@link #token()} gets a new one.
-	 * @param rejected the rejected token
+	 * Times a new token on this source's clock from when it was requested (so the time the answer took
+	 * counts against its life): due {@code min(refresh-before-expiry, lifetime / 2)} before it expires.
 	 */
-	public void invalidate(OAuth2AccessToken rejected) {
-		synchronized (this.refreshLock) {
-			if (this.current == rejected) {
-				this.current = null;
-			}
-			this.evict.run();
+	private Cached cache(OAuth2AccessToken token, Instant requested) {
+		if (token.getIssuedAt() == null || token.getExpiresAt() == null) {
+			return new Cached(token, requested, Instant.MAX, Instant.MAX);
+		}
+		Duration lifetime = Duration.between(token.getIssuedAt(), token.getExpiresAt());
+		if (lifetime.isNegative()) {
+			lifetime = Duration.ZERO;
+		}
+		else if (lifetime.compareTo(MAX_LIFETIME) > 0) {
+			lifetime = MAX_LIFETIME;
+		}
+		Duration half = lifetime.dividedBy(2);
+		Duration ahead = (this.refreshBeforeExpiry.compareTo(half) < 0) ? this.refreshBeforeExpiry : half;
+		Instant expiresAt = requested.plus(lifetime);
+		return new Cached(token, requested, expiresAt.minus(ahead), expiresAt);
+	}
+
+	private OAuth2AccessToken await(CompletableFuture<Cached> refresh, long maxWaitNanos) {
+		try {
+			return refresh.get(Math.max(0, maxWaitNanos), TimeUnit.NANOSECONDS).token();
+		}
+		catch (ExecutionException ex) {
+			throw new TokenUnavailableException(this.registrationId, this.serviceId, "the token endpoint " + this.tokenEndpoint
+					+ " failed (" + message(ex.getCause()) + ") and no unexpired token is cached", ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new TokenUnavailableException(this.registrationId, this.serviceId, "the token endpoint " + this.tokenEndpoint
+					+ " did not answer within the call's deadline (" + TimeUnit.NANOSECONDS.toMillis(Math.max(0, maxWaitNanos))
+					+ " ms left); the token request goes on for later calls", null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TokenUnavailableException(this.registrationId, this.serviceId,
+					"interrupted while waiting for the token endpoint " + this.tokenEndpoint, ex);
 		}
 	}
 
-	private boolean dueForRefresh(OAuth2AccessToken token) {
-		Instant expiresAt = token.getExpiresAt();
-		return expiresAt != null && !this.clock.instant().isBefore(expiresAt.minusMillis(this.refreshBeforeExpiryMillis));
-	}
-
-	private boolean expired(OAuth2AccessToken token) {
-		Instant expiresAt = token.getExpiresAt();
-		return expiresAt != null && !this.clock.instant().isBefore(expiresAt);
+	private static String message(Throwable ex) {
+		return (ex != null) ? TokenUnavailableException.withoutUserInfo(String.valueOf(ex.getMessage())) : "unknown";
 	}
 
 	/** @return the called service */
@@ -156,13 +300,22 @@ public final class ServiceTokenSource {
 
 	/** @return when the cached token expires, or {@code null} when none is cached */
 	public Instant expiresAt() {
-		OAuth2AccessToken token = this.current;
-		return (token != null) ? token.getExpiresAt() : null;
+		Cached cached = this.current.get();
+		return (cached != null) ? cached.token().getExpiresAt() : null;
 	}
 
 	/** @return when a token was last obtained, or {@code null} */
 	public Instant lastRefresh() {
 		return this.lastRefresh;
+	}
+
+	/** A token and, on this source's clock, when it was requested, is due for refresh and expires. */
+	private record Cached(OAuth2AccessToken token, Instant obtainedAt, Instant refreshAt, Instant expiresAt) {
+
+		Cached dueNow() {
+			return new Cached(this.token, this.obtainedAt, Instant.MIN, this.expiresAt);
+		}
+
 	}
 
 }

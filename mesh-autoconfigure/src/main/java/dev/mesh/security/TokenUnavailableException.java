@@ -6,8 +6,8 @@ import org.springframework.web.client.RestClientException;
 
 /**
  * Thrown when a mesh call needs a client-credentials token and none can be had: the token endpoint
- * failed and no unexpired token is cached. The call is not sent, so no request ever leaves without
- * a token.
+ * failed, or did not answer within the call's deadline, and no unexpired token is cached. The call is
+ * not sent, so no request ever leaves without a token.
  */
 public class TokenUnavailableException extends RestClientException {
 
@@ -20,9 +20,20 @@ public class TokenUnavailableException extends RestClientException {
 	 * @param cause why the token endpoint gave no token
 	 */
 	public TokenUnavailableException(String registrationId, String serviceId, Throwable cause) {
-		super("No access token for service '" + serviceId + "' from client registration '" + registrationId
-				+ "': the token endpoint failed (" + withoutUserInfo(cause.getMessage()) + ") and no unexpired token is cached",
+		this(registrationId, serviceId, "the token endpoint failed (" + cause.getMessage() + ") and no unexpired token is cached",
 				cause);
+	}
+
+	/**
+	 * @param registrationId the client registration
+	 * @param serviceId the service the token is for
+	 * @param reason why there is no token, completing "No access token for ...: "; the user info of any URI
+	 * in it is removed
+	 * @param cause the underlying failure, or {@code null}
+	 */
+	public TokenUnavailableException(String registrationId, String serviceId, String reason, Throwable cause) {
+		super("No access token for service '" + serviceId + "' from client registration '" + registrationId + "': "
+				+ withoutUserInfo(reason), cause);
 	}
 
 	/**

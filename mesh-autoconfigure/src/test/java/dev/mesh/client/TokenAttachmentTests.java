@@ -1,6 +1,7 @@
 package dev.mesh.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,14 +12,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
 import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.SettableClock;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -26,23 +32,37 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Mesh clients attach client-credentials tokens from a real Spring Authorization Server running in
- * this JVM, and cache, share, refresh and give them up exactly as they must.
+ * this JVM, and cache, share, refresh and give them up exactly as they must. Token lifetimes run on a
+ * {@link SettableClock}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TokenAttachmentTests {
+
+	/** The clock of the token sources (the test's {@link ServiceTokenSources} bean). */
+	static final SettableClock clock = new SettableClock(Instant.now());
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
 	private InProcessAuthorizationServer auth;
 
 	private ConfigurableApplicationContext context;
+
+	@BeforeEach
+	void resetClock() {
+		clock.set(Instant.now());
+	}
 
 	@AfterEach
 	void stop() throws Exception {
@@ -76,14 +96,17 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldMakeOneTokenRequestWhenManyCallersNeedATokenAtOnce() throws Exception {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofSeconds(3)));
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
-		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=1s");
+		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=1m");
 		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
 		assertThat(this.auth.tokenRequests()).isEqualTo(1);
-		Thread.sleep(2300);
+		clock.set(clock.instant().plusSeconds(250));
 		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
-		assertThat(this.auth.tokenRequests()).as("one refresh at expiry, not one per caller").isEqualTo(2);
+		// the refresh runs in the background while the callers keep the still valid token
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.auth.tokenRequests() >= 2);
+		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
+		assertThat(this.auth.tokenRequests()).as("one refresh before expiry, not one per caller").isEqualTo(2);
 	}
 
 	@Test
@@ -92,9 +115,6 @@ class TokenAttachmentTests {
 		Set<String> rejected = ConcurrentHashMap.newKeySet();
 		TestServer inventory = track(TestServer.start("inventory-1").behave((server, request, response) -> {
 			String authorization = request.getHeader("Authorization");
-			if (rejected.isEmpty()) {
-				rejected.add(authorization);
-			}
 			if (rejected.contains(authorization)) {
 				response.setStatus(401);
 				response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"revoked\"");
@@ -104,7 +124,11 @@ class TokenAttachmentTests {
 		}));
 		start(List.of(inventory), "mesh.clients.inventory.retry.max-attempts=1");
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
-		assertThat(inventory.requests()).isEqualTo(2);
+		rejected.add(inventory.lastHeaders().get("authorization"));
+		// older than oauth2.invalid-token-refetch-interval (10s), so the rejection replaces it
+		clock.set(clock.instant().plusSeconds(11));
+		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
+		assertThat(inventory.requests()).isEqualTo(3);
 		assertThat(this.auth.tokenRequests()).isEqualTo(2);
 		assertThat(inventory.lastHeaders().get("authorization")).isNotIn(rejected);
 	}
@@ -112,17 +136,18 @@ class TokenAttachmentTests {
 	@Test
 	void shouldKeepUsingTheCachedTokenWhileTheTokenEndpointIsDownThenFailWithoutSending(CapturedOutput output)
 			throws Exception {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofSeconds(4)));
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
-		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=3s");
+		start(List.of(inventory));
 		client("inventory").get().uri("/").retrieve().body(String.class);
 		String token = inventory.lastHeaders().get("authorization");
 		this.auth.close();
-		Thread.sleep(1500);
+		clock.set(clock.instant().plusSeconds(250));
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		assertThat(inventory.lastHeaders().get("authorization")).isEqualTo(token);
-		assertThat(output).contains("using the cached token until it expires");
-		Thread.sleep(3000);
+		// the refresh runs (and fails) in the background
+		await().atMost(Duration.ofSeconds(10)).until(() -> output.toString().contains("using the cached token until it expires"));
+		clock.set(clock.instant().plusSeconds(60));
 		int served = inventory.requests();
 		assertThatExceptionOfType(TokenUnavailableException.class)
 			.isThrownBy(() -> client("inventory").get().uri("/").retrieve().body(String.class))
@@ -169,6 +194,21 @@ class TokenAttachmentTests {
 		assertThat(output.getAll().split("Mesh clients send calls without OAuth2 tokens", -1)).hasSize(2);
 	}
 
+	@Test
+	void shouldRequestTokensWithTheApplicationsOwnTokenResponseClient(CapturedOutput output) {
+		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
+		// would fail every token request made with the mesh's own token response client
+		properties.add("mesh.client-defaults.oauth2.read-timeout=1ms");
+		this.context = ResilienceIntegrationTests.start(List.of(inventory), "inventory", OwnTokenClient.class,
+				WebApplicationType.NONE, properties.toArray(String[]::new));
+		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
+		assertThat(inventory.lastHeaders().get("authorization")).startsWith("Bearer ey");
+		assertThat(this.context.getBean(OwnTokenClient.class).requests).hasValue(1);
+		assertThat(output).contains("OAuth2AccessTokenResponseClient bean: its timeouts apply");
+	}
+
 	private String scopeOf(String bearer) {
 		String payload = bearer.substring("Bearer ".length()).split("\\.")[1];
 		return new String(java.util.Base64.getUrlDecoder().decode(payload));
@@ -210,7 +250,35 @@ class TokenAttachmentTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
+	static class OwnTokenClient {
+
+		final AtomicInteger requests = new AtomicInteger();
+
+		@Bean
+		OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> tokenResponseClient() {
+			RestClientClientCredentialsTokenResponseClient client = new RestClientClientCredentialsTokenResponseClient();
+			return (grant) -> {
+				this.requests.incrementAndGet();
+				return client.getTokenResponse(grant);
+			};
+		}
+
+		@Bean
+		@MeshClient("inventory")
+		RestClient inventory(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
 	static class Clients {
+
+		@Bean
+		ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations) {
+			return new ServiceTokenSources(registrations.getIfAvailable(), clock);
+		}
 
 		@Bean
 		@MeshClient("inventory")
