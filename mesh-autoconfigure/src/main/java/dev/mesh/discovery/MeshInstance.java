@@ -63,7 +63,7 @@ public final class MeshInstance {
 		}
 		Map<String, String> metadata = serviceInstance.getMetadata();
 		Duration warmup = (metadata != null) ? MeshInstanceFactory.parseWarmup(metadata.get(MeshMetadata.WARMUP)) : null;
-		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, MeshInstanceFactory.rampStartOf(metadata),
+		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, MeshInstanceFactory.rampStartOf(metadata, Instant.now()),
 				warmup);
 	}
 

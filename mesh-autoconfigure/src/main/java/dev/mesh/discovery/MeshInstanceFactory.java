@@ -1,5 +1,6 @@
 package dev.mesh.discovery;
 
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,9 @@ import org.springframework.cloud.client.ServiceInstance;
  * {@value MeshMetadata#DEFAULT_WEIGHT} and a garbage one also counts as
  * {@value MeshMetadata#DEFAULT_WEIGHT} with one warning; a missing {@value MeshMetadata#STARTED_AT}
  * means the instance is not ramped up by slow start, and a garbage {@value MeshMetadata#STARTED_AT}
- * or {@value MeshMetadata#WARMUP} means the same, with one warning.
+ * or {@value MeshMetadata#WARMUP} means the same, with one warning. A {@value MeshMetadata#STARTED_AT}
+ * in the future is clamped to the factory's now, so slow start ramps such an instance for one window
+ * from when this caller first sees it, not until that future time.
  */
 public final class MeshInstanceFactory {
 
@@ -27,10 +30,21 @@ public final class MeshInstanceFactory {
 	/** Longer values are not durations or instants anyone publishes on purpose. */
 	private static final int MAX_LENGTH = 64;
 
+	private final Clock clock;
+
 	/**
 	 * Creates a factory. It holds no state, so one per owner (cache, load balancer) is enough.
 	 */
 	public MeshInstanceFactory() {
+		this(Clock.systemUTC());
+	}
+
+	/**
+	 * Creates a factory that reads now from a clock.
+	 * @param clock the wall clock
+	 */
+	public MeshInstanceFactory(Clock clock) {
+		this.clock = clock;
 	}
 
 	/**
@@ -65,17 +79,23 @@ public final class MeshInstanceFactory {
 	}
 
 	/**
-	 * @param value an ISO-8601 instant such as {@code 2025-06-01T10:15:30Z}, or {@code null}
-	 * @return the instant, or {@code null} when absent or unreadable
+	 * @param value an ISO-8601 instant such as {@code 2025-06-01T10:15:30Z}, or epoch milliseconds such as
+	 * {@code 1748772930000}, or {@code null}
+	 * @return the instant, or {@code null} when absent or unreadable (also a negative or overflowing
+	 * number)
 	 */
 	static Instant parseStartedAt(String value) {
 		if (value == null || value.length() > MAX_LENGTH) {
 			return null;
 		}
+		String trimmed = value.trim();
 		try {
-			return Instant.parse(value.trim());
+			if (!trimmed.isEmpty() && trimmed.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+				return Instant.ofEpochMilli(Long.parseLong(trimmed));
+			}
+			return Instant.parse(trimmed);
 		}
-		catch (DateTimeException ex) {
+		catch (DateTimeException | NumberFormatException ex) {
 			return null;
 		}
 	}
@@ -123,9 +143,10 @@ public final class MeshInstanceFactory {
 	 * The start time slow start measures from: none when it is missing or unreadable, and none when a
 	 * warm-up is published but unreadable (the instance asked for a ramp we cannot honour).
 	 * @param metadata the instance's metadata, or {@code null}
+	 * @param now the time the instance is seen: a later start time is clamped to it
 	 * @return the start time, or {@code null} for no ramp
 	 */
-	static Instant rampStartOf(Map<String, String> metadata) {
+	static Instant rampStartOf(Map<String, String> metadata, Instant now) {
 		if (metadata == null) {
 			return null;
 		}
@@ -133,15 +154,19 @@ public final class MeshInstanceFactory {
 		if (warmup != null && parseWarmup(warmup) == null) {
 			return null;
 		}
-		return parseStartedAt(metadata.get(MeshMetadata.STARTED_AT));
+		Instant startedAt = parseStartedAt(metadata.get(MeshMetadata.STARTED_AT));
+		// A start in the future (clock skew, or a hostile registration) counts as now, when this caller
+		// first sees it: slow start measures age from the start time, and a far-future one would keep
+		// the instance at its lowest weight for ever.
+		return (startedAt != null && startedAt.isAfter(now)) ? now : startedAt;
 	}
 
 	private Instant startedAtOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
 		String raw = (metadata != null) ? metadata.get(MeshMetadata.STARTED_AT) : null;
 		if (raw != null && parseStartedAt(raw) == null) {
-			warnUnreadable(serviceInstance, id, MeshMetadata.STARTED_AT, raw, "an ISO-8601 instant");
+			warnUnreadable(serviceInstance, id, MeshMetadata.STARTED_AT, raw, "an ISO-8601 instant or epoch milliseconds");
 		}
-		return rampStartOf(metadata);
+		return rampStartOf(metadata, this.clock.instant());
 	}
 
 	private Duration warmupOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {

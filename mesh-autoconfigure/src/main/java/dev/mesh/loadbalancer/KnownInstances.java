@@ -1,5 +1,6 @@
 package dev.mesh.loadbalancer;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -31,7 +32,7 @@ final class KnownInstances {
 	/** How long an instance that is no longer listed keeps its counters. */
 	static final long KEEP_UNLISTED_NANOS = 60_000_000_000L;
 
-	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+	private final MeshInstanceFactory instanceFactory;
 
 	private final LongSupplier nanoClock;
 
@@ -43,9 +44,11 @@ final class KnownInstances {
 
 	/**
 	 * @param nanoClock the monotonic clock that times how long unlisted instances are kept
+	 * @param clock the wall clock a published start time in the future is clamped to
 	 */
-	KnownInstances(LongSupplier nanoClock) {
+	KnownInstances(LongSupplier nanoClock, Clock clock) {
 		this.nanoClock = nanoClock;
+		this.instanceFactory = new MeshInstanceFactory(clock);
 	}
 
 	/**
