@@ -1,5 +1,6 @@
 package dev.mesh.discovery;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,6 +33,14 @@ import org.springframework.context.SmartLifecycle;
  * Cloud Consul's catalog watch publishes one per change), so a request never waits for the registry
  * and a departed instance stops getting picks within about a second. When the registry cannot be
  * reached the last known list is kept.
+ *
+ * <p>A registry that fails is not asked again at once: each service's first failure starts an
+ * exponential backoff ({@link RegistryBackoff}, 100 ms doubling up to 10 s) that background refreshes
+ * and callers both respect, and a registry change event (which means the registry answers again) ends
+ * it. Only one thread queries the registry for a service at a time. A caller whose service was never
+ * loaded waits for a first query already in progress (at most as long as it says), but once a query
+ * has failed nobody waits: the callers fail fast with {@link #loadFailure(String) the registry's error}
+ * until a query succeeds.
  */
 public final class ServiceInstanceCache implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
 
@@ -39,7 +50,9 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	private final Duration refreshInterval;
 
-	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+	private final LongSupplier nanoClock;
+
+	private final MeshInstanceFactory instanceFactory;
 
 	private final ConcurrentMap<String, ServiceEntry> services = new ConcurrentHashMap<>();
 
@@ -54,8 +67,22 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	 * @param refreshInterval how often every watched service is refreshed in the background
 	 */
 	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval) {
+		this(discoveryClient, refreshInterval, Clock.systemUTC(), System::nanoTime);
+	}
+
+	/**
+	 * Creates a cache over a discovery client, with the clocks it reads.
+	 * @param discoveryClient where instances come from (usually Spring Cloud's composite client)
+	 * @param refreshInterval how often every watched service is refreshed in the background
+	 * @param clock the wall clock published start times in the future are clamped to
+	 * @param nanoClock the monotonic clock that times the backoff after a registry failure
+	 */
+	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval, Clock clock,
+			LongSupplier nanoClock) {
 		this.discoveryClient = discoveryClient;
 		this.refreshInterval = refreshInterval;
+		this.instanceFactory = new MeshInstanceFactory(clock);
+		this.nanoClock = nanoClock;
 	}
 
 	/**
@@ -76,44 +103,78 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	/**
 	 * Returns the cached instances of a service, loading them once from the registry if this service
-	 * was never loaded.
+	 * was never loaded (unless another thread is loading it, or the registry failed and is backing off).
 	 * @param serviceId the service
 	 * @return the unmodifiable instance list, possibly empty
 	 */
 	public List<MeshInstance> instances(String serviceId) {
-		ServiceEntry entry = this.services.computeIfAbsent(serviceId, ServiceEntry::new);
-		if (!entry.loaded) {
-			refresh(entry);
-		}
-		return entry.instances;
+		ensureLoaded(serviceId, Duration.ZERO);
+		return this.services.get(serviceId).instances;
 	}
 
 	/**
-	 * Loads a service from the registry now if it was never loaded.
+	 * Loads a service from the registry now if it was never loaded, as {@link #ensureLoaded(String, Duration)}
+	 * without waiting for another thread's query.
 	 * @param serviceId the service
 	 * @return whether the service has been loaded at least once
 	 */
 	public boolean ensureLoaded(String serviceId) {
+		return ensureLoaded(serviceId, Duration.ZERO);
+	}
+
+	/**
+	 * Loads a service from the registry now if it was never loaded, unless the registry failed and is
+	 * backing off, or another thread is querying it after a failure: then it returns at once. While
+	 * nothing has failed yet, it waits for another thread's first query at most {@code maxWait}.
+	 * @param serviceId the service
+	 * @param maxWait how long to wait for a first query of another thread
+	 * @return whether the service has been loaded at least once
+	 */
+	public boolean ensureLoaded(String serviceId, Duration maxWait) {
 		ServiceEntry entry = this.services.computeIfAbsent(serviceId, ServiceEntry::new);
 		if (!entry.loaded) {
-			refresh(entry);
+			query(entry, false, true, maxWait.isNegative() ? 0 : maxWait.toNanos());
 		}
 		return entry.loaded;
 	}
 
-	/** Refreshes every watched service now, on the calling thread. */
+	/**
+	 * Why a service that was never loaded has no instances: the registry's error (type and message,
+	 * without credentials) and when it will be asked again.
+	 * @param serviceId the service
+	 * @return the description, or {@code null} when the service is loaded or no query has failed
+	 */
+	public String loadFailure(String serviceId) {
+		ServiceEntry entry = this.services.get(serviceId);
+		if (entry == null || entry.loaded) {
+			return null;
+		}
+		return entry.backoff.describe(this.nanoClock.getAsLong());
+	}
+
+	/**
+	 * Refreshes every watched service now, on the calling thread, also one whose registry queries are
+	 * backing off after a failure; skips a service another thread is querying.
+	 */
 	public void refreshAll() {
+		refreshAll(true);
+	}
+
+	private void refreshAll(boolean force) {
 		for (ServiceEntry entry : this.services.values()) {
-			refresh(entry);
+			query(entry, force, false, 0);
 		}
 	}
 
-	/** Asks the background thread to refresh every watched service as soon as it can. */
+	/**
+	 * Asks the background thread to refresh every watched service as soon as it can, also one whose
+	 * registry queries are backing off: a change event means the registry answers again.
+	 */
 	public void requestRefresh() {
 		ScheduledExecutorService current = this.scheduler;
 		if (current != null) {
 			try {
-				current.execute(this::refreshAllQuietly);
+				current.execute(() -> refreshAllQuietly(true));
 			}
 			catch (RejectedExecutionException ex) {
 				// stopping: nothing left to refresh for
@@ -160,27 +221,82 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		requestRefresh();
 	}
 
-	private void refresh(ServiceEntry entry) {
-		synchronized (entry) {
+	/**
+	 * Queries the registry for one service, unless it is backing off after a failure or another thread
+	 * is querying it.
+	 * @param force query also while backing off
+	 * @param firstLoad skip the query if the service is loaded by the time this thread may query it
+	 * @param waitNanos how long to wait for another thread's query while no query has failed
+	 */
+	private void query(ServiceEntry entry, boolean force, boolean firstLoad, long waitNanos) {
+		if (!force && !entry.backoff.mayQuery(this.nanoClock.getAsLong())) {
+			return;
+		}
+		if (!lock(entry, waitNanos)) {
+			return;
+		}
+		try {
+			if ((firstLoad && entry.loaded) || (!force && !entry.backoff.mayQuery(this.nanoClock.getAsLong()))) {
+				return;
+			}
 			List<ServiceInstance> found;
 			try {
 				found = this.discoveryClient.getInstances(entry.serviceId);
 			}
-			catch (RuntimeException ex) {
-				if (!entry.failing) {
-					logger.warn("Could not refresh instances of service '" + entry.serviceId
-							+ "'; keeping the last known " + entry.instances.size() + " instance(s)", ex);
+			catch (Throwable ex) {
+				if (!entry.backoff.failing()) {
+					logger.warn("Could not refresh instances of service '" + entry.serviceId + "'; keeping the last known "
+							+ entry.instances.size() + " instance(s) and asking the registry again with backoff: "
+							+ RegistryBackoff.describe(ex));
 				}
-				entry.failing = true;
+				entry.backoff.failed(ex, this.nanoClock.getAsLong());
+				if (ex instanceof VirtualMachineError error && !(ex instanceof StackOverflowError)) {
+					throw error;
+				}
 				return;
 			}
-			entry.failing = false;
-			List<MeshInstance> updated = merge(entry, (found != null) ? found : List.of());
+			if (entry.backoff.failing()) {
+				logger.info("Instances of service '" + entry.serviceId + "' are read from the registry again");
+			}
+			entry.backoff.succeeded();
+			update(entry, (found != null) ? found : List.of());
+		}
+		finally {
+			entry.queryLock.unlock();
+		}
+	}
+
+	/**
+	 * Takes the right to query a service. Nobody waits once a query has failed (the registry is down:
+	 * waiting would make every caller as slow as the failing query).
+	 */
+	private static boolean lock(ServiceEntry entry, long waitNanos) {
+		if (waitNanos <= 0 || entry.backoff.failing()) {
+			return entry.queryLock.tryLock();
+		}
+		try {
+			return entry.queryLock.tryLock(waitNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private void update(ServiceEntry entry, List<ServiceInstance> found) {
+		synchronized (entry) {
+			List<MeshInstance> updated = merge(entry, found);
 			entry.loaded = true;
 			if (updated != null) {
 				entry.instances = updated;
 				for (Consumer<List<MeshInstance>> listener : entry.listeners) {
-					listener.accept(updated);
+					try {
+						listener.accept(updated);
+					}
+					catch (RuntimeException ex) {
+						// one watcher's failure must not keep the list from the others, or fail the refresh
+						logger.warn("A watcher of service '" + entry.serviceId + "' failed to take its new instance list", ex);
+					}
 				}
 			}
 		}
@@ -224,7 +340,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 			return thread;
 		});
 		long period = this.refreshInterval.toMillis();
-		executor.scheduleWithFixedDelay(this::refreshAllQuietly, 0, period, TimeUnit.MILLISECONDS);
+		executor.scheduleWithFixedDelay(() -> refreshAllQuietly(false), 0, period, TimeUnit.MILLISECONDS);
 		synchronized (this.pending) {
 			this.scheduler = executor;
 			this.pending.forEach(executor::execute);
@@ -232,11 +348,12 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		}
 	}
 
-	private void refreshAllQuietly() {
+	/** Refreshes on the discovery thread; catches everything, or the periodic refresh would stop for good. */
+	private void refreshAllQuietly(boolean force) {
 		try {
-			refreshAll();
+			refreshAll(force);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			logger.warn("Instance refresh failed", ex);
 		}
 	}
@@ -265,9 +382,13 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 		volatile boolean loaded;
 
-		Map<String, MeshInstance> byId = Map.of();
+		/** Held by the one thread querying the registry for this service. */
+		final ReentrantLock queryLock = new ReentrantLock();
 
-		boolean failing;
+		final RegistryBackoff backoff = new RegistryBackoff();
+
+		/** Guarded by this. */
+		Map<String, MeshInstance> byId = Map.of();
 
 		ServiceEntry(String serviceId) {
 			this.serviceId = serviceId;
