@@ -23,11 +23,14 @@ final class RegistryBackoff {
 	/** Longest failure description kept; exception messages can be any size. */
 	private static final int MAX_DESCRIPTION = 300;
 
+	/** Longest part of a message that is cleaned; the rest is dropped. */
+	private static final int MAX_CLEANED = 2_000;
+
 	/** {@code scheme://user:password@} in a URL: the credentials must not reach a message. */
 	private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#@\\s\"'<>]*@");
 
 	/** A query string in a URL (Consul takes {@code ?token=}): dropped from messages. */
-	private static final Pattern QUERY = Pattern.compile("(?<=://[^\\s\"'<>?]{1,2000})\\?[^\\s\"'<>]*");
+	private static final Pattern QUERY = Pattern.compile("(://[^\\s\"'<>?]*)\\?[^\\s\"'<>]*");
 
 	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
@@ -103,10 +106,18 @@ final class RegistryBackoff {
 		if (root != ex) {
 			description.append("; caused by ").append(root.getClass().getName()).append(": ").append(root.getMessage());
 		}
-		// cut before cleaning only far beyond what is kept, so a URL cut in two is never in the result
-		String text = (description.length() > 65_536) ? description.substring(0, 65_536) : description.toString();
+		String text = description.toString();
+		if (text.length() > MAX_CLEANED) {
+			// a bounded input keeps the cleaning cheap for any message; a URL the cut goes through is
+			// dropped whole, so no part of its credentials survives the cut
+			text = text.substring(0, MAX_CLEANED);
+			int url = text.lastIndexOf("://");
+			if (url >= 0 && text.substring(url).chars().noneMatch((c) -> Character.isWhitespace(c) || c == '"' || c == '\'')) {
+				text = text.substring(0, url);
+			}
+		}
 		text = USER_INFO.matcher(text).replaceAll("");
-		text = QUERY.matcher(text).replaceAll("?...");
+		text = QUERY.matcher(text).replaceAll("$1?...");
 		text = CONTROL.matcher(text).replaceAll("?");
 		return (text.length() > MAX_DESCRIPTION) ? text.substring(0, MAX_DESCRIPTION) + "..." : text;
 	}

@@ -46,6 +46,15 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	private static final Log logger = LogFactory.getLog(ServiceInstanceCache.class);
 
+	/**
+	 * Most instances of one service taken from the registry; the rest of a longer list is left out. A
+	 * registry (or whoever can write to it) can list any number, and building the pickers costs
+	 * {@code O(cycle length × instances)} (weighted round robin's cycle is at least one pick per
+	 * instance), so 100,000 entries would keep the discovery thread, or the first caller, busy for
+	 * minutes.
+	 */
+	public static final int MAX_INSTANCES_PER_SERVICE = 5_000;
+
 	private final DiscoveryClient discoveryClient;
 
 	private final Duration refreshInterval;
@@ -305,12 +314,22 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	/** @return the new list, or {@code null} when nothing changed */
 	private List<MeshInstance> merge(ServiceEntry entry, List<ServiceInstance> found) {
 		Map<String, MeshInstance> previous = entry.byId;
-		Map<String, MeshInstance> byId = new HashMap<>(found.size() * 2);
-		List<MeshInstance> list = new ArrayList<>(found.size());
-		boolean changed = found.size() != previous.size() || !entry.loaded;
+		Map<String, ServiceInstance> previouslyRejected = entry.rejected;
+		Map<String, MeshInstance> byId = new HashMap<>();
+		Map<String, ServiceInstance> rejected = new HashMap<>();
+		List<MeshInstance> list = new ArrayList<>();
+		boolean changed = !entry.loaded;
+		warnIfTooMany(entry, found.size());
 		for (ServiceInstance serviceInstance : found) {
+			if (list.size() == MAX_INSTANCES_PER_SERVICE) {
+				break;
+			}
+			if (serviceInstance == null) {
+				continue;
+			}
+			// the first of instances with the same id wins
 			String id = MeshInstance.idOf(serviceInstance);
-			if (byId.containsKey(id)) {
+			if (byId.containsKey(id) || rejected.containsKey(id)) {
 				continue;
 			}
 			MeshInstance known = previous.get(id);
@@ -319,17 +338,50 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 				instance = known;
 			}
 			else {
-				instance = this.instanceFactory.create(serviceInstance);
+				instance = create(serviceInstance, previouslyRejected.get(id));
+				if (instance == null) {
+					rejected.put(id, serviceInstance);
+					continue;
+				}
 				changed = true;
 			}
 			byId.put(id, instance);
 			list.add(instance);
 		}
-		if (!changed) {
+		entry.rejected = rejected;
+		if (!changed && byId.size() == previous.size()) {
 			return null;
 		}
 		entry.byId = byId;
 		return Collections.unmodifiableList(list);
+	}
+
+	/** Warns once when a service's list grows past {@link #MAX_INSTANCES_PER_SERVICE}, and again after it shrank. */
+	private static void warnIfTooMany(ServiceEntry entry, int listed) {
+		boolean tooMany = listed > MAX_INSTANCES_PER_SERVICE;
+		if (tooMany && !entry.tooMany) {
+			logger.warn("The registry lists " + listed + " instances of service '" + entry.serviceId + "'; using the first "
+					+ MAX_INSTANCES_PER_SERVICE + " usable ones in the registry's order");
+		}
+		entry.tooMany = tooMany;
+	}
+
+	/**
+	 * Creates an instance's view, or rejects the instance: one bad registration must not keep the
+	 * others from being used, nor fail the refresh. A rejection is logged once per registration.
+	 * @param lastRejected this id's registration rejected by the previous refresh, or {@code null}
+	 * @return the view, or {@code null} when the instance is rejected
+	 */
+	private MeshInstance create(ServiceInstance serviceInstance, ServiceInstance lastRejected) {
+		try {
+			return this.instanceFactory.create(serviceInstance);
+		}
+		catch (RuntimeException ex) {
+			if (lastRejected == null || !MeshInstanceFactory.sameRegistration(lastRejected, serviceInstance)) {
+				logger.warn(ex.getMessage());
+			}
+			return null;
+		}
 	}
 
 	@Override
@@ -389,6 +441,12 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 		/** Guarded by this. */
 		Map<String, MeshInstance> byId = Map.of();
+
+		/** Registrations the last refresh left out, by id, so each is logged once; guarded by this. */
+		Map<String, ServiceInstance> rejected = Map.of();
+
+		/** Whether the last list was longer than {@link #MAX_INSTANCES_PER_SERVICE}; guarded by this. */
+		boolean tooMany;
 
 		ServiceEntry(String serviceId) {
 			this.serviceId = serviceId;

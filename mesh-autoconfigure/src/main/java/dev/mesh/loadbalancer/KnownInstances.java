@@ -11,6 +11,8 @@ import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.MeshInstanceFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.cloud.client.ServiceInstance;
 
@@ -28,6 +30,8 @@ import org.springframework.cloud.client.ServiceInstance;
  * allocates nothing and never confuses an instance with a re-registered one of the same id.
  */
 final class KnownInstances {
+
+	private static final Log logger = LogFactory.getLog(KnownInstances.class);
 
 	/** How long an instance that is no longer listed keeps its counters. */
 	static final long KEEP_UNLISTED_NANOS = 60_000_000_000L;
@@ -64,8 +68,20 @@ final class KnownInstances {
 		for (ServiceInstance serviceInstance : listed) {
 			String id = idOf(serviceInstance);
 			Known known = previous.get(id);
-			MeshInstance instance = (known != null && sameRegistration(known.instance.serviceInstance(), serviceInstance))
-					? known.instance : this.instanceFactory.create(serviceInstance);
+			MeshInstance instance;
+			if (known != null && sameRegistration(known.instance.serviceInstance(), serviceInstance)) {
+				instance = known.instance;
+			}
+			else {
+				try {
+					instance = this.instanceFactory.create(serviceInstance);
+				}
+				catch (IllegalArgumentException ex) {
+					// an address that cannot be called: left out, the others are still chosen
+					logger.warn(ex.getMessage());
+					continue;
+				}
+			}
 			byId.put(id, new Known(instance, now));
 			instances.add(instance);
 		}
