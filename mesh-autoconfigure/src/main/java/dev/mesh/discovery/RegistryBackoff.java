@@ -1,5 +1,7 @@
 package dev.mesh.discovery;
 
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -51,6 +53,24 @@ final class RegistryBackoff {
 		return this.failure == null || now - this.retryAtNanos >= 0;
 	}
 
+	/**
+	 * @param ex what a query threw
+	 * @return whether it ended because the querying thread was interrupted (a caller giving up), which
+	 * says nothing about the registry
+	 */
+	static boolean interrupted(Throwable ex) {
+		if (Thread.currentThread().isInterrupted()) {
+			return true;
+		}
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof InterruptedException || cause instanceof InterruptedIOException
+					|| cause instanceof ClosedByInterruptException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** @return whether the last query failed */
 	boolean failing() {
 		return this.failure != null;
@@ -90,7 +110,7 @@ final class RegistryBackoff {
 	}
 
 	/**
-	 * Describes an exception for a message: its type and message, and its root cause's, with
+	 * Describes an exception for a message: its type and message, and its causes', with
 	 * credentials and query strings taken out of any URL, control characters replaced and the length
 	 * capped, since registry clients put request URLs (with {@code user:password@} or {@code ?token=})
 	 * into their messages.
@@ -98,13 +118,17 @@ final class RegistryBackoff {
 	 * @return the description
 	 */
 	static String describe(Throwable ex) {
-		StringBuilder description = new StringBuilder(ex.getClass().getName()).append(": ").append(ex.getMessage());
-		Throwable root = ex;
-		for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) {
-			root = root.getCause();
-		}
-		if (root != ex) {
-			description.append("; caused by ").append(root.getClass().getName()).append(": ").append(root.getMessage());
+		StringBuilder description = new StringBuilder();
+		Throwable cause = ex;
+		for (int depth = 0; cause != null && depth < 5; depth++) {
+			if (depth > 0) {
+				description.append("; caused by ");
+			}
+			description.append(cause.getClass().getName());
+			if (cause.getMessage() != null) {
+				description.append(": ").append(cause.getMessage());
+			}
+			cause = (cause.getCause() != cause) ? cause.getCause() : null;
 		}
 		String text = description.toString();
 		if (text.length() > MAX_CLEANED) {

@@ -253,6 +253,10 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 				found = this.discoveryClient.getInstances(entry.serviceId);
 			}
 			catch (Throwable ex) {
+				if (RegistryBackoff.interrupted(ex)) {
+					// the caller gave up (its deadline, its interrupt): no news about the registry
+					return;
+				}
 				if (!entry.backoff.failing()) {
 					logger.warn("Could not refresh instances of service '" + entry.serviceId + "'; keeping the last known "
 							+ entry.instances.size() + " instance(s) and asking the registry again with backoff: "

@@ -220,6 +220,29 @@ class ServiceInstanceCacheTests {
 		}
 	}
 
+	@Test
+	@Timeout(60)
+	void shouldNotCountAQueryCutShortByTheCallersInterruptAsARegistryFailure() throws Exception {
+		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
+			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			CountDownLatch hung = new CountDownLatch(1);
+			registry.hold(hung);
+			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
+			Thread caller = new Thread(() -> this.cache.ensureLoaded("inventory"));
+			caller.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
+			caller.interrupt();
+			caller.join(10_000);
+			assertThat(caller.isAlive()).isFalse();
+			hung.countDown();
+			registry.hold(null);
+			assertThat(this.cache.loadFailure("inventory")).isNull();
+			assertThat(this.cache.instances("inventory")).as("no backoff: the registry did not fail").hasSize(1);
+		}
+	}
+
 	private static RestClient meshClient(ServiceInstanceCache cache) {
 		MeshClientFactory factory = new MeshClientFactory(cache, (serviceId) -> ClientPolicy.DEFAULTS,
 				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null, AttemptTracer.NONE,

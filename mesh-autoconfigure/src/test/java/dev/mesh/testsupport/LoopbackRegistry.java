@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -181,8 +182,9 @@ public final class LoopbackRegistry implements AutoCloseable {
 		private final AtomicInteger queries = new AtomicInteger();
 
 		HttpDiscoveryClient(String baseUrl) {
-			SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-			requests.setConnectTimeout(Duration.ofSeconds(2));
+			// the JDK client, so that an interrupt of the querying thread aborts its query
+			JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+					HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
 			requests.setReadTimeout(Duration.ofSeconds(30));
 			this.http = RestClient.builder().baseUrl(baseUrl).requestFactory(requests).build();
 		}
