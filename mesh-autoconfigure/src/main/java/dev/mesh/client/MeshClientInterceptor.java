@@ -303,6 +303,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private String noInstanceReason() {
+		String registryFailure = this.route.discoveryFailure();
+		if (registryFailure != null) {
+			return "its instances could not be read from the registry: " + registryFailure;
+		}
 		return this.route.instances().isEmpty() ? "discovery lists no instances"
 				: "none of its " + this.route.instances().size() + " instance(s) can take the request";
 	}

@@ -197,20 +197,28 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
-	 * Picks an instance; only the very first call of a service that discovery has not loaded yet
-	 * waits for the registry.
+	 * Picks an instance; only a call of a service that discovery has not loaded yet waits for the
+	 * registry, and not while the registry is failing (see {@link ServiceInstanceCache}).
 	 * @param filter which instances may be picked
 	 * @param now {@link #now()}, read by the caller for this attempt
 	 */
 	MeshInstance pick(InstanceFilter filter, long now) {
 		if (!this.loaded) {
-			this.cache.ensureLoaded(this.serviceId);
+			this.cache.ensureLoaded(this.serviceId, this.policy.timeout());
 		}
 		return this.picker.pick(filter, now);
 	}
 
 	List<MeshInstance> instances() {
 		return this.picker.instances();
+	}
+
+	/**
+	 * @return why discovery has no list for this service (the registry's error, without credentials),
+	 * or {@code null} once it has one or while no registry query has failed
+	 */
+	String discoveryFailure() {
+		return this.loaded ? null : this.cache.loadFailure(this.serviceId);
 	}
 
 	String serviceId() {

@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 
 import org.springframework.cloud.client.ServiceInstance;
 
@@ -37,14 +36,15 @@ public final class MeshInstance {
 
 	private final InstanceState state = new InstanceState();
 
-	MeshInstance(ServiceInstance serviceInstance, String id, int weight, Instant startedAt, Duration warmup) {
+	MeshInstance(ServiceInstance serviceInstance, String id, int weight, String zone, String version, Instant startedAt,
+			Duration warmup) {
 		this.serviceInstance = serviceInstance;
 		this.id = id;
 		this.baseUri = baseUriOf(serviceInstance);
 		this.root = rootOf(this.baseUri);
 		this.weight = weight;
-		this.zone = serviceInstance.getMetadata().get(MeshMetadata.ZONE);
-		this.version = serviceInstance.getMetadata().get(MeshMetadata.VERSION);
+		this.zone = zone;
+		this.version = version;
 		this.startedAt = startedAt;
 		this.warmup = warmup;
 	}
@@ -63,8 +63,10 @@ public final class MeshInstance {
 		}
 		Map<String, String> metadata = serviceInstance.getMetadata();
 		Duration warmup = (metadata != null) ? MeshInstanceFactory.parseWarmup(metadata.get(MeshMetadata.WARMUP)) : null;
-		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, MeshInstanceFactory.rampStartOf(metadata),
-				warmup);
+		String zone = (metadata != null) ? MeshInstanceFactory.parseLabel(metadata.get(MeshMetadata.ZONE)) : null;
+		String version = (metadata != null) ? MeshInstanceFactory.parseLabel(metadata.get(MeshMetadata.VERSION)) : null;
+		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, zone, version,
+				MeshInstanceFactory.rampStartOf(metadata, Instant.now()), warmup);
 	}
 
 	static String idOf(ServiceInstance serviceInstance) {
@@ -158,8 +160,7 @@ public final class MeshInstance {
 	}
 
 	boolean sameRegistration(ServiceInstance other) {
-		return Objects.equals(this.serviceInstance.getUri(), other.getUri())
-				&& Objects.equals(this.serviceInstance.getMetadata(), other.getMetadata());
+		return MeshInstanceFactory.sameRegistration(this.serviceInstance, other);
 	}
 
 	@Override

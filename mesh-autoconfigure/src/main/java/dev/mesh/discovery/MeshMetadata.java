@@ -22,7 +22,8 @@ public final class MeshMetadata {
 
 	/**
 	 * When the instance's application started, as an ISO-8601 instant ({@code 2025-06-01T10:15:30.123Z}),
-	 * captured once per run so that re-registering keeps it. Callers with slow start on ramp the
+	 * captured once per run so that re-registering keeps it. Callers also read epoch milliseconds; a
+	 * time in the future counts as when the caller first sees the instance. Callers with slow start on ramp the
 	 * instance's weight up from this time, so a caller that starts later, or loses and re-discovers the
 	 * instance, does not ramp it again.
 	 */

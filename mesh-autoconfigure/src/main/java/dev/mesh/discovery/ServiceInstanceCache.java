@@ -1,5 +1,6 @@
 package dev.mesh.discovery;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,16 +33,35 @@ import org.springframework.context.SmartLifecycle;
  * Cloud Consul's catalog watch publishes one per change), so a request never waits for the registry
  * and a departed instance stops getting picks within about a second. When the registry cannot be
  * reached the last known list is kept.
+ *
+ * <p>A registry that fails is not asked again at once: each service's first failure starts an
+ * exponential backoff ({@link RegistryBackoff}, 100 ms doubling up to 10 s) that background refreshes
+ * and callers both respect, and a registry change event (which means the registry answers again) ends
+ * it. Only one thread queries the registry for a service at a time. A caller whose service was never
+ * loaded waits for a first query already in progress (at most as long as it says), but once a query
+ * has failed nobody waits: the callers fail fast with {@link #loadFailure(String) the registry's error}
+ * until a query succeeds.
  */
 public final class ServiceInstanceCache implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
 
 	private static final Log logger = LogFactory.getLog(ServiceInstanceCache.class);
 
+	/**
+	 * Most instances of one service taken from the registry; the rest of a longer list is left out. A
+	 * registry (or whoever can write to it) can list any number, and building the pickers costs
+	 * {@code O(cycle length × instances)} (weighted round robin's cycle is at least one pick per
+	 * instance), so 100,000 entries would keep the discovery thread, or the first caller, busy for
+	 * minutes.
+	 */
+	public static final int MAX_INSTANCES_PER_SERVICE = 5_000;
+
 	private final DiscoveryClient discoveryClient;
 
 	private final Duration refreshInterval;
 
-	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+	private final LongSupplier nanoClock;
+
+	private final MeshInstanceFactory instanceFactory;
 
 	private final ConcurrentMap<String, ServiceEntry> services = new ConcurrentHashMap<>();
 
@@ -54,8 +76,22 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	 * @param refreshInterval how often every watched service is refreshed in the background
 	 */
 	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval) {
+		this(discoveryClient, refreshInterval, Clock.systemUTC(), System::nanoTime);
+	}
+
+	/**
+	 * Creates a cache over a discovery client, with the clocks it reads.
+	 * @param discoveryClient where instances come from (usually Spring Cloud's composite client)
+	 * @param refreshInterval how often every watched service is refreshed in the background
+	 * @param clock the wall clock published start times in the future are clamped to
+	 * @param nanoClock the monotonic clock that times the backoff after a registry failure
+	 */
+	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval, Clock clock,
+			LongSupplier nanoClock) {
 		this.discoveryClient = discoveryClient;
 		this.refreshInterval = refreshInterval;
+		this.instanceFactory = new MeshInstanceFactory(clock);
+		this.nanoClock = nanoClock;
 	}
 
 	/**
@@ -76,44 +112,78 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	/**
 	 * Returns the cached instances of a service, loading them once from the registry if this service
-	 * was never loaded.
+	 * was never loaded (unless another thread is loading it, or the registry failed and is backing off).
 	 * @param serviceId the service
 	 * @return the unmodifiable instance list, possibly empty
 	 */
 	public List<MeshInstance> instances(String serviceId) {
-		ServiceEntry entry = this.services.computeIfAbsent(serviceId, ServiceEntry::new);
-		if (!entry.loaded) {
-			refresh(entry);
-		}
-		return entry.instances;
+		ensureLoaded(serviceId, Duration.ZERO);
+		return this.services.get(serviceId).instances;
 	}
 
 	/**
-	 * Loads a service from the registry now if it was never loaded.
+	 * Loads a service from the registry now if it was never loaded, as {@link #ensureLoaded(String, Duration)}
+	 * without waiting for another thread's query.
 	 * @param serviceId the service
 	 * @return whether the service has been loaded at least once
 	 */
 	public boolean ensureLoaded(String serviceId) {
+		return ensureLoaded(serviceId, Duration.ZERO);
+	}
+
+	/**
+	 * Loads a service from the registry now if it was never loaded, unless the registry failed and is
+	 * backing off, or another thread is querying it after a failure: then it returns at once. While
+	 * nothing has failed yet, it waits for another thread's first query at most {@code maxWait}.
+	 * @param serviceId the service
+	 * @param maxWait how long to wait for a first query of another thread
+	 * @return whether the service has been loaded at least once
+	 */
+	public boolean ensureLoaded(String serviceId, Duration maxWait) {
 		ServiceEntry entry = this.services.computeIfAbsent(serviceId, ServiceEntry::new);
 		if (!entry.loaded) {
-			refresh(entry);
+			query(entry, false, true, maxWait.isNegative() ? 0 : maxWait.toNanos());
 		}
 		return entry.loaded;
 	}
 
-	/** Refreshes every watched service now, on the calling thread. */
+	/**
+	 * Why a service that was never loaded has no instances: the registry's error (type and message,
+	 * without credentials) and when it will be asked again.
+	 * @param serviceId the service
+	 * @return the description, or {@code null} when the service is loaded or no query has failed
+	 */
+	public String loadFailure(String serviceId) {
+		ServiceEntry entry = this.services.get(serviceId);
+		if (entry == null || entry.loaded) {
+			return null;
+		}
+		return entry.backoff.describe(this.nanoClock.getAsLong());
+	}
+
+	/**
+	 * Refreshes every watched service now, on the calling thread, also one whose registry queries are
+	 * backing off after a failure; skips a service another thread is querying.
+	 */
 	public void refreshAll() {
+		refreshAll(true);
+	}
+
+	private void refreshAll(boolean force) {
 		for (ServiceEntry entry : this.services.values()) {
-			refresh(entry);
+			query(entry, force, false, 0);
 		}
 	}
 
-	/** Asks the background thread to refresh every watched service as soon as it can. */
+	/**
+	 * Asks the background thread to refresh every watched service as soon as it can, also one whose
+	 * registry queries are backing off: a change event means the registry answers again.
+	 */
 	public void requestRefresh() {
 		ScheduledExecutorService current = this.scheduler;
 		if (current != null) {
 			try {
-				current.execute(this::refreshAllQuietly);
+				current.execute(() -> refreshAllQuietly(true));
 			}
 			catch (RejectedExecutionException ex) {
 				// stopping: nothing left to refresh for
@@ -160,27 +230,86 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		requestRefresh();
 	}
 
-	private void refresh(ServiceEntry entry) {
-		synchronized (entry) {
+	/**
+	 * Queries the registry for one service, unless it is backing off after a failure or another thread
+	 * is querying it.
+	 * @param force query also while backing off
+	 * @param firstLoad skip the query if the service is loaded by the time this thread may query it
+	 * @param waitNanos how long to wait for another thread's query while no query has failed
+	 */
+	private void query(ServiceEntry entry, boolean force, boolean firstLoad, long waitNanos) {
+		if (!force && !entry.backoff.mayQuery(this.nanoClock.getAsLong())) {
+			return;
+		}
+		if (!lock(entry, waitNanos)) {
+			return;
+		}
+		try {
+			if ((firstLoad && entry.loaded) || (!force && !entry.backoff.mayQuery(this.nanoClock.getAsLong()))) {
+				return;
+			}
 			List<ServiceInstance> found;
 			try {
 				found = this.discoveryClient.getInstances(entry.serviceId);
 			}
-			catch (RuntimeException ex) {
-				if (!entry.failing) {
-					logger.warn("Could not refresh instances of service '" + entry.serviceId
-							+ "'; keeping the last known " + entry.instances.size() + " instance(s)", ex);
+			catch (Throwable ex) {
+				if (RegistryBackoff.interrupted(ex)) {
+					// the caller gave up (its deadline, its interrupt): no news about the registry
+					return;
 				}
-				entry.failing = true;
+				if (!entry.backoff.failing()) {
+					logger.warn("Could not refresh instances of service '" + entry.serviceId + "'; keeping the last known "
+							+ entry.instances.size() + " instance(s) and asking the registry again with backoff: "
+							+ RegistryBackoff.describe(ex));
+				}
+				entry.backoff.failed(ex, this.nanoClock.getAsLong());
+				if (ex instanceof VirtualMachineError error && !(ex instanceof StackOverflowError)) {
+					throw error;
+				}
 				return;
 			}
-			entry.failing = false;
-			List<MeshInstance> updated = merge(entry, (found != null) ? found : List.of());
+			if (entry.backoff.failing()) {
+				logger.info("Instances of service '" + entry.serviceId + "' are read from the registry again");
+			}
+			entry.backoff.succeeded();
+			update(entry, (found != null) ? found : List.of());
+		}
+		finally {
+			entry.queryLock.unlock();
+		}
+	}
+
+	/**
+	 * Takes the right to query a service. Nobody waits once a query has failed (the registry is down:
+	 * waiting would make every caller as slow as the failing query).
+	 */
+	private static boolean lock(ServiceEntry entry, long waitNanos) {
+		if (waitNanos <= 0 || entry.backoff.failing()) {
+			return entry.queryLock.tryLock();
+		}
+		try {
+			return entry.queryLock.tryLock(waitNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private void update(ServiceEntry entry, List<ServiceInstance> found) {
+		synchronized (entry) {
+			List<MeshInstance> updated = merge(entry, found);
 			entry.loaded = true;
 			if (updated != null) {
 				entry.instances = updated;
 				for (Consumer<List<MeshInstance>> listener : entry.listeners) {
-					listener.accept(updated);
+					try {
+						listener.accept(updated);
+					}
+					catch (RuntimeException ex) {
+						// one watcher's failure must not keep the list from the others, or fail the refresh
+						logger.warn("A watcher of service '" + entry.serviceId + "' failed to take its new instance list", ex);
+					}
 				}
 			}
 		}
@@ -189,12 +318,22 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	/** @return the new list, or {@code null} when nothing changed */
 	private List<MeshInstance> merge(ServiceEntry entry, List<ServiceInstance> found) {
 		Map<String, MeshInstance> previous = entry.byId;
-		Map<String, MeshInstance> byId = new HashMap<>(found.size() * 2);
-		List<MeshInstance> list = new ArrayList<>(found.size());
-		boolean changed = found.size() != previous.size() || !entry.loaded;
+		Map<String, ServiceInstance> previouslyRejected = entry.rejected;
+		Map<String, MeshInstance> byId = new HashMap<>();
+		Map<String, ServiceInstance> rejected = new HashMap<>();
+		List<MeshInstance> list = new ArrayList<>();
+		boolean changed = !entry.loaded;
+		warnIfTooMany(entry, found.size());
 		for (ServiceInstance serviceInstance : found) {
+			if (list.size() == MAX_INSTANCES_PER_SERVICE) {
+				break;
+			}
+			if (serviceInstance == null) {
+				continue;
+			}
+			// the first of instances with the same id wins
 			String id = MeshInstance.idOf(serviceInstance);
-			if (byId.containsKey(id)) {
+			if (byId.containsKey(id) || rejected.containsKey(id)) {
 				continue;
 			}
 			MeshInstance known = previous.get(id);
@@ -203,17 +342,50 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 				instance = known;
 			}
 			else {
-				instance = this.instanceFactory.create(serviceInstance);
+				instance = create(serviceInstance, previouslyRejected.get(id));
+				if (instance == null) {
+					rejected.put(id, serviceInstance);
+					continue;
+				}
 				changed = true;
 			}
 			byId.put(id, instance);
 			list.add(instance);
 		}
-		if (!changed) {
+		entry.rejected = rejected;
+		if (!changed && byId.size() == previous.size()) {
 			return null;
 		}
 		entry.byId = byId;
 		return Collections.unmodifiableList(list);
+	}
+
+	/** Warns once when a service's list grows past {@link #MAX_INSTANCES_PER_SERVICE}, and again after it shrank. */
+	private static void warnIfTooMany(ServiceEntry entry, int listed) {
+		boolean tooMany = listed > MAX_INSTANCES_PER_SERVICE;
+		if (tooMany && !entry.tooMany) {
+			logger.warn("The registry lists " + listed + " instances of service '" + entry.serviceId + "'; using the first "
+					+ MAX_INSTANCES_PER_SERVICE + " usable ones in the registry's order");
+		}
+		entry.tooMany = tooMany;
+	}
+
+	/**
+	 * Creates an instance's view, or rejects the instance: one bad registration must not keep the
+	 * others from being used, nor fail the refresh. A rejection is logged once per registration.
+	 * @param lastRejected this id's registration rejected by the previous refresh, or {@code null}
+	 * @return the view, or {@code null} when the instance is rejected
+	 */
+	private MeshInstance create(ServiceInstance serviceInstance, ServiceInstance lastRejected) {
+		try {
+			return this.instanceFactory.create(serviceInstance);
+		}
+		catch (RuntimeException ex) {
+			if (lastRejected == null || !MeshInstanceFactory.sameRegistration(lastRejected, serviceInstance)) {
+				logger.warn(ex.getMessage());
+			}
+			return null;
+		}
 	}
 
 	@Override
@@ -224,7 +396,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 			return thread;
 		});
 		long period = this.refreshInterval.toMillis();
-		executor.scheduleWithFixedDelay(this::refreshAllQuietly, 0, period, TimeUnit.MILLISECONDS);
+		executor.scheduleWithFixedDelay(() -> refreshAllQuietly(false), 0, period, TimeUnit.MILLISECONDS);
 		synchronized (this.pending) {
 			this.scheduler = executor;
 			this.pending.forEach(executor::execute);
@@ -232,11 +404,12 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		}
 	}
 
-	private void refreshAllQuietly() {
+	/** Refreshes on the discovery thread; catches everything, or the periodic refresh would stop for good. */
+	private void refreshAllQuietly(boolean force) {
 		try {
-			refreshAll();
+			refreshAll(force);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			logger.warn("Instance refresh failed", ex);
 		}
 	}
@@ -265,9 +438,19 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 		volatile boolean loaded;
 
+		/** Held by the one thread querying the registry for this service. */
+		final ReentrantLock queryLock = new ReentrantLock();
+
+		final RegistryBackoff backoff = new RegistryBackoff();
+
+		/** Guarded by this. */
 		Map<String, MeshInstance> byId = Map.of();
 
-		boolean failing;
+		/** Registrations the last refresh left out, by id, so each is logged once; guarded by this. */
+		Map<String, ServiceInstance> rejected = Map.of();
+
+		/** Whether the last list was longer than {@link #MAX_INSTANCES_PER_SERVICE}; guarded by this. */
+		boolean tooMany;
 
 		ServiceEntry(String serviceId) {
 			this.serviceId = serviceId;

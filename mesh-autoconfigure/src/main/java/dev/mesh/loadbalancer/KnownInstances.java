@@ -1,5 +1,6 @@
 package dev.mesh.loadbalancer;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -10,6 +11,8 @@ import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.MeshInstanceFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.cloud.client.ServiceInstance;
 
@@ -28,10 +31,12 @@ import org.springframework.cloud.client.ServiceInstance;
  */
 final class KnownInstances {
 
+	private static final Log logger = LogFactory.getLog(KnownInstances.class);
+
 	/** How long an instance that is no longer listed keeps its counters. */
 	static final long KEEP_UNLISTED_NANOS = 60_000_000_000L;
 
-	private final MeshInstanceFactory instanceFactory = new MeshInstanceFactory();
+	private final MeshInstanceFactory instanceFactory;
 
 	private final LongSupplier nanoClock;
 
@@ -43,9 +48,11 @@ final class KnownInstances {
 
 	/**
 	 * @param nanoClock the monotonic clock that times how long unlisted instances are kept
+	 * @param clock the wall clock a published start time in the future is clamped to
 	 */
-	KnownInstances(LongSupplier nanoClock) {
+	KnownInstances(LongSupplier nanoClock, Clock clock) {
 		this.nanoClock = nanoClock;
+		this.instanceFactory = new MeshInstanceFactory(clock);
 	}
 
 	/**
@@ -61,8 +68,20 @@ final class KnownInstances {
 		for (ServiceInstance serviceInstance : listed) {
 			String id = idOf(serviceInstance);
 			Known known = previous.get(id);
-			MeshInstance instance = (known != null && sameRegistration(known.instance.serviceInstance(), serviceInstance))
-					? known.instance : this.instanceFactory.create(serviceInstance);
+			MeshInstance instance;
+			if (known != null && sameRegistration(known.instance.serviceInstance(), serviceInstance)) {
+				instance = known.instance;
+			}
+			else {
+				try {
+					instance = this.instanceFactory.create(serviceInstance);
+				}
+				catch (IllegalArgumentException ex) {
+					// an address that cannot be called: left out, the others are still chosen
+					logger.warn(ex.getMessage());
+					continue;
+				}
+			}
 			byId.put(id, new Known(instance, now));
 			instances.add(instance);
 		}

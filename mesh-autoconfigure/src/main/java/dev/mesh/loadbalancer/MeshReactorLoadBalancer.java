@@ -126,7 +126,7 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 		this.slowStartPolicy = Objects.requireNonNull(slowStart, "slowStart");
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.slowStart = slowStart.enabled() ? new SlowStart(slowStart, clock) : null;
-		this.known = new KnownInstances(nanoClock);
+		this.known = new KnownInstances(nanoClock, clock);
 		this.nanoClock = nanoClock;
 	}
 

@@ -18,7 +18,9 @@ import dev.mesh.discovery.MeshMetadata;
  * starts later, or that loses and re-discovers an instance after a registry flap, does not ramp it up
  * again. The window is the instance's published {@value MeshMetadata#WARMUP} when it has one (at most
  * {@link MeshMetadata#MAX_WARMUP}), else the client's. An instance that publishes no (or an unreadable)
- * start time is not ramped; one whose start time lies in the future (clock skew) counts as just started.
+ * start time is not ramped; a start time in the future (clock skew, or a hostile registration) was
+ * clamped to when this caller first saw the instance ({@link dev.mesh.discovery.MeshInstanceFactory}), so
+ * it ramps for one window from then and never for ever.
  *
  * <p>Effective weights are in units of 1/{@value #SCALE} of a weight, so that instances of weight 1,
  * the default, can ramp too: weight 1 at 10% is 10 where a warm instance of weight 1 is 100. A positive

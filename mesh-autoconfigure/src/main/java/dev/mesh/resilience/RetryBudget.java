@@ -1,6 +1,7 @@
 package dev.mesh.resilience;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -10,8 +11,16 @@ import java.util.function.LongSupplier;
  * budget; with the defaults, retries add at most 20% load plus 10 per second). Once spent, failures are
  * returned at once instead of retried, so a partial outage never becomes a retry storm.
  *
- * <p>Written by hand because resilience4j has no budget shared across calls. The window is a ring of
- * one-second buckets updated with atomics: no lock, no allocation per call.
+ * <p>Written by hand because resilience4j has no budget shared across calls. No lock on any path:
+ * <ul>
+ * <li>calls, counted on every call, go to a ring of one-second buckets, each one {@code long} holding
+ * the bucket's second and its count, so starting a new second and counting in it are one
+ * compare-and-set and a rollover never loses a count that raced with it;</li>
+ * <li>retries, taken only after a failure, are an immutable per-second window replaced by
+ * compare-and-set, so taking a token is one atomic step: of many threads that see one token left,
+ * exactly one gets it, also across a second boundary. A granted retry allocates that small window;
+ * retries are rare and each one makes a new HTTP request anyway.</li>
+ * </ul>
  */
 public final class RetryBudget {
 
@@ -20,17 +29,25 @@ public final class RetryBudget {
 
 	private static final long SECOND = 1_000_000_000L;
 
+	/** Bits of a call bucket that hold its count; the bits above hold its second. */
+	private static final int COUNT_BITS = 24;
+
+	/** Largest count of calls a bucket holds (16.7 million in one second); more are not counted. */
+	private static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
+
 	private final double ratio;
 
 	private final int minPerSecond;
 
 	private final LongSupplier nanoClock;
 
-	private final AtomicLongArray epochs = new AtomicLongArray(WINDOW_SECONDS);
+	/** Seconds are kept relative to this one, so that they fit above the count in a bucket. */
+	private final long baseSecond;
 
+	/** One per second of the window: {@code (second - baseSecond) << COUNT_BITS | calls}. */
 	private final AtomicLongArray calls = new AtomicLongArray(WINDOW_SECONDS);
 
-	private final AtomicLongArray retries = new AtomicLongArray(WINDOW_SECONDS);
+	private final AtomicReference<RetryWindow> retries;
 
 	private final LongAdder exhausted = new LongAdder();
 
@@ -44,15 +61,34 @@ public final class RetryBudget {
 		this.ratio = budget.ratio();
 		this.minPerSecond = budget.minPerSecond();
 		this.nanoClock = nanoClock;
-		long now = second();
-		for (int i = 0; i < WINDOW_SECONDS; i++) {
-			this.epochs.set(i, now - WINDOW_SECONDS);
-		}
+		this.baseSecond = Math.floorDiv(nanoClock.getAsLong(), SECOND);
+		this.retries = new AtomicReference<>(new RetryWindow(0, new long[WINDOW_SECONDS]));
 	}
 
 	/** Records one call (not attempt), which earns {@code ratio} of a retry. */
 	public void recordCall() {
-		this.calls.incrementAndGet(bucket(second()));
+		long now = second();
+		int index = (int) Math.floorMod(now, (long) WINDOW_SECONDS);
+		for (;;) {
+			long bucket = this.calls.get(index);
+			long bucketSecond = bucket >>> COUNT_BITS;
+			long next;
+			if (bucketSecond == now) {
+				next = ((bucket & MAX_COUNT) == MAX_COUNT) ? bucket : bucket + 1;
+			}
+			else if (bucketSecond < now) {
+				// this call starts the bucket's new second: the reset and the count are one step
+				next = (now << COUNT_BITS) | 1;
+			}
+			else {
+				// the bucket already holds a second 10 s later than this thread's clock reading: this
+				// call is outside every window still to be asked about
+				return;
+			}
+			if (next == bucket || this.calls.compareAndSet(index, bucket, next)) {
+				return;
+			}
+		}
 	}
 
 	/**
@@ -61,33 +97,26 @@ public final class RetryBudget {
 	 * {@link #exhaustedCount()})
 	 */
 	public boolean tryRetry() {
-		long now = second();
-		int index = bucket(now);
-		if (available(now) < 1) {
-			this.exhausted.increment();
-			return false;
+		for (;;) {
+			RetryWindow window = this.retries.get();
+			// a thread that read the clock just before another moved the window on counts in the newer second
+			long now = Math.max(second(), window.second);
+			if (allowed(now) - window.retriesAt(now) < 1) {
+				this.exhausted.increment();
+				return false;
+			}
+			if (this.retries.compareAndSet(window, window.plusOne(now))) {
+				this.retried.increment();
+				return true;
+			}
 		}
-		this.retries.incrementAndGet(index);
-		this.retried.increment();
-		return true;
 	}
 
 	/** @return retries still allowed in the current window */
 	public long available() {
-		return available(second());
-	}
-
-	private long available(long now) {
-		long callsInWindow = 0;
-		long retriesInWindow = 0;
-		for (int i = 0; i < WINDOW_SECONDS; i++) {
-			if (now - this.epochs.get(i) < WINDOW_SECONDS) {
-				callsInWindow += this.calls.get(i);
-				retriesInWindow += this.retries.get(i);
-			}
-		}
-		double allowed = this.ratio * callsInWindow + (double) this.minPerSecond * WINDOW_SECONDS;
-		return Math.max(0, (long) Math.floor(allowed) - retriesInWindow);
+		RetryWindow window = this.retries.get();
+		long now = Math.max(second(), window.second);
+		return Math.max(0, allowed(now) - window.retriesAt(now));
 	}
 
 	/** @return how many retries were refused because the budget was spent */
@@ -100,19 +129,51 @@ public final class RetryBudget {
 		return this.retried.sum();
 	}
 
-	private long second() {
-		return Math.floorDiv(this.nanoClock.getAsLong(), SECOND);
+	/** @return retries the calls of the window ending at {@code now} allow, spent or not */
+	private long allowed(long now) {
+		long callsInWindow = 0;
+		for (int i = 0; i < WINDOW_SECONDS; i++) {
+			long bucket = this.calls.get(i);
+			if (now - (bucket >>> COUNT_BITS) < WINDOW_SECONDS) {
+				callsInWindow += bucket & MAX_COUNT;
+			}
+		}
+		return (long) Math.floor(this.ratio * callsInWindow + (double) this.minPerSecond * WINDOW_SECONDS);
 	}
 
-	/** Returns the bucket of this second, clearing it first if it last held an older second. */
-	private int bucket(long second) {
-		int index = (int) Math.floorMod(second, (long) WINDOW_SECONDS);
-		long epoch = this.epochs.get(index);
-		if (epoch != second && this.epochs.compareAndSet(index, epoch, second)) {
-			this.calls.set(index, 0);
-			this.retries.set(index, 0);
+	/** @return the current second, counted from the budget's first one */
+	private long second() {
+		return Math.max(0, Math.floorDiv(this.nanoClock.getAsLong(), SECOND) - this.baseSecond);
+	}
+
+	/**
+	 * The retries granted in each second of a window, immutable.
+	 *
+	 * @param second the newest second
+	 * @param counts retries granted in {@code second - k} at index {@code k}
+	 */
+	private record RetryWindow(long second, long[] counts) {
+
+		/** @return retries granted in the window ending at {@code now} ({@code now >= second}) */
+		long retriesAt(long now) {
+			long total = 0;
+			for (int k = 0; k < WINDOW_SECONDS - (now - this.second); k++) {
+				total += this.counts[k];
+			}
+			return total;
 		}
-		return index;
+
+		/** @return this window moved on to {@code now} ({@code now >= second}) with one more retry in it */
+		RetryWindow plusOne(long now) {
+			long[] moved = new long[WINDOW_SECONDS];
+			long shift = now - this.second;
+			for (int k = 0; k + shift < WINDOW_SECONDS; k++) {
+				moved[(int) (k + shift)] = this.counts[k];
+			}
+			moved[0]++;
+			return new RetryWindow(now, moved);
+		}
+
 	}
 
 }

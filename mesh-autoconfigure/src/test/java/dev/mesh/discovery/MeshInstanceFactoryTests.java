@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -67,6 +68,31 @@ class MeshInstanceFactoryTests {
 		assertThat(output).containsOnlyOnce("publishes metadata warmup='a while', which is not a duration");
 		this.factory.create(instance("started-at", "2025-06-01T10:15:30Z", "warmup", "-5s"));
 		assertThat(output).contains("warmup='-5s'");
+	}
+
+	@Test
+	void shouldClampAStartTimeInTheFutureToWhenTheInstanceIsFirstSeen(CapturedOutput output) {
+		Instant now = Instant.parse("2026-03-01T12:00:00Z");
+		MeshInstanceFactory clocked = new MeshInstanceFactory(new SettableClock(now));
+		for (String future : new String[] { "9999-12-31T23:59:59Z", "+999999999-12-31T23:59:59.999999999Z",
+				"+1000000000-01-01T00:00:00Z", "2026-03-01T12:00:01Z", Long.toString(Long.MAX_VALUE) }) {
+			assertThat(clocked.create(instance("started-at", future)).startedAt()).as(future).isEqualTo(now);
+		}
+		assertThat(clocked.create(instance("started-at", "2026-03-01T11:59:00Z")).startedAt())
+			.isEqualTo(Instant.parse("2026-03-01T11:59:00Z"));
+		assertThat(output).doesNotContain("WARN");
+	}
+
+	@Test
+	void shouldReadAStartTimeInEpochMillisAndTreatNegativeOrOverflowingOnesAsUnknown(CapturedOutput output) {
+		MeshInstanceFactory clocked = new MeshInstanceFactory(new SettableClock(Instant.parse("2026-03-01T12:00:00Z")));
+		assertThat(clocked.create(instance("started-at", "1748772930123")).startedAt())
+			.isEqualTo(Instant.ofEpochMilli(1748772930123L));
+		for (String garbage : new String[] { "-1", "-9223372036854775808", "99999999999999999999", "+1000000001-01-01T00:00:00Z",
+				"1e30", "NaN", "0x10", "", " ", "\u0000", "2026-13-01T00:00:00Z" }) {
+			assertThat(clocked.create(instance("started-at", garbage)).startedAt()).as(garbage).isNull();
+		}
+		assertThat(output).contains("started-at='-1'");
 	}
 
 	@Test

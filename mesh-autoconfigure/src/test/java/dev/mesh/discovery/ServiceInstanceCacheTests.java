@@ -1,22 +1,38 @@
 package dev.mesh.discovery;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.mesh.client.ClientPolicy;
+import dev.mesh.client.MeshClientFactory;
+import dev.mesh.client.NoInstanceAvailableException;
+import dev.mesh.observability.AttemptTracer;
+import dev.mesh.testsupport.LoopbackRegistry;
+import dev.mesh.testsupport.TestServer;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 class ServiceInstanceCacheTests {
@@ -116,6 +132,122 @@ class ServiceInstanceCacheTests {
 		this.registry.set(instance("a", "abc"), instance("b", "0"));
 		this.cache = new ServiceInstanceCache(this.registry, Duration.ofHours(1));
 		assertThat(this.cache.instances("inventory")).extracting(MeshInstance::weight).containsExactly(1, 0);
+	}
+
+	@Test
+	@Timeout(60)
+	void shouldBackOffAndFailFastNamingTheRegistryErrorWhileTheRegistryIsDownBeforeTheFirstLoad() {
+		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
+			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			registry.stop();
+			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
+			RestClient inventory = meshClient(this.cache);
+			for (int i = 0; i < 1000; i++) {
+				nanos.addAndGet(Duration.ofMillis(10).toNanos());
+				assertThatExceptionOfType(NoInstanceAvailableException.class)
+					.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class))
+					.withMessageContaining("could not be read from the registry")
+					.withMessageContaining("java.net.ConnectException")
+					.withMessageNotContaining("s3cret");
+			}
+			assertThat(discovery.queries()).as("1000 calls over 10 s: 100 ms doubling, about log2(100) queries")
+				.isBetween(5, 9);
+			registry.restart();
+			nanos.addAndGet(RegistryBackoff.MAX.toNanos());
+			assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
+			int queries = discovery.queries();
+			for (int i = 0; i < 100; i++) {
+				assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
+			}
+			assertThat(discovery.queries()).as("loaded: calls are served from the cache").isEqualTo(queries);
+		}
+	}
+
+	@Test
+	@Timeout(60)
+	void shouldLetOneCallerQueryAFailedRegistryWhileTheOthersFailWithoutWaitingForIt() throws Exception {
+		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
+			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			registry.stop();
+			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
+			RestClient inventory = meshClient(this.cache);
+			assertThatExceptionOfType(NoInstanceAvailableException.class)
+				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
+			registry.restart();
+			CountDownLatch hung = new CountDownLatch(1);
+			registry.hold(hung);
+			nanos.addAndGet(RegistryBackoff.MAX.toNanos());
+			CompletableFuture<String> querying = CompletableFuture
+				.supplyAsync(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
+			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 2);
+			for (int i = 0; i < 50; i++) {
+				assertThatExceptionOfType(NoInstanceAvailableException.class)
+					.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class))
+					.withMessageContaining("java.net.ConnectException");
+			}
+			assertThat(querying).isNotDone();
+			assertThat(discovery.queries()).as("one query at a time").isEqualTo(2);
+			hung.countDown();
+			assertThat(querying.get(10, TimeUnit.SECONDS)).isEqualTo("a");
+			assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
+		}
+	}
+
+	@Test
+	@Timeout(60)
+	void shouldLetCallersWaitForAFirstQueryInProgressWhileNoQueryHasFailed() throws Exception {
+		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
+			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			CountDownLatch slow = new CountDownLatch(1);
+			registry.hold(slow);
+			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), System::nanoTime);
+			RestClient inventory = meshClient(this.cache);
+			List<CompletableFuture<String>> calls = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				calls.add(CompletableFuture.supplyAsync(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class)));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
+			slow.countDown();
+			for (CompletableFuture<String> call : calls) {
+				assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("a");
+			}
+			assertThat(discovery.queries()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	@Timeout(60)
+	void shouldNotCountAQueryCutShortByTheCallersInterruptAsARegistryFailure() throws Exception {
+		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
+			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			CountDownLatch hung = new CountDownLatch(1);
+			registry.hold(hung);
+			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
+			Thread caller = new Thread(() -> this.cache.ensureLoaded("inventory"));
+			caller.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
+			caller.interrupt();
+			caller.join(10_000);
+			assertThat(caller.isAlive()).isFalse();
+			hung.countDown();
+			registry.hold(null);
+			assertThat(this.cache.loadFailure("inventory")).isNull();
+			assertThat(this.cache.instances("inventory")).as("no backoff: the registry did not fail").hasSize(1);
+		}
+	}
+
+	private static RestClient meshClient(ServiceInstanceCache cache) {
+		MeshClientFactory factory = new MeshClientFactory(cache, (serviceId) -> ClientPolicy.DEFAULTS,
+				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null, AttemptTracer.NONE,
+				Clock.systemUTC());
+		return factory.configure(RestClient.builder(), "inventory").build();
 	}
 
 	private static ServiceInstance instance(String id, String weight) {

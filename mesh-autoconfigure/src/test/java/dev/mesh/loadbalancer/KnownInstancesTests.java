@@ -20,7 +20,7 @@ class KnownInstancesTests {
 
 	private final AtomicLong nanos = new AtomicLong();
 
-	private final KnownInstances known = new KnownInstances(this.nanos::get);
+	private final KnownInstances known = new KnownInstances(this.nanos::get, java.time.Clock.systemUTC());
 
 	@Test
 	void keepsTheInstanceOfAnUnchangedRegistrationAndReplacesAChangedOne() {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.mesh.discovery.MeshInstance;
+import dev.mesh.discovery.MeshInstanceFactory;
+import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -104,6 +106,25 @@ class SlowStartTests {
 	void countsAStartTimeInTheFutureAsJustStarted() {
 		MeshInstance skewed = instance("a", 1, STARTED.plusSeconds(60).toString(), null);
 		assertThat(weightAt(LINEAR_100S, skewed, 0)).isEqualTo(10);
+	}
+
+	@Test
+	void rampsAnInstanceThatPublishesAFarFutureStartTimeOnlyForOneWindowFromWhenItIsFirstSeen() {
+		SettableClock clock = new SettableClock(STARTED);
+		MeshInstanceFactory factory = new MeshInstanceFactory(clock);
+		SlowStart slowStart = new SlowStart(LINEAR_100S, clock);
+		List<MeshInstance> instances = List.of(
+				factory.create(new DefaultServiceInstance("a", "inventory", "a.local", 8080, false,
+						Map.of("weight", "2", "started-at", "9999-12-31T23:59:59Z"))),
+				factory.create(new DefaultServiceInstance("b", "inventory", "b.local", 8080, false,
+						Map.of("weight", "2", "started-at", Long.toString(Long.MAX_VALUE)))));
+		assertThat(slowStart.weigh(instances).weights()).as("first seen: just started").containsExactly(20, 20);
+		clock.set(STARTED.plusSeconds(50));
+		assertThat(slowStart.weigh(instances).weights()).containsExactly(100, 100);
+		clock.set(STARTED.plusSeconds(100));
+		SlowStart.Weights warm = slowStart.weigh(instances);
+		assertThat(warm.weights()).as("warm one window after it was first seen").containsExactly(200, 200);
+		assertThat(warm.warming()).isFalse();
 	}
 
 	@Test

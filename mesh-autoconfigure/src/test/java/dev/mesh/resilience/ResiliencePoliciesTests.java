@@ -56,6 +56,130 @@ class ResiliencePoliciesTests {
 	}
 
 	@Test
+	void budgetNeverGrantsMoreRetriesThanItHoldsWhenManyThreadsTakeTheLastTokensAtOnce() throws Exception {
+		// 100 retries per window and no calls; each round starts a new window (a rollover of every
+		// bucket), and 16 threads released together try 20 retries each for those 100 tokens, so all of
+		// them are still trying when the last tokens go
+		RetryBudget budget = new RetryBudget(new RetryPolicy.Budget(0.0, 10), this.nanos::get);
+		AtomicLong granted = new AtomicLong();
+		List<String> overGranted = raceRounds(() -> this.nanos.addAndGet(Duration.ofSeconds(RetryBudget.WINDOW_SECONDS).toNanos()),
+				() -> {
+					for (int i = 0; i < 20; i++) {
+						if (budget.tryRetry()) {
+							granted.incrementAndGet();
+						}
+					}
+				}, (round) -> {
+					long grantedThisRound = granted.getAndSet(0);
+					return (grantedThisRound != 100 || budget.available() != 0)
+							? "round " + round + ": granted " + grantedThisRound + ", available " + budget.available() : null;
+				});
+		assertThat(overGranted).isEmpty();
+		assertThat(budget.retryCount()).isEqualTo(100L * RACE_ROUNDS);
+		assertThat(budget.exhaustedCount()).isEqualTo((RACE_THREADS * 20L - 100) * RACE_ROUNDS);
+	}
+
+	@Test
+	void budgetLosesNoCallsWhenManyThreadsRecordThemAsTheWindowRollsOver() throws Exception {
+		// a retry per call: the retries available equal the calls counted in the window
+		RetryBudget budget = new RetryBudget(new RetryPolicy.Budget(1.0, 0), this.nanos::get);
+		List<String> lost = raceRounds(() -> this.nanos.addAndGet(Duration.ofSeconds(RetryBudget.WINDOW_SECONDS).toNanos()),
+				() -> {
+					for (int i = 0; i < 4; i++) {
+						budget.recordCall();
+					}
+				}, (round) -> (budget.available() != RACE_THREADS * 4L)
+						? "round " + round + ": available " + budget.available() : null);
+		assertThat(lost).isEmpty();
+	}
+
+	private static final int RACE_THREADS = 16;
+
+	private static final int RACE_ROUNDS = 5_000;
+
+	/**
+	 * Runs {@value #RACE_ROUNDS} rounds on {@value #RACE_THREADS} threads: in each round the threads,
+	 * released together by a barrier, each run {@code task}. Between rounds, once every thread is done,
+	 * the barrier's action runs {@code check} on the round that ended and {@code beforeRound} for the
+	 * next one.
+	 * @return what the checks reported, one line per bad round
+	 */
+	private static List<String> raceRounds(Runnable beforeRound, Runnable task,
+			java.util.function.IntFunction<String> check) throws Exception {
+		List<String> bad = new java.util.concurrent.CopyOnWriteArrayList<>();
+		int[] round = { 0 };
+		SpinBarrier between = new SpinBarrier(RACE_THREADS, () -> {
+			if (round[0] > 0) {
+				String problem = check.apply(round[0] - 1);
+				if (problem != null) {
+					bad.add(problem);
+				}
+			}
+			if (round[0] < RACE_ROUNDS) {
+				beforeRound.run();
+			}
+			round[0]++;
+		});
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(RACE_THREADS);
+		try {
+			List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+			for (int t = 0; t < RACE_THREADS; t++) {
+				done.add(threads.submit(() -> {
+					for (int r = 0; r < RACE_ROUNDS; r++) {
+						between.await();
+						task.run();
+					}
+					between.await();
+					return null;
+				}));
+			}
+			for (java.util.concurrent.Future<?> future : done) {
+				future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			return bad;
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	/**
+	 * A barrier whose waiting threads spin (yielding) instead of parking, so that the threads it
+	 * releases start together instead of one by one as they are woken up: a {@code CyclicBarrier}
+	 * lets the last thread to arrive run alone for the time the others take to wake, and a rollover of
+	 * the window would then always be done by one thread before the others come.
+	 */
+	private static final class SpinBarrier {
+
+		private final int parties;
+
+		private final Runnable action;
+
+		private final java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+
+		private volatile int generation;
+
+		SpinBarrier(int parties, Runnable action) {
+			this.parties = parties;
+			this.action = action;
+		}
+
+		void await() {
+			int current = this.generation;
+			if (this.arrived.incrementAndGet() == this.parties) {
+				this.arrived.set(0);
+				this.action.run();
+				this.generation = current + 1;
+				return;
+			}
+			while (this.generation == current) {
+				Thread.yield();
+			}
+		}
+
+	}
+
+	@Test
 	void detectorEjectsAfterConsecutiveFailuresAndDoublesRepeatedEjections() {
 		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(3, Duration.ofSeconds(30), Duration.ofSeconds(100), 50),
 				this.nanos::get);
