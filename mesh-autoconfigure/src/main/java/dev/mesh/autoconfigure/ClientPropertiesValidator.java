@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.resilience.RetryOn;
 
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
 /**
@@ -12,6 +13,9 @@ import org.springframework.validation.Errors;
  * {@code mesh.clients.<service>}); unset values are not checked, they are inherited.
  */
 final class ClientPropertiesValidator {
+
+	/** The largest max-response-size: a body is read into one byte[], and a larger one is no longer a response to buffer. */
+	private static final DataSize MAX_RESPONSE_SIZE = DataSize.ofGigabytes(1);
 
 	private ClientPropertiesValidator() {
 	}
@@ -21,6 +25,10 @@ final class ClientPropertiesValidator {
 		positive(errors, path + ".perAttemptTimeout", client.getPerAttemptTimeout());
 		positive(errors, path + ".connectTimeout", client.getConnectTimeout());
 		atLeast(errors, path + ".maxConcurrentRequests", client.getMaxConcurrentRequests(), 1);
+		DataSize maxResponseSize = client.getMaxResponseSize();
+		if (maxResponseSize != null && (maxResponseSize.toBytes() <= 0 || maxResponseSize.compareTo(MAX_RESPONSE_SIZE) > 0)) {
+			errors.rejectValue(path + ".maxResponseSize", "range", "must be a positive size of at most 1GB, such as 512KB or 10MB");
+		}
 		MeshProperties.Retry retry = client.getRetry();
 		atLeast(errors, path + ".retry.maxAttempts", retry.getMaxAttempts(), 1);
 		if (retry.getOn() != null) {

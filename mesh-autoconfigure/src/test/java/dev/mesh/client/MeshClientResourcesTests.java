@@ -1,0 +1,88 @@
+package dev.mesh.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import dev.mesh.testsupport.RawHttpServer;
+import dev.mesh.testsupport.RawHttpServer.Answer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * What a mesh client holds outside the heap (its JDK {@code HttpClient}'s selector thread and
+ * connections, its executor's threads, the attempt watchdog's thread) ends with its application
+ * context, so a closed context (a test's, or each devtools restart) leaves nothing running.
+ */
+@Timeout(60)
+class MeshClientResourcesTests {
+
+	private static final String SELECTOR = "SelectorManager";
+
+	@Test
+	void shouldLeaveNoThreadAndNoConnectionOfTheMeshOnceTheContextIsClosed() {
+		try (RawHttpServer a = RawHttpServer.start("a", Answer.body(5, true))) {
+			ConfigurableApplicationContext context = RawInstances.start(List.of(a));
+			Set<Thread> before = threads(SELECTOR);
+			RestClient inventory = RawInstances.inventory(context);
+			for (int i = 0; i < 5; i++) {
+				assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("xxxxx");
+			}
+			Set<Thread> selectors = threads(SELECTOR);
+			selectors.removeAll(before);
+			assertThat(selectors).as("the mesh client's HttpClient, made on its first call").hasSize(1);
+			assertThat(threads("mesh-")).isNotEmpty();
+			assertThat(a.openConnections()).as("the pooled connection").isEqualTo(1);
+			context.close();
+			assertThat(awaitWithoutGc(() -> threads("mesh-").isEmpty()))
+				.as("mesh threads left: %s", names(threads("mesh-"))).isTrue();
+			assertThatIllegalStateException()
+				.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class))
+				.withMessageContaining("service 'inventory'")
+				.withMessageContaining("closed");
+			if (Runtime.version().feature() >= 21) {
+				// HttpClient.shutdownNow() ends the selector and closes the connections at once
+				assertThat(awaitWithoutGc(() -> selectors.stream().noneMatch(Thread::isAlive))).isTrue();
+				assertThat(a.awaitAllClosed(Duration.ofSeconds(10))).isTrue();
+			}
+			else {
+				// before JDK 21 an HttpClient cannot be closed: its selector ends and closes the connections
+				// once the client is unreachable and collected: the closed mesh client no longer holds it, even
+				// while the RestClient is still held (as here)
+				assertThat(awaitWithGc(() -> selectors.stream().noneMatch(Thread::isAlive))).isTrue();
+				assertThat(a.awaitAllClosed(Duration.ofSeconds(10))).isTrue();
+			}
+		}
+	}
+
+	private static boolean awaitWithoutGc(BooleanSupplier condition) {
+		return RawHttpServer.await(condition, Duration.ofSeconds(10));
+	}
+
+	private static boolean awaitWithGc(BooleanSupplier condition) {
+		return RawHttpServer.await(() -> {
+			System.gc();
+			return condition.getAsBoolean();
+		}, Duration.ofSeconds(20));
+	}
+
+	private static Set<Thread> threads(String namePart) {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.isAlive() && (thread.getName().startsWith(namePart)
+					|| (namePart.equals(SELECTOR) && thread.getName().contains(namePart))))
+			.collect(Collectors.toSet());
+	}
+
+	private static List<String> names(Set<Thread> threads) {
+		return threads.stream().map(Thread::getName).sorted().toList();
+	}
+
+}
