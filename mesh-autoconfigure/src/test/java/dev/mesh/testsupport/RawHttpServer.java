@@ -121,6 +121,11 @@ public final class RawHttpServer implements AutoCloseable {
 		this.answer = answer;
 	}
 
+	/** @return what it answers requests with now */
+	public Answer answer() {
+		return this.answer;
+	}
+
 	public int port() {
 		return this.socket.getLocalPort();
 	}
