@@ -46,6 +46,12 @@ final class AttemptWatchdog implements AutoCloseable {
 
 	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
 
+	/**
+	 * The longest timeout kept (about 146 years); a longer one is this, rather than an overflow of its
+	 * nanoseconds, and deadlines this far apart still compare correctly across {@code nanoTime}'s wrap.
+	 */
+	private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 2);
+
 	private static final Log logger = LogFactory.getLog(AttemptWatchdog.class);
 
 	private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
@@ -63,7 +69,8 @@ final class AttemptWatchdog implements AutoCloseable {
 	 * @return the watch, to {@linkplain Watch#release() release} once the attempt has ended, however
 	 */
 	Watch watch(Duration timeout) {
-		Watch watch = new Watch(Thread.currentThread(), System.nanoTime() + timeout.toNanos());
+		long nanos = (timeout.compareTo(LONGEST) < 0) ? timeout.toNanos() : LONGEST.toNanos();
+		Watch watch = new Watch(Thread.currentThread(), System.nanoTime() + nanos);
 		this.watched.add(watch);
 		Thread current = this.thread;
 		if (current == null) {

@@ -72,6 +72,8 @@ class ClientPropertiesTests {
 			"mesh.clients.inventory.timeout=-1s | mesh.clients.inventory.timeout | positive duration",
 			"mesh.clients.inventory.per-attempt-timeout=0s | mesh.clients.inventory.per-attempt-timeout | positive duration",
 			"mesh.client-defaults.connect-timeout=0ms | mesh.client-defaults.connect-timeout | positive duration",
+			"mesh.clients.inventory.timeout=1000000d | mesh.clients.inventory.timeout | at most 365d",
+			"mesh.clients.inventory.per-attempt-timeout=366d | mesh.clients.inventory.per-attempt-timeout | at most 365d",
 			"mesh.clients.inventory.retry.max-attempts=0 | mesh.clients.inventory.retry.max-attempts | at least 1",
 			"mesh.clients.inventory.retry.budget.ratio=1.5 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",
 			"mesh.clients.inventory.retry.budget.ratio=-0.1 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",

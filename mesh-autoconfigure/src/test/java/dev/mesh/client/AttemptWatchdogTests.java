@@ -66,6 +66,17 @@ class AttemptWatchdogTests {
 		assertThat(late.release()).isFalse();
 	}
 
+	/** A timeout too long for a long of nanoseconds (per-attempt-timeout=1000000d) is no timeout, not a failure. */
+	@Test
+	void shouldTakeATimeoutBeyondWhatNanosecondsHoldAsNeverFiring() throws InterruptedException {
+		AttemptWatchdog.Watch forever = this.watchdog.watch(Duration.ofDays(1_000_000));
+		AttemptWatchdog.Watch max = this.watchdog.watch(Duration.ofSeconds(Long.MAX_VALUE));
+		Thread.sleep(5 * AttemptWatchdog.TICK_MILLIS);
+		assertThat(forever.release()).isFalse();
+		assertThat(max.release()).isFalse();
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
 	/**
 	 * An {@link OutOfMemoryError} thrown while interrupting one caller (as the issue saw: a 600 MB body in
 	 * a 256 MB heap) used to end the watchdog's thread, and with it every timeout in the JVM.
