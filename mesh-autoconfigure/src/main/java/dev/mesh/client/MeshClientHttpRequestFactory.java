@@ -86,7 +86,8 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	/** The client and its executor, once the first attempt has made them; {@code null} again once closed. */
 	private volatile Transport transport;
 
-	private boolean closed;
+	/** Whether {@link #close()} has been called; written under this object's lock. */
+	private volatile boolean closed;
 
 	/**
 	 * @param serviceId the service whose instances this sends to
@@ -269,6 +270,11 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				}
 				if (timedOut) {
 					throw timedOut(timeout, ex);
+				}
+				if (MeshClientHttpRequestFactory.this.closed) {
+					// JDK 21+: shutdownNow() ends the exchanges in flight with a bare "shutdownNow"
+					throw new IOException("Attempt to " + this.uri + " aborted: the mesh client of service '"
+							+ MeshClientHttpRequestFactory.this.serviceId + "' was closed with its application context", ex);
 				}
 				throw ex;
 			}

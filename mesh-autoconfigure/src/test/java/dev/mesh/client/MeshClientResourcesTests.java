@@ -3,6 +3,8 @@ package dev.mesh.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +63,37 @@ class MeshClientResourcesTests {
 				assertThat(awaitWithGc(() -> selectors.stream().noneMatch(Thread::isAlive))).isTrue();
 				assertThat(a.awaitAllClosed(Duration.ofSeconds(10))).isTrue();
 			}
+		}
+	}
+
+	/** Closing the context does not take the timeout from a call in flight: it still ends within it. */
+	@Test
+	void shouldEndACallInFlightWithinItsTimeoutWhenTheContextIsClosedUnderIt() throws Exception {
+		try (RawHttpServer silent = RawHttpServer.start("silent", (out, number) -> {
+		})) {
+			ConfigurableApplicationContext context = RawInstances.start(List.of(silent),
+					"mesh.clients.inventory.per-attempt-timeout=1s", "mesh.clients.inventory.retry.max-attempts=1");
+			RestClient inventory = RawInstances.inventory(context);
+			CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
+				try {
+					inventory.get().uri("/").retrieve().body(String.class);
+					return null;
+				}
+				catch (RuntimeException ex) {
+					return ex;
+				}
+			}, (task) -> new Thread(task, "caller").start());
+			assertThat(RawHttpServer.await(() -> silent.requests() == 1, Duration.ofSeconds(10))).isTrue();
+			context.close();
+			long closed = System.nanoTime();
+			Throwable failure = call.get(10, TimeUnit.SECONDS);
+			assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(3));
+			// JDK 21+ aborts the exchange at once (shutdownNow); before, the attempt's timeout ends it
+			assertThat(failure).isInstanceOf(ResourceAccessException.class)
+				.hasMessageContaining((Runtime.version().feature() >= 21) ? "was closed with its application context"
+						: "within 1000ms");
+			assertThat(awaitWithoutGc(() -> threads("mesh-").isEmpty()))
+				.as("mesh threads left: %s", names(threads("mesh-"))).isTrue();
 		}
 	}
 
