@@ -57,6 +57,9 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 
 	private final AttemptWatchdog watchdog = new AttemptWatchdog();
 
+	/** Whether {@link #close()} has run; guarded by {@link #routes}. */
+	private boolean closed;
+
 	/**
 	 * @param instanceCache where instances of each service come from
 	 * @param policies the settings of each service's client
@@ -118,6 +121,10 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 				MeshClientHttpRequestFactory transport = new MeshClientHttpRequestFactory(serviceId,
 						policy.connectTimeout(), policy.perAttemptTimeout(), policy.maxResponseSize().toBytes(),
 						this.watchdog);
+				if (this.closed) {
+					// a client made after close must not open what nothing would close again
+					transport.close();
+				}
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
 						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.attemptTracer,
 						transport, System::nanoTime, this.clock);
@@ -172,6 +179,7 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	@Override
 	public void close() {
 		synchronized (this.routes) {
+			this.closed = true;
 			this.routes.values().forEach((route) -> route.requestFactory().close());
 		}
 		this.watchdog.close();

@@ -81,6 +81,12 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 
 	private final long maxResponseBytes;
 
+	/** Reads a body up to {@link #maxResponseBytes}; made once, as it keeps no state of its own. */
+	private final HttpResponse.BodyHandler<byte[]> bodyHandler;
+
+	/** The same for HEAD, whose {@code Content-Length} is that of a body it does not have. */
+	private final HttpResponse.BodyHandler<byte[]> headBodyHandler;
+
 	private final AttemptWatchdog watchdog;
 
 	/** The client and its executor, once the first attempt has made them; {@code null} again once closed. */
@@ -102,6 +108,8 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 		this.connectTimeout = connectTimeout;
 		this.defaultTimeout = defaultTimeout;
 		this.maxResponseBytes = maxResponseBytes;
+		this.bodyHandler = ResponseSizeLimit.handler(maxResponseBytes, false);
+		this.headBodyHandler = ResponseSizeLimit.handler(maxResponseBytes, true);
 		this.watchdog = watchdog;
 	}
 
@@ -245,8 +253,8 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			});
 			HttpRequest built = request.build();
 			HttpClient client = httpClient();
-			HttpResponse.BodyHandler<byte[]> bodyHandler = ResponseSizeLimit
-				.handler(MeshClientHttpRequestFactory.this.maxResponseBytes, this.method == HttpMethod.HEAD);
+			HttpResponse.BodyHandler<byte[]> bodyHandler = (this.method == HttpMethod.HEAD)
+					? MeshClientHttpRequestFactory.this.headBodyHandler : MeshClientHttpRequestFactory.this.bodyHandler;
 			AttemptWatchdog.Watch watch = MeshClientHttpRequestFactory.this.watchdog.watch(timeout);
 			HttpResponse<byte[]> response;
 			try {

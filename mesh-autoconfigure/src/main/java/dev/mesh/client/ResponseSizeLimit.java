@@ -1,7 +1,6 @@
 package dev.mesh.client;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;

@@ -1,5 +1,6 @@
 package dev.mesh.client;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -63,6 +66,19 @@ class MeshClientResourcesTests {
 				assertThat(awaitWithGc(() -> selectors.stream().noneMatch(Thread::isAlive))).isTrue();
 				assertThat(a.awaitAllClosed(Duration.ofSeconds(10))).isTrue();
 			}
+		}
+	}
+
+	@Test
+	void shouldNotOpenATransportForAServiceFirstCalledAfterClose() {
+		try (RawHttpServer a = RawHttpServer.start("a", Answer.body(5, true))) {
+			ConfigurableApplicationContext context = RawInstances.start(List.of(a));
+			MeshClientFactory factory = context.getBean(MeshClientFactory.class);
+			context.close();
+			ClientHttpRequest request = factory.route("billing").requestFactory()
+				.createRequest(URI.create("http://127.0.0.1:" + a.port() + "/"), HttpMethod.GET);
+			assertThatIllegalStateException().isThrownBy(request::execute).withMessageContaining("service 'billing'");
+			assertThat(a.connections()).isZero();
 		}
 	}
 
