@@ -57,7 +57,8 @@ final class ClientPolicyResolver {
 				tokenPolicy(client.getOauth2(), defaults.getOauth2(), builtIn.oauth2()),
 				pick(client.getCircuitBreaker(), defaults.getCircuitBreaker(), builtIn.circuitBreaker()),
 				zoneAffinity(client.getZoneAffinity(), defaults.getZoneAffinity(), builtIn.zoneAffinity(), localZone),
-				slowStart(client.getSlowStart(), defaults.getSlowStart(), builtIn.slowStart()));
+				slowStart(client.getSlowStart(), defaults.getSlowStart(), builtIn.slowStart()),
+				pick(client.getMaxResponseSize(), defaults.getMaxResponseSize(), builtIn.maxResponseSize()));
 	}
 
 	private static ZoneAffinityPolicy zoneAffinity(MeshProperties.ZoneAffinity client, MeshProperties.ZoneAffinity defaults,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.resilience.RetryOn;
 
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
 /**
@@ -13,14 +14,23 @@ import org.springframework.validation.Errors;
  */
 final class ClientPropertiesValidator {
 
+	/** The largest max-response-size: a body is read into one byte[], and a larger one is no longer a response to buffer. */
+	private static final DataSize MAX_RESPONSE_SIZE = DataSize.ofGigabytes(1);
+
+	private static final Duration LONGEST_DEADLINE = Duration.ofDays(365);
+
 	private ClientPropertiesValidator() {
 	}
 
 	static void validate(String path, MeshProperties.Client client, Errors errors) {
-		positive(errors, path + ".timeout", client.getTimeout());
-		positive(errors, path + ".perAttemptTimeout", client.getPerAttemptTimeout());
-		positive(errors, path + ".connectTimeout", client.getConnectTimeout());
+		deadline(errors, path + ".timeout", client.getTimeout());
+		deadline(errors, path + ".perAttemptTimeout", client.getPerAttemptTimeout());
+		deadline(errors, path + ".connectTimeout", client.getConnectTimeout());
 		atLeast(errors, path + ".maxConcurrentRequests", client.getMaxConcurrentRequests(), 1);
+		DataSize maxResponseSize = client.getMaxResponseSize();
+		if (maxResponseSize != null && (maxResponseSize.toBytes() <= 0 || maxResponseSize.compareTo(MAX_RESPONSE_SIZE) > 0)) {
+			errors.rejectValue(path + ".maxResponseSize", "range", "must be a positive size of at most 1GB, such as 512KB or 10MB");
+		}
 		MeshProperties.Retry retry = client.getRetry();
 		atLeast(errors, path + ".retry.maxAttempts", retry.getMaxAttempts(), 1);
 		if (retry.getOn() != null) {
@@ -77,6 +87,13 @@ final class ClientPropertiesValidator {
 	private static void percent(Errors errors, String field, Integer value) {
 		if (value != null && (value < 0 || value > 100)) {
 			errors.rejectValue(field, "range", "must be a whole number from 0 to 100");
+		}
+	}
+
+	/** A deadline is added to System.nanoTime() on every call: a longer one than this would overflow it. */
+	private static void deadline(Errors errors, String field, Duration value) {
+		if (value != null && (value.isNegative() || value.isZero() || value.compareTo(LONGEST_DEADLINE) > 0)) {
+			errors.rejectValue(field, "positive", "must be a positive duration of at most 365d, such as 500ms or 2s");
 		}
 	}
 

@@ -12,6 +12,7 @@ import dev.mesh.loadbalancer.LoadBalancerPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -278,6 +279,13 @@ public class MeshProperties implements Validator {
 		 */
 		private Boolean circuitBreaker;
 
+		/**
+		 * Largest response body a call reads into memory, such as 512KB or 10MB; a larger one (by its
+		 * Content-Length, or while it is read) fails the attempt with ResponseTooLargeException, its
+		 * connection closed, and is not retried. Default 10MB.
+		 */
+		private DataSize maxResponseSize;
+
 		/** How failed attempts are retried. */
 		@NestedConfigurationProperty
 		private final Retry retry = new Retry();
@@ -344,6 +352,14 @@ public class MeshProperties implements Validator {
 
 		public void setCircuitBreaker(Boolean circuitBreaker) {
 			this.circuitBreaker = circuitBreaker;
+		}
+
+		public DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
 		}
 
 		public Retry getRetry() {

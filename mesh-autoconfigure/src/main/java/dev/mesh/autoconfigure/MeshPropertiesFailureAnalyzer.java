@@ -14,6 +14,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
@@ -97,6 +98,9 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		if (Duration.class.equals(type)) {
 			return "duration";
 		}
+		if (DataSize.class.equals(type)) {
+			return "data size";
+		}
 		return type.getSimpleName().toLowerCase(Locale.ROOT);
 	}
 
@@ -108,6 +112,9 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		}
 		if (Duration.class.equals(type)) {
 			return "a duration such as 500ms, 2s or 1m";
+		}
+		if (DataSize.class.equals(type)) {
+			return "a data size such as 512KB or 10MB";
 		}
 		if (Integer.class.equals(type) || int.class.equals(type) || Long.class.equals(type)
 				|| long.class.equals(type)) {

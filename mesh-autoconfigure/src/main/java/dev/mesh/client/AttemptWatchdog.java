@@ -7,12 +7,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * Keeps the timeouts of attempts that block their calling thread in the JDK client's synchronous
- * {@code send}: one daemon thread looks at the attempts in flight every {@value #TICK_MILLIS} ms and
- * interrupts the thread of each one whose time is up, which makes the JDK cancel the exchange and close
- * its connection. Watching an attempt is adding it to a set and removing it again; nothing is scheduled
- * and no other thread is woken, unless the watchdog was idle because no attempt was in flight.
+ * {@code send}: one daemon thread ({@value #THREAD_NAME}) looks at the attempts in flight every
+ * {@value #TICK_MILLIS} ms and interrupts the thread of each one whose time is up, which makes the JDK
+ * cancel the exchange and close its connection. Watching an attempt is adding it to a set and removing
+ * it again; nothing is scheduled and no other thread is woken, unless the watchdog was idle because no
+ * attempt was in flight.
  *
  * <p>Written here because neither way the JDK offers is cheap or whole. Its own
  * {@code HttpRequest.timeout} arms a timer by waking the client's selector thread on every request, and
@@ -24,55 +28,138 @@ import java.util.concurrent.locks.LockSupport;
  * <p>An interrupt is only ever sent while the attempt is watched, and {@link Watch#release()} waits for
  * one that is on its way and clears it, so no interrupt of the watchdog's outlives the attempt. (An
  * interrupt from elsewhere that arrives at the same moment as the watchdog's is cleared with it.)
+ *
+ * <p>Every attempt anywhere depends on this thread, so it must not die: whatever a look at the attempts
+ * throws, {@link OutOfMemoryError} included, is logged and the next look goes ahead. Should the thread
+ * end anyway (its error handling itself failing), the next {@link #watch(Duration)} starts a new one.
+ * The thread is started by the first watched attempt, not before; it belongs to the mesh client factory
+ * of one application context, and after {@link #close()} it ends as soon as no attempt is in flight
+ * (an attempt started later still gets its timeout, from a thread that again ends when it is done).
  */
-final class AttemptWatchdog {
+final class AttemptWatchdog implements AutoCloseable {
 
 	/** How often attempts in flight are looked at: a timeout is kept to within this. */
 	static final long TICK_MILLIS = 10;
 
-	private static final AttemptWatchdog SHARED = new AttemptWatchdog();
+	/** The name of the watchdog's thread. */
+	static final String THREAD_NAME = "mesh-attempt-watchdog";
+
+	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+
+	/**
+	 * The longest timeout kept (about 146 years); a longer one is this, rather than an overflow of its
+	 * nanoseconds, and deadlines this far apart still compare correctly across {@code nanoTime}'s wrap.
+	 */
+	private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 2);
+
+	private static final Log logger = LogFactory.getLog(AttemptWatchdog.class);
 
 	private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
 
-	private final Thread thread;
+	/** The thread now looking at the attempts, or {@code null} when none is (not started, or ended). */
+	private volatile Thread thread;
 
 	private volatile boolean idle;
 
-	private AttemptWatchdog() {
-		this.thread = new Thread(this::run, "mesh-attempt-watchdog");
-		this.thread.setDaemon(true);
-		this.thread.start();
-	}
+	private volatile boolean closed;
 
 	/**
 	 * Watches an attempt that the calling thread is about to make.
 	 * @param timeout how long the attempt may take
 	 * @return the watch, to {@linkplain Watch#release() release} once the attempt has ended, however
 	 */
-	static Watch watch(Duration timeout) {
-		return SHARED.watch(Thread.currentThread(), System.nanoTime() + timeout.toNanos());
-	}
-
-	private Watch watch(Thread caller, long deadlineNanos) {
-		Watch watch = new Watch(caller, deadlineNanos);
+	Watch watch(Duration timeout) {
+		long nanos = (timeout.compareTo(LONGEST) < 0) ? timeout.toNanos() : LONGEST.toNanos();
+		Watch watch = new Watch(Thread.currentThread(), System.nanoTime() + nanos);
 		this.watched.add(watch);
-		if (this.idle) {
-			LockSupport.unpark(this.thread);
+		Thread current = this.thread;
+		if (current == null) {
+			try {
+				ensureRunning();
+			}
+			catch (RuntimeException | Error ex) {
+				// no thread could be started: this attempt must not be interrupted by a later one
+				this.watched.remove(watch);
+				throw ex;
+			}
+		}
+		else if (this.idle) {
+			LockSupport.unpark(current);
 		}
 		return watch;
 	}
 
+	/**
+	 * Lets the watchdog's thread end once no attempt is in flight; an attempt watched after this still
+	 * gets its timeout.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		Thread current = this.thread;
+		if (current != null) {
+			LockSupport.unpark(current);
+		}
+	}
+
+	/** @return the thread looking at the attempts now, or {@code null} */
+	Thread thread() {
+		return this.thread;
+	}
+
+	private synchronized void ensureRunning() {
+		if (this.thread == null) {
+			Thread started = new Thread(this::run, THREAD_NAME);
+			started.setDaemon(true);
+			this.thread = started;
+			try {
+				started.start();
+			}
+			catch (RuntimeException | Error ex) {
+				this.thread = null;
+				throw ex;
+			}
+		}
+	}
+
 	private void run() {
-		while (true) {
+		Thread self = Thread.currentThread();
+		try {
+			while (lookOnce()) {
+				// until closed and no attempt is in flight
+			}
+		}
+		finally {
+			synchronized (this) {
+				if (this.thread == self) {
+					this.thread = null;
+				}
+			}
+			// an attempt watched while this thread was ending saw it still set and left it to this one
+			if (!this.watched.isEmpty()) {
+				ensureRunning();
+			}
+		}
+	}
+
+	/**
+	 * Looks at the attempts once, or parks while there are none.
+	 * @return {@code false} when the thread should end: closed, and no attempt is in flight
+	 */
+	private boolean lookOnce() {
+		try {
 			// nothing should interrupt this thread, but if something did, parking would return at once for ever
 			Thread.interrupted();
 			if (this.watched.isEmpty()) {
+				if (this.closed) {
+					return false;
+				}
 				this.idle = true;
-				if (this.watched.isEmpty()) {
+				if (this.watched.isEmpty() && !this.closed) {
 					LockSupport.park(this);
 				}
 				this.idle = false;
-				continue;
+				return true;
 			}
 			long now = System.nanoTime();
 			for (Watch watch : this.watched) {
@@ -80,7 +167,17 @@ final class AttemptWatchdog {
 					watch.fire();
 				}
 			}
-			LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
+			LockSupport.parkNanos(this, TICK_NANOS);
+			return true;
+		}
+		catch (Throwable ex) {
+			// an OutOfMemoryError elsewhere in the JVM, or a caller's thread whose interrupt() throws: the
+			// other attempts still need their timeouts. If logging fails too, the thread ends and the next
+			// watch() starts another.
+			this.idle = false;
+			logger.error("The mesh attempt watchdog hit an error and carries on: " + ex, ex);
+			LockSupport.parkNanos(this, TICK_NANOS);
+			return true;
 		}
 	}
 
@@ -112,8 +209,13 @@ final class AttemptWatchdog {
 
 		private void fire() {
 			if (STATE.compareAndSet(this, WATCHING, FIRING)) {
-				this.caller.interrupt();
-				this.state = FIRED;
+				try {
+					this.caller.interrupt();
+				}
+				finally {
+					// set even when the interrupt failed, so release() does not wait for it for ever
+					this.state = FIRED;
+				}
 			}
 		}
 

@@ -11,6 +11,8 @@ import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
 import dev.mesh.security.TokenPolicy;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * The settings in effect for one mesh client, after {@code mesh.clients.<service>.*} has been laid
  * over {@code mesh.client-defaults.*} and the built-in defaults.
@@ -27,10 +29,15 @@ import dev.mesh.security.TokenPolicy;
  * (also on when resilience4j configures one under that name)
  * @param zoneAffinity whether calls prefer instances in this instance's zone
  * @param slowStart how recently started instances are ramped up
+ * @param maxResponseSize the largest response body read; a larger one fails the attempt, not retried
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
-		TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart) {
+		TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart,
+		DataSize maxResponseSize) {
+
+	/** The default {@code max-response-size}. */
+	public static final DataSize DEFAULT_MAX_RESPONSE_SIZE = DataSize.ofMegabytes(10);
 
 	/** The default {@code retry.on} values. */
 	public static final List<String> DEFAULT_RETRY_ON = List.of("connect-failure", "reset", "timeout", "502", "503",
@@ -43,7 +50,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 					new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0.5),
 					new RetryPolicy.Budget(0.2, 10)),
 			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS, false,
-			ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS);
+			ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS, DEFAULT_MAX_RESPONSE_SIZE);
 
 	/**
 	 * @param policy another load balancer
@@ -52,7 +59,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
 		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
 				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
-				this.slowStart);
+				this.slowStart, this.maxResponseSize);
 	}
 
 	/**
@@ -62,7 +69,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withZoneAffinity(ZoneAffinityPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, policy,
-				this.slowStart);
+				this.slowStart, this.maxResponseSize);
 	}
 
 	/**
@@ -72,7 +79,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withSlowStart(SlowStartPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				this.zoneAffinity, policy);
+				this.zoneAffinity, policy, this.maxResponseSize);
 	}
 
 }

@@ -26,8 +26,14 @@ import org.springframework.web.client.RestClient;
 /**
  * Makes {@code RestClient} builders into mesh clients of a service. All clients of one service share
  * one route, so they share its picker and the state it keeps about the instances.
+ *
+ * <p>It owns what the clients hold outside the heap: each service's transport (a JDK
+ * {@code HttpClient} and its threads) and the one {@link AttemptWatchdog} thread that keeps all their
+ * attempts' timeouts, started by the first attempt. {@link #close()}, called by Spring when the
+ * application context closes, ends them, so nothing of the mesh outlives its context (a test's, or the
+ * one each devtools restart replaces).
  */
-public class MeshClientFactory implements MeshClientsView {
+public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 
 	private final ServiceInstanceCache instanceCache;
 
@@ -48,6 +54,11 @@ public class MeshClientFactory implements MeshClientsView {
 	private final ConcurrentMap<String, MeshClientInterceptor> interceptors = new ConcurrentHashMap<>();
 
 	private final List<Consumer<ServiceRoute>> routeListeners = new CopyOnWriteArrayList<>();
+
+	private final AttemptWatchdog watchdog = new AttemptWatchdog();
+
+	/** Whether {@link #close()} has run; guarded by {@link #routes}. */
+	private boolean closed;
 
 	/**
 	 * @param instanceCache where instances of each service come from
@@ -107,9 +118,16 @@ public class MeshClientFactory implements MeshClientsView {
 			ServiceRoute route = this.routes.get(serviceId);
 			if (route == null) {
 				ClientPolicy policy = this.policies.forService(serviceId);
+				MeshClientHttpRequestFactory transport = new MeshClientHttpRequestFactory(serviceId,
+						policy.connectTimeout(), policy.perAttemptTimeout(), policy.maxResponseSize().toBytes(),
+						this.watchdog);
+				if (this.closed) {
+					// a client made after close must not open what nothing would close again
+					transport.close();
+				}
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
 						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.attemptTracer,
-						System::nanoTime, this.clock);
+						transport, System::nanoTime, this.clock);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);
@@ -152,6 +170,19 @@ public class MeshClientFactory implements MeshClientsView {
 	@Override
 	public List<ClientSnapshot> clients() {
 		return new TreeMap<>(this.routes).values().stream().map(ClientSnapshots::of).toList();
+	}
+
+	/**
+	 * Closes every service's transport and lets the attempt watchdog's thread end; a call made through
+	 * one of this factory's clients afterwards fails with an {@link IllegalStateException}.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.routes) {
+			this.closed = true;
+			this.routes.values().forEach((route) -> route.requestFactory().close());
+		}
+		this.watchdog.close();
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +16,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.discovery.RedactedUris;
 import dev.mesh.resilience.InboundDeadline;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -48,21 +55,133 @@ import org.springframework.util.CollectionUtils;
  * proxy settings ({@code http.proxyHost}, {@code https.proxyHost}) are meant for calls out of the
  * network, and a proxy between a mesh client and an instance would hide which instance answered (and
  * asking the default proxy selector cost a few percent of each call's CPU).
+ *
+ * <p>A body is read into memory only up to {@code max-response-size} (see {@link ResponseSizeLimit});
+ * a larger one fails the attempt with {@link ResponseTooLargeException}, which is not retried.
+ *
+ * <p>The JDK client is made on the first attempt and belongs to this factory, which {@link #close()}
+ * ends with the application context: its executor (a cached pool like the one the JDK makes by default,
+ * with daemon threads named {@code mesh-http-<service>-<n>}) is shut down; on JDK 21 and later the
+ * client's {@code shutdownNow()} closes its connections and ends its selector thread at once; before
+ * JDK 21 a client cannot be closed, so the factory drops its reference to it (even while a
+ * {@code RestClient} built on it is still held) and the JDK's selector thread ends, closing the
+ * connections, once the garbage collector has collected the client.
  */
-final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
+final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, AutoCloseable {
 
-	private final HttpClient httpClient;
+	private static final Log logger = LogFactory.getLog(MeshClientHttpRequestFactory.class);
+
+	/** {@code HttpClient.shutdownNow()}, JDK 21 and later; {@code null} before. */
+	private static final Method SHUTDOWN_NOW = shutdownNow();
+
+	private final String serviceId;
+
+	private final Duration connectTimeout;
 
 	private final Duration defaultTimeout;
 
-	MeshClientHttpRequestFactory(Duration connectTimeout, Duration defaultTimeout) {
-		this.httpClient = HttpClient.newBuilder()
-			.connectTimeout(connectTimeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.version(HttpClient.Version.HTTP_1_1)
-			.proxy(HttpClient.Builder.NO_PROXY)
-			.build();
+	private final long maxResponseBytes;
+
+	/** Reads a body up to {@link #maxResponseBytes}; made once, as it keeps no state of its own. */
+	private final HttpResponse.BodyHandler<byte[]> bodyHandler;
+
+	/** The same for HEAD, whose {@code Content-Length} is that of a body it does not have. */
+	private final HttpResponse.BodyHandler<byte[]> headBodyHandler;
+
+	private final AttemptWatchdog watchdog;
+
+	/** The client and its executor, once the first attempt has made them; {@code null} again once closed. */
+	private volatile Transport transport;
+
+	/** Whether {@link #close()} has been called; written under this object's lock. */
+	private volatile boolean closed;
+
+	/**
+	 * @param serviceId the service whose instances this sends to
+	 * @param connectTimeout deadline for opening a connection
+	 * @param defaultTimeout timeout of an attempt that carries no {@value InboundDeadline#HEADER} header
+	 * @param maxResponseBytes the largest body read, in bytes
+	 * @param watchdog what keeps the attempts' timeouts
+	 */
+	MeshClientHttpRequestFactory(String serviceId, Duration connectTimeout, Duration defaultTimeout,
+			long maxResponseBytes, AttemptWatchdog watchdog) {
+		this.serviceId = serviceId;
+		this.connectTimeout = connectTimeout;
 		this.defaultTimeout = defaultTimeout;
+		this.maxResponseBytes = maxResponseBytes;
+		this.bodyHandler = ResponseSizeLimit.handler(maxResponseBytes, false);
+		this.headBodyHandler = ResponseSizeLimit.handler(maxResponseBytes, true);
+		this.watchdog = watchdog;
+	}
+
+	private HttpClient httpClient() {
+		Transport current = this.transport;
+		return (current != null) ? current.client() : open();
+	}
+
+	private synchronized HttpClient open() {
+		if (this.closed) {
+			throw new IllegalStateException("The mesh client of service '" + this.serviceId
+					+ "' is closed: its application context has been closed");
+		}
+		if (this.transport == null) {
+			AtomicInteger threads = new AtomicInteger();
+			String prefix = "mesh-http-" + this.serviceId + "-";
+			ThreadFactory factory = (task) -> {
+				Thread thread = new Thread(task, prefix + threads.incrementAndGet());
+				thread.setDaemon(true);
+				return thread;
+			};
+			ExecutorService executor = Executors.newCachedThreadPool(factory);
+			HttpClient client = HttpClient.newBuilder()
+				.connectTimeout(this.connectTimeout)
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.version(HttpClient.Version.HTTP_1_1)
+				.proxy(HttpClient.Builder.NO_PROXY)
+				.executor(executor)
+				.build();
+			this.transport = new Transport(client, executor);
+		}
+		return this.transport.client();
+	}
+
+	/**
+	 * Ends the JDK client (see the class comment for what that means before JDK 21); an attempt made
+	 * afterwards fails with an {@link IllegalStateException}.
+	 */
+	@Override
+	public void close() {
+		Transport closing;
+		synchronized (this) {
+			this.closed = true;
+			closing = this.transport;
+			this.transport = null;
+		}
+		if (closing == null) {
+			return;
+		}
+		if (SHUTDOWN_NOW != null) {
+			try {
+				SHUTDOWN_NOW.invoke(closing.client());
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				logger.debug("Could not shut down the HTTP client of mesh client '" + this.serviceId + "'", ex);
+			}
+		}
+		closing.executor().shutdownNow();
+	}
+
+	private static Method shutdownNow() {
+		try {
+			return HttpClient.class.getMethod("shutdownNow");
+		}
+		catch (NoSuchMethodException ex) {
+			return null;
+		}
+	}
+
+	/** A JDK client and the executor it was given. */
+	private record Transport(HttpClient client, ExecutorService executor) {
 	}
 
 	@Override
@@ -134,11 +253,13 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 				}
 			});
 			HttpRequest built = request.build();
-			AttemptWatchdog.Watch watch = AttemptWatchdog.watch(timeout);
+			HttpClient client = httpClient();
+			HttpResponse.BodyHandler<byte[]> bodyHandler = (this.method == HttpMethod.HEAD)
+					? MeshClientHttpRequestFactory.this.headBodyHandler : MeshClientHttpRequestFactory.this.bodyHandler;
+			AttemptWatchdog.Watch watch = MeshClientHttpRequestFactory.this.watchdog.watch(timeout);
 			HttpResponse<byte[]> response;
 			try {
-				response = MeshClientHttpRequestFactory.this.httpClient.send(built,
-						HttpResponse.BodyHandlers.ofByteArray());
+				response = client.send(built, bodyHandler);
 			}
 			catch (InterruptedException ex) {
 				if (watch.release()) {
@@ -150,10 +271,29 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 				throw interrupted;
 			}
 			catch (IOException ex) {
+				boolean timedOut = watch.release();
+				ResponseSizeLimit.Exceeded exceeded = exceeded(ex);
+				if (exceeded != null) {
+					throw new ResponseTooLargeException(MeshClientHttpRequestFactory.this.serviceId, this.uri,
+							MeshClientHttpRequestFactory.this.maxResponseBytes, exceeded.getMessage());
+				}
+				if (timedOut) {
+					throw timedOut(timeout, ex);
+				}
+				if (MeshClientHttpRequestFactory.this.closed) {
+					// JDK 21+: shutdownNow() ends the exchanges in flight with a bare "shutdownNow"
+					throw new IOException("Attempt to " + RedactedUris.of(this.uri) + " aborted: the mesh client of service '"
+							+ MeshClientHttpRequestFactory.this.serviceId + "' was closed with its application context", ex);
+				}
+				throw ex;
+			}
+			catch (IllegalArgumentException ex) {
+				// the request was built and checked here, so this is the JDK client refusing the response,
+				// such as a Content-Length that is not a number: the instance's failure, like any bad answer
 				if (watch.release()) {
 					throw timedOut(timeout, ex);
 				}
-				throw ex;
+				throw new IOException("Malformed response from " + RedactedUris.of(this.uri) + ": " + ex.getMessage(), ex);
 			}
 			catch (RuntimeException | Error ex) {
 				watch.release();
@@ -162,6 +302,15 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory {
 			// a response that arrived as the time ran out is whole, so it is kept
 			watch.release();
 			return new BufferedResponse(response);
+		}
+
+		private static ResponseSizeLimit.Exceeded exceeded(IOException failure) {
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				if (cause instanceof ResponseSizeLimit.Exceeded exceeded) {
+					return exceeded;
+				}
+			}
+			return null;
 		}
 
 		private HttpTimeoutException timedOut(Duration timeout, Exception cause) {

@@ -93,7 +93,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
 			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, AttemptTracer attemptTracer,
-			LongSupplier nanoClock, Clock clock) {
+			MeshClientHttpRequestFactory requestFactory, LongSupplier nanoClock, Clock clock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		this.cache = cache;
@@ -106,7 +106,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.circuitBreaker = circuitBreaker;
 		this.tokens = tokens;
 		this.attemptTracer = attemptTracer;
-		this.requestFactory = new MeshClientHttpRequestFactory(policy.connectTimeout(), policy.perAttemptTimeout());
+		this.requestFactory = requestFactory;
 		this.slowStart = policy.slowStart().enabled() ? new SlowStart(policy.slowStart(), clock) : null;
 		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.nanoClock.getAsLong());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
@@ -296,6 +296,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		return this.attemptTracer;
 	}
 
+	/** @return the transport of this service's attempts, which the factory that made this route closes */
 	MeshClientHttpRequestFactory requestFactory() {
 		return this.requestFactory;
 	}

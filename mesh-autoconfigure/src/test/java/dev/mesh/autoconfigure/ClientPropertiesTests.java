@@ -1,6 +1,11 @@
 package dev.mesh.autoconfigure;
 
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.ClientPolicy;
@@ -19,6 +24,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +72,8 @@ class ClientPropertiesTests {
 			"mesh.clients.inventory.timeout=-1s | mesh.clients.inventory.timeout | positive duration",
 			"mesh.clients.inventory.per-attempt-timeout=0s | mesh.clients.inventory.per-attempt-timeout | positive duration",
 			"mesh.client-defaults.connect-timeout=0ms | mesh.client-defaults.connect-timeout | positive duration",
+			"mesh.clients.inventory.timeout=1000000d | mesh.clients.inventory.timeout | at most 365d",
+			"mesh.clients.inventory.per-attempt-timeout=366d | mesh.clients.inventory.per-attempt-timeout | at most 365d",
 			"mesh.clients.inventory.retry.max-attempts=0 | mesh.clients.inventory.retry.max-attempts | at least 1",
 			"mesh.clients.inventory.retry.budget.ratio=1.5 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",
 			"mesh.clients.inventory.retry.budget.ratio=-0.1 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",
@@ -83,7 +91,10 @@ class ClientPropertiesTests {
 			"mesh.client-defaults.slow-start.window=2h | mesh.client-defaults.slow-start.window | positive duration of at most 1h",
 			"mesh.clients.inventory.slow-start.min-weight-percent=150 | mesh.clients.inventory.slow-start.min-weight-percent | from 0 to 100",
 			"mesh.clients.inventory.slow-start.aggression=0 | mesh.clients.inventory.slow-start.aggression | above 0 and at most 100",
-			"mesh.clients.inventory.slow-start.aggression=-2.5 | mesh.clients.inventory.slow-start.aggression | above 0 and at most 100" })
+			"mesh.clients.inventory.slow-start.aggression=-2.5 | mesh.clients.inventory.slow-start.aggression | above 0 and at most 100",
+			"mesh.clients.inventory.max-response-size=0 | mesh.clients.inventory.max-response-size | positive size of at most 1GB",
+			"mesh.client-defaults.max-response-size=-1KB | mesh.client-defaults.max-response-size | positive size of at most 1GB",
+			"mesh.clients.inventory.max-response-size=2GB | mesh.clients.inventory.max-response-size | positive size of at most 1GB" })
 	void shouldFailStartupNamingTheBadPropertyAndWhatIsAllowed(String property, String name, String allowed) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
@@ -136,6 +147,40 @@ class ClientPropertiesTests {
 			});
 		this.runner.withPropertyValues("mesh.instance.zone=eu-1a", "mesh.client-defaults.zone-affinity.enabled=true")
 			.run((context) -> assertThat(output).containsOnlyOnce("Zone affinity is on"));
+	}
+
+	@Test
+	void shouldTakeMaxResponseSizeFromTheClientThenTheDefaultsThenTenMegabytes() {
+		this.runner.withPropertyValues("mesh.client-defaults.max-response-size=20KB", "mesh.clients.inventory.max-response-size=200MB")
+			.run((context) -> {
+				ClientPolicies policies = context.getBean(ClientPolicies.class);
+				assertThat(policies.forService("inventory").maxResponseSize()).isEqualTo(DataSize.ofMegabytes(200));
+				assertThat(policies.forService("billing").maxResponseSize()).isEqualTo(DataSize.ofKilobytes(20));
+			});
+		this.runner.run((context) -> assertThat(context.getBean(ClientPolicies.class).forService("inventory").maxResponseSize())
+			.isEqualTo(DataSize.ofMegabytes(10)));
+	}
+
+	@Test
+	void shouldShowTheMaxResponseSizeDefaultInTheIdeMetadata() throws Exception {
+		try (InputStream metadata = MeshProperties.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonNode properties = new ObjectMapper().readTree(metadata).get("properties");
+			JsonNode maxResponseSize = StreamSupport.stream(properties.spliterator(), false)
+				.filter((property) -> property.get("name").asText().equals("mesh.client-defaults.max-response-size"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(maxResponseSize.get("defaultValue").asText()).isEqualTo("10MB");
+			assertThat(maxResponseSize.get("description").asText()).contains("not retried");
+		}
+	}
+
+	@Test
+	void shouldNameTheBadDataSizeSyntax() {
+		this.runner.withPropertyValues("mesh.clients.inventory.max-response-size=ten megs").run((context) -> {
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.max-response-size").contains("\"ten megs\"");
+			assertThat(analysis.getAction()).contains("a data size such as 512KB or 10MB");
+		});
 	}
 
 	@Test

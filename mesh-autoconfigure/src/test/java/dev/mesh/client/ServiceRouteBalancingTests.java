@@ -159,7 +159,7 @@ class ServiceRouteBalancingTests {
 
 	private ServiceRoute route(ClientPolicy policy) {
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(this.registry), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, null, AttemptTracer.NONE,
+		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, null, AttemptTracer.NONE, null,
 				this.nanos::get, this.clock);
 		cache.ensureLoaded("inventory");
 		return route;

@@ -60,12 +60,16 @@ class UriMessagesTests {
 			});
 			acceptor.setDaemon(true);
 			acceptor.start();
-			MeshClientHttpRequestFactory factory = new MeshClientHttpRequestFactory(Duration.ofSeconds(2), Duration.ofMillis(200));
+			AttemptWatchdog watchdog = new AttemptWatchdog();
+			MeshClientHttpRequestFactory factory = new MeshClientHttpRequestFactory("inventory", Duration.ofSeconds(2),
+					Duration.ofMillis(200), 1024, watchdog);
 			URI uri = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/api/stock/1?api_key=k1");
 			assertThatExceptionOfType(IOException.class)
 				.isThrownBy(() -> factory.createRequest(uri, HttpMethod.GET).execute())
 				.withMessageContaining("http://127.0.0.1:" + silent.getLocalPort() + "/api/stock/1")
 				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("api_key"));
+			factory.close();
+			watchdog.close();
 		}
 	}
 

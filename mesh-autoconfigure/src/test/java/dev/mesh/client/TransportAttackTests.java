@@ -1,0 +1,202 @@
+package dev.mesh.client;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.mesh.testsupport.RawHttpServer;
+import dev.mesh.testsupport.RawHttpServer.Answer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Plays an instance that answers with garbage or too much: huge headers, an endless body, a wrong or
+ * malformed {@code Content-Length}, a body that stalls, no HTTP at all. Each time the caller gets a
+ * clear failure (a {@link RestClientException} saying what was wrong, never a raw parsing exception or a
+ * truncated body) within its deadline, and the mesh keeps working: the next calls go through, and with
+ * a healthy instance beside the hostile one, a retryable failure is retried there.
+ */
+@Timeout(60)
+class TransportAttackTests {
+
+	/** The whole call's deadline in these tests; attempts get 1 s each. */
+	private static final Duration DEADLINE = Duration.ofSeconds(2);
+
+	private static final Answer HEALTHY = Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nhealthy");
+
+	private final List<RawHttpServer> servers = new ArrayList<>();
+
+	private ConfigurableApplicationContext context;
+
+	@AfterEach
+	void stop() {
+		if (this.context != null) {
+			this.context.close();
+		}
+		this.servers.forEach(RawHttpServer::close);
+	}
+
+	@Test
+	void hugeHeadersFailTheAttemptAtTheJdkLimitNotWhenMemoryRunsOut() {
+		byte[] line = ("X-Junk: " + "a".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+		RawHttpServer hostile = start((out, number) -> {
+			out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+			while (true) {
+				out.write(line);
+			}
+		});
+		assertClearFailure(ResourceAccessException.class, "Header size");
+		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
+	}
+
+	@Test
+	void anEndlessBodyFailsAtMaxResponseSizeWithItsConnectionClosed() {
+		RawHttpServer hostile = start(Answer.endlessBody(), "mesh.clients.inventory.max-response-size=64KB");
+		assertClearFailure(ResponseTooLargeException.class, "mesh.clients.inventory.max-response-size (64KB)");
+		assertThat(hostile.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
+		assertNextCallsWork(hostile);
+	}
+
+	@Test
+	void aContentLengthLongerThanTheBodyThenAClosedConnectionIsAFailureNeverATruncatedBody() {
+		RawHttpServer hostile = start((out, number) -> {
+			out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			throw new IOException("closing mid-body");
+		});
+		assertClearFailure(ResourceAccessException.class, "");
+		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
+	}
+
+	@Test
+	void aContentLengthLongerThanTheBodyThenSilenceTimesOutWithItsConnectionClosed() {
+		RawHttpServer hostile = start(Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
+		assertClearFailure(ResourceAccessException.class, "within 1000ms");
+		assertThat(hostile.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
+		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
+	}
+
+	@Test
+	void aBodyThatStallsAfterTheHeadersTimesOutWithItsConnectionClosed() {
+		RawHttpServer hostile = start(Answer.ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
+		assertClearFailure(ResourceAccessException.class, "within 1000ms");
+		assertThat(hostile.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
+		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
+	}
+
+	/** Bytes after the announced body must never be read as the answer to a later call on the connection. */
+	@Test
+	void aContentLengthShorterThanTheBodyNeverLeaksTheRestIntoTheNextCall() {
+		RawHttpServer hostile = start(
+				Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"));
+		assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("ok");
+		hostile.answer(HEALTHY);
+		for (int i = 0; i < 5; i++) {
+			try {
+				assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+			}
+			catch (ResourceAccessException ex) {
+				// a garbled exchange may fail; it must never answer with the smuggled body
+			}
+		}
+		assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+	}
+
+	@Test
+	void aContentLengthThatIsNoNumberIsAFailureOfTheInstanceNotARawParsingException() {
+		RawHttpServer hostile = start(Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhello"));
+		assertClearFailure(ResourceAccessException.class, "Malformed response");
+		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
+	}
+
+	@Test
+	void aContentLengthTooLongForALongIsAFailureOfTheInstance() {
+		RawHttpServer hostile = start(Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nhello"));
+		assertClearFailure(ResourceAccessException.class, "Malformed response");
+		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
+	}
+
+	@Test
+	void aNegativeContentLengthIsAFailure() {
+		RawHttpServer hostile = start(Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello"));
+		assertClearFailure(ResourceAccessException.class, "");
+		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
+	}
+
+	@Test
+	void anAnswerThatIsNoHttpIsAFailureAndItsConnectionIsNeverReused() {
+		RawHttpServer hostile = start(Answer.ascii("HELLO WORLD\r\n\r\n"));
+		assertClearFailure(ResourceAccessException.class, "Invalid status line");
+		int connections = hostile.connections();
+		hostile.answer(HEALTHY);
+		assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+		assertThat(hostile.connections()).as("a new connection").isEqualTo(connections + 1);
+		assertNextCallsWork(hostile);
+	}
+
+	private RawHttpServer start(Answer hostileAnswer, String... extra) {
+		RawHttpServer hostile = RawHttpServer.start("hostile", hostileAnswer);
+		this.servers.add(hostile);
+		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
+				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms", "mesh.clients.inventory.retry.max-attempts=1"));
+		properties.addAll(List.of(extra));
+		this.context = RawInstances.start(List.of(hostile), properties.toArray(String[]::new));
+		return hostile;
+	}
+
+	/** The call fails with the given exception, saying what went wrong, within the call's deadline. */
+	private void assertClearFailure(Class<? extends RestClientException> type, String message) {
+		long started = System.nanoTime();
+		assertThatExceptionOfType(type).isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
+			.withMessageContaining(message);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DEADLINE.plusSeconds(1));
+	}
+
+	/** Once the instance behaves, calls to it go through: nothing of the attack is left in the client. */
+	private void assertNextCallsWork(RawHttpServer hostile) {
+		hostile.answer(HEALTHY);
+		for (int i = 0; i < 3; i++) {
+			assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+		}
+	}
+
+	/**
+	 * With a healthy instance beside the hostile one and retries on (the defaults), every call is answered,
+	 * the hostile instance's failures being retried on the healthy one.
+	 */
+	private void assertNextCallsWorkAndRetriesGoElsewhere(RawHttpServer hostile) {
+		Answer attack = answerOf(hostile);
+		this.context.close();
+		RawHttpServer healthy = RawHttpServer.start("healthy", HEALTHY);
+		this.servers.add(healthy);
+		this.context = RawInstances.start(List.of(hostile, healthy), "mesh.clients.inventory.per-attempt-timeout=1s",
+				"mesh.clients.inventory.timeout=" + (3 * DEADLINE.toMillis()) + "ms", "mesh.clients.inventory.load-balancer=round-robin");
+		hostile.answer(attack);
+		int before = hostile.requests();
+		for (int i = 0; i < 4; i++) {
+			assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+		}
+		assertThat(hostile.requests()).as("the hostile instance was tried").isGreaterThan(before);
+		assertNextCallsWork(hostile);
+	}
+
+	private Answer answerOf(RawHttpServer server) {
+		return server.answer();
+	}
+
+	private RestClient inventory() {
+		return RawInstances.inventory(this.context);
+	}
+
+}
