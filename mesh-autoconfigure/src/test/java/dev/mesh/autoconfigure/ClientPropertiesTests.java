@@ -1,5 +1,8 @@
 package dev.mesh.autoconfigure;
 
+import org.springframework.boot.convert.DurationStyle;
+import dev.mesh.security.TokenPolicy;
+import java.util.Map;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.stream.StreamSupport;
@@ -171,6 +174,23 @@ class ClientPropertiesTests {
 				.orElseThrow();
 			assertThat(maxResponseSize.get("defaultValue").asText()).isEqualTo("10MB");
 			assertThat(maxResponseSize.get("description").asText()).contains("not retried");
+		}
+	}
+
+	@Test
+	void shouldShowTheTokenRequestDefaultsTheClientsUseInTheIdeMetadata() throws Exception {
+		try (InputStream metadata = MeshProperties.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonNode properties = new ObjectMapper().readTree(metadata).get("properties");
+			Map<String, Duration> defaults = Map.of("connect-timeout", TokenPolicy.DEFAULTS.connectTimeout(),
+					"read-timeout", TokenPolicy.DEFAULTS.readTimeout(), "invalid-token-refetch-interval",
+					TokenPolicy.DEFAULTS.invalidTokenRefetchInterval());
+			defaults.forEach((suffix, value) -> {
+				JsonNode property = StreamSupport.stream(properties.spliterator(), false)
+					.filter((candidate) -> candidate.get("name").asText().equals("mesh.client-defaults.oauth2." + suffix))
+					.findFirst()
+					.orElseThrow();
+				assertThat(DurationStyle.detectAndParse(property.get("defaultValue").asText())).as(suffix).isEqualTo(value);
+			});
 		}
 	}
 
