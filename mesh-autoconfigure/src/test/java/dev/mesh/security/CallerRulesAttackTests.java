@@ -244,6 +244,24 @@ class CallerRulesAttackTests {
 		}
 	}
 
+	@Test
+	void shouldApplyARuleToTheHandlerItNamesWhenSpringMvcServesUnderAServletPath() {
+		// spring.mvc.servlet.path moves every handler (actuator too) under /mvc; rules and public paths are
+		// written as the handler mappings read them, so /api/admin/reset must still guard /mvc/api/admin/reset
+		try (ConfigurableApplicationContext service = startInventory(InventoryApplication.class,
+				"spring.security.oauth2.resourceserver.jwt.issuer-uri=" + auth.issuer(), "spring.mvc.servlet.path=/mvc",
+				"mesh.security.rules[0].path=/api/admin/reset", "mesh.security.rules[0].callers=order")) {
+			Response response = send(service, "POST", "/mvc/api/admin/reset", attacker);
+			assertThat(handled("reset")).as("handler reached (status %s)", response.status()).isZero();
+			assertThat(response.status()).isEqualTo(403);
+			assertThat(send(service, "POST", "/mvc/api/admin/reset", allowed).status()).isEqualTo(200);
+			assertThat(handled("reset")).isEqualTo(1);
+			// the public paths move with it: health is open at /mvc/actuator/health, nothing else is
+			assertThat(send(service, "GET", "/mvc/actuator/health", null).status()).isEqualTo(200);
+			assertThat(send(service, "GET", "/mvc/api/stock/sku-1", null).status()).isEqualTo(401);
+		}
+	}
+
 	private static ConfigurableApplicationContext startInventory(Class<?> application, String... properties) {
 		List<String> all = new java.util.ArrayList<>(List.of("server.address=127.0.0.1", "server.port=0",
 				"spring.main.banner-mode=off", "spring.application.name=inventory", "spring.cloud.consul.enabled=false"));
