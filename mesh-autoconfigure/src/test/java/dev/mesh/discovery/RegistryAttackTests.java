@@ -216,6 +216,17 @@ class RegistryAttackTests {
 	}
 
 	@Test
+	void credentialsWithAnUnencodedAtSignNeverReachAMessage() {
+		// a password with a literal '@' (not %40), as people write them into registry and token URLs
+		String registry = RegistryBackoff.describe(new IllegalStateException("GET http://mesh:pa@ss@consul:8500/v1/x refused"));
+		assertThat(registry).doesNotContain("pa").doesNotContain("ss@").contains("http://consul:8500/v1/x");
+		String token = new dev.mesh.security.TokenUnavailableException("mesh", "inventory",
+				"POST http://order:pa@ss@auth:9000/oauth2/token failed", null).getMessage();
+		assertThat(token).doesNotContain("pa@").doesNotContain("ss@").contains("http://auth:9000/oauth2/token");
+		assertThat(RedactedUris.of("http://order:pa@ss@auth:9000/oauth2/token?x=1")).isEqualTo("http://auth:9000/oauth2/token");
+	}
+
+	@Test
 	@Timeout(60)
 	void aHungRegistryHoldsTheFirstCallNoLongerThanItsTimeout() throws Exception {
 		this.servers.add(TestServer.start("a"));
