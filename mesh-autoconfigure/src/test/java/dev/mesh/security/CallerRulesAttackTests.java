@@ -272,6 +272,10 @@ class CallerRulesAttackTests {
 		assertThatException().isThrownBy(() -> startInventory(InventoryApplication.class, "mesh.security.issuer=" + auth.issuer(),
 				"mesh.security.rules[0].path=/api/admin/reset", "mesh.security.rules[0].callers=order").close())
 			.withStackTraceContaining("mesh.security.rules");
+		// the same with issuer-uri: ${AUTH_ISSUER:} and the variable missing (an empty issuer-uri counts as none)
+		assertThatException().isThrownBy(() -> startInventory(InventoryApplication.class,
+				"spring.security.oauth2.resourceserver.jwt.issuer-uri=", "mesh.security.issuer=" + auth.issuer()).close())
+			.withStackTraceContaining("issuer");
 		assertThat(handled("reset")).isZero();
 	}
 
