@@ -25,6 +25,7 @@ import org.springframework.boot.autoconfigure.security.ConditionalOnDefaultWebSe
 import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletPath;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -89,15 +90,15 @@ public class MeshSecurityAutoConfiguration {
 		@Bean
 		@ConditionalOnDefaultWebSecurity
 		SecurityFilterChain meshSecurityFilterChain(HttpSecurity http, MeshProperties properties,
-				ObjectProvider<JwtDecoder> decoder, @Qualifier("meshJwtValidator") OAuth2TokenValidator<Jwt> validator)
-				throws Exception {
+				ObjectProvider<JwtDecoder> decoder, @Qualifier("meshJwtValidator") OAuth2TokenValidator<Jwt> validator,
+				ObjectProvider<DispatcherServletPath> servletPath) throws Exception {
 			MeshProperties.Security security = properties.getSecurity();
+			PathPatternRequestMatcher.Builder paths = paths(servletPath.getIfAvailable());
 			http.authorizeHttpRequests((requests) -> {
 				// An error dispatch only follows a request that was already let through.
 				requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
-				security.getPublicPaths()
-					.forEach((path) -> requests.requestMatchers(PathPatternRequestMatcher.withDefaults().matcher(path)).permitAll());
-				requests.anyRequest().access(MeshResourceServer.callerRules(rules(security)));
+				security.getPublicPaths().forEach((path) -> requests.requestMatchers(paths.matcher(path)).permitAll());
+				requests.anyRequest().access(MeshResourceServer.callerRules(rules(security), paths));
 			});
 			// Spring Boot adds the validator to the decoders it builds but not to an application's own, which
 			// would then accept a token for any audience; running the checks again after Boot's decoder costs
@@ -109,6 +110,18 @@ public class MeshSecurityAutoConfiguration {
 			http.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
 			stateless(http);
 			return http.build();
+		}
+
+		/**
+		 * Path matchers relative to the {@code DispatcherServlet}'s path, as Spring MVC's handler mappings
+		 * (and Spring Security's own {@code requestMatchers(String)}) read paths: with
+		 * {@code spring.mvc.servlet.path=/mvc} a rule for {@code /api/admin/**} guards the handler mapped
+		 * to {@code /api/admin/**}, which is served at {@code /mvc/api/admin/**}.
+		 */
+		private static PathPatternRequestMatcher.Builder paths(DispatcherServletPath servletPath) {
+			String prefix = (servletPath != null) ? servletPath.getPrefix() : "";
+			return StringUtils.hasLength(prefix) ? PathPatternRequestMatcher.withDefaults().basePath(prefix)
+					: PathPatternRequestMatcher.withDefaults();
 		}
 
 		private static String audience(MeshProperties.Security security, Environment environment) {

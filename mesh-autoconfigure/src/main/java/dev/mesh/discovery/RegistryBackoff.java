@@ -28,8 +28,11 @@ final class RegistryBackoff {
 	/** Longest part of a message that is cleaned; the rest is dropped. */
 	private static final int MAX_CLEANED = 2_000;
 
-	/** {@code scheme://user:password@} in a URL: the credentials must not reach a message. */
-	private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#@\\s\"'<>]*@");
+	/**
+	 * {@code scheme://user:password@} in a URL: the credentials must not reach a message. Up to the last
+	 * {@code @} before the path, as HTTP clients read it, so a password with a literal {@code @} goes whole.
+	 */
+	private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s\"'<>]*@");
 
 	/** A query string in a URL (Consul takes {@code ?token=}): dropped from messages. */
 	private static final Pattern QUERY = Pattern.compile("(://[^\\s\"'<>?]*)\\?[^\\s\"'<>]*");

@@ -7,13 +7,17 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -38,7 +42,8 @@ import org.springframework.context.SmartLifecycle;
  * exponential backoff ({@link RegistryBackoff}, 100 ms doubling up to 10 s) that background refreshes
  * and callers both respect, and a registry change event (which means the registry answers again) ends
  * it. Only one thread queries the registry for a service at a time. A caller whose service was never
- * loaded waits for a first query already in progress (at most as long as it says), but once a query
+ * loaded waits for the first query, its own or one already in progress, at most as long as it says (the
+ * query runs on a loader thread, so a hung registry cannot hold the call longer), but once a query
  * has failed nobody waits: the callers fail fast with {@link #loadFailure(String) the registry's error}
  * until a query succeeds.
  */
@@ -64,6 +69,13 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	private final MeshInstanceFactory instanceFactory;
 
 	private final ConcurrentMap<String, ServiceEntry> services = new ConcurrentHashMap<>();
+
+	/** Runs first queries that callers wait for with a time limit; a thread per service being loaded. */
+	private final ExecutorService loader = Executors.newCachedThreadPool((runnable) -> {
+		Thread thread = new Thread(runnable, "mesh-discovery-load");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private volatile ScheduledExecutorService scheduler;
 
@@ -142,9 +154,59 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	public boolean ensureLoaded(String serviceId, Duration maxWait) {
 		ServiceEntry entry = this.services.computeIfAbsent(serviceId, ServiceEntry::new);
 		if (!entry.loaded) {
-			query(entry, false, true, maxWait.isNegative() ? 0 : maxWait.toNanos());
+			long waitNanos = maxWait.isNegative() ? 0 : maxWait.toNanos();
+			if (waitNanos == 0) {
+				query(entry, false, true, 0);
+			}
+			else {
+				awaitFirstLoad(entry, waitNanos);
+			}
 		}
 		return entry.loaded;
+	}
+
+	/**
+	 * Runs a service's first query on a loader thread and waits for it at most {@code waitNanos}: the
+	 * registry client's own timeout (Consul's can be minutes) must not hold a call past its timeout. A
+	 * query left running still fills the cache for the calls after it. One query per service at a time;
+	 * while a query has failed only the caller that starts the next one waits for it.
+	 */
+	private void awaitFirstLoad(ServiceEntry entry, long waitNanos) {
+		CompletableFuture<Void> load;
+		boolean started = false;
+		synchronized (entry.firstLoadLock) {
+			load = entry.firstLoad;
+			if (load == null || load.isDone()) {
+				if (!entry.backoff.mayQuery(this.nanoClock.getAsLong())) {
+					return;
+				}
+				try {
+					load = CompletableFuture.runAsync(() -> query(entry, false, true, 0), this.loader);
+				}
+				catch (RejectedExecutionException ex) {
+					// stopped: query on this thread, as before the loader existed
+					load = null;
+				}
+				entry.firstLoad = load;
+				started = true;
+			}
+		}
+		if (load == null) {
+			query(entry, false, true, waitNanos);
+			return;
+		}
+		if (!started && entry.backoff.failing()) {
+			return;
+		}
+		try {
+			load.get(waitNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// the query records its own failure; one that outlives the wait carries on for later calls
+		}
 	}
 
 	/**
@@ -416,6 +478,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	@Override
 	public void stop() {
+		this.loader.shutdownNow();
 		ScheduledExecutorService current = this.scheduler;
 		this.scheduler = null;
 		if (current != null) {
@@ -442,6 +505,11 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		final ReentrantLock queryLock = new ReentrantLock();
 
 		final RegistryBackoff backoff = new RegistryBackoff();
+
+		final Object firstLoadLock = new Object();
+
+		/** The first query callers wait for, or {@code null}; guarded by firstLoadLock. */
+		CompletableFuture<Void> firstLoad;
 
 		/** Guarded by this. */
 		Map<String, MeshInstance> byId = Map.of();

@@ -35,8 +35,8 @@ final class CallerRulesAuthorizationManager implements AuthorizationManager<Requ
 
 	private final List<CompiledRule> rules;
 
-	CallerRulesAuthorizationManager(List<CallerRule> rules) {
-		this.rules = rules.stream().map(CompiledRule::new).toList();
+	CallerRulesAuthorizationManager(List<CallerRule> rules, PathPatternRequestMatcher.Builder paths) {
+		this.rules = rules.stream().map((rule) -> new CompiledRule(rule, paths)).toList();
 	}
 
 	@Override
@@ -64,10 +64,11 @@ final class CallerRulesAuthorizationManager implements AuthorizationManager<Requ
 		/** The method names the rule covers, empty for every method. */
 		private final Set<String> methods;
 
-		CompiledRule(CallerRule rule) {
+		CompiledRule(CallerRule rule, PathPatternRequestMatcher.Builder paths) {
 			this.rule = rule;
-			// the same parser defaults as Spring MVC's handler mapping, so rule and handler see one path
-			this.path = PathPatternRequestMatcher.withDefaults().matcher(rule.path());
+			// the same parser defaults as Spring MVC's handler mapping, and the DispatcherServlet's path as
+			// base path, so rule and handler see one path
+			this.path = paths.matcher(rule.path());
 			this.methods = new HashSet<>();
 			rule.methods().forEach((method) -> this.methods.add(method.name()));
 			if (this.methods.contains(HttpMethod.GET.name())) {

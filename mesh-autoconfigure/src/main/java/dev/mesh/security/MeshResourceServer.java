@@ -15,6 +15,7 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * The pieces of the mesh's JWT resource server. The starter's {@code SecurityFilterChain} uses them; an
@@ -85,7 +86,20 @@ public final class MeshResourceServer {
 	 * to the others
 	 */
 	public static AuthorizationManager<RequestAuthorizationContext> callerRules(List<CallerRule> rules) {
-		return new CallerRulesAuthorizationManager(rules);
+		return callerRules(rules, PathPatternRequestMatcher.withDefaults());
+	}
+
+	/**
+	 * @param rules the rules in order; the first match decides
+	 * @param paths how rule paths become matchers; give it the {@code DispatcherServlet}'s path
+	 * ({@code PathPatternRequestMatcher.withDefaults().basePath("/mvc")} for {@code spring.mvc.servlet.path=/mvc})
+	 * so that a rule names a path as the handler mappings read it
+	 * @return an authorization manager that denies requests without a validated token and applies the rules
+	 * to the others
+	 */
+	public static AuthorizationManager<RequestAuthorizationContext> callerRules(List<CallerRule> rules,
+			PathPatternRequestMatcher.Builder paths) {
+		return new CallerRulesAuthorizationManager(rules, paths);
 	}
 
 	/** @return a handler answering 403 with a problem body that names what the caller was missing */

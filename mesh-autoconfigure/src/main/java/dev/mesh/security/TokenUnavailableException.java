@@ -11,8 +11,11 @@ import org.springframework.web.client.RestClientException;
  */
 public class TokenUnavailableException extends RestClientException {
 
-	/** The user info of any URI in a text ({@code http://user:password@}), which Spring's messages repeat. */
-	private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s\"']*@");
+	/**
+	 * The user info of any URI in a text ({@code http://user:password@}), which Spring's messages repeat:
+	 * up to the last {@code @} before the path, so a password with a literal {@code @} goes whole.
+	 */
+	private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s\"']*@");
 
 	/**
 	 * @param registrationId the client registration

@@ -215,6 +215,54 @@ class RegistryAttackTests {
 		}
 	}
 
+	@Test
+	void credentialsWithAnUnencodedAtSignNeverReachAMessage() {
+		// a password with a literal '@' (not %40), as people write them into registry and token URLs
+		String registry = RegistryBackoff.describe(new IllegalStateException("GET http://mesh:pa@ss@consul:8500/v1/x refused"));
+		assertThat(registry).doesNotContain("pa").doesNotContain("ss@").contains("http://consul:8500/v1/x");
+		String token = new dev.mesh.security.TokenUnavailableException("mesh", "inventory",
+				"POST http://order:pa@ss@auth:9000/oauth2/token failed", null).getMessage();
+		assertThat(token).doesNotContain("pa@").doesNotContain("ss@").contains("http://auth:9000/oauth2/token");
+		assertThat(RedactedUris.of("http://order:pa@ss@auth:9000/oauth2/token?x=1")).isEqualTo("http://auth:9000/oauth2/token");
+	}
+
+	@Test
+	@Timeout(60)
+	void aHungRegistryHoldsTheFirstCallNoLongerThanItsTimeout() throws Exception {
+		this.servers.add(TestServer.start("a"));
+		this.registry.register("inventory",
+				List.of(LoopbackRegistry.instance("a", "127.0.0.1", this.servers.get(0).port(), Map.of())));
+		java.util.concurrent.CountDownLatch hung = new java.util.concurrent.CountDownLatch(1);
+		this.registry.hold(hung);
+		try {
+			// the loopback discovery client gives up after 30s; the call's own timeout is 1s
+			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
+					System::nanoTime);
+			ClientPolicy d = ClientPolicy.DEFAULTS;
+			ClientPolicy oneSecond = new ClientPolicy(d.loadBalancer(), Duration.ofSeconds(1), d.perAttemptTimeout(),
+					d.connectTimeout(), d.retry(), d.outlier(), d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(),
+					d.zoneAffinity(), d.slowStart(), d.maxResponseSize());
+			RestClient inventory = new MeshClientFactory(this.cache, (serviceId) -> oneSecond, BulkheadRegistry.ofDefaults(),
+					CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null, AttemptTracer.NONE, Clock.systemUTC())
+				.configure(RestClient.builder(), "inventory")
+				.build();
+			java.util.concurrent.CompletableFuture<Object> first = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
+			// ends (with an exception) while the registry still hangs, not when the discovery client gives up
+			assertThat(first).failsWithin(Duration.ofSeconds(15))
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withCauseInstanceOf(NoInstanceAvailableException.class);
+			// once the registry answers, the query the call started has loaded the service for the next call
+			hung.countDown();
+			this.registry.hold(null);
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.cache.ensureLoaded("inventory"));
+			assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
+		}
+		finally {
+			hung.countDown();
+		}
+	}
+
 	private TestServer server(String id) {
 		TestServer server = TestServer.start(id);
 		this.servers.add(server);

@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,6 +39,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Plays a caller that holds a valid mesh token but that the caller rules shut out, against a real
@@ -242,6 +244,39 @@ class CallerRulesAttackTests {
 			assertThat(send(service, "GET", "/api/stock/sku-1", allowed).status()).isEqualTo(200);
 			assertThat(handled("stock")).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void shouldApplyARuleToTheHandlerItNamesWhenSpringMvcServesUnderAServletPath() {
+		// spring.mvc.servlet.path moves every handler (actuator too) under /mvc; rules and public paths are
+		// written as the handler mappings read them, so /api/admin/reset must still guard /mvc/api/admin/reset
+		try (ConfigurableApplicationContext service = startInventory(InventoryApplication.class,
+				"spring.security.oauth2.resourceserver.jwt.issuer-uri=" + auth.issuer(), "spring.mvc.servlet.path=/mvc",
+				"mesh.security.rules[0].path=/api/admin/reset", "mesh.security.rules[0].callers=order")) {
+			Response response = send(service, "POST", "/mvc/api/admin/reset", attacker);
+			assertThat(handled("reset")).as("handler reached (status %s)", response.status()).isZero();
+			assertThat(response.status()).isEqualTo(403);
+			assertThat(send(service, "POST", "/mvc/api/admin/reset", allowed).status()).isEqualTo(200);
+			assertThat(handled("reset")).isEqualTo(1);
+			// the public paths move with it: health is open at /mvc/actuator/health, nothing else is
+			assertThat(send(service, "GET", "/mvc/actuator/health", null).status()).isEqualTo(200);
+			assertThat(send(service, "GET", "/mvc/api/stock/sku-1", null).status()).isEqualTo(401);
+		}
+	}
+
+	@Test
+	@Disabled("design decision for the lead: docs/security.md says a service without issuer/keys runs open with one warning, even when it lists rules")
+	void shouldNotStartOpenWhenRulesOrAnIssuerAreConfiguredButNoKeysToCheckTokensWith() {
+		// e.g. ISSUER_URI missing from one deployment's environment: the rules are never applied and every
+		// anonymous caller reaches every handler, with one warning in the log
+		assertThatException().isThrownBy(() -> startInventory(InventoryApplication.class, "mesh.security.issuer=" + auth.issuer(),
+				"mesh.security.rules[0].path=/api/admin/reset", "mesh.security.rules[0].callers=order").close())
+			.withStackTraceContaining("mesh.security.rules");
+		// the same with issuer-uri: ${AUTH_ISSUER:} and the variable missing (an empty issuer-uri counts as none)
+		assertThatException().isThrownBy(() -> startInventory(InventoryApplication.class,
+				"spring.security.oauth2.resourceserver.jwt.issuer-uri=", "mesh.security.issuer=" + auth.issuer()).close())
+			.withStackTraceContaining("issuer");
+		assertThat(handled("reset")).isZero();
 	}
 
 	private static ConfigurableApplicationContext startInventory(Class<?> application, String... properties) {
