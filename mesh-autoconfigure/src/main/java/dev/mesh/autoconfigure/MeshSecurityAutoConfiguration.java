@@ -19,6 +19,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.autoconfigure.security.ConditionalOnDefaultWebSecurity;
@@ -156,7 +160,8 @@ public class MeshSecurityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnDefaultWebSecurity
-		SecurityFilterChain meshOpenSecurityFilterChain(HttpSecurity http) throws Exception {
+		SecurityFilterChain meshOpenSecurityFilterChain(HttpSecurity http, MeshProperties properties) throws Exception {
+			refuseToOpenWhatIsMeantToBeGuarded(properties.getSecurity());
 			logger.warn("This service accepts unauthenticated calls: no token issuer is configured. To require a valid "
 					+ "token from every caller set spring.security.oauth2.resourceserver.jwt.issuer-uri (or jwk-set-uri); "
 					+ "to configure Spring Security yourself set " + ENABLED_PROPERTY + "=false.");
@@ -165,6 +170,28 @@ public class MeshSecurityAutoConfiguration {
 			return http.build();
 		}
 
+	}
+
+	/**
+	 * Rules or an issuer with no way to check a token mean the service was meant to be guarded and a key
+	 * setting is missing (an unset {@code ISSUER_URI} in one deployment, say): starting open would let every
+	 * anonymous caller reach every path the rules guard, with one warning in a log, so startup fails instead.
+	 */
+	static void refuseToOpenWhatIsMeantToBeGuarded(MeshProperties.Security security) {
+		String configured = null;
+		if (!security.getRules().isEmpty()) {
+			configured = "mesh.security.rules (" + security.getRules().size() + " rule(s), the first for '"
+					+ security.getRules().get(0).getPath() + "')";
+		}
+		else if (StringUtils.hasText(security.getIssuer())) {
+			configured = "mesh.security.issuer (" + security.getIssuer() + ")";
+		}
+		if (configured != null) {
+			throw new IllegalStateException("This service would accept unauthenticated calls although " + configured
+					+ " is set: no token issuer, JWK set or public key is configured to check tokens with. Set "
+					+ "spring.security.oauth2.resourceserver.jwt.issuer-uri (or jwk-set-uri or public-key-location); "
+					+ "or, to run open on purpose, remove the mesh.security.rules and mesh.security.issuer settings.");
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -199,24 +226,35 @@ public class MeshSecurityAutoConfiguration {
 			super(ConfigurationPhase.REGISTER_BEAN);
 		}
 
-		@ConditionalOnProperty(JWT_PREFIX + "issuer-uri")
-		static final class IssuerUri {
-
-		}
-
-		@ConditionalOnProperty(JWT_PREFIX + "jwk-set-uri")
-		static final class JwkSetUri {
-
-		}
-
-		@ConditionalOnProperty(JWT_PREFIX + "public-key-location")
-		static final class PublicKeyLocation {
+		@Conditional(KeySettingConfigured.class)
+		static final class KeySetting {
 
 		}
 
 		@ConditionalOnBean(JwtDecoder.class)
 		static final class Decoder {
 
+		}
+
+	}
+
+	/**
+	 * An issuer URI, JWK set URI or public key location with text in it: an empty one (as
+	 * {@code issuer-uri: ${AUTH_ISSUER:}} gives when the variable is missing) configures no keys, as Spring
+	 * Boot's own decoder conditions read it, so it must not count as configured here either.
+	 */
+	static final class KeySettingConfigured extends SpringBootCondition {
+
+		private static final String[] KEY_SETTINGS = { "issuer-uri", "jwk-set-uri", "public-key-location" };
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			for (String setting : KEY_SETTINGS) {
+				if (StringUtils.hasText(context.getEnvironment().getProperty(JWT_PREFIX + setting))) {
+					return ConditionOutcome.match(JWT_PREFIX + setting + " is set");
+				}
+			}
+			return ConditionOutcome.noMatch("no issuer-uri, jwk-set-uri or public-key-location with text in it");
 		}
 
 	}

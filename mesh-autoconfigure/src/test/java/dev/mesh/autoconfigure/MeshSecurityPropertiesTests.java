@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -48,8 +49,11 @@ class MeshSecurityPropertiesTests {
 
 	@Test
 	void shouldBindRulesInOrder() {
-		this.runner
-			.withPropertyValues("mesh.security.rules[0].path=/api/reservations/**", "mesh.security.rules[0].methods=POST,put",
+		this.runner.withConfiguration(AutoConfigurations.of(OAuth2ResourceServerAutoConfiguration.class))
+			// rules guard nothing without keys to check tokens with (startup fails): an issuer that is never asked
+			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1/issuer",
+					"spring.application.name=inventory",
+					"mesh.security.rules[0].path=/api/reservations/**", "mesh.security.rules[0].methods=POST,put",
 					"mesh.security.rules[0].callers=order", "mesh.security.rules[0].scopes=inventory.write",
 					"mesh.security.rules[1].path=/api/**")
 			.run((context) -> {

@@ -16,7 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -265,7 +264,6 @@ class CallerRulesAttackTests {
 	}
 
 	@Test
-	@Disabled("design decision for the lead: docs/security.md says a service without issuer/keys runs open with one warning, even when it lists rules")
 	void shouldNotStartOpenWhenRulesOrAnIssuerAreConfiguredButNoKeysToCheckTokensWith() {
 		// e.g. ISSUER_URI missing from one deployment's environment: the rules are never applied and every
 		// anonymous caller reaches every handler, with one warning in the log
