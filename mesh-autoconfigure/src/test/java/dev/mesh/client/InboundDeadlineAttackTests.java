@@ -156,6 +156,28 @@ class InboundDeadlineAttackTests {
 	}
 
 	@Test
+	void shouldNotLetCallersAskingForTooLargeResponsesOpenTheCircuitOrEjectTheInstance() {
+		TestServer a = server("a").behave((server, request, response) -> {
+			response.setStatus(200);
+			response.getWriter().write("x".repeat(4096));
+			return true;
+		});
+		startClient(List.of(a), breakerOf(5), "mesh.clients.inventory.max-response-size=1KB");
+		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		for (int i = 0; i < 10; i++) {
+			assertThatExceptionOfType(ResponseTooLargeException.class)
+				.isThrownBy(() -> inventory.get().uri("/api/export?limit=999999").retrieve().body(String.class));
+		}
+		CircuitBreaker breaker = route().circuitBreaker();
+		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).as("the answer was the request's doing").isZero();
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(instance("a").state().failures()).isZero();
+		assertThat(instance("a").state().inFlight()).isZero();
+		a.behave((server, request, response) -> false);
+		assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
+	}
+
+	@Test
 	void shouldNotCountALaterAttemptThatTheCallsOwnTimeoutCutShort() throws Exception {
 		TestServer a = server("a").behave(hangUntilReleased(null));
 		TestServer b = server("b").behave(hangUntilReleased(null));
