@@ -100,6 +100,11 @@ final class CallAttempts implements InstanceFilter {
 		return this.aborted && !this.failed;
 	}
 
+	/** @return whether an attempt of this call failed (was recorded against its instance) */
+	boolean anyFailed() {
+		return this.failed;
+	}
+
 	void tried(MeshInstance instance) {
 		if (this.count < this.tried.length) {
 			this.tried[this.count++] = instance;

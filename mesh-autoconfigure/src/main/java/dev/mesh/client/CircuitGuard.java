@@ -2,6 +2,7 @@ package dev.mesh.client;
 
 import java.io.IOException;
 
+import dev.mesh.security.TokenUnavailableException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import org.springframework.http.client.ClientHttpResponse;
@@ -16,7 +17,9 @@ import org.springframework.http.client.ClientHttpResponse;
  * failed, and a call ended by an {@link Error}, count neither way: the permit is released, so a
  * half-open breaker's few trial calls are never used up by them. A call whose attempts failed and whose
  * last attempt was then cut short by its own {@code timeout} still counts as failed, so a hung service
- * opens the circuit whatever the number of attempts.
+ * opens the circuit whatever the number of attempts. A call that ends without a token
+ * ({@link TokenUnavailableException}) or with a response over {@code max-response-size}
+ * ({@link ResponseTooLargeException}) before any attempt failed counts neither way either.
  */
 final class CircuitGuard {
 
@@ -57,7 +60,7 @@ final class CircuitGuard {
 			return response;
 		}
 		catch (IOException | RuntimeException ex) {
-			if (attempts.abortedWithoutFailure()) {
+			if (attempts.abortedWithoutFailure() || (saysNothingAboutTheService(ex) && !attempts.anyFailed())) {
 				breaker.releasePermission();
 			}
 			else {
@@ -69,6 +72,16 @@ final class CircuitGuard {
 			breaker.releasePermission();
 			throw ex;
 		}
+	}
+
+	/**
+	 * A token that could not be had (the token endpoint's fault, or the caller's deadline while waiting)
+	 * and a response larger than {@code max-response-size} (what the request asked for) say nothing
+	 * about the service's health: counted as failures, a hung token endpoint or callers asking for large
+	 * answers would open the circuit of a healthy service for everyone.
+	 */
+	private static boolean saysNothingAboutTheService(Exception ex) {
+		return ex instanceof TokenUnavailableException || ex instanceof ResponseTooLargeException;
 	}
 
 	/** A 5xx answer, as the circuit breaker's record of a failed call. */

@@ -10,7 +10,7 @@ import java.net.SocketTimeoutException;
  * the circuit breaker, takes no retry budget and is not retried.
  *
  * <p>An attempt is aborted when the calling thread was interrupted ({@code Future.cancel(true)}, a
- * shutdown), or when it was given less than its full time and ran out of it. Its full time is
+ * shutdown), or when it was given less than its full time (see {@link #cutShort}) and ran out of it. Its full time is
  * {@code per-attempt-timeout}, or the call's {@code timeout} if that is shorter; it is given less when
  * the request being handled has less left ({@code Mesh-Timeout-Ms}, which anyone may send) or when
  * earlier attempts used up the call's {@code timeout}. So an instance is only ever judged against the
@@ -18,6 +18,8 @@ import java.net.SocketTimeoutException;
  * asking for an answer sooner than it can come.
  */
 public final class CallerAbort {
+
+	private static final long MILLI = 1_000_000L;
 
 	private CallerAbort() {
 	}
@@ -37,10 +39,13 @@ public final class CallerAbort {
 	 * of its {@code timeout} and what the request being handled has left; for a later one, what is left
 	 * of the call's deadline
 	 * @param fullNanos the attempt's full time: {@code per-attempt-timeout}, or {@code timeout} if shorter
-	 * @return whether the attempt is cut short: given less than its full time
+	 * @return whether the attempt is cut short: given at least a millisecond less than its full time.
+	 * Deadlines travel in whole milliseconds, and reading the clock between the start of a call and its
+	 * first attempt always takes a little: were that a cut, a call whose {@code timeout} is no longer than
+	 * its {@code per-attempt-timeout} would never count a hung instance's timeout against it.
 	 */
 	public static boolean cutShort(long leftNanos, long fullNanos) {
-		return leftNanos < fullNanos;
+		return fullNanos - leftNanos >= MILLI;
 	}
 
 	/**

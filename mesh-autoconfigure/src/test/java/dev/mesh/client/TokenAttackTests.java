@@ -292,6 +292,26 @@ class TokenAttackTests {
 		assertThat(endpoint.requests()).isEqualTo(2);
 	}
 
+	@Test
+	void shouldNotOpenTheCircuitOfAHealthyServiceWhenTheTokenEndpointHangs() throws Exception {
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		String breaker = "resilience4j.circuitbreaker.instances.mesh-inventory.";
+		start(endpoint.tokenUri(), List.of(inventory), "mesh.client-defaults.oauth2.read-timeout=60s",
+				"mesh.clients.inventory.timeout=200ms", breaker + "sliding-window-size=10",
+				breaker + "minimum-number-of-calls=4", breaker + "failure-rate-threshold=50",
+				breaker + "wait-duration-in-open-state=60s");
+		for (int i = 0; i < 6; i++) {
+			assertThat(async(() -> catchThrowable(this::call)).get(10, TimeUnit.SECONDS))
+				.isInstanceOf(TokenUnavailableException.class);
+		}
+		io.github.resilience4j.circuitbreaker.CircuitBreaker circuit = this.context.getBean(MeshClientFactory.class)
+			.route("inventory")
+			.circuitBreaker();
+		assertThat(circuit.getMetrics().getNumberOfFailedCalls()).as("inventory never answered badly").isZero();
+		assertThat(circuit.getState()).isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+	}
+
 	private static boolean rejectEveryToken(TestServer server, jakarta.servlet.http.HttpServletRequest request,
 			jakarta.servlet.http.HttpServletResponse response) {
 		response.setStatus(401);
