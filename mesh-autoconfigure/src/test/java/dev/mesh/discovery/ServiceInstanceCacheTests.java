@@ -222,6 +222,34 @@ class ServiceInstanceCacheTests {
 
 	@Test
 	@Timeout(60)
+	void shouldLetACallerWaitForTheBackgroundRefreshsFirstQueryOfItsService() throws Exception {
+		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
+			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			CountDownLatch slow = new CountDownLatch(1);
+			registry.hold(slow);
+			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), System::nanoTime);
+			this.cache.watch("inventory", (instances) -> {
+			});
+			this.cache.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
+			CompletableFuture<Boolean> caller = CompletableFuture
+				.supplyAsync(() -> this.cache.ensureLoaded("inventory", Duration.ofSeconds(30)));
+			// done already (the bug: it gave up on the query in progress), or its loader waits for that query
+			await().atMost(Duration.ofSeconds(10)).until(() -> caller.isDone() || loaderParked());
+			slow.countDown();
+			assertThat(caller.get(10, TimeUnit.SECONDS)).as("loaded by the query it waited for").isTrue();
+			assertThat(discovery.queries()).isEqualTo(1);
+		}
+	}
+
+	private static boolean loaderParked() {
+		return Thread.getAllStackTraces().keySet().stream().anyMatch((thread) -> thread.getName().equals("mesh-discovery-load")
+				&& (thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING));
+	}
+
+	@Test
+	@Timeout(60)
 	void shouldNotCountAQueryCutShortByTheCallersInterruptAsARegistryFailure() throws Exception {
 		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
 			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
