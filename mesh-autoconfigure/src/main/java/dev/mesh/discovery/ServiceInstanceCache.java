@@ -181,7 +181,8 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 					return;
 				}
 				try {
-					load = CompletableFuture.runAsync(() -> query(entry, false, true, 0), this.loader);
+					// waits for a query in progress (the background refresh's) as long as the caller waits
+					load = CompletableFuture.runAsync(() -> query(entry, false, true, waitNanos), this.loader);
 				}
 				catch (RejectedExecutionException ex) {
 					// stopped: query on this thread, as before the loader existed

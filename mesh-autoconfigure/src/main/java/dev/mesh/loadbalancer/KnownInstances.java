@@ -43,6 +43,12 @@ final class KnownInstances {
 	/** Guarded by this. */
 	private Map<String, Known> byId = new HashMap<>();
 
+	/**
+	 * Registrations left out (address that cannot be called), by id, kept as long as unlisted instances
+	 * are, so each is logged once however often per-request filtering lists change; guarded by this.
+	 */
+	private Map<String, Rejected> rejected = new HashMap<>();
+
 	/** Replaced, never changed, on each {@link #update}; read without a lock. */
 	private volatile Map<ServiceInstance, MeshInstance> byServiceInstance = new IdentityHashMap<>();
 
@@ -64,6 +70,7 @@ final class KnownInstances {
 		long now = this.nanoClock.getAsLong();
 		Map<String, Known> previous = this.byId;
 		Map<String, Known> byId = new HashMap<>();
+		Map<String, Rejected> rejected = new HashMap<>();
 		List<MeshInstance> instances = new ArrayList<>(listed.size());
 		for (ServiceInstance serviceInstance : listed) {
 			String id = idOf(serviceInstance);
@@ -78,7 +85,11 @@ final class KnownInstances {
 				}
 				catch (IllegalArgumentException ex) {
 					// an address that cannot be called: left out, the others are still chosen
-					logger.warn(ex.getMessage());
+					Rejected last = this.rejected.get(id);
+					if (last == null || !sameRegistration(last.serviceInstance, serviceInstance)) {
+						logger.warn(ex.getMessage());
+					}
+					rejected.put(id, new Rejected(serviceInstance, now));
 					continue;
 				}
 			}
@@ -92,6 +103,12 @@ final class KnownInstances {
 				byId.put(entry.getKey(), known);
 			}
 		}
+		for (Map.Entry<String, Rejected> entry : this.rejected.entrySet()) {
+			if (now - entry.getValue().listedAtNanos < KEEP_UNLISTED_NANOS) {
+				rejected.putIfAbsent(entry.getKey(), entry.getValue());
+			}
+		}
+		this.rejected = rejected;
 		Map<ServiceInstance, MeshInstance> byServiceInstance = new IdentityHashMap<>(byId.size());
 		for (Known known : byId.values()) {
 			byServiceInstance.put(known.instance.serviceInstance(), known.instance);
@@ -137,6 +154,10 @@ final class KnownInstances {
 
 	/** A known instance and when it was last listed. */
 	private record Known(MeshInstance instance, long listedAtNanos) {
+	}
+
+	/** A registration left out and when it was last listed. */
+	private record Rejected(ServiceInstance serviceInstance, long listedAtNanos) {
 	}
 
 }

@@ -138,9 +138,8 @@ class ServiceInstanceCacheTests {
 	@Timeout(60)
 	void shouldBackOffAndFailFastNamingTheRegistryErrorWhileTheRegistryIsDownBeforeTheFirstLoad() {
 		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
-			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
 			registry.stop();
-			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
 			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
 			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
 			RestClient inventory = meshClient(this.cache);
@@ -169,17 +168,15 @@ class ServiceInstanceCacheTests {
 	@Timeout(60)
 	void shouldLetOneCallerQueryAFailedRegistryWhileTheOthersFailWithoutWaitingForIt() throws Exception {
 		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
-			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
 			registry.stop();
-			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
 			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
 			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
 			RestClient inventory = meshClient(this.cache);
 			assertThatExceptionOfType(NoInstanceAvailableException.class)
 				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
 			registry.restart();
-			CountDownLatch hung = new CountDownLatch(1);
-			registry.hold(hung);
+			CountDownLatch hung = hold(registry);
 			nanos.addAndGet(RegistryBackoff.MAX.toNanos());
 			CompletableFuture<String> querying = CompletableFuture
 				.supplyAsync(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
@@ -201,10 +198,8 @@ class ServiceInstanceCacheTests {
 	@Timeout(60)
 	void shouldLetCallersWaitForAFirstQueryInProgressWhileNoQueryHasFailed() throws Exception {
 		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
-			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
-			CountDownLatch slow = new CountDownLatch(1);
-			registry.hold(slow);
-			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
+			CountDownLatch slow = hold(registry);
 			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), System::nanoTime);
 			RestClient inventory = meshClient(this.cache);
 			List<CompletableFuture<String>> calls = new ArrayList<>();
@@ -222,12 +217,36 @@ class ServiceInstanceCacheTests {
 
 	@Test
 	@Timeout(60)
+	void shouldLetACallerWaitForTheBackgroundRefreshsFirstQueryOfItsService() throws Exception {
+		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
+			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
+			CountDownLatch slow = hold(registry);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), System::nanoTime);
+			this.cache.watch("inventory", (instances) -> {
+			});
+			this.cache.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
+			CompletableFuture<Boolean> caller = CompletableFuture
+				.supplyAsync(() -> this.cache.ensureLoaded("inventory", Duration.ofSeconds(30)));
+			// done already (the bug: it gave up on the query in progress), or its loader waits for that query
+			await().atMost(Duration.ofSeconds(10)).until(() -> caller.isDone() || loaderParked());
+			slow.countDown();
+			assertThat(caller.get(10, TimeUnit.SECONDS)).as("loaded by the query it waited for").isTrue();
+			assertThat(discovery.queries()).isEqualTo(1);
+		}
+	}
+
+	private static boolean loaderParked() {
+		return Thread.getAllStackTraces().keySet().stream().anyMatch((thread) -> thread.getName().equals("mesh-discovery-load")
+				&& (thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING));
+	}
+
+	@Test
+	@Timeout(60)
 	void shouldNotCountAQueryCutShortByTheCallersInterruptAsARegistryFailure() throws Exception {
 		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
-			registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
-			CountDownLatch hung = new CountDownLatch(1);
-			registry.hold(hung);
-			LoopbackRegistry.HttpDiscoveryClient discovery = registry.client();
+			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
+			CountDownLatch hung = hold(registry);
 			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
 			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
 			Thread caller = new Thread(() -> this.cache.ensureLoaded("inventory"));
@@ -241,6 +260,19 @@ class ServiceInstanceCacheTests {
 			assertThat(this.cache.loadFailure("inventory")).isNull();
 			assertThat(this.cache.instances("inventory")).as("no backoff: the registry did not fail").hasSize(1);
 		}
+	}
+
+	/** Lists instance "a" of inventory at the server's port; returns a client of the registry that counts queries. */
+	private static LoopbackRegistry.HttpDiscoveryClient listInstanceA(LoopbackRegistry registry, TestServer a) {
+		registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
+		return registry.client();
+	}
+
+	/** Holds every registry answer until the returned latch is counted down. */
+	private static CountDownLatch hold(LoopbackRegistry registry) {
+		CountDownLatch latch = new CountDownLatch(1);
+		registry.hold(latch);
+		return latch;
 	}
 
 	private static RestClient meshClient(ServiceInstanceCache cache) {

@@ -6,6 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.mesh.discovery.MeshInstance;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
@@ -16,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link KnownInstances}: which {@link MeshInstance}, with its counters, a listed or chosen
  * instance maps to as lists change.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class KnownInstancesTests {
 
 	private final AtomicLong nanos = new AtomicLong();
@@ -61,6 +66,19 @@ class KnownInstancesTests {
 		this.known.update(List.of(instance("a", "1")));
 		assertThat(this.known.find(b.serviceInstance())).as("unlisted for a minute, idle").isNull();
 		assertThat(this.known.size()).isEqualTo(1);
+	}
+
+	@Test
+	void leavesOutAnUncallableAddressAndWarnsOncePerRegistrationAsListsAlternate(CapturedOutput output) {
+		ServiceInstance bad = new DefaultServiceInstance("bad", "inventory", "127.0.0.1", 0, false, Map.of());
+		for (int i = 0; i < 10; i++) {
+			// suppliers that filter per request (retry-aware, hints) alternate between lists
+			assertThat(this.known.update(List.of(instance("a", "1"), bad))).extracting(MeshInstance::id).containsExactly("a");
+			assertThat(this.known.update(List.of(instance("a", "1")))).extracting(MeshInstance::id).containsExactly("a");
+		}
+		assertThat(output).containsOnlyOnce("Instance 'bad' of service 'inventory' is left out");
+		this.known.update(List.of(new DefaultServiceInstance("bad", "inventory", "127.0.0.1", 65_536, false, Map.of())));
+		assertThat(output).as("a changed registration is logged again").contains("has port 65536");
 	}
 
 	private static ServiceInstance instance(String id, String weight) {

@@ -1,6 +1,5 @@
 package dev.mesh.sample.inventory;
 
-
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -58,14 +57,11 @@ final class StockLedger {
 	}
 
 	private void addIfMissing(String sku, int units) {
-		if (this.jdbc.sql("SELECT COUNT(*) FROM stock WHERE sku = ?").param(sku).query(Integer.class).single() > 0) {
-			return;
-		}
 		try {
 			this.jdbc.sql("INSERT INTO stock (sku, available) VALUES (?, ?)").params(sku, units).update();
 		}
 		catch (DuplicateKeyException ex) {
-			// Another instance starting at the same time added it first; its count stands.
+			// Added by an earlier start or by another instance (also one starting now); its count stands.
 		}
 	}
 

@@ -157,6 +157,19 @@ class IdempotencyAttackTests {
 	}
 
 	@Test
+	void shouldRefuseAFractionalQuantityRatherThanReserveItsIntegerPart() {
+		int before = available(inventory, "SKU-A");
+		for (Object quantity : List.of(1.9, 0.5, 1e0)) {
+			ResponseEntity<Map<String, Object>> response = reserve(inventory, "key-fraction-" + quantity,
+					Map.of("orderId", "order-fraction", "sku", "SKU-A", "quantity", quantity));
+
+			assertThat(response.getStatusCode()).as(quantity.toString()).isEqualTo(HttpStatus.BAD_REQUEST);
+			assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+		assertThat(available(inventory, "SKU-A")).isEqualTo(before);
+	}
+
+	@Test
 	void shouldAnswerHugeIdsInPathsWithNotFound() {
 		String huge = "x".repeat(5000);
 
