@@ -74,13 +74,8 @@ final class CallAttempts implements InstanceFilter {
 		this.aborted = true;
 	}
 
-	/** Marks the call as given up by its caller between attempts (interrupted while backing off). */
-	void abortBetweenAttempts() {
-		this.aborted = true;
-	}
-
 	/**
-	 * @return whether the latest attempt (or the wait after it) was aborted by the caller: the call ends
+	 * @return whether the latest attempt was aborted by the caller: the call ends
 	 * without counting against the instance or the retry budget
 	 */
 	boolean aborted() {

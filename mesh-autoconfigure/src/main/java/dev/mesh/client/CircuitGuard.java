@@ -18,8 +18,9 @@ import org.springframework.http.client.ClientHttpResponse;
  * half-open breaker's few trial calls are never used up by them. A call whose attempts failed and whose
  * last attempt was then cut short by its own {@code timeout} still counts as failed, so a hung service
  * opens the circuit whatever the number of attempts. A call that ends without a token
- * ({@link TokenUnavailableException}) or with a response over {@code max-response-size}
- * ({@link ResponseTooLargeException}) before any attempt failed counts neither way either.
+ * ({@link TokenUnavailableException}), with a response over {@code max-response-size}
+ * ({@link ResponseTooLargeException}) or with a request the transport refused to send
+ * ({@link IllegalArgumentException}) before any attempt failed counts neither way either.
  */
 final class CircuitGuard {
 
@@ -75,13 +76,16 @@ final class CircuitGuard {
 	}
 
 	/**
-	 * A token that could not be had (the token endpoint's fault, or the caller's deadline while waiting)
-	 * and a response larger than {@code max-response-size} (what the request asked for) say nothing
-	 * about the service's health: counted as failures, a hung token endpoint or callers asking for large
-	 * answers would open the circuit of a healthy service for everyone.
+	 * A token that could not be had (the token endpoint's fault, or the caller's deadline while waiting),
+	 * a response larger than {@code max-response-size} (what the request asked for) and a request the
+	 * transport refused to send ({@link IllegalArgumentException}, such as a header value copied from a
+	 * caller that HTTP cannot carry; the transport turns the JDK's refusal of a response into an
+	 * {@link IOException}) say nothing about the service's health: counted as failures, a hung token
+	 * endpoint or hostile callers would open the circuit of a healthy service for everyone.
 	 */
 	private static boolean saysNothingAboutTheService(Exception ex) {
-		return ex instanceof TokenUnavailableException || ex instanceof ResponseTooLargeException;
+		return ex instanceof TokenUnavailableException || ex instanceof ResponseTooLargeException
+				|| ex instanceof IllegalArgumentException;
 	}
 
 	/** A 5xx answer, as the circuit breaker's record of a failed call. */

@@ -249,7 +249,14 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 					: HttpRequest.BodyPublishers.ofByteArray(body));
 			headers.forEach((name, values) -> {
 				if (!isRestricted(name)) {
-					values.forEach((value) -> request.header(name, value));
+					for (String value : values) {
+						try {
+							request.header(name, value);
+						}
+						catch (IllegalArgumentException ex) {
+							throw invalidHeader(name, ex);
+						}
+					}
 				}
 			});
 			HttpRequest built = request.build();
@@ -302,6 +309,19 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			// a response that arrived as the time ran out is whole, so it is kept
 			watch.release();
 			return new BufferedResponse(response);
+		}
+
+		/**
+		 * The JDK client's refusal of a header, often a value the application copied from its own caller,
+		 * as an error naming the header and the service but never echoing the value (which may be a
+		 * secret, or carry line breaks into a log) nor a name that is not a plain token.
+		 */
+		private IllegalArgumentException invalidHeader(String name, IllegalArgumentException cause) {
+			boolean printable = !name.isEmpty() && name.length() <= 100 && name.chars().allMatch((c) -> c > ' ' && c < 0x7f);
+			return new IllegalArgumentException("Header " + (printable ? "'" + name + "'" : "with a name that is no HTTP token")
+					+ " of a request to service '" + MeshClientHttpRequestFactory.this.serviceId
+					+ "' cannot be sent: HTTP header names are tokens and values are visible ASCII, spaces and tabs, with no line breaks",
+					cause);
 		}
 
 		private static ResponseSizeLimit.Exceeded exceeded(IOException failure) {

@@ -127,11 +127,13 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			ServiceTokenSource tokens = this.route.tokens();
 			long beforeToken = this.route.now();
 			OAuth2AccessToken token = (tokens != null) ? tokens.token(deadline - beforeToken) : null;
-			long left = deadline - this.route.now();
+			// the clock is read again only when a token was asked for: without one no time passed
+			long afterToken = (tokens != null) ? this.route.now() : beforeToken;
+			long left = deadline - afterToken;
 			long attemptNanos = Math.min(perAttemptNanos, left);
 			// the first attempt is cut short only by the caller's deadline and the wait for a token (the time
 			// lost to the pick is no one's doing); neither is the instance's doing
-			long given = (attempt == 1) ? (deadline - start) - (this.route.now() - beforeToken) : left;
+			long given = (attempt == 1) ? (deadline - start) - (afterToken - beforeToken) : left;
 			boolean cutShort = CallerAbort.cutShort(given, fullNanos);
 			attempts.tried(instance);
 			ClientHttpResponse response = null;
@@ -193,7 +195,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			if (response != null) {
 				response.close();
 			}
-			sleep(delayNanos, attempts);
+			sleep(delayNanos);
 			instance = next;
 		}
 	}
@@ -291,12 +293,11 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		return Math.max(1, (nanos + MILLI - 1) / MILLI);
 	}
 
-	private static void sleep(long nanos, CallAttempts attempts) throws InterruptedIOException {
+	private static void sleep(long nanos) throws InterruptedIOException {
 		try {
 			Thread.sleep(nanos / MILLI, (int) (nanos % MILLI));
 		}
 		catch (InterruptedException ex) {
-			attempts.abortBetweenAttempts();
 			Thread.currentThread().interrupt();
 			throw new InterruptedIOException("Interrupted while backing off before a retry");
 		}

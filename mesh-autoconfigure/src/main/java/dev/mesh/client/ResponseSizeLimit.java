@@ -44,11 +44,20 @@ final class ResponseSizeLimit {
 			return -1;
 		}
 		String value = info.headers().firstValue("Content-Length").orElse(null);
-		if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+		if (value == null || value.isEmpty() || value.length() > 18) {
 			// more than 18 digits may overflow a long: left to the JDK client, which fails the exchange on it
 			return -1;
 		}
-		return Long.parseLong(value);
+		// by hand, on every response: no stream allocated, and only ASCII digits (Long.parseLong takes any script's)
+		long length = 0;
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			length = length * 10 + (c - '0');
+		}
+		return length;
 	}
 
 	/** Why a body was refused; turned into {@link ResponseTooLargeException} on the caller's thread. */

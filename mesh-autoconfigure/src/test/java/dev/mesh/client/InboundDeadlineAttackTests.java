@@ -176,6 +176,28 @@ class InboundDeadlineAttackTests {
 	}
 
 	@Test
+	void shouldNotLetCallersWhoseValuesMakeAnInvalidHeaderOpenTheCircuitOrEjectTheInstance() {
+		TestServer a = server("a");
+		startClient(List.of(a), breakerOf(5));
+		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		// a value the application copied from its caller into a header of its mesh call: HTTP cannot carry it
+		for (String hostile : List.of("\u65e5\u672c", "a\r\nX-Injected: 1", "a\u0000b")) {
+			for (int i = 0; i < 5; i++) {
+				assertThatExceptionOfType(IllegalArgumentException.class)
+					.isThrownBy(() -> inventory.get().uri("/api/stock/1").header("X-User", hostile).retrieve().body(String.class))
+					.withMessageContaining("X-User");
+			}
+		}
+		CircuitBreaker breaker = route().circuitBreaker();
+		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).as("the header was the request's doing").isZero();
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(instance("a").state().failures()).isZero();
+		assertThat(instance("a").state().inFlight()).isZero();
+		assertThat(a.requests()).isZero();
+		assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
+	}
+
+	@Test
 	void shouldNotCountALaterAttemptThatTheCallsOwnTimeoutCutShort() throws Exception {
 		TestServer a = server("a").behave(hangUntilReleased(null));
 		TestServer b = server("b").behave(hangUntilReleased(null));
