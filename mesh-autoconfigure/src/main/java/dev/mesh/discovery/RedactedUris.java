@@ -2,6 +2,7 @@ package dev.mesh.discovery;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.regex.Pattern;
 
 /**
  * How the mesh writes a URI into a message, log line or the {@code mesh} endpoint: scheme, host, port
@@ -9,6 +10,20 @@ import java.net.URISyntaxException;
  * credentials ({@code ?api_key=...}). The path stays, because it says which call failed.
  */
 public final class RedactedUris {
+
+	/**
+	 * {@code scheme://user:password@} in a URL: the credentials must not reach a message. Up to the last
+	 * {@code @} before the path, as HTTP clients read it, so a password with a literal {@code @} goes whole.
+	 */
+	private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s\"']*@");
+
+	/** A query string in a URL (Consul takes {@code ?token=}): dropped from messages. */
+	private static final Pattern QUERY = Pattern.compile("(://[^\\s\"'<>?]*)\\?[^\\s\"'<>]*");
+
+	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+	/** Longest message text cleaned; more is cut first, so the cleaning stays cheap for any input. */
+	static final int MAX_TEXT = 2_000;
 
 	private RedactedUris() {
 	}
@@ -79,6 +94,30 @@ public final class RedactedUris {
 			return fragment;
 		}
 		return (fragment < 0) ? query : Math.min(query, fragment);
+	}
+
+	/**
+	 * Cleans a message that may quote URLs, as libraries' exception messages do (registry clients, Spring's
+	 * token response client): the user info and the query string of every URL taken out, control characters
+	 * (a forged log line) replaced by {@code ?}, and the text cut to {@value #MAX_TEXT} characters. A URL
+	 * the cut goes through is dropped whole, so no part of its credentials survives the cut.
+	 * @param text a message, or {@code null}
+	 * @return the cleaned message, or {@code null}
+	 */
+	public static String inText(String text) {
+		if (text == null) {
+			return null;
+		}
+		if (text.length() > MAX_TEXT) {
+			text = text.substring(0, MAX_TEXT);
+			int url = text.lastIndexOf("://");
+			if (url >= 0 && text.substring(url).chars().noneMatch((c) -> Character.isWhitespace(c) || c == '"' || c == '\'')) {
+				text = text.substring(0, url);
+			}
+		}
+		text = USER_INFO.matcher(text).replaceAll("");
+		text = QUERY.matcher(text).replaceAll("$1?...");
+		return CONTROL.matcher(text).replaceAll("?");
 	}
 
 }

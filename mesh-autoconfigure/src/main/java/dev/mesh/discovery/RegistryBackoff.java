@@ -3,7 +3,6 @@ package dev.mesh.discovery;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * When the registry may be asked again for one service's instances after it failed: the first failure
@@ -24,20 +23,6 @@ final class RegistryBackoff {
 
 	/** Longest failure description kept; exception messages can be any size. */
 	private static final int MAX_DESCRIPTION = 300;
-
-	/** Longest part of a message that is cleaned; the rest is dropped. */
-	private static final int MAX_CLEANED = 2_000;
-
-	/**
-	 * {@code scheme://user:password@} in a URL: the credentials must not reach a message. Up to the last
-	 * {@code @} before the path, as HTTP clients read it, so a password with a literal {@code @} goes whole.
-	 */
-	private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s\"'<>]*@");
-
-	/** A query string in a URL (Consul takes {@code ?token=}): dropped from messages. */
-	private static final Pattern QUERY = Pattern.compile("(://[^\\s\"'<>?]*)\\?[^\\s\"'<>]*");
-
-	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
 	/** Failures in a row; guarded by the caller's query lock. */
 	private int failures;
@@ -133,19 +118,7 @@ final class RegistryBackoff {
 			}
 			cause = (cause.getCause() != cause) ? cause.getCause() : null;
 		}
-		String text = description.toString();
-		if (text.length() > MAX_CLEANED) {
-			// a bounded input keeps the cleaning cheap for any message; a URL the cut goes through is
-			// dropped whole, so no part of its credentials survives the cut
-			text = text.substring(0, MAX_CLEANED);
-			int url = text.lastIndexOf("://");
-			if (url >= 0 && text.substring(url).chars().noneMatch((c) -> Character.isWhitespace(c) || c == '"' || c == '\'')) {
-				text = text.substring(0, url);
-			}
-		}
-		text = USER_INFO.matcher(text).replaceAll("");
-		text = QUERY.matcher(text).replaceAll("$1?...");
-		text = CONTROL.matcher(text).replaceAll("?");
+		String text = RedactedUris.inText(description.toString());
 		return (text.length() > MAX_DESCRIPTION) ? text.substring(0, MAX_DESCRIPTION) + "..." : text;
 	}
 

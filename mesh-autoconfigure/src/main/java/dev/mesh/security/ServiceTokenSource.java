@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.mesh.discovery.RedactedUris;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -275,7 +277,7 @@ public final class ServiceTokenSource {
 	}
 
 	private static String message(Throwable ex) {
-		return (ex != null) ? TokenUnavailableException.withoutUserInfo(String.valueOf(ex.getMessage())) : "unknown";
+		return (ex != null) ? RedactedUris.inText(String.valueOf(ex.getMessage())) : "unknown";
 	}
 
 	/** @return the called service */

@@ -174,6 +174,21 @@ class TokenAttackTests {
 	}
 
 	@Test
+	@org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+	void shouldFailACallPromptlyAndCleanlyWhenTheTokenEndpointRefusesWithAHugeOrForgedDescription() {
+		// the refusal's text reaches the exception message: it must be cheap to clean whatever its size, and
+		// must not carry a forged log line
+		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
+		endpoint.refuse("x\\r\\nWARN forged " + "a".repeat(300_000));
+		TestServer inventory = track(TestServer.start("inventory-1"));
+		start(endpoint.tokenUri(), List.of(inventory));
+		Throwable failure = catchThrowable(this::call);
+		assertThat(failure).isInstanceOf(TokenUnavailableException.class);
+		assertThat(failure.getMessage()).contains("invalid_client").doesNotContain("\nWARN forged").hasSizeLessThan(3_000);
+		assertThat(inventory.requests()).isZero();
+	}
+
+	@Test
 	void shouldKeepATokenWhoseExpiresInReachesTheEndOfTime() {
 		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
 		// two days below what Instant can hold from now: an expiry Spring Security can read, but past the end

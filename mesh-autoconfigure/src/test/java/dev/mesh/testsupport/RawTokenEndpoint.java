@@ -36,6 +36,8 @@ public final class RawTokenEndpoint implements AutoCloseable {
 
 	private static final String TRICKLE = "trickle";
 
+	private static final String REFUSE = "refuse:";
+
 	private volatile String answer;
 
 	private RawTokenEndpoint(String answer) throws IOException {
@@ -80,6 +82,14 @@ public final class RawTokenEndpoint implements AutoCloseable {
 	 */
 	public void answer(String expiresIn) {
 		this.answer = (expiresIn != null) ? "\"expires_in\":" + expiresIn + "," : "";
+	}
+
+	/**
+	 * From now on, refuse each request with {@code 400 invalid_client}.
+	 * @param errorDescription the {@code error_description}, as JSON string content (escapes allowed)
+	 */
+	public void refuse(String errorDescription) {
+		this.answer = REFUSE + errorDescription;
 	}
 
 	/** From now on, answer each request with a status line and headers, then one body byte every 100 ms. */
@@ -141,11 +151,14 @@ public final class RawTokenEndpoint implements AutoCloseable {
 					this.hungClosedByClient.incrementAndGet();
 					return;
 				}
-				String body = "{\"access_token\":\"raw-token-" + this.issued.incrementAndGet() + "\",\"token_type\":\"Bearer\","
-						+ answer + "\"scope\":\"inventory.read\"}";
+				boolean refuse = answer.startsWith(REFUSE);
+				String body = refuse
+						? "{\"error\":\"invalid_client\",\"error_description\":\"" + answer.substring(REFUSE.length()) + "\"}"
+						: "{\"access_token\":\"raw-token-" + this.issued.incrementAndGet() + "\",\"token_type\":\"Bearer\","
+								+ answer + "\"scope\":\"inventory.read\"}";
 				byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 				OutputStream out = socket.getOutputStream();
-				out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: "
+				out.write(((refuse ? "HTTP/1.1 400 Bad Request" : "HTTP/1.1 200 OK") + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: "
 						+ bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 				out.write(bytes);
 				out.flush();
