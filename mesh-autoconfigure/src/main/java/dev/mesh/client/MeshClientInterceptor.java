@@ -101,7 +101,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 		try {
 			return CircuitGuard.run(this.route.circuitBreaker(), this.route.serviceId(), attempts,
-					() -> call(request, body, relative, execution, start, deadline, attempts));
+					() -> call(request, body, relative, execution, deadline, attempts));
 		}
 		finally {
 			if (bulkhead != null) {
@@ -111,7 +111,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private ClientHttpResponse call(HttpRequest request, byte[] body, URI relative,
-			ClientHttpRequestExecution execution, long start, long deadline, CallAttempts attempts) throws IOException {
+			ClientHttpRequestExecution execution, long deadline, CallAttempts attempts) throws IOException {
 		ClientPolicy policy = this.route.policy();
 		long perAttemptNanos = policy.perAttemptTimeout().toNanos();
 		// what an attempt gets when nothing cuts it short: an instance is judged only against this
@@ -131,10 +131,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			long afterToken = (tokens != null) ? this.route.now() : beforeToken;
 			long left = deadline - afterToken;
 			long attemptNanos = Math.min(perAttemptNanos, left);
-			// the first attempt is cut short only by the caller's deadline and the wait for a token (the time
-			// lost to the pick is no one's doing); neither is the instance's doing
-			long given = (attempt == 1) ? (deadline - start) - (afterToken - beforeToken) : left;
-			boolean cutShort = CallerAbort.cutShort(given, fullNanos);
+			// judged on the time the attempt really has: whatever took the rest (the caller's deadline, a slow
+			// first registry load, the wait for a token, earlier attempts) is not the instance's doing, and a
+			// cut too small to matter (the pick, a middle hop's own few milliseconds) is no cut (CallerAbort)
+			boolean cutShort = CallerAbort.cutShort(left, fullNanos);
 			attempts.tried(instance);
 			ClientHttpResponse response = null;
 			IOException failure = null;

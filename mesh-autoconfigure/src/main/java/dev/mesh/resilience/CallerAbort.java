@@ -35,9 +35,8 @@ public final class CallerAbort {
 	}
 
 	/**
-	 * @param leftNanos the time the deadline leaves the attempt: for a call's first attempt, the shorter
-	 * of its {@code timeout} and what the request being handled has left; for a later one, what is left
-	 * of the call's deadline
+	 * @param leftNanos what is left of the call's deadline when the attempt starts (the call's deadline is
+	 * the shorter of its {@code timeout} and what the request being handled has left)
 	 * @param fullNanos the attempt's full time: {@code per-attempt-timeout}, or {@code timeout} if shorter
 	 * @return whether the attempt is cut short: given less than nine tenths of its full time (and at least
 	 * a millisecond less). A cut of under a tenth is no cut, so an instance is always judged against at

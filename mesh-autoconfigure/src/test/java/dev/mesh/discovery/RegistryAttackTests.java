@@ -263,6 +263,58 @@ class RegistryAttackTests {
 		}
 	}
 
+	/**
+	 * A first registry load that takes most of the call's timeout leaves the attempt only the rest: its
+	 * timeout is the slow registry's doing, not the instance's, and must not count against it.
+	 */
+	@Test
+	void aSlowFirstLoadDoesNotCountTheShortenedAttemptsTimeoutAgainstTheInstance() throws Exception {
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		TestServer slow = server("slow").behave((server, request, response) -> {
+			try {
+				release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return false;
+		});
+		this.registry.register("inventory", List.of(LoopbackRegistry.instance("slow", "127.0.0.1", slow.port(), Map.of())));
+		java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+		this.registry.hold(held);
+		java.util.concurrent.ScheduledExecutorService releaser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+		try {
+			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
+					System::nanoTime);
+			// timeout and per-attempt-timeout 3s (the default); the registry answers after 2 of them
+			ClientPolicy d = ClientPolicy.DEFAULTS;
+			ClientPolicy oneAttempt = new ClientPolicy(d.loadBalancer(), Duration.ofSeconds(3), d.perAttemptTimeout(),
+					d.connectTimeout(), new dev.mesh.resilience.RetryPolicy(1, d.retry().on(), d.retry().backoff(),
+							d.retry().budget()),
+					d.outlier(), d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(), d.zoneAffinity(),
+					d.slowStart(), d.maxResponseSize());
+			CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+			MeshClientFactory factory = new MeshClientFactory(this.cache, (serviceId) -> oneAttempt,
+					BulkheadRegistry.ofDefaults(), breakers, (serviceId) -> null,
+					AttemptTracer.NONE, Clock.systemUTC());
+			RestClient inventory = factory.configure(RestClient.builder(), "inventory").build();
+			releaser.schedule(held::countDown, 2, java.util.concurrent.TimeUnit.SECONDS);
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
+			dev.mesh.discovery.MeshInstance instance = this.cache.instances("inventory").get(0);
+			assertThat(instance.state().failures()).as("failures of the instance the slow registry left ~1s").isZero();
+			assertThat(instance.state().inFlight()).isZero();
+			assertThat(breakers.circuitBreaker(MeshClientFactory.resilience4jName("inventory")).getMetrics()
+				.getNumberOfFailedCalls()).isZero();
+			factory.close();
+		}
+		finally {
+			release.countDown();
+			held.countDown();
+			releaser.shutdownNow();
+		}
+	}
+
 	private TestServer server(String id) {
 		TestServer server = TestServer.start(id);
 		this.servers.add(server);
