@@ -73,6 +73,30 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
+	void transportOverheadCallsTheServerThroughEveryPlainTransportWithoutErrors() throws Exception {
+		TransportOverhead.Report report = TransportOverhead.run(Duration.ofMillis(400), 1);
+		// simple, jdk (without and with a read timeout, on HTTP/1.1), http-components (default and tuned
+		// pool), jetty, reactor; measured interleaved, then alone twice
+		assertThat(report.latency()).hasSize(8);
+		assertThat(report.firstRound()).hasSize(8);
+		assertThat(report.secondRound()).hasSize(8);
+		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
+		List<LoadRun.Result> first = report.firstRound().stream().map(TransportOverhead.Alone::result).toList();
+		List<LoadRun.Result> second = report.secondRound().stream().map(TransportOverhead.Alone::result).toList();
+		assertThat(List.of(interleaved, first, second)).allSatisfy((results) -> assertThat(results)
+			.allSatisfy((result) -> {
+				assertThat(result.calls()).as(result.name()).isPositive();
+				assertThat(result.failures()).as(result.name()).isZero();
+			}));
+		assertThat(report.latency()).allSatisfy((measured) -> assertThat(measured.cpuMicros(50)).isPositive());
+		// in clock ticks, so possibly 0 in a run this short
+		assertThat(report.firstRound()).allSatisfy((alone) -> assertThat(alone.processCpuMicros()).isNotNegative());
+		assertThat(report.latencyTable()).contains("| http-components, tuned pool |", "| jetty |", "| reactor |",
+				"p50 − best µs");
+		assertThat(report.throughputTable()).contains("mean vs best", "process CPU");
+	}
+
+	@Test
 	void callCpuMeasuresEveryClientsCallerCpu() throws Exception {
 		Map<String, Double> medians = CallCpu.run(3, 20);
 		assertThat(medians).containsOnlyKeys("plain RestClient", "RestClient from Boot's builder (observed)", "@MeshClient",

@@ -1,0 +1,251 @@
+package dev.mesh.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+
+import com.sun.management.OperatingSystemMXBean;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.pool.PoolReusePolicy;
+import org.apache.hc.core5.util.TimeValue;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
+import org.springframework.context.Lifecycle;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The plain HTTP transports side by side, to choose the mesh's default: the same GET to the same
+ * loopback server through unobserved RestClients ({@code RestClient.builder().requestFactory(...)}), one
+ * per request factory, each built as Spring Boot's {@link ClientHttpRequestFactoryBuilder} builds it
+ * ({@code spring.http.client.factory}):
+ * <ol>
+ * <li>{@code simple}: {@code HttpURLConnection};</li>
+ * <li>{@code jdk}: the JDK {@code HttpClient} with Boot's settings (HTTP/2 preferred, so the first
+ * request on each connection offers an h2c upgrade), without and with a read timeout, and on HTTP/1.1
+ * as the mesh's own transport uses it;</li>
+ * <li>{@code http-components}: Apache HttpClient 5 classic, with Boot's default pool and with a tuned
+ * pool ({@link #TUNED_POOL});</li>
+ * <li>{@code jetty}: the Jetty 12 client;</li>
+ * <li>{@code reactor}: Reactor Netty.</li>
+ * </ol>
+ * Latency and the calling thread's CPU per call are measured with the clients interleaved call by call
+ * ({@link InterleavedRun}); throughput with each client alone in a closed loop ({@link LoadRun}), in two
+ * rounds of opposite order, together with the whole process's CPU per call (the in-process server's
+ * share is the same for every client; the rest is the work a transport does on its own threads, which
+ * the caller's CPU does not see). Arguments: seconds of the latency run (default 20; warm-up half of it,
+ * each throughput run a quarter of it), client threads (default 2).
+ */
+public final class TransportOverhead {
+
+	/** What the tuned Apache pool changes, for the tables. */
+	static final String TUNED_POOL = "64 per route / 256 total, LAX pool, validate after 2 s idle";
+
+	static final String PATH = "/api/stock/1";
+
+	private TransportOverhead() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
+		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
+		Report report = run(Duration.ofSeconds(seconds), threads);
+		System.out.println(report.latencyTable());
+		System.out.println();
+		System.out.println(report.throughputTable());
+	}
+
+	/**
+	 * A named request factory; closing it releases its pool and threads where it has any.
+	 * @param name the name in the tables
+	 * @param factory the request factory
+	 * @param resources what else to close with the factory (such as a client the factory does not stop
+	 * because it did not make it), or {@code null}
+	 */
+	record Transport(String name, ClientHttpRequestFactory factory, AutoCloseable resources) implements AutoCloseable {
+
+		Transport(String name, ClientHttpRequestFactory factory) {
+			this(name, factory, null);
+		}
+
+		RestClient client(String baseUrl) {
+			return RestClient.builder().requestFactory(this.factory).baseUrl(baseUrl).build();
+		}
+
+		@Override
+		public void close() throws Exception {
+			if (this.factory instanceof DisposableBean disposable) {
+				disposable.destroy();
+			}
+			if (this.factory instanceof Lifecycle lifecycle && lifecycle.isRunning()) {
+				lifecycle.stop();
+			}
+			if (this.resources != null) {
+				this.resources.close();
+			}
+		}
+
+	}
+
+	/** One client run alone: its result and the process's CPU time per call over the run. */
+	record Alone(LoadRun.Result result, double processCpuMicros) {
+	}
+
+	/** What a run measured: latency per client (interleaved) and throughput per client (alone, two rounds). */
+	record Report(List<InterleavedRun.Measured> latency, List<Alone> firstRound, List<Alone> secondRound) {
+
+		String latencyTable() {
+			double bestP50 = best(this.latency, (measured) -> measured.latency().percentileMicros(50));
+			double bestP99 = best(this.latency, (measured) -> measured.latency().percentileMicros(99));
+			StringBuilder table = new StringBuilder("| client | calls | success | p50 µs | p99 µs | p99.9 µs "
+					+ "| p50 − best µs | p99 − best µs | caller CPU p50 µs |\n"
+					+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+			for (InterleavedRun.Measured measured : this.latency) {
+				LoadRun.Result result = measured.latency();
+				table.append(String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f | %.0f |%n",
+						result.name(), result.calls(), result.successRate(), result.percentileMicros(50),
+						result.percentileMicros(99), result.percentileMicros(99.9), result.percentileMicros(50) - bestP50,
+						result.percentileMicros(99) - bestP99, measured.cpuMicros(50)));
+			}
+			return table.toString().stripTrailing();
+		}
+
+		String throughputTable() {
+			double bestMean = 0;
+			for (int i = 0; i < this.firstRound.size(); i++) {
+				bestMean = Math.max(bestMean, mean(i));
+			}
+			StringBuilder table = new StringBuilder("| client | calls/s round 1 | calls/s round 2 | mean vs best "
+					+ "| process CPU µs/call round 1 | round 2 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+			for (int i = 0; i < this.firstRound.size(); i++) {
+				Alone first = this.firstRound.get(i);
+				Alone second = this.secondRound.get(i);
+				table.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.1f%% | %.0f | %.0f |%n",
+						first.result().name(), first.result().throughput(), second.result().throughput(),
+						100 * (mean(i) / bestMean - 1), first.processCpuMicros(), second.processCpuMicros()));
+			}
+			return table.toString().stripTrailing();
+		}
+
+		private double mean(int index) {
+			return (this.firstRound.get(index).result().throughput()
+					+ this.secondRound.get(index).result().throughput()) / 2;
+		}
+
+		private static double best(List<InterleavedRun.Measured> latency,
+				ToDoubleFunction<InterleavedRun.Measured> value) {
+			return latency.stream().mapToDouble(value).min().orElse(Double.NaN);
+		}
+
+	}
+
+	/**
+	 * The plain transports, each as Boot's builder makes it with default settings unless the name says
+	 * otherwise.
+	 */
+	static List<Transport> plainTransports() {
+		ClientHttpRequestFactorySettings defaults = ClientHttpRequestFactorySettings.defaults();
+		return List.of(new Transport("simple (HttpURLConnection)", new SimpleClientHttpRequestFactory()),
+				new Transport("jdk", ClientHttpRequestFactoryBuilder.jdk().build(defaults)),
+				new Transport("jdk, read timeout 3 s",
+						ClientHttpRequestFactoryBuilder.jdk().build(defaults.withReadTimeout(Duration.ofSeconds(3)))),
+				new Transport("jdk, HTTP/1.1",
+						ClientHttpRequestFactoryBuilder.jdk()
+							.withHttpClientCustomizer((builder) -> builder.version(HttpClient.Version.HTTP_1_1))
+							.build(defaults)),
+				new Transport("http-components, default pool",
+						ClientHttpRequestFactoryBuilder.httpComponents().build(defaults)),
+				new Transport("http-components, tuned pool", tunedHttpComponents(defaults)),
+				jetty(defaults),
+				new Transport("reactor", ClientHttpRequestFactoryBuilder.reactor().build(defaults)));
+	}
+
+	/**
+	 * Apache HttpClient 5 classic with the pool a service calling a few instances at high concurrency
+	 * wants: Boot's default pool allows 5 connections per route (25 in all), so a 6th concurrent caller
+	 * to one instance waits for a connection; 64/256 leave room. The LAX pool takes no pool-wide lock on
+	 * lease and release (the STRICT default does, to enforce the total exactly). Validating after 2 s
+	 * idle is HttpClient's own default, stated here because 0 (check before every lease) costs a blocking
+	 * read per call, and never checking hands out connections the server closed while idle.
+	 */
+	static ClientHttpRequestFactory tunedHttpComponents(ClientHttpRequestFactorySettings settings) {
+		return ClientHttpRequestFactoryBuilder.httpComponents()
+			.withConnectionManagerCustomizer((pool) -> pool.setMaxConnPerRoute(64)
+				.setMaxConnTotal(256)
+				.setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+				.setConnPoolPolicy(PoolReusePolicy.LIFO))
+			.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(2)))
+			.build(settings);
+	}
+
+	/**
+	 * Jetty as Boot builds it. Spring's factory stops only a Jetty client it made itself, and Jetty's
+	 * threads keep the JVM alive, so the client Boot made is caught here to be stopped with the factory.
+	 */
+	static Transport jetty(ClientHttpRequestFactorySettings settings) {
+		AtomicReference<org.eclipse.jetty.client.HttpClient> made = new AtomicReference<>();
+		ClientHttpRequestFactory factory = ClientHttpRequestFactoryBuilder.jetty()
+			.withHttpClientCustomizer(made::set)
+			.build(settings);
+		return new Transport("jetty", factory, () -> {
+			if (made.get() != null) {
+				made.get().stop();
+			}
+		});
+	}
+
+	/** @return a client under measurement that GETs {@link #PATH} through the RestClient */
+	static InterleavedRun.Client call(String name, RestClient client) {
+		return new InterleavedRun.Client(name, () -> client.get().uri(PATH).retrieve().body(String.class));
+	}
+
+	static Report run(Duration measure, int threads) throws Exception {
+		List<Transport> transports = plainTransports();
+		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
+			List<InterleavedRun.Client> clients = new ArrayList<>();
+			for (Transport transport : transports) {
+				clients.add(call(transport.name(), transport.client(server.uri())));
+			}
+			return measure(clients, measure, threads);
+		}
+		finally {
+			for (Transport transport : transports) {
+				transport.close();
+			}
+		}
+	}
+
+	private static Report measure(List<InterleavedRun.Client> clients, Duration measure, int threads)
+			throws InterruptedException {
+		InterleavedRun.run(threads, measure.dividedBy(2), clients);
+		List<InterleavedRun.Measured> latency = InterleavedRun.run(threads, measure, clients);
+		Duration alone = measure.dividedBy(4);
+		List<Alone> firstRound = new ArrayList<>();
+		for (InterleavedRun.Client client : clients) {
+			firstRound.add(alone(client, threads, alone));
+		}
+		List<Alone> secondRound = new ArrayList<>();
+		for (int i = clients.size() - 1; i >= 0; i--) {
+			secondRound.add(0, alone(clients.get(i), threads, alone));
+		}
+		return new Report(latency, firstRound, secondRound);
+	}
+
+	private static Alone alone(InterleavedRun.Client client, int threads, Duration duration)
+			throws InterruptedException {
+		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		long cpu = os.getProcessCpuTime();
+		LoadRun.Result result = LoadRun.run(client.name(), threads, duration, client.call());
+		long used = os.getProcessCpuTime() - cpu;
+		return new Alone(result, (result.calls() == 0) ? Double.NaN : used / 1e3 / result.calls());
+	}
+
+}
