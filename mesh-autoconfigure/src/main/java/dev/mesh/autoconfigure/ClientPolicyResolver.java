@@ -1,6 +1,7 @@
 package dev.mesh.autoconfigure;
 
 import dev.mesh.client.ClientPolicy;
+import dev.mesh.client.TransportPolicy;
 import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.OutlierPolicy;
@@ -58,7 +59,9 @@ final class ClientPolicyResolver {
 				pick(client.getCircuitBreaker(), defaults.getCircuitBreaker(), builtIn.circuitBreaker()),
 				zoneAffinity(client.getZoneAffinity(), defaults.getZoneAffinity(), builtIn.zoneAffinity(), localZone),
 				slowStart(client.getSlowStart(), defaults.getSlowStart(), builtIn.slowStart()),
-				pick(client.getMaxResponseSize(), defaults.getMaxResponseSize(), builtIn.maxResponseSize()));
+				pick(client.getMaxResponseSize(), defaults.getMaxResponseSize(), builtIn.maxResponseSize()),
+				new TransportPolicy(pick(client.getSslBundle(), defaults.getSslBundle(), builtIn.transport().sslBundle()),
+						pick(client.getBufferResponse(), defaults.getBufferResponse(), builtIn.transport().bufferResponse())));
 	}
 
 	private static ZoneAffinityPolicy zoneAffinity(MeshProperties.ZoneAffinity client, MeshProperties.ZoneAffinity defaults,

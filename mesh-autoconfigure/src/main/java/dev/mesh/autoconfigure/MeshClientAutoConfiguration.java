@@ -6,6 +6,7 @@ import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.MeshClientMeterBinder;
+import dev.mesh.client.MeshTransports;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.security.ServiceTokenSources;
@@ -18,7 +19,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.client.RestClientCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
@@ -38,7 +45,8 @@ import org.springframework.web.client.RestClient;
 		"io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
 		"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration",
 		"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" }, after = { SimpleDiscoveryClientAutoConfiguration.class,
-		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class })
+		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+		HttpClientAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
 @ConditionalOnMeshEnabled
 @EnableConfigurationProperties(MeshProperties.class)
@@ -61,11 +69,26 @@ public class MeshClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
 			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-			ServiceTokenSources tokenSources, ObjectProvider<AttemptTracer> attemptTracer) {
+			ServiceTokenSources tokenSources, ObjectProvider<AttemptTracer> attemptTracer, MeshTransports transports) {
 		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()),
-				attemptTracer.getIfAvailable(() -> AttemptTracer.NONE), Clock.systemUTC());
+				attemptTracer.getIfAvailable(() -> AttemptTracer.NONE), Clock.systemUTC(), transports);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeshTransports meshTransports(ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder,
+			ObjectProvider<ClientHttpRequestFactorySettings> settings, ObjectProvider<SslBundles> sslBundles,
+			MeshProperties properties) {
+		return new BootMeshTransports(builder.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
+				settings.getIfAvailable(ClientHttpRequestFactorySettings::defaults), sslBundles.getIfAvailable(), properties);
+	}
+
+	/** Tells the mesh which request factory on Boot's {@code RestClient.Builder} is Boot's, not the application's. */
+	@Bean
+	RestClientCustomizer meshBootDefaultRequestFactory(ObjectProvider<MeshClientFactory> factory) {
+		return (builder) -> factory.ifAvailable((meshClients) -> meshClients.bootDefaultOf(builder));
 	}
 
 	@Bean

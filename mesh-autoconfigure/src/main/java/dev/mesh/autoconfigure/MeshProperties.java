@@ -286,6 +286,22 @@ public class MeshProperties implements Validator {
 		 */
 		private DataSize maxResponseSize;
 
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) calls to instances registered as secure
+		 * (Consul's secure flag, or metadata scheme=https) are made with: the certificates trusted, and the
+		 * key presented to a service that requires client certificates (mutual TLS). Unset: the bundle of
+		 * spring.http.client.ssl.bundle, else the JVM's default trust.
+		 */
+		private String sslBundle;
+
+		/**
+		 * Whether a response body is read in full within its attempt (the deadline covers the whole exchange,
+		 * max-response-size applies, a body broken off is retried). False hands the body to the caller as a
+		 * stream once the headers are in (large downloads, server-sent events): the deadline then ends with the
+		 * headers, max-response-size does not apply, and the caller must close the stream. Default true.
+		 */
+		private Boolean bufferResponse;
+
 		/** How failed attempts are retried. */
 		@NestedConfigurationProperty
 		private final Retry retry = new Retry();
@@ -352,6 +368,22 @@ public class MeshProperties implements Validator {
 
 		public void setCircuitBreaker(Boolean circuitBreaker) {
 			this.circuitBreaker = circuitBreaker;
+		}
+
+		public String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public Boolean getBufferResponse() {
+			return this.bufferResponse;
+		}
+
+		public void setBufferResponse(Boolean bufferResponse) {
+			this.bufferResponse = bufferResponse;
 		}
 
 		public DataSize getMaxResponseSize() {

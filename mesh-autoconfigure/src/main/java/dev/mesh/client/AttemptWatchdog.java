@@ -44,7 +44,7 @@ final class AttemptWatchdog implements AutoCloseable {
 	/** The name of the watchdog's thread. */
 	static final String THREAD_NAME = "mesh-attempt-watchdog";
 
-	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+	static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
 
 	/**
 	 * The longest timeout kept (about 146 years); a longer one is this, rather than an overflow of its
@@ -53,6 +53,9 @@ final class AttemptWatchdog implements AutoCloseable {
 	private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 2);
 
 	private static final Log logger = LogFactory.getLog(AttemptWatchdog.class);
+
+	/** The attempt the current thread is making, for transports that register how to abort it. */
+	private static final ThreadLocal<Watch> CURRENT = new ThreadLocal<>();
 
 	private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
 
@@ -86,7 +89,17 @@ final class AttemptWatchdog implements AutoCloseable {
 		else if (this.idle) {
 			LockSupport.unpark(current);
 		}
+		CURRENT.set(watch);
 		return watch;
+	}
+
+	/**
+	 * @return the watched attempt the calling thread is making, or {@code null}: how a transport whose
+	 * blocking calls an interrupt does not end (such as Apache HttpClient's classic socket reads) finds the
+	 * attempt to {@linkplain Watch#abortWith(Runnable) register} its abort with
+	 */
+	static Watch current() {
+		return CURRENT.get();
 	}
 
 	/**
@@ -166,6 +179,9 @@ final class AttemptWatchdog implements AutoCloseable {
 				if (now - watch.deadlineNanos >= 0) {
 					watch.fire();
 				}
+				else {
+					watch.abortIfCallerInterrupted();
+				}
 			}
 			LockSupport.parkNanos(this, TICK_NANOS);
 			return true;
@@ -198,6 +214,12 @@ final class AttemptWatchdog implements AutoCloseable {
 
 		private volatile int state = WATCHING;
 
+		/** What else ends the exchange when the time is up, besides the interrupt; see {@link #abortWith}. */
+		private volatile Runnable abort;
+
+		/** Whether {@link #abortIfCallerInterrupted()} has aborted the exchange. */
+		private volatile boolean callerAborted;
+
 		private final Thread caller;
 
 		private final long deadlineNanos;
@@ -211,10 +233,51 @@ final class AttemptWatchdog implements AutoCloseable {
 			if (STATE.compareAndSet(this, WATCHING, FIRING)) {
 				try {
 					this.caller.interrupt();
+					abort();
 				}
 				finally {
 					// set even when the interrupt failed, so release() does not wait for it for ever
 					this.state = FIRED;
+				}
+			}
+		}
+
+		/** @return the time the attempt has left, in nanoseconds (negative once it is up) */
+		long remainingNanos() {
+			return this.deadlineNanos - System.nanoTime();
+		}
+
+		/**
+		 * Registers how to end the attempt's exchange when its time is up, for transports whose blocking
+		 * calls an interrupt does not end: closing its socket, cancelling its request. It runs on the
+		 * watchdog's thread, so it must not block; what it throws is logged.
+		 * @param action the abort, replacing any registered before
+		 */
+		void abortWith(Runnable action) {
+			this.abort = action;
+		}
+
+		/**
+		 * Aborts the exchange once when something else interrupted the calling thread (the caller gave up:
+		 * {@code Future.cancel(true)}, a shutdown) and the transport's blocking call does not notice
+		 * interrupts; the attempt then ends as the caller's abort.
+		 */
+		private void abortIfCallerInterrupted() {
+			if (this.abort != null && !this.callerAborted && this.state == WATCHING && this.caller.isInterrupted()) {
+				this.callerAborted = true;
+				abort();
+			}
+		}
+
+		/** Runs the registered abort, if any, now (on the calling thread); never throws. */
+		void abort() {
+			Runnable action = this.abort;
+			if (action != null) {
+				try {
+					action.run();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Aborting an attempt's exchange failed", ex);
 				}
 			}
 		}
@@ -226,6 +289,10 @@ final class AttemptWatchdog implements AutoCloseable {
 		 */
 		boolean release() {
 			AttemptWatchdog.this.watched.remove(this);
+			this.abort = null;
+			if (CURRENT.get() == this) {
+				CURRENT.remove();
+			}
 			if (STATE.compareAndSet(this, WATCHING, RELEASED)) {
 				return false;
 			}

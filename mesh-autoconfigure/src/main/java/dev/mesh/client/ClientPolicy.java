@@ -30,11 +30,12 @@ import org.springframework.util.unit.DataSize;
  * @param zoneAffinity whether calls prefer instances in this instance's zone
  * @param slowStart how recently started instances are ramped up
  * @param maxResponseSize the largest response body read; a larger one fails the attempt, not retried
+ * @param transport how attempts are sent: TLS, and whether bodies are buffered
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
 		TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart,
-		DataSize maxResponseSize) {
+		DataSize maxResponseSize, TransportPolicy transport) {
 
 	/** The default {@code max-response-size}. */
 	public static final DataSize DEFAULT_MAX_RESPONSE_SIZE = DataSize.ofMegabytes(10);
@@ -50,7 +51,8 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 					new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0.5),
 					new RetryPolicy.Budget(0.2, 10)),
 			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS, false,
-			ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS, DEFAULT_MAX_RESPONSE_SIZE);
+			ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS, DEFAULT_MAX_RESPONSE_SIZE,
+			TransportPolicy.DEFAULTS);
 
 	/**
 	 * @param policy another load balancer
@@ -59,7 +61,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
 		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
 				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
-				this.slowStart, this.maxResponseSize);
+				this.slowStart, this.maxResponseSize, this.transport);
 	}
 
 	/**
@@ -69,7 +71,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withZoneAffinity(ZoneAffinityPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, policy,
-				this.slowStart, this.maxResponseSize);
+				this.slowStart, this.maxResponseSize, this.transport);
 	}
 
 	/**
@@ -79,7 +81,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withSlowStart(SlowStartPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				this.zoneAffinity, policy, this.maxResponseSize);
+				this.zoneAffinity, policy, this.maxResponseSize, this.transport);
 	}
 
 }

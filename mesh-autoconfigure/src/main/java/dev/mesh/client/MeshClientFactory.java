@@ -2,7 +2,10 @@ package dev.mesh.client;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -21,14 +24,15 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
  * Makes {@code RestClient} builders into mesh clients of a service. All clients of one service share
  * one route, so they share its picker and the state it keeps about the instances.
  *
- * <p>It owns what the clients hold outside the heap: each service's transport (a JDK
- * {@code HttpClient} and its threads) and the one {@link AttemptWatchdog} thread that keeps all their
+ * <p>It owns what the clients hold outside the heap: each service's transport (the HTTP client
+ * library's connections and threads, see {@link MeshTransports}) and the one {@link AttemptWatchdog} thread that keeps all their
  * attempts' timeouts, started by the first attempt. {@link #close()}, called by Spring when the
  * application context closes, ends them, so nothing of the mesh outlives its context (a test's, or the
  * one each devtools restart replaces).
@@ -57,6 +61,12 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 
 	private final AttemptWatchdog watchdog = new AttemptWatchdog();
 
+	private final MeshTransports transports;
+
+	/** Request factories Spring Boot put on its builders: its default, not a choice of the application's. */
+	private final Set<ClientHttpRequestFactory> bootDefaults = Collections.synchronizedSet(
+			Collections.newSetFromMap(new WeakHashMap<>()));
+
 	/** Whether {@link #close()} has run; guarded by {@link #routes}. */
 	private boolean closed;
 
@@ -74,6 +84,23 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
 			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
 			AttemptTracer attemptTracer, Clock clock) {
+		this(instanceCache, policies, bulkheads, circuitBreakers, tokenSources, attemptTracer, clock, MeshTransports.jdk());
+	}
+
+	/**
+	 * @param instanceCache where instances of each service come from
+	 * @param policies the settings of each service's client
+	 * @param bulkheads resilience4j's bulkhead registry
+	 * @param circuitBreakers resilience4j's circuit breaker registry
+	 * @param tokenSources the token source of each service, or {@code null} for a service without tokens
+	 * @param attemptTracer what traces each attempt
+	 * @param clock the wall clock instances' published start times are compared with (slow start)
+	 * @param transports what makes each service's transport
+	 */
+	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
+			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
+			AttemptTracer attemptTracer, Clock clock, MeshTransports transports) {
+		this.transports = transports;
 		this.instanceCache = instanceCache;
 		this.policies = policies;
 		this.bulkheads = bulkheads;
@@ -101,12 +128,56 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 		ServiceRoute route = route(serviceId);
 		MeshClientInterceptor interceptor = this.interceptors.computeIfAbsent(serviceId,
 				(id) -> new MeshClientInterceptor(route));
-		builder.requestFactory(route.requestFactory());
+		builder.requestFactory(transportFor(builder, route));
 		return builder.requestInterceptors((list) -> {
 			if (!list.contains(interceptor)) {
 				list.add(interceptor);
 			}
 		});
+	}
+
+	/**
+	 * Records a request factory that Spring Boot put on a {@code RestClient.Builder} it made: a builder that
+	 * still carries it gets the service's own transport, built from the same Boot settings, while a
+	 * factory the application set on its builder is used as it is.
+	 * @param factory the factory
+	 */
+	public void bootDefault(ClientHttpRequestFactory factory) {
+		if (factory != null) {
+			this.bootDefaults.add(factory);
+		}
+	}
+
+	/**
+	 * Records the request factory Spring Boot has just put on a builder it made (see
+	 * {@link #bootDefault(ClientHttpRequestFactory)}).
+	 * @param builder the builder, as Boot's {@code RestClientBuilderConfigurer} left it
+	 */
+	public void bootDefaultOf(RestClient.Builder builder) {
+		bootDefault(BuilderRequestFactory.of(builder));
+	}
+
+	/**
+	 * The transport of a builder's clients: the service's own, unless the application set a request
+	 * factory of its own on the builder; then that, under the mesh's deadline and redirect rules.
+	 */
+	private ClientHttpRequestFactory transportFor(RestClient.Builder builder, ServiceRoute route) {
+		ClientHttpRequestFactory chosen = BuilderRequestFactory.of(builder);
+		if (chosen == null || chosen instanceof MeshClientHttpRequestFactory || this.bootDefaults.contains(chosen)) {
+			return route.requestFactory();
+		}
+		ClientPolicy policy = route.policy();
+		String serviceId = route.serviceId();
+		if (policy.transport().sslBundle() != null) {
+			throw new IllegalStateException("mesh.clients." + serviceId + ".ssl-bundle (or mesh.client-defaults.ssl-bundle) is '"
+					+ policy.transport().sslBundle() + "', but a mesh client of service '" + serviceId
+					+ "' has a request factory of its own (" + chosen.getClass().getName()
+					+ "), which the mesh cannot give a bundle: configure TLS on that factory and unset the property, or drop the "
+					+ "factory so the mesh builds the transport with spring.http.client.*");
+		}
+		MeshTransport transport = new MeshTransport(chosen.getClass().getName(), chosen, false, false);
+		return new MeshClientHttpRequestFactory(serviceId, transport, policy.perAttemptTimeout(),
+				policy.maxResponseSize().toBytes(), policy.transport().bufferResponse(), this.watchdog);
 	}
 
 	ServiceRoute route(String serviceId) {
@@ -119,8 +190,8 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 			if (route == null) {
 				ClientPolicy policy = this.policies.forService(serviceId);
 				MeshClientHttpRequestFactory transport = new MeshClientHttpRequestFactory(serviceId,
-						policy.connectTimeout(), policy.perAttemptTimeout(), policy.maxResponseSize().toBytes(),
-						this.watchdog);
+						this.transports.create(serviceId, policy), policy.perAttemptTimeout(),
+						policy.maxResponseSize().toBytes(), policy.transport().bufferResponse(), this.watchdog);
 				if (this.closed) {
 					// a client made after close must not open what nothing would close again
 					transport.close();

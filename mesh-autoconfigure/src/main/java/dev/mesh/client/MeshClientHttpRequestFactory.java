@@ -1,195 +1,143 @@
 package dev.mesh.client;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.lang.reflect.Method;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.discovery.RedactedUris;
 import dev.mesh.resilience.InboundDeadline;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatusCode;
+import org.springframework.http.StreamingHttpOutputMessage;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.util.CollectionUtils;
 
 /**
- * The transport of a mesh client, on the JDK's {@link HttpClient}. Each attempt has one timeout for the
- * whole exchange, body included, taken from the {@value InboundDeadline#HEADER} header the pipeline
- * sets on it (the same value tells the server how long the caller waits). The response body is read in
- * full within that time, so a response the server breaks off mid-body fails the attempt (and can be
- * retried) instead of reaching the caller truncated.
+ * The transport of a mesh client: the attempts of one service, sent with the {@link MeshTransport} of the
+ * application's choice, under the mesh's contract. Each attempt has one timeout for the whole exchange,
+ * the body included, taken from the {@value InboundDeadline#HEADER} header the pipeline sets on it (the
+ * same value tells the server how long the caller waits). The body is read in full within that time, up to
+ * {@code max-response-size} (see {@link ResponseSizeLimit}), so a response broken off mid-body fails the
+ * attempt instead of reaching the caller truncated; with {@code buffer-response=false} the body is handed
+ * to the caller as a stream once the headers are in, and the timeout covers the exchange up to them.
  *
- * <p>Each attempt is sent with the client's synchronous {@code send}, so the calling thread writes the
- * request itself and is woken once, when the whole response is in; the timeout is kept by the
- * {@link AttemptWatchdog}, which interrupts an attempt whose time is up: the JDK then cancels the
- * exchange and closes its connection. Not with {@link HttpRequest.Builder#timeout}, which the JDK
- * client arms by waking its selector thread on every request (on the 2-core benchmark machine 10-26 µs
- * of the caller's CPU and up to four more context switches per call) and which ends when the headers
- * arrive; and not by waiting on {@code sendAsync}, which hands each exchange to the client's executor
- * and each completion to the common fork-join pool (about 190 µs at p50 under two callers there,
- * docs/benchmarks.md).
+ * <p>The timeout is kept by the {@link AttemptWatchdog}, which interrupts the calling thread when it is up
+ * (ending the JDK, Jetty and Reactor Netty clients' waits, which cancel the exchange) and runs the abort
+ * the transport registered for the attempt (Apache HttpClient's request cancel, the
+ * {@code HttpURLConnection}'s disconnect: see {@link HttpComponentsAttemptAbort}, {@link UrlConnectionAttemptAbort}),
+ * which closes the connection. Either way the attempt fails with an {@link HttpTimeoutException}.
  *
- * <p>Attempts go straight to the instance discovery named, never through a forward proxy: the JVM's
- * proxy settings ({@code http.proxyHost}, {@code https.proxyHost}) are meant for calls out of the
- * network, and a proxy between a mesh client and an instance would hide which instance answered (and
- * asking the default proxy selector cost a few percent of each call's CPU).
+ * <p>Redirects are followed here, never by the transport: only when the application's
+ * {@code spring.http.client.redirects} allows it, at most {@value #MAX_REDIRECTS} times within the
+ * attempt's time, and only to the same scheme, host and port (the instance that answered). A redirect to
+ * anywhere else fails the attempt without a request to that place, so neither the token nor the body
+ * ever leaves the service's instances.
  *
- * <p>A body is read into memory only up to {@code max-response-size} (see {@link ResponseSizeLimit});
- * a larger one fails the attempt with {@link ResponseTooLargeException}, which is not retried.
- *
- * <p>The JDK client is made on the first attempt and belongs to this factory, which {@link #close()}
- * ends with the application context: its executor (a cached pool like the one the JDK makes by default,
- * with daemon threads named {@code mesh-http-<service>-<n>}) is shut down; on JDK 21 and later the
- * client's {@code shutdownNow()} closes its connections and ends its selector thread at once; before
- * JDK 21 a client cannot be closed, so the factory drops its reference to it (even while a
- * {@code RestClient} built on it is still held) and the JDK's selector thread ends, closing the
- * connections, once the garbage collector has collected the client.
+ * <p>A factory the mesh made is closed with the application context ({@link #close()}); one the application
+ * set on its builder is left alone.
  */
 final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(MeshClientHttpRequestFactory.class);
+	/** The most redirects followed within one attempt. */
+	static final int MAX_REDIRECTS = 5;
 
-	/** {@code HttpClient.shutdownNow()}, JDK 21 and later; {@code null} before. */
-	private static final Method SHUTDOWN_NOW = shutdownNow();
+	private static final Log logger = LogFactory.getLog(MeshClientHttpRequestFactory.class);
 
 	private final String serviceId;
 
-	private final Duration connectTimeout;
+	private final MeshTransport transport;
+
+	/**
+	 * The transport's factory, dropped by {@link #close()}: a JDK client that cannot be closed (before JDK 21)
+	 * then ends once collected, even while a {@code RestClient} built on this is still held.
+	 */
+	private volatile ClientHttpRequestFactory factory;
 
 	private final Duration defaultTimeout;
 
 	private final long maxResponseBytes;
 
-	/** Reads a body up to {@link #maxResponseBytes}; made once, as it keeps no state of its own. */
-	private final HttpResponse.BodyHandler<byte[]> bodyHandler;
-
-	/** The same for HEAD, whose {@code Content-Length} is that of a body it does not have. */
-	private final HttpResponse.BodyHandler<byte[]> headBodyHandler;
+	private final boolean bufferResponse;
 
 	private final AttemptWatchdog watchdog;
 
-	/** The client and its executor, once the first attempt has made them; {@code null} again once closed. */
-	private volatile Transport transport;
-
-	/** Whether {@link #close()} has been called; written under this object's lock. */
+	/** Whether {@link #close()} has been called. */
 	private volatile boolean closed;
 
 	/**
 	 * @param serviceId the service whose instances this sends to
-	 * @param connectTimeout deadline for opening a connection
+	 * @param transport what sends the requests
 	 * @param defaultTimeout timeout of an attempt that carries no {@value InboundDeadline#HEADER} header
 	 * @param maxResponseBytes the largest body read, in bytes
+	 * @param bufferResponse whether bodies are read in full within the attempt (else streamed to the caller)
 	 * @param watchdog what keeps the attempts' timeouts
 	 */
-	MeshClientHttpRequestFactory(String serviceId, Duration connectTimeout, Duration defaultTimeout,
-			long maxResponseBytes, AttemptWatchdog watchdog) {
+	MeshClientHttpRequestFactory(String serviceId, MeshTransport transport, Duration defaultTimeout,
+			long maxResponseBytes, boolean bufferResponse, AttemptWatchdog watchdog) {
 		this.serviceId = serviceId;
-		this.connectTimeout = connectTimeout;
+		this.transport = transport;
+		this.factory = transport.factory();
 		this.defaultTimeout = defaultTimeout;
 		this.maxResponseBytes = maxResponseBytes;
-		this.bodyHandler = ResponseSizeLimit.handler(maxResponseBytes, false);
-		this.headBodyHandler = ResponseSizeLimit.handler(maxResponseBytes, true);
+		this.bufferResponse = bufferResponse;
 		this.watchdog = watchdog;
 	}
 
-	private HttpClient httpClient() {
-		Transport current = this.transport;
-		return (current != null) ? current.client() : open();
-	}
-
-	private synchronized HttpClient open() {
-		if (this.closed) {
-			throw new IllegalStateException("The mesh client of service '" + this.serviceId
-					+ "' is closed: its application context has been closed");
-		}
-		if (this.transport == null) {
-			AtomicInteger threads = new AtomicInteger();
-			String prefix = "mesh-http-" + this.serviceId + "-";
-			ThreadFactory factory = (task) -> {
-				Thread thread = new Thread(task, prefix + threads.incrementAndGet());
-				thread.setDaemon(true);
-				return thread;
-			};
-			ExecutorService executor = Executors.newCachedThreadPool(factory);
-			HttpClient client = HttpClient.newBuilder()
-				.connectTimeout(this.connectTimeout)
-				.followRedirects(HttpClient.Redirect.NEVER)
-				.version(HttpClient.Version.HTTP_1_1)
-				.proxy(HttpClient.Builder.NO_PROXY)
-				.executor(executor)
-				.build();
-			this.transport = new Transport(client, executor);
-		}
-		return this.transport.client();
+	/** @return the transport attempts are sent with */
+	MeshTransport transport() {
+		return this.transport;
 	}
 
 	/**
-	 * Ends the JDK client (see the class comment for what that means before JDK 21); an attempt made
+	 * Closes the transport when the mesh made it (its connection pool, its threads); an attempt made
 	 * afterwards fails with an {@link IllegalStateException}.
 	 */
 	@Override
 	public void close() {
-		Transport closing;
 		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
 			this.closed = true;
-			closing = this.transport;
-			this.transport = null;
 		}
-		if (closing == null) {
+		this.factory = null;
+		if (!this.transport.owned()) {
 			return;
 		}
-		if (SHUTDOWN_NOW != null) {
-			try {
-				SHUTDOWN_NOW.invoke(closing.client());
-			}
-			catch (ReflectiveOperationException | RuntimeException ex) {
-				logger.debug("Could not shut down the HTTP client of mesh client '" + this.serviceId + "'", ex);
-			}
-		}
-		closing.executor().shutdownNow();
-	}
-
-	private static Method shutdownNow() {
 		try {
-			return HttpClient.class.getMethod("shutdownNow");
+			if (this.transport.factory() instanceof DisposableBean disposable) {
+				disposable.destroy();
+			}
+			else if (this.transport.factory() instanceof AutoCloseable closeable) {
+				closeable.close();
+			}
 		}
-		catch (NoSuchMethodException ex) {
-			return null;
+		catch (Exception ex) {
+			logger.debug("Could not close the HTTP client of mesh client '" + this.serviceId + "'", ex);
 		}
-	}
-
-	/** A JDK client and the executor it was given. */
-	private record Transport(HttpClient client, ExecutorService executor) {
 	}
 
 	@Override
 	public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
-		return new AttemptRequest(uri, httpMethod);
+		return new Attempt(uri, httpMethod);
 	}
 
-	private final class AttemptRequest implements ClientHttpRequest {
+	/**
+	 * One attempt: collects headers and body like any request, and sends them with the transport when
+	 * executed. The body the pipeline hands over (the caller's bytes, buffered once by the
+	 * {@code RestClient}) is passed on as it is, so a retry makes no copy of it.
+	 */
+	private final class Attempt implements ClientHttpRequest, StreamingHttpOutputMessage {
 
 		private final URI uri;
 
@@ -197,13 +145,15 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 
 		private final HttpHeaders headers = new HttpHeaders();
 
-		private final ByteArrayOutputStream body = new ByteArrayOutputStream(256);
-
 		private final Map<String, Object> attributes = new HashMap<>();
+
+		private Body body;
+
+		private ByteArrayOutputStream written;
 
 		private boolean executed;
 
-		AttemptRequest(URI uri, HttpMethod method) {
+		Attempt(URI uri, HttpMethod method) {
 			this.uri = uri;
 			this.method = method;
 		}
@@ -215,21 +165,20 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 
 		@Override
 		public OutputStream getBody() {
-			return this.body;
+			if (this.written == null) {
+				this.written = new ByteArrayOutputStream(256);
+			}
+			return this.written;
+		}
+
+		@Override
+		public void setBody(Body body) {
+			this.body = body;
 		}
 
 		@Override
 		public Map<String, Object> getAttributes() {
 			return this.attributes;
-		}
-
-		@Override
-		public ClientHttpResponse execute() throws IOException {
-			if (this.executed) {
-				throw new IllegalStateException("Request to " + RedactedUris.of(this.uri) + " already executed");
-			}
-			this.executed = true;
-			return executeInternal(this.headers, this.body.toByteArray());
 		}
 
 		@Override
@@ -242,98 +191,140 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			return this.uri;
 		}
 
-		private ClientHttpResponse executeInternal(HttpHeaders headers, byte[] body) throws IOException {
-			Duration timeout = timeoutOf(headers);
-			HttpRequest.Builder request = HttpRequest.newBuilder(this.uri);
-			request.method(this.method.name(), (body.length == 0) ? HttpRequest.BodyPublishers.noBody()
-					: HttpRequest.BodyPublishers.ofByteArray(body));
-			headers.forEach((name, values) -> {
-				if (!isRestricted(name)) {
-					for (String value : values) {
-						try {
-							request.header(name, value);
-						}
-						catch (IllegalArgumentException ex) {
-							throw invalidHeader(name, ex);
-						}
-					}
-				}
-			});
-			HttpRequest built = request.build();
-			HttpClient client = httpClient();
-			HttpResponse.BodyHandler<byte[]> bodyHandler = (this.method == HttpMethod.HEAD)
-					? MeshClientHttpRequestFactory.this.headBodyHandler : MeshClientHttpRequestFactory.this.bodyHandler;
+		@Override
+		public ClientHttpResponse execute() throws IOException {
+			if (this.executed) {
+				throw new IllegalStateException("Request to " + RedactedUris.of(this.uri) + " already executed");
+			}
+			this.executed = true;
+			ClientHttpRequestFactory sender = MeshClientHttpRequestFactory.this.factory;
+			if (sender == null || MeshClientHttpRequestFactory.this.closed) {
+				throw new IllegalStateException("The mesh client of service '" + MeshClientHttpRequestFactory.this.serviceId
+						+ "' is closed: its application context has been closed");
+			}
+			Body content = this.body;
+			if (content == null && this.written != null && this.written.size() > 0) {
+				ByteArrayOutputStream bytes = this.written;
+				content = bytes::writeTo;
+			}
+			HeaderValidation.check(this.headers, MeshClientHttpRequestFactory.this.serviceId);
+			Duration timeout = timeoutOf(this.headers);
 			AttemptWatchdog.Watch watch = MeshClientHttpRequestFactory.this.watchdog.watch(timeout);
-			HttpResponse<byte[]> response;
+			ClientHttpResponse response = null;
 			try {
-				response = client.send(built, bodyHandler);
-			}
-			catch (InterruptedException ex) {
+				response = exchange(sender, content, watch);
+				ClientHttpResponse result = MeshClientHttpRequestFactory.this.bufferResponse
+						? BufferedResponse.read(response, this.method == HttpMethod.HEAD,
+								MeshClientHttpRequestFactory.this.maxResponseBytes)
+						: response;
 				if (watch.release()) {
-					throw timedOut(timeout, ex);
+					// the whole response arrived as the time ran out: it is kept
+					logger.trace("Attempt completed as its timeout fired");
 				}
-				Thread.currentThread().interrupt();
-				InterruptedIOException interrupted = new InterruptedIOException("Interrupted waiting for " + RedactedUris.of(this.uri));
-				interrupted.initCause(ex);
-				throw interrupted;
+				return result;
 			}
-			catch (IOException ex) {
-				boolean timedOut = watch.release();
-				ResponseSizeLimit.Exceeded exceeded = exceeded(ex);
-				if (exceeded != null) {
-					throw new ResponseTooLargeException(MeshClientHttpRequestFactory.this.serviceId, this.uri,
-							MeshClientHttpRequestFactory.this.maxResponseBytes, exceeded.getMessage());
+			catch (ResponseSizeLimit.Exceeded ex) {
+				watch.abort();
+				watch.release();
+				TransportFailures.closeQuietly(response);
+				throw new ResponseTooLargeException(MeshClientHttpRequestFactory.this.serviceId, this.uri,
+						MeshClientHttpRequestFactory.this.maxResponseBytes, ex.getMessage());
+			}
+			catch (IOException | RuntimeException | Error ex) {
+				// a failed exchange's connection is never reused: aborted (closed) rather than returned to a pool
+				watch.abort();
+				// a transport whose read timeout was cut to the attempt's time (simple) may see it before the watchdog
+				boolean timedOut = watch.release() || (ex instanceof java.net.SocketTimeoutException
+						&& watch.remainingNanos() <= AttemptWatchdog.TICK_NANOS);
+				TransportFailures.closeQuietly(response);
+				if (ex instanceof ResponseTooLargeException || ex instanceof Error) {
+					throw ex;
 				}
 				if (timedOut) {
 					throw timedOut(timeout, ex);
 				}
 				if (MeshClientHttpRequestFactory.this.closed) {
-					// JDK 21+: shutdownNow() ends the exchanges in flight with a bare "shutdownNow"
 					throw new IOException("Attempt to " + RedactedUris.of(this.uri) + " aborted: the mesh client of service '"
 							+ MeshClientHttpRequestFactory.this.serviceId + "' was closed with its application context", ex);
 				}
-				throw ex;
+				if (ex instanceof IOException io) {
+					throw TransportFailures.normalize(io, this.uri, MeshClientHttpRequestFactory.this.serviceId);
+				}
+				throw (RuntimeException) ex;
+			}
+		}
+
+		/** Sends the request, following redirects to the same instance; returns the final response. */
+		private ClientHttpResponse exchange(ClientHttpRequestFactory sender, Body content, AttemptWatchdog.Watch watch)
+				throws IOException {
+			URI target = this.uri;
+			HttpMethod currentMethod = this.method;
+			Body currentBody = content;
+			for (int redirects = 0;; redirects++) {
+				ClientHttpResponse response = send(sender, target, currentMethod, currentBody, watch);
+				int status = statusOf(response, target);
+				if (!MeshClientHttpRequestFactory.this.transport.followRedirects() || !Redirects.isRedirect(status)) {
+					return response;
+				}
+				String location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
+				if (location == null) {
+					return response;
+				}
+				URI next = Redirects.resolve(target, location);
+				if (next == null || !Redirects.sameOrigin(target, next)) {
+					TransportFailures.closeQuietly(response);
+					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
+							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected to "
+							+ ((next != null) ? RedactedUris.origin(next) : "an address that is not a URI")
+							+ ", which is not that instance: a mesh client follows redirects only within the instance that answered");
+				}
+				if (redirects >= MAX_REDIRECTS) {
+					TransportFailures.closeQuietly(response);
+					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
+							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected more than " + MAX_REDIRECTS + " times");
+				}
+				TransportFailures.closeQuietly(response);
+				if (Redirects.becomesGet(status, currentMethod)) {
+					currentMethod = HttpMethod.GET;
+					currentBody = null;
+				}
+				target = next;
+			}
+		}
+
+		/** The response's status; one that is no HTTP status (as {@code HttpURLConnection} gives for garbage) fails. */
+		private int statusOf(ClientHttpResponse response, URI target) throws IOException {
+			try {
+				return response.getStatusCode().value();
 			}
 			catch (IllegalArgumentException ex) {
-				// the request was built and checked here, so this is the JDK client refusing the response,
-				// such as a Content-Length that is not a number: the instance's failure, like any bad answer
-				if (watch.release()) {
-					throw timedOut(timeout, ex);
+				TransportFailures.closeQuietly(response);
+				throw new IOException("Malformed response from " + RedactedUris.of(target) + ": " + ex.getMessage(), ex);
+			}
+		}
+
+		private ClientHttpResponse send(ClientHttpRequestFactory sender, URI target, HttpMethod method, Body content,
+				AttemptWatchdog.Watch watch) throws IOException {
+			ClientHttpRequest request = sender.createRequest(target, method);
+			UrlConnectionAttemptAbort.register(request, watch);
+			HttpHeaders outgoing = request.getHeaders();
+			this.headers.forEach((name, values) -> {
+				if (content != null || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
+					outgoing.addAll(name, values);
 				}
-				throw new IOException("Malformed response from " + RedactedUris.of(this.uri) + ": " + ex.getMessage(), ex);
-			}
-			catch (RuntimeException | Error ex) {
-				watch.release();
-				throw ex;
-			}
-			// a response that arrived as the time ran out is whole, so it is kept
-			watch.release();
-			return new BufferedResponse(response);
-		}
-
-		/**
-		 * The JDK client's refusal of a header, often a value the application copied from its own caller,
-		 * as an error naming the header and the service but never echoing the value (which may be a
-		 * secret, or carry line breaks into a log) nor a name that is not a plain token.
-		 */
-		private IllegalArgumentException invalidHeader(String name, IllegalArgumentException cause) {
-			boolean printable = !name.isEmpty() && name.length() <= 100 && name.chars().allMatch((c) -> c > ' ' && c < 0x7f);
-			return new IllegalArgumentException("Header " + (printable ? "'" + name + "'" : "with a name that is no HTTP token")
-					+ " of a request to service '" + MeshClientHttpRequestFactory.this.serviceId
-					+ "' cannot be sent: HTTP header names are tokens and values are visible ASCII, spaces and tabs, with no line breaks",
-					cause);
-		}
-
-		private static ResponseSizeLimit.Exceeded exceeded(IOException failure) {
-			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-				if (cause instanceof ResponseSizeLimit.Exceeded exceeded) {
-					return exceeded;
+			});
+			if (content != null) {
+				if (request instanceof StreamingHttpOutputMessage streaming) {
+					streaming.setBody(content);
+				}
+				else {
+					content.writeTo(request.getBody());
 				}
 			}
-			return null;
+			return request.execute();
 		}
 
-		private HttpTimeoutException timedOut(Duration timeout, Exception cause) {
+		private HttpTimeoutException timedOut(Duration timeout, Throwable cause) {
 			HttpTimeoutException timedOut = new HttpTimeoutException(
 					"No whole response from " + RedactedUris.of(this.uri) + " within " + timeout.toMillis() + "ms");
 			timedOut.initCause(cause);
@@ -344,78 +335,6 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			Long millis = InboundDeadline.parseMillis(headers.getFirst(InboundDeadline.HEADER));
 			return (millis != null && millis > 0) ? Duration.ofMillis(millis)
 					: MeshClientHttpRequestFactory.this.defaultTimeout;
-		}
-
-	}
-
-	/**
-	 * Whether the JDK client sets this header itself and refuses it from callers ({@code Connection},
-	 * {@code Content-Length}, {@code Expect}, {@code Host}, {@code Upgrade}, in any case), without
-	 * allocating a lower-case copy of every header name of every attempt.
-	 */
-	private static boolean isRestricted(String name) {
-		return switch (name.length()) {
-			case 4 -> "host".equalsIgnoreCase(name);
-			case 6 -> "expect".equalsIgnoreCase(name);
-			case 7 -> "upgrade".equalsIgnoreCase(name);
-			case 10 -> "connection".equalsIgnoreCase(name);
-			case 14 -> "content-length".equalsIgnoreCase(name);
-			default -> false;
-		};
-	}
-
-	private static final class BufferedResponse implements ClientHttpResponse {
-
-		private final HttpResponse<byte[]> response;
-
-		private final HttpHeaders headers;
-
-		BufferedResponse(HttpResponse<byte[]> response) {
-			this.response = response;
-			this.headers = headersOf(response.headers().map());
-		}
-
-		/**
-		 * The response's headers as Spring's read-only {@link HttpHeaders}: a view of the JDK's map, whose
-		 * names are already case-insensitive; copied only when the map holds HTTP/2 pseudo-headers
-		 * (names starting with {@code :}), which are left out.
-		 */
-		private static HttpHeaders headersOf(Map<String, List<String>> map) {
-			if (!map.containsKey(":status")) {
-				return HttpHeaders.readOnlyHttpHeaders(CollectionUtils.toMultiValueMap(map));
-			}
-			HttpHeaders headers = new HttpHeaders();
-			map.forEach((name, values) -> {
-				if (!name.startsWith(":")) {
-					headers.addAll(name, values);
-				}
-			});
-			return HttpHeaders.readOnlyHttpHeaders(headers);
-		}
-
-		@Override
-		public HttpStatusCode getStatusCode() {
-			return HttpStatusCode.valueOf(this.response.statusCode());
-		}
-
-		@Override
-		public String getStatusText() {
-			return "";
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return this.headers;
-		}
-
-		@Override
-		public InputStream getBody() {
-			byte[] body = this.response.body();
-			return new ByteArrayInputStream((body != null) ? body : new byte[0]);
-		}
-
-		@Override
-		public void close() {
 		}
 
 	}

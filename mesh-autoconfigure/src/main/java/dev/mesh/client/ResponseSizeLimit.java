@@ -1,51 +1,41 @@
 package dev.mesh.client;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.net.http.HttpResponse.ResponseInfo;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import java.io.InputStream;
+
+import org.springframework.http.HttpHeaders;
 
 /**
  * Reads a response body into a {@code byte[]} without ever holding more than a limit: a body whose
  * {@code Content-Length} is over it is refused before a byte of it is read, and one that grows past it
- * (chunked, or longer than announced) is refused by the chunk that crosses it. A refused body ends in
- * {@link Exceeded}; its subscription is cancelled, which makes the JDK client close the connection
- * instead of reading the rest.
+ * (chunked, or longer than announced) is refused by the read that crosses it. A refused body ends in
+ * {@link Exceeded}; the caller then aborts the exchange, which closes the connection instead of reading
+ * the rest.
  *
- * <p>The counting is written here because the JDK's {@link BodySubscribers#ofByteArray()} has no limit;
- * the collecting is still its own.
+ * <p>Written here because Spring's and the HTTP clients' ways of reading a whole body
+ * ({@code InputStream.readAllBytes}, {@code StreamUtils.copyToByteArray}) have no limit.
  */
 final class ResponseSizeLimit {
+
+	private static final int CHUNK = 8192;
 
 	private ResponseSizeLimit() {
 	}
 
 	/**
-	 * @param maxBytes the most bytes a body may have
-	 * @param head whether the request is a HEAD, whose answer announces the length of a body it does not have
-	 * @return a body handler that reads at most {@code maxBytes}
+	 * @param headers the response's headers
+	 * @param status its status
+	 * @param head whether the request was a HEAD, whose answer announces the length of a body it does not have
+	 * @return the body's announced {@code Content-Length}, or {@code -1} when it has none, announces none,
+	 * or announces one that is not a number of at most 18 digits
 	 */
-	static BodyHandler<byte[]> handler(long maxBytes, boolean head) {
-		return (info) -> new Subscriber(maxBytes, head ? -1 : announcedLength(info));
-	}
-
-	/**
-	 * @return the {@code Content-Length} of a response that has a body, or {@code -1} when it has none,
-	 * announces none, or announces one that is not a number (which the JDK client rejects itself)
-	 */
-	private static long announcedLength(ResponseInfo info) {
-		int status = info.statusCode();
-		if (status < 200 || status == 204 || status == 304) {
+	static long announcedLength(HttpHeaders headers, int status, boolean head) {
+		if (head || status < 200 || status == 204 || status == 304) {
 			return -1;
 		}
-		String value = info.headers().firstValue("Content-Length").orElse(null);
+		String value = headers.getFirst(HttpHeaders.CONTENT_LENGTH);
 		if (value == null || value.isEmpty() || value.length() > 18) {
-			// more than 18 digits may overflow a long: left to the JDK client, which fails the exchange on it
 			return -1;
 		}
 		// by hand, on every response: no stream allocated, and only ASCII digits (Long.parseLong takes any script's)
@@ -60,87 +50,38 @@ final class ResponseSizeLimit {
 		return length;
 	}
 
-	/** Why a body was refused; turned into {@link ResponseTooLargeException} on the caller's thread. */
+	/**
+	 * @param body the body's stream ({@code null} for none)
+	 * @param announced its announced length, or {@code -1}
+	 * @param maxBytes the most bytes it may have
+	 * @return the whole body
+	 * @throws Exceeded when it is longer than {@code maxBytes}
+	 */
+	static byte[] read(InputStream body, long announced, long maxBytes) throws IOException {
+		if (announced > maxBytes) {
+			throw new Exceeded("Content-Length " + announced);
+		}
+		if (body == null || announced == 0) {
+			return new byte[0];
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream((announced > 0) ? (int) announced : 256);
+		byte[] chunk = new byte[(int) Math.min(CHUNK, maxBytes + 1)];
+		long received = 0;
+		for (int n; (n = body.read(chunk, 0, (int) Math.min(chunk.length, maxBytes + 1 - received))) != -1;) {
+			received += n;
+			if (received > maxBytes) {
+				throw new Exceeded("more than " + maxBytes + " bytes arrived");
+			}
+			out.write(chunk, 0, n);
+		}
+		return out.toByteArray();
+	}
+
+	/** Why a body was refused; turned into {@link ResponseTooLargeException} by the transport. */
 	static final class Exceeded extends IOException {
 
 		Exceeded(String detail) {
 			super(detail, null);
-		}
-
-		@Override
-		public synchronized Throwable fillInStackTrace() {
-			// made on a JDK client thread, whose stack says nothing about the call
-			return this;
-		}
-
-	}
-
-	private static final class Subscriber implements BodySubscriber<byte[]> {
-
-		private final BodySubscriber<byte[]> collected = BodySubscribers.ofByteArray();
-
-		private final long maxBytes;
-
-		private final long announced;
-
-		private Flow.Subscription subscription;
-
-		private long received;
-
-		private boolean refused;
-
-		Subscriber(long maxBytes, long announced) {
-			this.maxBytes = maxBytes;
-			this.announced = announced;
-		}
-
-		@Override
-		public CompletionStage<byte[]> getBody() {
-			return this.collected.getBody();
-		}
-
-		@Override
-		public void onSubscribe(Flow.Subscription subscription) {
-			this.subscription = subscription;
-			this.collected.onSubscribe(subscription);
-			if (this.announced > this.maxBytes) {
-				refuse("Content-Length " + this.announced);
-			}
-		}
-
-		@Override
-		public void onNext(List<ByteBuffer> buffers) {
-			if (this.refused) {
-				return;
-			}
-			for (ByteBuffer buffer : buffers) {
-				this.received += buffer.remaining();
-			}
-			if (this.received > this.maxBytes) {
-				refuse("more than " + this.maxBytes + " bytes arrived");
-				return;
-			}
-			this.collected.onNext(buffers);
-		}
-
-		private void refuse(String detail) {
-			this.refused = true;
-			this.subscription.cancel();
-			this.collected.onError(new Exceeded(detail));
-		}
-
-		@Override
-		public void onError(Throwable failure) {
-			if (!this.refused) {
-				this.collected.onError(failure);
-			}
-		}
-
-		@Override
-		public void onComplete() {
-			if (!this.refused) {
-				this.collected.onComplete();
-			}
 		}
 
 	}

@@ -61,8 +61,8 @@ class UriMessagesTests {
 			acceptor.setDaemon(true);
 			acceptor.start();
 			AttemptWatchdog watchdog = new AttemptWatchdog();
-			MeshClientHttpRequestFactory factory = new MeshClientHttpRequestFactory("inventory", Duration.ofSeconds(2),
-					Duration.ofMillis(200), 1024, watchdog);
+			MeshClientHttpRequestFactory factory = new MeshClientHttpRequestFactory("inventory",
+					MeshTransports.jdk().create("inventory", ClientPolicy.DEFAULTS), Duration.ofMillis(200), 1024, true, watchdog);
 			URI uri = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/api/stock/1?api_key=k1");
 			assertThatExceptionOfType(IOException.class)
 				.isThrownBy(() -> factory.createRequest(uri, HttpMethod.GET).execute())

@@ -241,7 +241,7 @@ class RegistryAttackTests {
 			ClientPolicy d = ClientPolicy.DEFAULTS;
 			ClientPolicy oneSecond = new ClientPolicy(d.loadBalancer(), Duration.ofSeconds(1), d.perAttemptTimeout(),
 					d.connectTimeout(), d.retry(), d.outlier(), d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(),
-					d.zoneAffinity(), d.slowStart(), d.maxResponseSize());
+					d.zoneAffinity(), d.slowStart(), d.maxResponseSize(), d.transport());
 			RestClient inventory = new MeshClientFactory(this.cache, (serviceId) -> oneSecond, BulkheadRegistry.ofDefaults(),
 					CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null, AttemptTracer.NONE, Clock.systemUTC())
 				.configure(RestClient.builder(), "inventory")
@@ -292,7 +292,7 @@ class RegistryAttackTests {
 					d.connectTimeout(), new dev.mesh.resilience.RetryPolicy(1, d.retry().on(), d.retry().backoff(),
 							d.retry().budget()),
 					d.outlier(), d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(), d.zoneAffinity(),
-					d.slowStart(), d.maxResponseSize());
+					d.slowStart(), d.maxResponseSize(), d.transport());
 			CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
 			MeshClientFactory factory = new MeshClientFactory(this.cache, (serviceId) -> oneAttempt,
 					BulkheadRegistry.ofDefaults(), breakers, (serviceId) -> null,

@@ -1,0 +1,196 @@
+package dev.mesh.autoconfigure;
+
+import java.time.Duration;
+
+import dev.mesh.client.ClientPolicy;
+import dev.mesh.client.HttpComponentsAttemptAbort;
+import dev.mesh.client.MeshTransport;
+import dev.mesh.client.MeshTransports;
+
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
+import org.springframework.boot.http.client.ClientHttpRequestFactorySettings.Redirects;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.JettyClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.SimpleClientHttpRequestFactoryBuilder;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Builds each service's transport the way Spring Boot builds a {@code RestClient}'s: with the application's
+ * {@link ClientHttpRequestFactoryBuilder} ({@code spring.http.client.factory}, or a builder bean, with every
+ * {@code ClientHttpRequestFactoryBuilderCustomizer}) and {@link ClientHttpRequestFactorySettings}
+ * ({@code spring.http.client.*}), so a mesh client runs on the HTTP client library the application chose.
+ * On top of those settings, per service:
+ * <ul>
+ * <li>{@code mesh.clients.<service>.connect-timeout} when it is set (there or under
+ * {@code client-defaults}); else {@code spring.http.client.connect-timeout} when that is; else the mesh's
+ * default of 1s;</li>
+ * <li>{@code mesh.clients.<service>.ssl-bundle} when it is set; else {@code spring.http.client.ssl.bundle};</li>
+ * <li>the transport follows no redirects itself: the mesh follows them within the instance, as
+ * {@code spring.http.client.redirects} allows (see {@link MeshTransport#followRedirects()});</li>
+ * <li>on {@code http-components}, the handler that lets an attempt's deadline abort the exchange
+ * ({@link HttpComponentsAttemptAbort}) is added to the client's execution chain.</li>
+ * </ul>
+ */
+final class BootMeshTransports implements MeshTransports {
+
+	private static final boolean HTTP_COMPONENTS_PRESENT = ClassUtils.isPresent(
+			"org.apache.hc.client5.http.classic.ExecChainHandler", BootMeshTransports.class.getClassLoader());
+
+	private final ClientHttpRequestFactoryBuilder<?> builder;
+
+	private final ClientHttpRequestFactorySettings settings;
+
+	private final SslBundles sslBundles;
+
+	private final MeshProperties properties;
+
+	/**
+	 * @param builder the application's request factory builder
+	 * @param settings the application's request factory settings
+	 * @param sslBundles the application's SSL bundles, or {@code null} when it has none
+	 * @param properties the mesh's properties, to tell a connect timeout that is set from the default
+	 */
+	BootMeshTransports(ClientHttpRequestFactoryBuilder<?> builder, ClientHttpRequestFactorySettings settings,
+			SslBundles sslBundles, MeshProperties properties) {
+		this.builder = withAttemptAbort(builder);
+		this.settings = settings;
+		this.sslBundles = sslBundles;
+		this.properties = properties;
+	}
+
+	@Override
+	public MeshTransport create(String serviceId, ClientPolicy policy) {
+		ClientHttpRequestFactorySettings serviceSettings = this.settings.withRedirects(Redirects.DONT_FOLLOW)
+			.withConnectTimeout(connectTimeout(serviceId, policy));
+		String bundleName = policy.transport().sslBundle();
+		if (bundleName != null) {
+			serviceSettings = serviceSettings.withSslBundle(sslBundle(serviceId, bundleName));
+		}
+		ClientHttpRequestFactory factory;
+		try {
+			factory = this.builder.build(serviceSettings);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("The " + name(this.builder) + " transport of mesh client '" + serviceId
+					+ "' cannot be built with spring.http.client.* and mesh.clients." + serviceId + ".*: " + ex.getMessage(), ex);
+		}
+		Redirects redirects = this.settings.redirects();
+		return new MeshTransport(name(this.builder), MeshTransport.direct(factory, policy), redirects != Redirects.DONT_FOLLOW,
+				true);
+	}
+
+	private Duration connectTimeout(String serviceId, ClientPolicy policy) {
+		MeshProperties.Client client = this.properties.getClients().get(serviceId);
+		boolean meshSet = (client != null && client.getConnectTimeout() != null)
+				|| this.properties.getClientDefaults().getConnectTimeout() != null;
+		Duration boot = this.settings.connectTimeout();
+		return (meshSet || boot == null) ? policy.connectTimeout() : boot;
+	}
+
+	private SslBundle sslBundle(String serviceId, String name) {
+		String property = propertyOf(serviceId);
+		if (this.sslBundles == null) {
+			throw new IllegalStateException(property + " is '" + name
+					+ "', but the application has no SSL bundles: define it under spring.ssl.bundle.pem." + name
+					+ " or spring.ssl.bundle.jks." + name);
+		}
+		try {
+			return this.sslBundles.getBundle(name);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new IllegalStateException(property + " is '" + name + "', which is no SSL bundle: allowed are the bundles "
+					+ "under spring.ssl.bundle.pem.* and spring.ssl.bundle.jks.*" + known(), ex);
+		}
+	}
+
+	private String known() {
+		try {
+			java.util.List<String> names = this.sslBundles.getBundleNames();
+			return names.isEmpty() ? " (none is defined)" : " (defined: " + String.join(", ", names) + ")";
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return "";
+		}
+	}
+
+	private String propertyOf(String serviceId) {
+		MeshProperties.Client client = this.properties.getClients().get(serviceId);
+		return (client != null && client.getSslBundle() != null) ? "mesh.clients." + serviceId + ".ssl-bundle"
+				: "mesh.client-defaults.ssl-bundle";
+	}
+
+	private static ClientHttpRequestFactoryBuilder<?> withAttemptAbort(ClientHttpRequestFactoryBuilder<?> builder) {
+		if (HTTP_COMPONENTS_PRESENT && builder instanceof HttpComponentsClientHttpRequestFactoryBuilder httpComponents) {
+			return HttpComponents.withAttemptAbort(httpComponents);
+		}
+		return builder;
+	}
+
+	/**
+	 * What the mesh sets on an Apache HttpClient, after the application's customizers: the deadline's abort
+	 * handler; no retries of its own (the mesh retries, on another instance, within its budget; HttpClient's
+	 * default would re-send a GET on a 503 or a broken connection to the same instance, under the mesh's
+	 * back); no cookie store (a client is shared by all the application's callers, so a cookie one
+	 * instance set for one caller's call would go out with another caller's); and limits on a response's
+	 * header lines (the defaults have none: an instance could make the caller read headers until its
+	 * deadline), like the JDK client's.
+	 */
+	static final class HttpComponents {
+
+		/** The longest status or header line read, in bytes (the JDK client allows 384 KB of headers in all). */
+		static final int MAX_LINE_LENGTH = 16 * 1024;
+
+		/** The most header lines a response may have. */
+		static final int MAX_HEADER_COUNT = 200;
+
+		/** The most empty or garbage lines before a status line. */
+		static final int MAX_EMPTY_LINES = 10;
+
+		static ClientHttpRequestFactoryBuilder<?> withAttemptAbort(HttpComponentsClientHttpRequestFactoryBuilder builder) {
+			org.apache.hc.core5.http.config.Http1Config http1 = org.apache.hc.core5.http.config.Http1Config.custom()
+				.setMaxLineLength(MAX_LINE_LENGTH)
+				.setMaxHeaderCount(MAX_HEADER_COUNT)
+				.setMaxEmptyLineCount(MAX_EMPTY_LINES)
+				.build();
+			return builder
+				.withConnectionManagerCustomizer((manager) -> manager.setConnectionFactory(
+						org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory.builder()
+							.http1Config(http1)
+							.responseParserFactory(new org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory(http1))
+							.build()))
+				.withHttpClientCustomizer((client) -> client
+					.addExecInterceptorFirst(HttpComponentsAttemptAbort.NAME, new HttpComponentsAttemptAbort())
+					.disableAutomaticRetries()
+					.disableCookieManagement());
+		}
+
+	}
+
+	/** @return the {@code spring.http.client.factory} value of a builder, or its class for another */
+	static String name(ClientHttpRequestFactoryBuilder<?> builder) {
+		if (builder instanceof HttpComponentsClientHttpRequestFactoryBuilder) {
+			return "http-components";
+		}
+		if (builder instanceof JettyClientHttpRequestFactoryBuilder) {
+			return "jetty";
+		}
+		if (builder instanceof ReactorClientHttpRequestFactoryBuilder) {
+			return "reactor";
+		}
+		if (builder instanceof JdkClientHttpRequestFactoryBuilder) {
+			return "jdk";
+		}
+		if (builder instanceof SimpleClientHttpRequestFactoryBuilder) {
+			return "simple";
+		}
+		return builder.getClass().getName();
+	}
+
+}
