@@ -86,7 +86,7 @@ final class BootMeshTransports implements MeshTransports {
 				true);
 	}
 
-	private Duration connectTimeout(String serviceId, ClientPolicy policy) {
+	Duration connectTimeout(String serviceId, ClientPolicy policy) {
 		MeshProperties.Client client = this.properties.getClients().get(serviceId);
 		boolean meshSet = (client != null && client.getConnectTimeout() != null)
 				|| this.properties.getClientDefaults().getConnectTimeout() != null;
@@ -130,6 +130,14 @@ final class BootMeshTransports implements MeshTransports {
 		if (HTTP_COMPONENTS_PRESENT && builder instanceof HttpComponentsClientHttpRequestFactoryBuilder httpComponents) {
 			return HttpComponents.withAttemptAbort(httpComponents);
 		}
+		// attempts go straight to the instance discovery named: a forward proxy (the JVM's http.proxyHost) would
+		// hide which instance answered, and such settings are meant for calls out of the network
+		if (builder instanceof JdkClientHttpRequestFactoryBuilder jdk) {
+			return jdk.withHttpClientCustomizer((client) -> client.proxy(java.net.http.HttpClient.Builder.NO_PROXY));
+		}
+		if (builder instanceof SimpleClientHttpRequestFactoryBuilder simple) {
+			return simple.withCustomizer((factory) -> factory.setProxy(java.net.Proxy.NO_PROXY));
+		}
 		return builder;
 	}
 
@@ -168,7 +176,9 @@ final class BootMeshTransports implements MeshTransports {
 				.withHttpClientCustomizer((client) -> client
 					.addExecInterceptorFirst(HttpComponentsAttemptAbort.NAME, new HttpComponentsAttemptAbort())
 					.disableAutomaticRetries()
-					.disableCookieManagement());
+					.disableCookieManagement()
+					// straight to the instance, never through the JVM's proxy (see withAttemptAbort)
+					.setRoutePlanner(new org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner(null)));
 		}
 
 	}

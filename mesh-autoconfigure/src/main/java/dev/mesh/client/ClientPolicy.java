@@ -65,6 +65,16 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	}
 
 	/**
+	 * @param connectTimeout another connect timeout
+	 * @return this policy with that connect timeout
+	 */
+	public ClientPolicy withConnectTimeout(Duration connectTimeout) {
+		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, connectTimeout, this.retry,
+				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
+				this.slowStart, this.maxResponseSize, this.transport);
+	}
+
+	/**
 	 * @param policy other zone affinity settings
 	 * @return this policy with those settings
 	 */

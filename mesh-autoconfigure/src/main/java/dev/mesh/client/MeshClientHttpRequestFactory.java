@@ -55,13 +55,17 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 
 	private final String serviceId;
 
-	private final MeshTransport transport;
-
 	/**
-	 * The transport's factory, dropped by {@link #close()}: a JDK client that cannot be closed (before JDK 21)
-	 * then ends once collected, even while a {@code RestClient} built on this is still held.
+	 * The transport, dropped by {@link #close()}: a JDK client that cannot be closed (before JDK 21) then ends
+	 * once collected, even while a {@code RestClient} built on this is still held.
 	 */
-	private volatile ClientHttpRequestFactory factory;
+	private volatile MeshTransport transport;
+
+	/** The transport's {@link MeshTransport#followRedirects()}. */
+	private final boolean followRedirects;
+
+	/** The transport's name, kept after close. */
+	private final String transportName;
 
 	private final Duration defaultTimeout;
 
@@ -86,16 +90,17 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			long maxResponseBytes, boolean bufferResponse, AttemptWatchdog watchdog) {
 		this.serviceId = serviceId;
 		this.transport = transport;
-		this.factory = transport.factory();
+		this.followRedirects = transport.followRedirects();
+		this.transportName = transport.name();
 		this.defaultTimeout = defaultTimeout;
 		this.maxResponseBytes = maxResponseBytes;
 		this.bufferResponse = bufferResponse;
 		this.watchdog = watchdog;
 	}
 
-	/** @return the transport attempts are sent with */
-	MeshTransport transport() {
-		return this.transport;
+	/** @return the name of the transport attempts are sent with ({@code http-components}, {@code jdk}, ...) */
+	String transportName() {
+		return this.transportName;
 	}
 
 	/**
@@ -104,21 +109,23 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	 */
 	@Override
 	public void close() {
+		MeshTransport closing;
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
+			closing = this.transport;
+			this.transport = null;
 		}
-		this.factory = null;
-		if (!this.transport.owned()) {
+		if (closing == null || !closing.owned()) {
 			return;
 		}
 		try {
-			if (this.transport.factory() instanceof DisposableBean disposable) {
+			if (closing.factory() instanceof DisposableBean disposable) {
 				disposable.destroy();
 			}
-			else if (this.transport.factory() instanceof AutoCloseable closeable) {
+			else if (closing.factory() instanceof AutoCloseable closeable) {
 				closeable.close();
 			}
 		}
@@ -130,6 +137,26 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	@Override
 	public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
 		return new Attempt(uri, httpMethod);
+	}
+
+	/**
+	 * Whether a header belongs to the connection, which the transport sets itself ({@code Host},
+	 * {@code Connection}, {@code Expect}, {@code Upgrade}, {@code Transfer-Encoding}, {@code Keep-Alive},
+	 * {@code TE}, {@code Trailer}, {@code Proxy-Connection}): a caller's value is dropped, so it cannot name
+	 * another virtual host on the instance nor change how the exchange is framed. Some libraries (the JDK's)
+	 * refuse them, others (Apache HttpClient's) would send them as given.
+	 */
+	static boolean isTransportOwned(String name) {
+		return switch (name.length()) {
+			case 2 -> "te".equalsIgnoreCase(name);
+			case 4 -> "host".equalsIgnoreCase(name);
+			case 6 -> "expect".equalsIgnoreCase(name);
+			case 7 -> "upgrade".equalsIgnoreCase(name) || "trailer".equalsIgnoreCase(name);
+			case 10 -> "connection".equalsIgnoreCase(name) || "keep-alive".equalsIgnoreCase(name);
+			case 16 -> "proxy-connection".equalsIgnoreCase(name);
+			case 17 -> "transfer-encoding".equalsIgnoreCase(name);
+			default -> false;
+		};
 	}
 
 	/**
@@ -197,7 +224,8 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				throw new IllegalStateException("Request to " + RedactedUris.of(this.uri) + " already executed");
 			}
 			this.executed = true;
-			ClientHttpRequestFactory sender = MeshClientHttpRequestFactory.this.factory;
+			MeshTransport current = MeshClientHttpRequestFactory.this.transport;
+			ClientHttpRequestFactory sender = (current != null) ? current.factory() : null;
 			if (sender == null || MeshClientHttpRequestFactory.this.closed) {
 				throw new IllegalStateException("The mesh client of service '" + MeshClientHttpRequestFactory.this.serviceId
 						+ "' is closed: its application context has been closed");
@@ -233,6 +261,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			catch (IOException | RuntimeException | Error ex) {
 				// a failed exchange's connection is never reused: aborted (closed) rather than returned to a pool
 				watch.abort();
+				boolean callerInterrupted = Thread.currentThread().isInterrupted();
 				// a transport whose read timeout was cut to the attempt's time (simple) may see it before the watchdog
 				boolean timedOut = watch.release() || (ex instanceof java.net.SocketTimeoutException
 						&& watch.remainingNanos() <= AttemptWatchdog.TICK_NANOS);
@@ -246,6 +275,14 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				if (MeshClientHttpRequestFactory.this.closed) {
 					throw new IOException("Attempt to " + RedactedUris.of(this.uri) + " aborted: the mesh client of service '"
 							+ MeshClientHttpRequestFactory.this.serviceId + "' was closed with its application context", ex);
+				}
+				if (callerInterrupted) {
+					// the caller's own interrupt (the watchdog's was cleared by release()): whatever the library made of it
+					java.io.InterruptedIOException interrupted = new java.io.InterruptedIOException(
+							"Interrupted waiting for " + RedactedUris.of(this.uri));
+					interrupted.initCause(new InterruptedException("the calling thread was interrupted"));
+					interrupted.addSuppressed(ex);
+					throw interrupted;
 				}
 				if (ex instanceof IOException io) {
 					throw TransportFailures.normalize(io, this.uri, MeshClientHttpRequestFactory.this.serviceId);
@@ -263,7 +300,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			for (int redirects = 0;; redirects++) {
 				ClientHttpResponse response = send(sender, target, currentMethod, currentBody, watch);
 				int status = statusOf(response, target);
-				if (!MeshClientHttpRequestFactory.this.transport.followRedirects() || !Redirects.isRedirect(status)) {
+				if (!MeshClientHttpRequestFactory.this.followRedirects || !Redirects.isRedirect(status)) {
 					return response;
 				}
 				String location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
@@ -309,7 +346,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			UrlConnectionAttemptAbort.register(request, watch);
 			HttpHeaders outgoing = request.getHeaders();
 			this.headers.forEach((name, values) -> {
-				if (content != null || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
+				if (!isTransportOwned(name) && (content != null || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name))) {
 					outgoing.addAll(name, values);
 				}
 			});

@@ -282,7 +282,9 @@ class LoadBalancedRestClientIntegrationTests {
 		@Bean
 		@LoadBalanced
 		RestClient.Builder loadBalancedRestClientBuilder() {
-			return RestClient.builder();
+			// not Apache HttpClient, which RestClient.builder() picks when it is on the class path and which re-sends
+			// a GET after a 503 by itself, so the server would see more requests than the load balancer picked
+			return RestClient.builder().requestFactory(new org.springframework.http.client.JdkClientHttpRequestFactory());
 		}
 
 	}
