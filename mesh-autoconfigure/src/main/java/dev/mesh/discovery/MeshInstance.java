@@ -82,7 +82,21 @@ public final class MeshInstance {
 		String base = (uri != null) ? uri.toString()
 				: (serviceInstance.isSecure() ? "https://" : "http://") + serviceInstance.getHost() + ":"
 						+ serviceInstance.getPort();
+		if (httpsByMetadata(serviceInstance) && base.regionMatches(true, 0, "http://", 0, "http://".length())) {
+			base = "https://" + base.substring("http://".length());
+		}
 		return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+	}
+
+	/**
+	 * Spring Cloud's {@code secure} already makes {@link ServiceInstance#getUri()} an {@code https} one;
+	 * metadata {@value MeshMetadata#SCHEME}{@code =https} does the same for registries (or registrations)
+	 * that cannot say {@code secure}. It only ever upgrades: see {@link MeshMetadata#SCHEME}.
+	 */
+	private static boolean httpsByMetadata(ServiceInstance serviceInstance) {
+		Map<String, String> metadata = serviceInstance.getMetadata();
+		String scheme = (metadata != null) ? metadata.get(MeshMetadata.SCHEME) : null;
+		return scheme != null && scheme.strip().equalsIgnoreCase("https");
 	}
 
 	/** @return the registry's instance */

@@ -36,6 +36,13 @@ public final class MeshMetadata {
 	 */
 	public static final String WARMUP = "warmup";
 
+	/**
+	 * {@code https} (in any case) makes callers use HTTPS for an instance whose registry does not mark it
+	 * secure, with the client's {@code ssl-bundle}; any other value is ignored, so a registration can
+	 * never downgrade a secure instance to plain HTTP nor name another scheme.
+	 */
+	public static final String SCHEME = "scheme";
+
 	/** Longest warm-up a caller honours: longer published values are capped to it. */
 	public static final Duration MAX_WARMUP = Duration.ofHours(1);
 

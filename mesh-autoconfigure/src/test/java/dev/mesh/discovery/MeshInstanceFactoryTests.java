@@ -121,6 +121,30 @@ class MeshInstanceFactoryTests {
 		assertThat(output).doesNotContain("WARN");
 	}
 
+	@Test
+	void shouldCallAnInstanceOverHttpsWhenItIsRegisteredAsSecureOrWithMetadataSchemeHttps() {
+		assertThat(this.factory.create(new DefaultServiceInstance("a", "inventory", "127.0.0.1", 8443, true, Map.of()))
+			.baseUri()).isEqualTo("https://127.0.0.1:8443");
+		for (String https : new String[] { "https", "HTTPS", "Https", " https " }) {
+			MeshInstance instance = this.factory.create(instance("scheme", https));
+			assertThat(instance.baseUri()).as(https).isEqualTo("https://127.0.0.1:8080");
+			assertThat(instance.root()).as(https).isEqualTo(java.net.URI.create("https://127.0.0.1:8080"));
+			assertThat(MeshInstance.of(instance("scheme", https), 1).baseUri()).as(https).isEqualTo("https://127.0.0.1:8080");
+		}
+		assertThat(this.factory.create(instance("scheme", "http")).baseUri()).isEqualTo("http://127.0.0.1:8080");
+		assertThat(this.factory.create(instance()).baseUri()).isEqualTo("http://127.0.0.1:8080");
+	}
+
+	@Test
+	void shouldNeverDowngradeASecureInstanceNorTakeAnotherSchemeFromMetadata() {
+		Map<String, String> plain = Map.of("scheme", "http");
+		assertThat(this.factory.create(new DefaultServiceInstance("a", "inventory", "127.0.0.1", 8443, true, plain))
+			.baseUri()).isEqualTo("https://127.0.0.1:8443");
+		for (String other : new String[] { "ftp", "file", "javascript", "https://evil.example", "", "h\u0000ttps" }) {
+			assertThat(this.factory.create(instance("scheme", other)).baseUri()).as(other).isEqualTo("http://127.0.0.1:8080");
+		}
+	}
+
 	private static DefaultServiceInstance instance(String... metadata) {
 		Map<String, String> map = new LinkedHashMap<>();
 		for (int i = 0; i < metadata.length; i += 2) {
