@@ -269,6 +269,14 @@ final class AttemptWatchdog implements AutoCloseable {
 			}
 		}
 
+		/**
+		 * @return the abort registered now, or {@code null}: kept by a response streamed to the caller, to end
+		 * its exchange without reading on when it is closed early (see {@link StreamedResponse})
+		 */
+		Runnable abortAction() {
+			return this.abort;
+		}
+
 		/** Runs the registered abort, if any, now (on the calling thread); never throws. */
 		void abort() {
 			Runnable action = this.abort;

@@ -22,6 +22,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.StreamingHttpOutputMessage;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
@@ -122,7 +123,71 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		};
 	}
 
-	private final class Request implements ClientHttpRequest {
+	/**
+	 * A request body for the JDK client. The body the mesh hands over (the caller's bytes, buffered once by the
+	 * {@code RestClient}) is written once into an array of exactly its {@code Content-Length}, rather than
+	 * into a growing buffer and copied out of it again; the JDK then copies it into its send buffers 16 KB at a
+	 * time ({@code ofByteArrays}, where {@code ofByteArray} would copy it all at once). That one copy per
+	 * attempt is the JDK client's: its publishers take no caller's array as it is.
+	 */
+	private static HttpRequest.BodyPublisher publisherOf(StreamingHttpOutputMessage.Body body, long length,
+			ByteArrayOutputStream written) throws IOException {
+		if (body == null) {
+			return (written.size() == 0) ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofByteArray(written.toByteArray());
+		}
+		byte[] bytes;
+		if (length > 0 && length <= Integer.MAX_VALUE - 8) {
+			ExactArray exact = new ExactArray((int) length);
+			body.writeTo(exact);
+			bytes = exact.bytes();
+		}
+		else {
+			ByteArrayOutputStream any = new ByteArrayOutputStream(256);
+			body.writeTo(any);
+			bytes = any.toByteArray();
+		}
+		return (bytes.length == 0) ? HttpRequest.BodyPublishers.noBody()
+				: HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(List.of(bytes)), bytes.length);
+	}
+
+	/** Collects a body announced with a length into an array of that length; one that is longer or shorter is copied. */
+	private static final class ExactArray extends OutputStream {
+
+		private byte[] bytes;
+
+		private int size;
+
+		ExactArray(int length) {
+			this.bytes = new byte[length];
+		}
+
+		@Override
+		public void write(int b) {
+			ensure(1);
+			this.bytes[this.size++] = (byte) b;
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+			ensure(len);
+			System.arraycopy(b, off, this.bytes, this.size, len);
+			this.size += len;
+		}
+
+		private void ensure(int more) {
+			if (this.bytes.length - this.size < more) {
+				this.bytes = java.util.Arrays.copyOf(this.bytes, Math.max(this.size + more, this.bytes.length * 2));
+			}
+		}
+
+		byte[] bytes() {
+			return (this.size == this.bytes.length) ? this.bytes : java.util.Arrays.copyOf(this.bytes, this.size);
+		}
+
+	}
+
+	private final class Request implements ClientHttpRequest, StreamingHttpOutputMessage {
 
 		private final URI uri;
 
@@ -133,6 +198,8 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		private final ByteArrayOutputStream body = new ByteArrayOutputStream(256);
 
 		private final Map<String, Object> attributes = new HashMap<>();
+
+		private StreamingHttpOutputMessage.Body streamingBody;
 
 		Request(URI uri, HttpMethod method) {
 			this.uri = uri;
@@ -147,6 +214,11 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		@Override
 		public OutputStream getBody() {
 			return this.body;
+		}
+
+		@Override
+		public void setBody(StreamingHttpOutputMessage.Body body) {
+			this.streamingBody = body;
 		}
 
 		@Override
@@ -167,8 +239,8 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		@Override
 		public ClientHttpResponse execute() throws IOException {
 			HttpRequest.Builder request = HttpRequest.newBuilder(this.uri);
-			request.method(this.method.name(), (this.body.size() == 0) ? HttpRequest.BodyPublishers.noBody()
-					: HttpRequest.BodyPublishers.ofByteArray(this.body.toByteArray()));
+			request.method(this.method.name(),
+					publisherOf(this.streamingBody, this.headers.getContentLength(), this.body));
 			this.headers.forEach((name, values) -> {
 				if (!isRestricted(name)) {
 					values.forEach((value) -> request.header(name, value));

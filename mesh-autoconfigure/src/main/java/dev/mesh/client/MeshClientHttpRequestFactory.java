@@ -29,7 +29,9 @@ import org.springframework.http.client.ClientHttpResponse;
  * same value tells the server how long the caller waits). The body is read in full within that time, up to
  * {@code max-response-size} (see {@link ResponseSizeLimit}), so a response broken off mid-body fails the
  * attempt instead of reaching the caller truncated; with {@code buffer-response=false} the body is handed
- * to the caller as a stream once the headers are in, and the timeout covers the exchange up to them.
+ * to the caller as a stream once the headers are in (a 2xx answer's; any other is still read in full), and
+ * the timeout covers the exchange up to them; closing that stream before its end aborts the exchange
+ * rather than reading on ({@link StreamedResponse}).
  *
  * <p>The timeout is kept by the {@link AttemptWatchdog}, which interrupts the calling thread when it is up
  * (ending the JDK, Jetty and Reactor Netty clients' waits, which cancel the exchange) and runs the abort
@@ -241,10 +243,14 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			ClientHttpResponse response = null;
 			try {
 				response = exchange(sender, content, watch);
-				ClientHttpResponse result = MeshClientHttpRequestFactory.this.bufferResponse
-						? BufferedResponse.read(response, this.method == HttpMethod.HEAD,
-								MeshClientHttpRequestFactory.this.maxResponseBytes)
-						: response;
+				boolean head = this.method == HttpMethod.HEAD;
+				// only a 2xx body is streamed: an error's or a redirect's is read here, under the limit and the
+				// deadline, so a retry never waits on it and Spring's error handler never reads it unbounded
+				ClientHttpResponse result = (MeshClientHttpRequestFactory.this.bufferResponse || head
+						|| !response.getStatusCode().is2xxSuccessful())
+								? BufferedResponse.read(response, head, MeshClientHttpRequestFactory.this.maxResponseBytes)
+								: new StreamedResponse(response, watch.abortAction(), ResponseSizeLimit
+									.announcedLength(response.getHeaders(), response.getStatusCode().value(), false));
 				if (watch.release()) {
 					// the whole response arrived as the time ran out: it is kept
 					logger.trace("Attempt completed as its timeout fired");
@@ -343,7 +349,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 		private ClientHttpResponse send(ClientHttpRequestFactory sender, URI target, HttpMethod method, Body content,
 				AttemptWatchdog.Watch watch) throws IOException {
 			ClientHttpRequest request = sender.createRequest(target, method);
-			UrlConnectionAttemptAbort.register(request, watch);
+			UrlConnectionAttemptAbort.register(request, watch, MeshClientHttpRequestFactory.this.bufferResponse);
 			HttpHeaders outgoing = request.getHeaders();
 			this.headers.forEach((name, values) -> {
 				if (!isTransportOwned(name) && (content != null || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name))) {

@@ -34,8 +34,11 @@ final class UrlConnectionAttemptAbort {
 	/**
 	 * @param request a transport's request, not yet executed
 	 * @param watch the attempt's watch
+	 * @param cutReadTimeout whether to cut the read timeout to the attempt's time: not for a body streamed
+	 * to the caller ({@code buffer-response=false}), whose reads go on after the attempt (the timeout of a
+	 * connection cannot be changed once it is connected); the disconnect still keeps the deadline
 	 */
-	static void register(ClientHttpRequest request, AttemptWatchdog.Watch watch) {
+	static void register(ClientHttpRequest request, AttemptWatchdog.Watch watch, boolean cutReadTimeout) {
 		if (CONNECTION == null || !REQUEST_CLASS.equals(request.getClass().getName())) {
 			return;
 		}
@@ -45,7 +48,7 @@ final class UrlConnectionAttemptAbort {
 		}
 		long leftMillis = Math.max(1, (watch.remainingNanos() + 999_999) / 1_000_000);
 		int configured = connection.getReadTimeout();
-		if (configured == 0 || configured > leftMillis) {
+		if (cutReadTimeout && (configured == 0 || configured > leftMillis)) {
 			connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
 		}
 		watch.abortWith(connection::disconnect);

@@ -39,6 +39,8 @@ public final class RawHttpServer implements AutoCloseable {
 
 	private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
+	private final java.util.List<Received> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	private volatile Answer answer;
 
 	/** What the instance writes back for one request. */
@@ -93,6 +95,32 @@ public final class RawHttpServer implements AutoCloseable {
 
 	}
 
+	/**
+	 * One request as it arrived.
+	 * @param head its request line and headers, as sent
+	 * @param bodyLength the bytes of its body (by its {@code Content-Length})
+	 * @param bodyCrc32 the CRC-32 of its body
+	 */
+	public record Received(String head, long bodyLength, long bodyCrc32) {
+
+		/** @return the request line's method */
+		public String method() {
+			return this.head.substring(0, this.head.indexOf(' '));
+		}
+
+		/** @return the request line's target */
+		public String target() {
+			int from = this.head.indexOf(' ') + 1;
+			return this.head.substring(from, this.head.indexOf(' ', from));
+		}
+
+		/** @return whether a header of this name (any case) was sent */
+		public boolean hasHeader(String name) {
+			return this.head.toLowerCase(Locale.ROOT).contains("\r\n" + name.toLowerCase(Locale.ROOT) + ":");
+		}
+
+	}
+
 	private RawHttpServer(String id, Answer answer) throws IOException {
 		this.id = id;
 		this.answer = answer;
@@ -133,6 +161,11 @@ public final class RawHttpServer implements AutoCloseable {
 	/** @return requests whose head was read */
 	public int requests() {
 		return this.requests.get();
+	}
+
+	/** @return the requests read so far, in order */
+	public java.util.List<Received> received() {
+		return java.util.List.copyOf(this.received);
 	}
 
 	/** @return connections accepted */
@@ -217,7 +250,7 @@ public final class RawHttpServer implements AutoCloseable {
 	}
 
 	/** Reads one request head (and a body by its Content-Length); {@code false} at end of stream. */
-	private static boolean readRequest(InputStream in) throws IOException {
+	private boolean readRequest(InputStream in) throws IOException {
 		StringBuilder head = new StringBuilder();
 		int b;
 		while ((b = in.read()) != -1) {
@@ -229,7 +262,17 @@ public final class RawHttpServer implements AutoCloseable {
 						length = Long.parseLong(line.substring(15).trim());
 					}
 				}
-				in.skipNBytes(length);
+				java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+				byte[] buffer = new byte[8192];
+				for (long left = length; left > 0;) {
+					int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+					if (n == -1) {
+						throw new java.io.EOFException("request body cut short");
+					}
+					crc.update(buffer, 0, n);
+					left -= n;
+				}
+				this.received.add(new Received(head.toString(), length, crc.getValue()));
 				return true;
 			}
 		}
