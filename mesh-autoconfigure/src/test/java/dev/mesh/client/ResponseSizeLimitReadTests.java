@@ -56,6 +56,12 @@ class ResponseSizeLimitReadTests {
 			.isThrownBy(() -> ResponseSizeLimit.read(stream(bytes(20_001)), -1, 20_000));
 	}
 
+	/** A limit over 2 GB (max-response-size=3GB) with a length announced under it, but no such body. */
+	@Test
+	void takesAnAnnouncedLengthOverTwoGigabytesUnderALargerLimit() throws IOException {
+		assertThat(ResponseSizeLimit.read(stream(bytes(10)), 3_000_000_000L, 4_000_000_000L)).isEqualTo(bytes(10));
+	}
+
 	/**
 	 * Every buffered response goes through here: a short body of known length costs its own array, not an
 	 * 8 KB chunk and two copies besides (about 8.3 KB per read before).
