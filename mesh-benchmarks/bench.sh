@@ -7,12 +7,14 @@
 #   mesh-benchmarks/bench.sh SlowInstance [seconds per row] [calls per second]
 #   mesh-benchmarks/bench.sh Failover [seconds] [calls per second]
 #   mesh-benchmarks/bench.sh RetryAmplification [seconds per row] [calls per second]
+# JVM options go in JAVA_OPTS, e.g. a JFR recording:
+#   JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/t.jfr,settings=profile' mesh-benchmarks/bench.sh TransportOverhead 20 2
 set -e
 dir=$(cd "$(dirname "$0")" && pwd)
 cp="$dir/target/classes:$(cat "$dir/target/classpath.txt")"
 name=$1
 shift
 case "$name" in
-  *Benchmark*) exec java -cp "$cp" org.openjdk.jmh.Main "$name" "$@" ;;
-  *) exec java -cp "$cp" "dev.mesh.benchmarks.$name" "$@" ;;
+  *Benchmark*) exec java $JAVA_OPTS -cp "$cp" org.openjdk.jmh.Main "$name" "$@" ;;
+  *) exec java $JAVA_OPTS -cp "$cp" "dev.mesh.benchmarks.$name" "$@" ;;
 esac

@@ -21,7 +21,8 @@ import org.springframework.web.client.RestClient;
 /**
  * The client application of the load benchmarks: a {@code @MeshClient("bench")} RestClient and a
  * Spring Cloud {@code @LoadBalanced} RestClient builder, both made with Boot's configurer (so both are
- * observed), over the instances of service {@code bench} listed in static discovery. Metrics, tracing
+ * observed), over the instances of service {@code bench} listed in static discovery. The mesh client runs on
+ * Boot's default transport unless {@link #TRANSPORT} is given (see there). Metrics, tracing
  * (Boot's default 10% sampling), retries and ejection are on as in a service using the starter; no
  * OAuth2 registration is configured, so calls carry no token.
  */
@@ -30,6 +31,23 @@ import org.springframework.web.client.RestClient;
 class BenchmarkApplication {
 
 	static final String SERVICE = "bench";
+
+	/**
+	 * The property that chooses the mesh client's transport, as any RestClient's from Boot's builder
+	 * ({@code http-components}, {@code jdk}, {@code simple}, {@code jetty}, {@code reactor}); append the
+	 * value. Unset, Boot picks the first library on the class path, here Apache HttpClient 5
+	 * ({@code http-components}, which the starter brings).
+	 */
+	static final String TRANSPORT = "spring.http.client.factory=";
+
+	/**
+	 * Pins the mesh client to the JDK HTTP client, for the benchmarks that compare it with plain clients
+	 * on {@link #jdkRequestFactory()} (CallOverhead, CallCpu, CallThreads, CallBenchmark), so the pair
+	 * differs by the mesh and not by the HTTP library. (Boot's JDK client prefers HTTP/2, so the first
+	 * request on each new connection offers an h2c upgrade, which this server declines; the pooled
+	 * connections then speak HTTP/1.1 as the plain clients' do.)
+	 */
+	static final String JDK_TRANSPORT = TRANSPORT + "jdk";
 
 	/** Switches off the span of each attempt of a mesh call. */
 	static final String ATTEMPTS_UNTRACED = "mesh.tracing.attempt-spans=false";

@@ -51,7 +51,7 @@ public class CallBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.server = LoopbackServer.start("bench-1");
-		this.context = BenchmarkApplication.start(List.of(this.server));
+		this.context = BenchmarkApplication.start(List.of(this.server), BenchmarkApplication.JDK_TRANSPORT);
 		this.plain = RestClient.builder()
 			.requestFactory(new JdkClientHttpRequestFactory(
 					HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))

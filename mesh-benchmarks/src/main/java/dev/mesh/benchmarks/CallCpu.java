@@ -52,11 +52,12 @@ public final class CallCpu {
 	 */
 	static Map<String, Double> run(int rounds, int calls) throws Exception {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
-				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server));
+				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
+						BenchmarkApplication.JDK_TRANSPORT);
 				ConfigurableApplicationContext attemptsUnobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED);
+						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED);
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
+						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
 						BenchmarkApplication.CALLS_UNOBSERVED)) {
 			Map<String, RestClient> clients = new LinkedHashMap<>();
 			clients.put("plain RestClient",

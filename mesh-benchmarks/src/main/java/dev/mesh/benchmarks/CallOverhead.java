@@ -40,7 +40,8 @@ import org.springframework.web.client.RestClient;
  * <li>a Spring Cloud {@code @LoadBalanced} RestClient (round robin) inside a Spring Cloud CircuitBreaker
  * (resilience4j, defaults: circuit breaker plus time limiter, which runs the call on another thread).</li>
  * </ol>
- * All use the JDK HTTP client over HTTP/1.1. Latency is measured with the clients interleaved call by
+ * All use the JDK HTTP client (the mesh's contexts pinned to it, {@link BenchmarkApplication#JDK_TRANSPORT}).
+ * Per transport, and against the fastest plain client, see {@link TransportOverhead}. Latency is measured with the clients interleaved call by
  * call ({@link InterleavedRun}), so the machine's drift hits them alike, together with the CPU time each
  * call takes on the calling thread; throughput is measured with
  * each client alone in a closed loop, in two rounds of opposite order. Arguments: seconds of the
@@ -121,7 +122,7 @@ public final class CallOverhead {
 			String registration = "spring.security.oauth2.client.registration.mesh.";
 			String tokenInstance = "spring.cloud.discovery.client.simple.instances." + TOKEN_SERVICE + "[0].";
 			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
-					"spring.main.sources=" + TokenClient.class.getName(), tokenInstance + "instance-id=" + server.id(),
+					BenchmarkApplication.JDK_TRANSPORT, "spring.main.sources=" + TokenClient.class.getName(), tokenInstance + "instance-id=" + server.id(),
 					tokenInstance + "uri=" + server.uri(), registration + "client-id=order",
 					registration + "client-secret=order-secret",
 					registration + "authorization-grant-type=client_credentials", registration + "scope=inventory.read",
@@ -130,10 +131,10 @@ public final class CallOverhead {
 					"mesh.clients." + BenchmarkApplication.SERVICE + ".oauth2.enabled=false",
 					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true");
 					ConfigurableApplicationContext unobservedContext = BenchmarkApplication.start(List.of(server),
-							BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
+							BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
 							BenchmarkApplication.CALLS_UNOBSERVED);
 					ConfigurableApplicationContext attemptsUnobservedContext = BenchmarkApplication.start(List.of(server),
-							BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED)) {
+							BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED)) {
 				RestClient plain = RestClient.builder()
 					.requestFactory(BenchmarkApplication.jdkRequestFactory())
 					.baseUrl(server.uri())

@@ -75,7 +75,7 @@ public final class CallThreads {
 	static List<Row> run(int rounds, int calls) throws Exception {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
+						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
 						BenchmarkApplication.CALLS_UNOBSERVED)) {
 			JdkClientHttpRequestFactory timed = BenchmarkApplication.jdkRequestFactory();
 			timed.setReadTimeout(Duration.ofSeconds(10));

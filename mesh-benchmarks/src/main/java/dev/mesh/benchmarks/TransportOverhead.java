@@ -4,8 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
@@ -17,15 +19,16 @@ import org.apache.hc.core5.util.TimeValue;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * The plain HTTP transports side by side, to choose the mesh's default: the same GET to the same
- * loopback server through unobserved RestClients ({@code RestClient.builder().requestFactory(...)}), one
- * per request factory, each built as Spring Boot's {@link ClientHttpRequestFactoryBuilder} builds it
+ * The HTTP transports side by side, plain and under the mesh: the same GET to the same loopback server
+ * through unobserved RestClients ({@code RestClient.builder().requestFactory(...)}), one per request
+ * factory, each built as Spring Boot's {@link ClientHttpRequestFactoryBuilder} builds it
  * ({@code spring.http.client.factory}):
  * <ol>
  * <li>{@code simple}: {@code HttpURLConnection};</li>
@@ -35,8 +38,13 @@ import org.springframework.web.client.RestClient;
  * <li>{@code http-components}: Apache HttpClient 5 classic, with Boot's default pool and with a tuned
  * pool ({@link #TUNED_POOL});</li>
  * <li>{@code jetty}: the Jetty 12 client;</li>
- * <li>{@code reactor}: Reactor Netty.</li>
+ * <li>{@code reactor}: Reactor Netty;</li>
  * </ol>
+ * and, for each transport in {@link #MESH_TRANSPORTS}, a {@code @MeshClient} in a Boot application of its
+ * own ({@link BenchmarkApplication}) with {@code spring.http.client.factory} set to it, static discovery to
+ * the same server, and Boot's defaults otherwise (metrics and tracing on, as a new user has them). The
+ * plain row of the same name is that transport with Boot's default settings, so each pair differs by
+ * the mesh alone ({@link Report#meshTable()}).
  * Latency and the calling thread's CPU per call are measured with the clients interleaved call by call
  * ({@link InterleavedRun}); throughput with each client alone in a closed loop ({@link LoadRun}), in two
  * rounds of opposite order, together with the whole process's CPU per call (the in-process server's
@@ -51,6 +59,18 @@ public final class TransportOverhead {
 
 	static final String PATH = "/api/stock/1";
 
+	/** The {@code spring.http.client.factory} values a mesh client is measured on, the default first. */
+	static final List<String> MESH_TRANSPORTS = List.of("http-components", "jdk", "simple", "jetty", "reactor");
+
+	/** The plain row each mesh row is compared with: the transport as Boot builds it by default. */
+	static final Map<String, String> PLAIN_OF = Map.of("http-components", "http-components, default pool", "jdk", "jdk",
+			"simple", "simple (HttpURLConnection)", "jetty", "jetty", "reactor", "reactor");
+
+	/** The name of the mesh row of a transport. */
+	static String meshName(String transport) {
+		return "@MeshClient on " + transport;
+	}
+
 	private TransportOverhead() {
 	}
 
@@ -61,6 +81,12 @@ public final class TransportOverhead {
 		System.out.println(report.latencyTable());
 		System.out.println();
 		System.out.println(report.throughputTable());
+		System.out.println();
+		System.out.println(report.meshTable());
+		// The mesh's jetty transport leaves its Jetty HttpClient running when its application context
+		// closes (its non-daemon threads keep the JVM alive; reported with this benchmark's run), so the
+		// benchmark ends the JVM itself once the tables are out.
+		System.exit(0);
 	}
 
 	/**
@@ -103,10 +129,10 @@ public final class TransportOverhead {
 	record Report(List<InterleavedRun.Measured> latency, List<Alone> firstRound, List<Alone> secondRound) {
 
 		String latencyTable() {
-			double bestP50 = best(this.latency, (measured) -> measured.latency().percentileMicros(50));
-			double bestP99 = best(this.latency, (measured) -> measured.latency().percentileMicros(99));
+			double bestP50 = best(plain(), (measured) -> measured.latency().percentileMicros(50));
+			double bestP99 = best(plain(), (measured) -> measured.latency().percentileMicros(99));
 			StringBuilder table = new StringBuilder("| client | calls | success | p50 µs | p99 µs | p99.9 µs "
-					+ "| p50 − best µs | p99 − best µs | caller CPU p50 µs |\n"
+					+ "| p50 − best plain µs | p99 − best plain µs | caller CPU p50 µs |\n"
 					+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 			for (InterleavedRun.Measured measured : this.latency) {
 				LoadRun.Result result = measured.latency();
@@ -121,9 +147,11 @@ public final class TransportOverhead {
 		String throughputTable() {
 			double bestMean = 0;
 			for (int i = 0; i < this.firstRound.size(); i++) {
-				bestMean = Math.max(bestMean, mean(i));
+				if (!isMesh(this.firstRound.get(i).result().name())) {
+					bestMean = Math.max(bestMean, mean(i));
+				}
 			}
-			StringBuilder table = new StringBuilder("| client | calls/s round 1 | calls/s round 2 | mean vs best "
+			StringBuilder table = new StringBuilder("| client | calls/s round 1 | calls/s round 2 | mean vs best plain "
 					+ "| process CPU µs/call round 1 | round 2 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
 			for (int i = 0; i < this.firstRound.size(); i++) {
 				Alone first = this.firstRound.get(i);
@@ -135,9 +163,65 @@ public final class TransportOverhead {
 			return table.toString().stripTrailing();
 		}
 
+		/**
+		 * Each mesh row against the plain row on the same transport: the differences in latency
+		 * (interleaved), the calling thread's CPU per call (p50, interleaved), the whole process's CPU per
+		 * call (alone, mean of the two rounds) and throughput (alone, mean of the two rounds).
+		 */
+		String meshTable() {
+			List<InterleavedRun.Measured> plain = plain();
+			InterleavedRun.Measured fastest = plain.stream()
+				.min(Comparator.comparingDouble((measured) -> measured.latency().percentileMicros(50)))
+				.orElseThrow();
+			StringBuilder table = new StringBuilder(
+					"| transport | p50 mesh − plain µs | p99 mesh − plain µs | p99.9 mesh − plain µs "
+							+ "| p50 mesh − fastest plain µs | caller CPU p50 plain / mesh µs "
+							+ "| process CPU plain / mesh µs/call | throughput mesh / plain |\n"
+							+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+			for (String transport : MESH_TRANSPORTS) {
+				int meshAt = indexOf(meshName(transport));
+				int plainAt = indexOf(PLAIN_OF.get(transport));
+				if (meshAt < 0 || plainAt < 0) {
+					continue;
+				}
+				LoadRun.Result mesh = this.latency.get(meshAt).latency();
+				LoadRun.Result same = this.latency.get(plainAt).latency();
+				table.append(String.format(Locale.ROOT,
+						"| %s | %+.0f | %+.0f | %+.0f | %+.0f | %.0f / %.0f | %.0f / %.0f | %.1f%% |%n", transport,
+						mesh.percentileMicros(50) - same.percentileMicros(50),
+						mesh.percentileMicros(99) - same.percentileMicros(99),
+						mesh.percentileMicros(99.9) - same.percentileMicros(99.9),
+						mesh.percentileMicros(50) - fastest.latency().percentileMicros(50),
+						this.latency.get(plainAt).cpuMicros(50), this.latency.get(meshAt).cpuMicros(50),
+						processCpu(plainAt), processCpu(meshAt), 100 * mean(meshAt) / mean(plainAt)));
+			}
+			return table.append("fastest plain at p50: ").append(fastest.latency().name()).toString();
+		}
+
+		private List<InterleavedRun.Measured> plain() {
+			return this.latency.stream().filter((measured) -> !isMesh(measured.latency().name())).toList();
+		}
+
+		private int indexOf(String name) {
+			for (int i = 0; i < this.latency.size(); i++) {
+				if (this.latency.get(i).latency().name().equals(name)) {
+					return i;
+				}
+			}
+			return -1;
+		}
+
+		private double processCpu(int index) {
+			return (this.firstRound.get(index).processCpuMicros() + this.secondRound.get(index).processCpuMicros()) / 2;
+		}
+
 		private double mean(int index) {
 			return (this.firstRound.get(index).result().throughput()
 					+ this.secondRound.get(index).result().throughput()) / 2;
+		}
+
+		private static boolean isMesh(String name) {
+			return name.startsWith("@MeshClient");
 		}
 
 		private static double best(List<InterleavedRun.Measured> latency,
@@ -208,15 +292,32 @@ public final class TransportOverhead {
 	}
 
 	static Report run(Duration measure, int threads) throws Exception {
+		return run(measure, threads, MESH_TRANSPORTS);
+	}
+
+	/**
+	 * @param meshTransports the transports to measure a mesh client on ({@link #MESH_TRANSPORTS} or some)
+	 */
+	static Report run(Duration measure, int threads, List<String> meshTransports) throws Exception {
 		List<Transport> transports = plainTransports();
+		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
 			List<InterleavedRun.Client> clients = new ArrayList<>();
 			for (Transport transport : transports) {
 				clients.add(call(transport.name(), transport.client(server.uri())));
 			}
+			for (String transport : meshTransports) {
+				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
+						BenchmarkApplication.TRANSPORT + transport);
+				contexts.add(context);
+				clients.add(call(meshName(transport), context.getBean("meshClient", RestClient.class)));
+			}
 			return measure(clients, measure, threads);
 		}
 		finally {
+			for (ConfigurableApplicationContext context : contexts) {
+				context.close();
+			}
 			for (Transport transport : transports) {
 				transport.close();
 			}

@@ -5,12 +5,18 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import dev.mesh.client.ClientPolicies;
+import dev.mesh.client.MeshTransport;
+import dev.mesh.client.MeshTransports;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,13 +79,14 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
-	void transportOverheadCallsTheServerThroughEveryPlainTransportWithoutErrors() throws Exception {
+	void transportOverheadCallsTheServerThroughEveryPlainTransportAndAMeshClientOnEachWithoutErrors() throws Exception {
 		TransportOverhead.Report report = TransportOverhead.run(Duration.ofMillis(400), 1);
 		// simple, jdk (without and with a read timeout, on HTTP/1.1), http-components (default and tuned
-		// pool), jetty, reactor; measured interleaved, then alone twice
-		assertThat(report.latency()).hasSize(8);
-		assertThat(report.firstRound()).hasSize(8);
-		assertThat(report.secondRound()).hasSize(8);
+		// pool), jetty, reactor, then a mesh client on each of the 5 transports; measured interleaved, then
+		// alone twice
+		assertThat(report.latency()).hasSize(13);
+		assertThat(report.firstRound()).hasSize(13);
+		assertThat(report.secondRound()).hasSize(13);
 		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
 		List<LoadRun.Result> first = report.firstRound().stream().map(TransportOverhead.Alone::result).toList();
 		List<LoadRun.Result> second = report.secondRound().stream().map(TransportOverhead.Alone::result).toList();
@@ -92,8 +99,43 @@ class BenchmarkSmokeTests {
 		// in clock ticks, so possibly 0 in a run this short
 		assertThat(report.firstRound()).allSatisfy((alone) -> assertThat(alone.processCpuMicros()).isNotNegative());
 		assertThat(report.latencyTable()).contains("| http-components, tuned pool |", "| jetty |", "| reactor |",
-				"p50 − best µs");
-		assertThat(report.throughputTable()).contains("mean vs best", "process CPU");
+				"| @MeshClient on http-components |", "| @MeshClient on reactor |", "p50 − best plain µs");
+		assertThat(report.throughputTable()).contains("mean vs best plain", "process CPU");
+		// the header, then one row per transport, each against the plain client on it
+		assertThat(report.meshTable().lines().filter((line) -> line.startsWith("| ")).toList()).hasSize(7)
+			.anySatisfy((line) -> assertThat(line).startsWith("| http-components |"))
+			.anySatisfy((line) -> assertThat(line).startsWith("| simple |"));
+		assertThat(report.meshTable()).contains("p50 mesh − plain µs", "throughput mesh / plain", "fastest plain at p50: ");
+	}
+
+	@Test
+	void theMeshClientOfEachTransportRunsOnThatTransport() throws Exception {
+		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
+			for (String transport : TransportOverhead.MESH_TRANSPORTS) {
+				try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
+						BenchmarkApplication.TRANSPORT + transport)) {
+					assertThat(transportOf(context)).as(transport).isEqualTo(transport);
+				}
+			}
+			// unset: the starter brings Apache HttpClient 5, which Boot picks first
+			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server))) {
+				assertThat(transportOf(context)).isEqualTo("http-components");
+			}
+		}
+	}
+
+	/** The transport the mesh builds for the benchmark's service in a context (made anew, and closed again). */
+	private static String transportOf(ConfigurableApplicationContext context) throws Exception {
+		MeshTransport transport = context.getBean(MeshTransports.class)
+			.create(BenchmarkApplication.SERVICE,
+					context.getBean(ClientPolicies.class).forService(BenchmarkApplication.SERVICE));
+		if (transport.factory() instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
+		else if (transport.factory() instanceof DisposableBean disposable) {
+			disposable.destroy();
+		}
+		return transport.name();
 	}
 
 	@Test
