@@ -300,6 +300,16 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			for (int redirects = 0;; redirects++) {
 				ClientHttpResponse response = send(sender, target, currentMethod, currentBody, watch);
 				int status = statusOf(response, target);
+				if (status < 200) {
+					// an interim answer the library handed over as the answer (HttpURLConnection does with a 103):
+					// the real one follows on the connection, which is closed rather than read until the deadline
+					watch.abort();
+					TransportFailures.closeQuietly(response);
+					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
+							+ MeshClientHttpRequestFactory.this.serviceId + "' sent an informational " + status
+							+ " response, which the " + MeshClientHttpRequestFactory.this.transportName
+							+ " transport cannot skip: the attempt fails");
+				}
 				if (!MeshClientHttpRequestFactory.this.followRedirects || !Redirects.isRedirect(status)) {
 					return response;
 				}

@@ -9,6 +9,7 @@ import java.util.List;
 
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
+import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,8 @@ class TransportRewriteAttackTests {
 
 	private final List<RawHttpServer> servers = new ArrayList<>();
 
+	private final List<TestServer> testServers = new ArrayList<>();
+
 	private ConfigurableApplicationContext context;
 
 	@AfterEach
@@ -45,6 +48,7 @@ class TransportRewriteAttackTests {
 			this.context.close();
 		}
 		this.servers.forEach(RawHttpServer::close);
+		this.testServers.forEach(TestServer::close);
 	}
 
 	/**
@@ -95,6 +99,47 @@ class TransportRewriteAttackTests {
 		assertThat(hostile.requests()).as("the redirect is not followed").isEqualTo(1);
 	}
 
+	/**
+	 * A caller's {@code Content-Length} that does not match its body (one copied from the request being
+	 * served, say) must not frame the exchange: Apache HttpClient sent the body cut to it without a word,
+	 * and {@code HttpURLConnection} failed the attempt as the instance's fault. The length is the body's.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	void aCallersContentLengthThatIsNotTheBodysNeitherCutsTheBodyNorFailsTheInstance(String transport) {
+		TestServer server = TestServer.start("instance");
+		this.testServers.add(server);
+		this.context = RawInstances.start(List.of(), "spring.cloud.discovery.client.simple.instances.inventory[0].uri=" + server.uri(),
+				"mesh.clients.inventory.per-attempt-timeout=1s", "mesh.clients.inventory.retry.max-attempts=1",
+				"spring.http.client.factory=" + transport);
+		for (String length : List.of("5", "100", "0")) {
+			assertThat(inventory().post().uri("/api/stock").header("Content-Length", length).body("hello world").retrieve()
+				.body(String.class)).isEqualTo("instance");
+			assertThat(server.lastHeaders()).containsEntry("content-length", "11");
+		}
+	}
+
+	/**
+	 * An informational answer (103 Early Hints) before the real one is skipped, never taken for the answer.
+	 * {@code HttpURLConnection} cannot skip it and hands it over as the response: the mesh then read its
+	 * "body" (the real answer, then nothing) until the deadline. It now fails the attempt at once, with its
+	 * connection closed.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	void anEarlyHintBeforeTheAnswerIsNotTakenForIt(String transport) {
+		RawHttpServer instance = start(transport, Answer.ascii("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+				+ "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+		if ("simple".equals(transport)) {
+			assertFailsWithin(ResourceAccessException.class, "informational");
+			assertThat(instance.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
+			return;
+		}
+		for (int i = 0; i < 3; i++) {
+			assertThat(inventory().get().uri("/api/stock/1").retrieve().toEntity(String.class).getBody()).isEqualTo("ok");
+		}
+	}
+
 	private RawHttpServer start(String transport, Answer answer, String... extra) {
 		RawHttpServer server = RawHttpServer.start("hostile", answer);
 		this.servers.add(server);
@@ -107,10 +152,14 @@ class TransportRewriteAttackTests {
 	}
 
 	private void assertFailsWithin(Class<? extends RuntimeException> type, String part) {
+		assertFailsWithin(type, part, DEADLINE.plusSeconds(1));
+	}
+
+	private void assertFailsWithin(Class<? extends RuntimeException> type, String part, Duration within) {
 		long started = System.nanoTime();
 		assertThatExceptionOfType(type).isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
 			.withMessageContaining(part);
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DEADLINE.plusSeconds(1));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(within);
 	}
 
 	private RestClient inventory() {
