@@ -140,6 +140,31 @@ class TransportRewriteAttackTests {
 		}
 	}
 
+	/**
+	 * Apache HttpClient's reads ignore the interrupt, so an attempt's deadline rests on the abort its
+	 * exchange registers; an exchange that registers it after the deadline fired (the next hop of a
+	 * redirect, a thread descheduled before sending) must be aborted at once, not run on unbounded.
+	 */
+	@org.junit.jupiter.api.Test
+	void anAbortRegisteredAfterTheDeadlineFiredRunsAtOnce() {
+		AttemptWatchdog watchdog = new AttemptWatchdog();
+		try {
+			AttemptWatchdog.Watch watch = watchdog.watch(Duration.ZERO);
+			long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (!Thread.currentThread().isInterrupted() && System.nanoTime() - giveUp < 0) {
+				Thread.onSpinWait();
+			}
+			java.util.concurrent.atomic.AtomicBoolean aborted = new java.util.concurrent.atomic.AtomicBoolean();
+			watch.abortWith(() -> aborted.set(true));
+			assertThat(aborted).isTrue();
+			assertThat(watch.release()).isTrue();
+			assertThat(Thread.currentThread().isInterrupted()).isFalse();
+		}
+		finally {
+			watchdog.close();
+		}
+	}
+
 	private RawHttpServer start(String transport, Answer answer, String... extra) {
 		RawHttpServer server = RawHttpServer.start("hostile", answer);
 		this.servers.add(server);
