@@ -250,11 +250,18 @@ final class AttemptWatchdog implements AutoCloseable {
 		/**
 		 * Registers how to end the attempt's exchange when its time is up, for transports whose blocking
 		 * calls an interrupt does not end: closing its socket, cancelling its request. It runs on the
-		 * watchdog's thread, so it must not block; what it throws is logged.
+		 * watchdog's thread, so it must not block; what it throws is logged. Registered after the time ran
+		 * out (the next exchange of a redirect, a thread descheduled before it sent), it runs at once on the
+		 * calling thread: the watchdog fires only once, and that exchange's reads may ignore the interrupt.
 		 * @param action the abort, replacing any registered before
 		 */
 		void abortWith(Runnable action) {
 			this.abort = action;
+			int current = this.state;
+			if (current == FIRING || current == FIRED) {
+				// fire() may have run the previous abort, or be running this one now: aborting twice is harmless
+				abort();
+			}
 		}
 
 		/**

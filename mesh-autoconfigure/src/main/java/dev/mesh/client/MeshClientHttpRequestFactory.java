@@ -306,6 +306,16 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			for (int redirects = 0;; redirects++) {
 				ClientHttpResponse response = send(sender, target, currentMethod, currentBody, watch);
 				int status = statusOf(response, target);
+				if (status < 200) {
+					// an interim answer the library handed over as the answer (HttpURLConnection does with a 103):
+					// the real one follows on the connection, which is closed rather than read until the deadline
+					watch.abort();
+					TransportFailures.closeQuietly(response);
+					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
+							+ MeshClientHttpRequestFactory.this.serviceId + "' sent an informational " + status
+							+ " response, which the " + MeshClientHttpRequestFactory.this.transportName
+							+ " transport cannot skip: the attempt fails");
+				}
 				if (!MeshClientHttpRequestFactory.this.followRedirects || !Redirects.isRedirect(status)) {
 					return response;
 				}
@@ -315,6 +325,9 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				}
 				URI next = Redirects.resolve(target, location);
 				if (next == null || !Redirects.sameOrigin(target, next)) {
+					// its connection is closed, not drained: closing a response reads the rest of its body
+					// (Spring's HttpComponents and Simple responses do), which an instance can make endless
+					watch.abort();
 					TransportFailures.closeQuietly(response);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
 							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected to "
@@ -322,16 +335,34 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 							+ ", which is not that instance: a mesh client follows redirects only within the instance that answered");
 				}
 				if (redirects >= MAX_REDIRECTS) {
+					watch.abort();
 					TransportFailures.closeQuietly(response);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
 							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected more than " + MAX_REDIRECTS + " times");
 				}
-				TransportFailures.closeQuietly(response);
+				discardBody(response, target, currentMethod == HttpMethod.HEAD, watch);
 				if (Redirects.becomesGet(status, currentMethod)) {
 					currentMethod = HttpMethod.GET;
 					currentBody = null;
 				}
 				target = next;
+			}
+		}
+
+		/**
+		 * Reads a followed redirect's body, no further than {@code max-response-size} (like any body the mesh
+		 * reads), so its connection can be reused; closing the response unread would read all of it, without
+		 * a limit.
+		 */
+		private void discardBody(ClientHttpResponse response, URI target, boolean head, AttemptWatchdog.Watch watch)
+				throws IOException {
+			try {
+				BufferedResponse.read(response, head, MeshClientHttpRequestFactory.this.maxResponseBytes);
+			}
+			catch (IOException | RuntimeException ex) {
+				watch.abort();
+				TransportFailures.closeQuietly(response);
+				throw ex;
 			}
 		}
 
