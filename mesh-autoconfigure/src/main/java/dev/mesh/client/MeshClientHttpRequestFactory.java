@@ -100,6 +100,11 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 		this.watchdog = watchdog;
 	}
 
+	/** @return the transport attempts are sent with, or {@code null} once closed */
+	MeshTransport transport() {
+		return this.transport;
+	}
+
 	/** @return the name of the transport attempts are sent with ({@code http-components}, {@code jdk}, ...) */
 	String transportName() {
 		return this.transportName;
