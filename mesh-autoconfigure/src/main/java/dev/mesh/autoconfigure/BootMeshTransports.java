@@ -1,6 +1,7 @@
 package dev.mesh.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mesh.client.ClientPolicy;
 import dev.mesh.client.HttpComponentsAttemptAbort;
@@ -43,6 +44,9 @@ final class BootMeshTransports implements MeshTransports {
 	private static final boolean HTTP_COMPONENTS_PRESENT = ClassUtils.isPresent(
 			"org.apache.hc.client5.http.classic.ExecChainHandler", BootMeshTransports.class.getClassLoader());
 
+	private static final boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient",
+			BootMeshTransports.class.getClassLoader());
+
 	private final ClientHttpRequestFactoryBuilder<?> builder;
 
 	private final ClientHttpRequestFactorySettings settings;
@@ -75,7 +79,8 @@ final class BootMeshTransports implements MeshTransports {
 		}
 		ClientHttpRequestFactory factory;
 		try {
-			factory = this.builder.build(serviceSettings);
+			factory = (JETTY_PRESENT && this.builder instanceof JettyClientHttpRequestFactoryBuilder jetty)
+					? Jetty.build(jetty, serviceSettings) : this.builder.build(serviceSettings);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException("The " + name(this.builder) + " transport of mesh client '" + serviceId
@@ -139,6 +144,23 @@ final class BootMeshTransports implements MeshTransports {
 			return simple.withCustomizer((factory) -> factory.setProxy(java.net.Proxy.NO_PROXY));
 		}
 		return builder;
+	}
+
+	/**
+	 * Spring's Jetty factory stops only a Jetty client it made itself, and Boot's builder hands it one, whose
+	 * non-daemon threads would outlive the application context (and keep the JVM alive): the mesh stops it
+	 * with the transport. Kept apart so that Jetty's classes are loaded only when it is on the class path.
+	 */
+	private static final class Jetty {
+
+		static ClientHttpRequestFactory build(JettyClientHttpRequestFactoryBuilder builder,
+				ClientHttpRequestFactorySettings settings) {
+			AtomicReference<org.eclipse.jetty.client.HttpClient> made = new AtomicReference<>();
+			ClientHttpRequestFactory factory = builder.withHttpClientCustomizer(made::set).build(settings);
+			org.eclipse.jetty.client.HttpClient client = made.get();
+			return (client != null) ? new StoppingRequestFactory(factory, client::stop) : factory;
+		}
+
 	}
 
 	/**

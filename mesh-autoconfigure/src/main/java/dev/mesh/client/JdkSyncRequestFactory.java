@@ -56,9 +56,15 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 	/** {@code HttpClient.shutdownNow()}, JDK 21 and later; {@code null} before. */
 	private static final Method SHUTDOWN_NOW = ReflectionUtils.findMethod(HttpClient.class, "shutdownNow");
 
+	private static final Field READ_TIMEOUT = ReflectionUtils.findField(JdkClientHttpRequestFactory.class, "readTimeout",
+			java.time.Duration.class);
+
 	static {
 		if (CLIENT != null) {
 			ReflectionUtils.makeAccessible(CLIENT);
+		}
+		if (READ_TIMEOUT != null) {
+			ReflectionUtils.makeAccessible(READ_TIMEOUT);
 		}
 	}
 
@@ -69,6 +75,9 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 	private final HttpResponse.BodyHandler<byte[]> headBodyHandler;
 
 	private final boolean buffer;
+
+	/** The application's {@code spring.http.client.read-timeout}, or {@code null}. */
+	private java.time.Duration readTimeout;
 
 	/**
 	 * @param client the JDK client
@@ -86,6 +95,16 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 	 * @param factory Spring's JDK request factory, as Boot built it
 	 * @return its client, or {@code null} when this Spring version keeps it elsewhere
 	 */
+	static java.time.Duration readTimeoutOf(JdkClientHttpRequestFactory factory) {
+		return (READ_TIMEOUT != null) ? (java.time.Duration) ReflectionUtils.getField(READ_TIMEOUT, factory) : null;
+	}
+
+	/** Keeps the application's {@code spring.http.client.read-timeout}, as Boot set it on Spring's factory. */
+	JdkSyncRequestFactory withReadTimeout(java.time.Duration readTimeout) {
+		this.readTimeout = readTimeout;
+		return this;
+	}
+
 	static HttpClient clientOf(JdkClientHttpRequestFactory factory) {
 		return (CLIENT != null) ? (HttpClient) ReflectionUtils.getField(CLIENT, factory) : null;
 	}
@@ -239,6 +258,10 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		@Override
 		public ClientHttpResponse execute() throws IOException {
 			HttpRequest.Builder request = HttpRequest.newBuilder(this.uri);
+			if (JdkSyncRequestFactory.this.readTimeout != null) {
+				// the JDK's request timeout, as Spring's factory applies it: until the response's headers
+				request.timeout(JdkSyncRequestFactory.this.readTimeout);
+			}
 			request.method(this.method.name(),
 					publisherOf(this.streamingBody, this.headers.getContentLength(), this.body));
 			this.headers.forEach((name, values) -> {

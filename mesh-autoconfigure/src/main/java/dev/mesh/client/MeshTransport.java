@@ -29,8 +29,8 @@ public record MeshTransport(String name, ClientHttpRequestFactory factory, boole
 		if (factory instanceof JdkClientHttpRequestFactory jdk) {
 			HttpClient client = JdkSyncRequestFactory.clientOf(jdk);
 			if (client != null) {
-				return new JdkSyncRequestFactory(client, policy.maxResponseSize().toBytes(),
-						policy.transport().bufferResponse());
+				return (new JdkSyncRequestFactory(client, policy.maxResponseSize().toBytes(),
+						policy.transport().bufferResponse())).withReadTimeout(JdkSyncRequestFactory.readTimeoutOf(jdk));
 			}
 		}
 		return factory;

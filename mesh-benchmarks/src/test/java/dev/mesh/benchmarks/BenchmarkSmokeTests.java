@@ -124,6 +124,35 @@ class BenchmarkSmokeTests {
 		}
 	}
 
+	/** Spring's Jetty factory does not stop a client Boot handed it: the mesh does, with the context. */
+	@Test
+	void theJettyTransportLeavesNoThreadOnceItsContextIsClosed() throws Exception {
+		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
+			java.util.Set<Thread> before = jettyThreads();
+			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
+					BenchmarkApplication.TRANSPORT + "jetty")) {
+				context.getBean("meshClient", org.springframework.web.client.RestClient.class)
+					.get().uri("/api/stock/1").retrieve().body(String.class);
+				assertThat(jettyThreads()).hasSizeGreaterThan(before.size());
+			}
+			long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+			java.util.Set<Thread> left = jettyThreads();
+			left.removeAll(before);
+			while (!left.isEmpty() && System.nanoTime() < until) {
+				Thread.sleep(50);
+				left = jettyThreads();
+				left.removeAll(before);
+			}
+			assertThat(left).as("Jetty threads left").isEmpty();
+		}
+	}
+
+	private static java.util.Set<Thread> jettyThreads() {
+		java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+		threads.removeIf((thread) -> !thread.isAlive() || thread.isDaemon() || !thread.getName().startsWith("HttpClient@"));
+		return threads;
+	}
+
 	/** The transport the mesh builds for the benchmark's service in a context (made anew, and closed again). */
 	private static String transportOf(ConfigurableApplicationContext context) throws Exception {
 		MeshTransport transport = context.getBean(MeshTransports.class)
