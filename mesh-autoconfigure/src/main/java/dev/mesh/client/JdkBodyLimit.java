@@ -38,25 +38,8 @@ final class JdkBodyLimit {
 	 * announces none, or announces one that is not a number (which the JDK client rejects itself)
 	 */
 	private static long announcedLength(ResponseInfo info) {
-		int status = info.statusCode();
-		if (status < 200 || status == 204 || status == 304) {
-			return -1;
-		}
-		String value = info.headers().firstValue("Content-Length").orElse(null);
-		if (value == null || value.isEmpty() || value.length() > 18) {
-			// more than 18 digits may overflow a long: left to the JDK client, which fails the exchange on it
-			return -1;
-		}
-		// by hand, on every response: no stream allocated, and only ASCII digits (Long.parseLong takes any script's)
-		long length = 0;
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			if (c < '0' || c > '9') {
-				return -1;
-			}
-			length = length * 10 + (c - '0');
-		}
-		return length;
+		return ResponseSizeLimit.announcedLength(info.statusCode(), false,
+				info.headers().firstValue("Content-Length").orElse(null));
 	}
 
 	private static final class Subscriber implements BodySubscriber<byte[]> {

@@ -35,17 +35,27 @@ final class ResponseSizeLimit {
 	 * or announces one that is not a number of at most 18 digits
 	 */
 	static long announcedLength(HttpHeaders headers, int status, boolean head) {
+		return announcedLength(status, head, headers.getFirst(HttpHeaders.CONTENT_LENGTH));
+	}
+
+	/**
+	 * @param status a response's status
+	 * @param head whether the request was a HEAD
+	 * @param contentLength its {@code Content-Length} header, or {@code null}
+	 * @return the body's announced length, or {@code -1} (see {@link #announcedLength(HttpHeaders, int, boolean)})
+	 */
+	static long announcedLength(int status, boolean head, String contentLength) {
 		if (head || status < 200 || status == 204 || status == 304) {
 			return -1;
 		}
-		String value = headers.getFirst(HttpHeaders.CONTENT_LENGTH);
-		if (value == null || value.isEmpty() || value.length() > 18) {
+		if (contentLength == null || contentLength.isEmpty() || contentLength.length() > 18) {
+			// more than 18 digits may overflow a long: left to the HTTP client, which fails the exchange on it
 			return -1;
 		}
 		// by hand, on every response: no stream allocated, and only ASCII digits (Long.parseLong takes any script's)
 		long length = 0;
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
+		for (int i = 0; i < contentLength.length(); i++) {
+			char c = contentLength.charAt(i);
 			if (c < '0' || c > '9') {
 				return -1;
 			}
