@@ -116,13 +116,8 @@ final class BootMeshTransports implements MeshTransports {
 	}
 
 	private String known() {
-		try {
-			java.util.List<String> names = this.sslBundles.getBundleNames();
-			return names.isEmpty() ? " (none is defined)" : " (defined: " + String.join(", ", names) + ")";
-		}
-		catch (RuntimeException | LinkageError ex) {
-			return "";
-		}
+		java.util.List<String> names = this.sslBundles.getBundleNames();
+		return names.isEmpty() ? " (none is defined)" : " (defined: " + String.join(", ", names) + ")";
 	}
 
 	private String propertyOf(String serviceId) {

@@ -105,11 +105,6 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 		return this.transport;
 	}
 
-	/** @return the name of the transport attempts are sent with ({@code http-components}, {@code jdk}, ...) */
-	String transportName() {
-		return this.transportName;
-	}
-
 	/**
 	 * Closes the transport when the mesh made it (its connection pool, its threads); an attempt made
 	 * afterwards fails with an {@link IllegalStateException}.

@@ -170,6 +170,20 @@ class TransportAttackTests {
 		assertNextCallsWork(hostile);
 	}
 
+	/**
+	 * The jdk transport drives Boot's JDK client itself, so the application's spring.http.client.read-timeout
+	 * must still reach it: a silent instance fails at that timeout, not at the mesh's longer per-attempt one.
+	 */
+	@org.junit.jupiter.api.Test
+	void theJdkTransportKeepsTheApplicationsReadTimeout() {
+		start("jdk", (out, number) -> {
+		}, "spring.http.client.read-timeout=200ms");
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
+			.withRootCauseInstanceOf(java.net.http.HttpTimeoutException.class)
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("within 1000ms"));
+	}
+
 	private RawHttpServer start(String transport, Answer hostileAnswer, String... extra) {
 		this.transport = transport;
 		RawHttpServer hostile = RawHttpServer.start("hostile", hostileAnswer);
