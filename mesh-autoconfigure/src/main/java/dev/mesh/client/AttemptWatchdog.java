@@ -217,6 +217,12 @@ final class AttemptWatchdog implements AutoCloseable {
 		/** What else ends the exchange when the time is up, besides the interrupt; see {@link #abortWith}. */
 		private volatile Runnable abort;
 
+		/** Whether {@link #abort} is a disconnect; see {@link #abortWithDisconnect(Runnable)}. */
+		private volatile boolean disconnects;
+
+		/** Whether the exchange of {@link #abort} has its response; see {@link #responded()}. */
+		private volatile boolean responded;
+
 		/** Whether {@link #abortIfCallerInterrupted()} has aborted the exchange. */
 		private volatile boolean callerAborted;
 
@@ -233,7 +239,7 @@ final class AttemptWatchdog implements AutoCloseable {
 			if (STATE.compareAndSet(this, WATCHING, FIRING)) {
 				try {
 					this.caller.interrupt();
-					abort();
+					abortFromWatchdog();
 				}
 				finally {
 					// set even when the interrupt failed, so release() does not wait for it for ever
@@ -256,6 +262,35 @@ final class AttemptWatchdog implements AutoCloseable {
 		 * @param action the abort, replacing any registered before
 		 */
 		void abortWith(Runnable action) {
+			abortWith(action, false);
+		}
+
+		/**
+		 * Notes that the exchange has its response (status and headers) and what is left is its body; see
+		 * {@link #abortWithDisconnect(Runnable)}.
+		 */
+		void responded() {
+			this.responded = true;
+		}
+
+		/**
+		 * Registers a disconnect as the abort ({@code HttpURLConnection}'s), which differs from other aborts
+		 * twice. It closes the response too, so the response is not closed again after it: Spring's close
+		 * would read the rest of the body, and the JDK's keep-alive cleaner, to which a disconnect hands a
+		 * connection with a few bytes left, holds the body's stream for up to 5 s. And it waits for that
+		 * stream's lock, which a body read holds for as long as it blocks: so once the response has come
+		 * ({@link #responded()}) the watchdog leaves the exchange to its interrupt, which the body's reader
+		 * notices between reads, and to the read timeout, and the caller disconnects after the failure. The
+		 * watchdog's thread, shared by every attempt, is never held by one exchange's read.
+		 * @param disconnect the disconnect, replacing any abort registered before; it should act once only
+		 */
+		void abortWithDisconnect(Runnable disconnect) {
+			abortWith(disconnect, true);
+		}
+
+		private void abortWith(Runnable action, boolean disconnects) {
+			this.disconnects = disconnects;
+			this.responded = false;
 			this.abort = action;
 			int current = this.state;
 			if (current == FIRING || current == FIRED) {
@@ -272,7 +307,7 @@ final class AttemptWatchdog implements AutoCloseable {
 		private void abortIfCallerInterrupted() {
 			if (this.abort != null && !this.callerAborted && this.state == WATCHING && this.caller.isInterrupted()) {
 				this.callerAborted = true;
-				abort();
+				abortFromWatchdog();
 			}
 		}
 
@@ -282,6 +317,21 @@ final class AttemptWatchdog implements AutoCloseable {
 		 */
 		Runnable abortAction() {
 			return this.abort;
+		}
+
+		/**
+		 * @return whether the last abort registered, once run, closes the transport's response too (also
+		 * after {@link #release()})
+		 */
+		boolean abortClosesResponse() {
+			return this.disconnects;
+		}
+
+		/** Runs the registered abort on the watchdog's thread, unless it is a disconnect that could block there. */
+		private void abortFromWatchdog() {
+			if (!(this.disconnects && this.responded)) {
+				abort();
+			}
 		}
 
 		/** Runs the registered abort, if any, now (on the calling thread); never throws. */

@@ -249,7 +249,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				ClientHttpResponse result = (MeshClientHttpRequestFactory.this.bufferResponse || head
 						|| !response.getStatusCode().is2xxSuccessful())
 								? BufferedResponse.read(response, head, MeshClientHttpRequestFactory.this.maxResponseBytes)
-								: new StreamedResponse(response, watch.abortAction(), ResponseSizeLimit
+								: new StreamedResponse(response, watch.abortAction(), watch.abortClosesResponse(), ResponseSizeLimit
 									.announcedLength(response.getHeaders(), response.getStatusCode().value(), false));
 				if (watch.release()) {
 					// the whole response arrived as the time ran out: it is kept
@@ -260,7 +260,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			catch (ResponseSizeLimit.Exceeded ex) {
 				watch.abort();
 				watch.release();
-				TransportFailures.closeQuietly(response);
+				TransportFailures.closeAborted(response, watch);
 				throw new ResponseTooLargeException(MeshClientHttpRequestFactory.this.serviceId, this.uri,
 						MeshClientHttpRequestFactory.this.maxResponseBytes, ex.getMessage());
 			}
@@ -271,7 +271,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				// a transport whose read timeout was cut to the attempt's time (simple) may see it before the watchdog
 				boolean timedOut = watch.release() || (ex instanceof java.net.SocketTimeoutException
 						&& watch.remainingNanos() <= AttemptWatchdog.TICK_NANOS);
-				TransportFailures.closeQuietly(response);
+				TransportFailures.closeAborted(response, watch);
 				if (ex instanceof ResponseTooLargeException || ex instanceof Error) {
 					throw ex;
 				}
@@ -310,7 +310,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 					// an interim answer the library handed over as the answer (HttpURLConnection does with a 103):
 					// the real one follows on the connection, which is closed rather than read until the deadline
 					watch.abort();
-					TransportFailures.closeQuietly(response);
+					TransportFailures.closeAborted(response, watch);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
 							+ MeshClientHttpRequestFactory.this.serviceId + "' sent an informational " + status
 							+ " response, which the " + MeshClientHttpRequestFactory.this.transportName
@@ -328,7 +328,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 					// its connection is closed, not drained: closing a response reads the rest of its body
 					// (Spring's HttpComponents and Simple responses do), which an instance can make endless
 					watch.abort();
-					TransportFailures.closeQuietly(response);
+					TransportFailures.closeAborted(response, watch);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
 							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected to "
 							+ ((next != null) ? RedactedUris.origin(next) : "an address that is not a URI")
@@ -336,7 +336,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				}
 				if (redirects >= MAX_REDIRECTS) {
 					watch.abort();
-					TransportFailures.closeQuietly(response);
+					TransportFailures.closeAborted(response, watch);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
 							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected more than " + MAX_REDIRECTS + " times");
 				}
@@ -361,7 +361,7 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			}
 			catch (IOException | RuntimeException ex) {
 				watch.abort();
-				TransportFailures.closeQuietly(response);
+				TransportFailures.closeAborted(response, watch);
 				throw ex;
 			}
 		}
@@ -395,7 +395,9 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 					content.writeTo(request.getBody());
 				}
 			}
-			return request.execute();
+			ClientHttpResponse response = request.execute();
+			watch.responded();
+			return response;
 		}
 
 		private HttpTimeoutException timedOut(Duration timeout, Throwable cause) {

@@ -87,6 +87,7 @@ final class ResponseSizeLimit {
 			int n = 0;
 			for (int r; n < exact.length && (r = body.read(exact, n, exact.length - n)) != -1;) {
 				n += r;
+				failIfInterrupted();
 			}
 			if (n < exact.length) {
 				// ended early: the caller tells that from the announced length
@@ -116,8 +117,20 @@ final class ResponseSizeLimit {
 				throw new Exceeded("more than " + maxBytes + " bytes arrived");
 			}
 			out.write(chunk, 0, n);
+			failIfInterrupted();
 		}
 		return out.toByteArray();
+	}
+
+	/**
+	 * Ends a read the attempt's watchdog (or the caller) interrupted: a body that trickles in keeps each
+	 * socket read of a client that ignores interrupts ({@code HttpURLConnection}) within its read timeout,
+	 * so only a look between reads keeps the attempt's deadline.
+	 */
+	private static void failIfInterrupted() throws java.io.InterruptedIOException {
+		if (Thread.currentThread().isInterrupted()) {
+			throw new java.io.InterruptedIOException("Interrupted reading the response body");
+		}
 	}
 
 	/** Why a body was refused; turned into {@link ResponseTooLargeException} by the transport. */

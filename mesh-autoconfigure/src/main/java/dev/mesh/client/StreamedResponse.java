@@ -24,6 +24,8 @@ final class StreamedResponse implements ClientHttpResponse {
 
 	private final Runnable abort;
 
+	private final boolean abortClosesResponse;
+
 	private final long announced;
 
 	private Body body;
@@ -33,11 +35,14 @@ final class StreamedResponse implements ClientHttpResponse {
 	/**
 	 * @param response the transport's response
 	 * @param abort what ends its exchange without reading on, or {@code null} when closing does (the JDK client)
+	 * @param abortClosesResponse whether the abort closes the response too, which must then not be closed again
+	 * (Spring's close would read the rest of the body)
 	 * @param announced the body's announced length, or {@code -1}
 	 */
-	StreamedResponse(ClientHttpResponse response, Runnable abort, long announced) {
+	StreamedResponse(ClientHttpResponse response, Runnable abort, boolean abortClosesResponse, long announced) {
 		this.response = response;
 		this.abort = abort;
+		this.abortClosesResponse = abortClosesResponse;
 		this.announced = announced;
 	}
 
@@ -73,6 +78,9 @@ final class StreamedResponse implements ClientHttpResponse {
 		this.closed = true;
 		if (this.body == null || !this.body.ended) {
 			abortExchange();
+			if (this.abort != null && this.abortClosesResponse) {
+				return;
+			}
 		}
 		TransportFailures.closeQuietly(this.response);
 	}

@@ -66,6 +66,18 @@ final class TransportFailures {
 		return failure;
 	}
 
+	/**
+	 * Closes the response of an exchange that {@linkplain AttemptWatchdog.Watch#abort() was aborted}, unless
+	 * the abort closed it already: closing it again would read the rest of its body.
+	 * @param response the response, or {@code null}
+	 * @param watch the attempt's watch
+	 */
+	static void closeAborted(ClientHttpResponse response, AttemptWatchdog.Watch watch) {
+		if (!watch.abortClosesResponse()) {
+			closeQuietly(response);
+		}
+	}
+
 	/** Closes a transport's response, whatever closing it throws. */
 	static void closeQuietly(ClientHttpResponse response) {
 		if (response != null) {

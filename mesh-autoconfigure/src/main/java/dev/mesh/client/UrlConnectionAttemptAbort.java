@@ -2,6 +2,7 @@ package dev.mesh.client;
 
 import java.lang.reflect.Field;
 import java.net.HttpURLConnection;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,8 +13,11 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Keeps an attempt's deadline on the {@code simple} transport ({@code HttpURLConnection}), whose socket
  * reads an interrupt does not end: the connection's read timeout is cut to the time the attempt has left
- * (when that is shorter than the application's {@code spring.http.client.read-timeout}), and the attempt's
- * abort disconnects it, which closes the socket under a read that is blocked, also mid-body.
+ * (when that is shorter than the application's {@code spring.http.client.read-timeout}), and until the
+ * response comes the attempt's abort disconnects it, which closes the socket under a blocked connect or
+ * wait for the status line. Mid-body a disconnect would wait for the read it should end, so there the cut
+ * read timeout and the watchdog's interrupt, noticed between reads, end the attempt, and the caller then
+ * disconnects (see {@link AttemptWatchdog.Watch#abortWithDisconnect(Runnable)}).
  *
  * <p>Spring's {@code SimpleClientHttpRequest} does not expose its connection, and Spring Boot builds the
  * factory (with the application's settings and customizers), so a subclass cannot reach it either: its
@@ -51,7 +55,13 @@ final class UrlConnectionAttemptAbort {
 		if (cutReadTimeout && (configured == 0 || configured > leftMillis)) {
 			connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
 		}
-		watch.abortWith(connection::disconnect);
+		// once: a second disconnect would wait for the stream the JDK's keep-alive cleaner took from the first
+		AtomicBoolean disconnected = new AtomicBoolean();
+		watch.abortWithDisconnect(() -> {
+			if (disconnected.compareAndSet(false, true)) {
+				connection.disconnect();
+			}
+		});
 	}
 
 	private static Field connectionField() {
