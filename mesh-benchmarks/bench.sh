@@ -2,7 +2,7 @@
 # Runs one benchmark of mesh-benchmarks (build it first, see docs/benchmarks.md):
 #   mesh-benchmarks/bench.sh PickerBenchmark -prof gc    (any JMH arguments)
 #   mesh-benchmarks/bench.sh CallOverhead [seconds] [threads]
-#   mesh-benchmarks/bench.sh TransportOverhead [seconds] [threads]
+#   mesh-benchmarks/bench.sh TransportOverhead [seconds] [threads] [mesh transports, e.g. http-components,simple]
 #   mesh-benchmarks/bench.sh CallCpu [rounds] [calls per client per round]
 #   mesh-benchmarks/bench.sh SlowInstance [seconds per row] [calls per second]
 #   mesh-benchmarks/bench.sh Failover [seconds] [calls per second]

@@ -19,10 +19,17 @@ import org.springframework.http.HttpHeaders;
  * its default meter handler while no other exists, so the mesh could not take over that part alone.
  * The attempt's timer ({@code mesh.client.requests}) is kept by the client itself.
  *
+ * <p>An attempt of a trace that is not sampled gets no span: the call's context goes out in its headers
+ * (each attempt's own span is only worth its cost where it is recorded).
+ *
  * <p>The span is not made current: nothing between here and the socket needs it, and code that runs
  * during the exchange sees the call's span as current.
  */
 public class MicrometerAttemptTracer implements AttemptTracer {
+
+	/** The span of an attempt of a trace that is not sampled: nothing to record. */
+	private static final AttemptSpan UNRECORDED = (status, outcome, error) -> {
+	};
 
 	private final Tracer tracer;
 
@@ -39,6 +46,14 @@ public class MicrometerAttemptTracer implements AttemptTracer {
 
 	@Override
 	public AttemptSpan start(HttpHeaders headers, String serviceId, String instanceId, String method, int attempt) {
+		Span current = this.tracer.currentSpan();
+		if (current != null && Boolean.FALSE.equals(current.context().sampled())) {
+			// a trace that is not recorded (90% of them at Boot's default 10% sampling): an attempt span would
+			// be recorded nowhere either, so none is made; the call's context goes out, which carries the
+			// decision not to sample, so the instance does not start a trace of its own
+			this.propagator.inject(current.context(), headers, HttpHeaders::set);
+			return UNRECORDED;
+		}
 		Span span = this.tracer.spanBuilder()
 			.name("mesh " + serviceId + " attempt " + attempt)
 			.kind(Span.Kind.CLIENT)

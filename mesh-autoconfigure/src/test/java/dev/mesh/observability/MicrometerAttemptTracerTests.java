@@ -51,6 +51,30 @@ class MicrometerAttemptTracerTests {
 	}
 
 	@Test
+	void anAttemptOfATraceThatIsNotSampledSendsTheCallsContextWithItsDecisionAndRecordsNothing() {
+		try (SdkTracerProvider unsampling = SdkTracerProvider.builder()
+			.setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+			.addSpanProcessor(SimpleSpanProcessor.create(this.exporter))
+			.build()) {
+			io.opentelemetry.api.trace.Tracer otel = unsampling.get("test");
+			Tracer tracer = new OtelTracer(otel, new OtelCurrentTraceContext(), (event) -> {
+			});
+			AttemptTracer attempts = new MicrometerAttemptTracer(tracer,
+					new OtelPropagator(ContextPropagators.create(W3CTraceContextPropagator.getInstance()), otel));
+			Span call = tracer.nextSpan().name("http get").start();
+			assertThat(call.context().sampled()).isFalse();
+			HttpHeaders headers = new HttpHeaders();
+			try (Tracer.SpanInScope scope = tracer.withSpan(call)) {
+				attempts.start(headers, "inventory", "inventory-1", "GET", 1).end("200", MeshOutcome.SUCCESS, null);
+			}
+			call.end();
+			assertThat(headers.get("traceparent")).as("the call's own context, not sampled")
+				.containsExactly("00-" + call.context().traceId() + "-" + call.context().spanId() + "-00");
+			assertThat(this.exporter.getFinishedSpanItems()).isEmpty();
+		}
+	}
+
+	@Test
 	void shouldTraceAnAttemptAsAClientSpanUnderTheCurrentSpanAndSendItsOwnContext() {
 		Span call = this.tracer.nextSpan().name("http get").start();
 		HttpHeaders headers = new HttpHeaders();

@@ -17,6 +17,7 @@ import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.util.TimeValue;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -66,6 +67,11 @@ public final class TransportOverhead {
 	static final Map<String, String> PLAIN_OF = Map.of("http-components", "http-components, default pool", "jdk", "jdk",
 			"simple", "simple (HttpURLConnection)", "jetty", "jetty", "reactor", "reactor");
 
+	/** The name of the row of a plain RestClient from Boot's builder, observed, on a transport. */
+	static String bootName(String transport) {
+		return "Boot's RestClient.Builder on " + transport + " (observed)";
+	}
+
 	/** The name of the mesh row of a transport. */
 	static String meshName(String transport) {
 		return "@MeshClient on " + transport;
@@ -77,7 +83,8 @@ public final class TransportOverhead {
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
-		Report report = run(Duration.ofSeconds(seconds), threads);
+		List<String> transports = (args.length > 2) ? List.of(args[2].split(",")) : MESH_TRANSPORTS;
+		Report report = run(Duration.ofSeconds(seconds), threads, transports);
 		System.out.println(report.latencyTable());
 		System.out.println();
 		System.out.println(report.throughputTable());
@@ -147,7 +154,7 @@ public final class TransportOverhead {
 		String throughputTable() {
 			double bestMean = 0;
 			for (int i = 0; i < this.firstRound.size(); i++) {
-				if (!isMesh(this.firstRound.get(i).result().name())) {
+				if (!isBarePlainExcluded(this.firstRound.get(i).result().name())) {
 					bestMean = Math.max(bestMean, mean(i));
 				}
 			}
@@ -195,11 +202,29 @@ public final class TransportOverhead {
 						this.latency.get(plainAt).cpuMicros(50), this.latency.get(meshAt).cpuMicros(50),
 						processCpu(plainAt), processCpu(meshAt), 100 * mean(meshAt) / mean(plainAt)));
 			}
-			return table.append("fastest plain at p50: ").append(fastest.latency().name()).toString();
+			table.append("fastest plain at p50: ").append(fastest.latency().name());
+			for (String transport : MESH_TRANSPORTS) {
+				int bootAt = indexOf(bootName(transport));
+				if (bootAt >= 0) {
+					int plainAt = indexOf(PLAIN_OF.get(transport));
+					int meshAt = indexOf(meshName(transport));
+					int unobservedAt = indexOf(meshName(transport) + ", nothing observed");
+					table.append(String.format(Locale.ROOT, "%non %s, p50 (p99): Boot's observed RestClient − plain %+.0f µs (%+.0f); "
+							+ "mesh − Boot's observed RestClient %+.0f µs (%+.0f); mesh with nothing observed − plain %+.0f µs (%+.0f)",
+							transport, diff(bootAt, plainAt, 50), diff(bootAt, plainAt, 99), diff(meshAt, bootAt, 50),
+							diff(meshAt, bootAt, 99), diff(unobservedAt, plainAt, 50), diff(unobservedAt, plainAt, 99)));
+				}
+			}
+			return table.toString();
+		}
+
+		private double diff(int row, int baseRow, double percentile) {
+			return this.latency.get(row).latency().percentileMicros(percentile)
+					- this.latency.get(baseRow).latency().percentileMicros(percentile);
 		}
 
 		private List<InterleavedRun.Measured> plain() {
-			return this.latency.stream().filter((measured) -> !isMesh(measured.latency().name())).toList();
+			return this.latency.stream().filter((measured) -> !isBarePlainExcluded(measured.latency().name())).toList();
 		}
 
 		private int indexOf(String name) {
@@ -220,8 +245,9 @@ public final class TransportOverhead {
 					+ this.secondRound.get(index).result().throughput()) / 2;
 		}
 
-		private static boolean isMesh(String name) {
-			return name.startsWith("@MeshClient");
+		/** Whether a row is no bare plain client (a mesh client, or Boot's observed one): not a "best plain". */
+		private static boolean isBarePlainExcluded(String name) {
+			return name.startsWith("@MeshClient") || name.startsWith("Boot's");
 		}
 
 		private static double best(List<InterleavedRun.Measured> latency,
@@ -311,6 +337,20 @@ public final class TransportOverhead {
 						BenchmarkApplication.TRANSPORT + transport);
 				contexts.add(context);
 				clients.add(call(meshName(transport), context.getBean("meshClient", RestClient.class)));
+				if (transport.equals(meshTransports.get(0))) {
+					// what any RestClient from Boot's builder costs on this transport (Boot's call observation
+					// included), and the mesh client with nothing observed: the mesh's own share of the gap
+					clients.add(call(bootName(transport), context.getBean(RestClientBuilderConfigurer.class)
+						.configure(RestClient.builder())
+						.baseUrl(server.uri())
+						.build()));
+					ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
+							BenchmarkApplication.TRANSPORT + transport, BenchmarkApplication.ATTEMPTS_UNTRACED,
+							BenchmarkApplication.ATTEMPTS_UNTIMED, BenchmarkApplication.CALLS_UNOBSERVED);
+					contexts.add(unobserved);
+					clients.add(call(meshName(transport) + ", nothing observed",
+							unobserved.getBean("meshClient", RestClient.class)));
+				}
 			}
 			return measure(clients, measure, threads);
 		}

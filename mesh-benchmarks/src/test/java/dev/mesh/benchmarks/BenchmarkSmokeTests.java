@@ -1,6 +1,7 @@
 package dev.mesh.benchmarks;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +80,32 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
+	void meshShareCallsTheServerThroughTheFourClientsInBlocksAndAloneWithoutErrors() throws Exception {
+		MeshShare.Report report = MeshShare.run(Duration.ofMillis(600), 2, Duration.ofMillis(200), "http-components");
+		assertThat(report.latency()).containsOnlyKeys(MeshShare.BARE, MeshShare.BOOT, MeshShare.MESH_UNOBSERVED,
+				MeshShare.MESH, MeshShare.SIMPLE);
+		assertThat(report.latency().values()).allSatisfy((result) -> {
+			assertThat(result.calls()).as(result.name()).isPositive();
+			assertThat(result.failures()).as(result.name()).isZero();
+			assertThat(result.sortedLatencies()).as(result.name()).hasSize((int) result.calls()).isSorted();
+		});
+		assertThat(report.throughput().values()).allSatisfy((rounds) -> {
+			assertThat(rounds).hasSize(2);
+			assertThat(Arrays.stream(rounds).min().orElseThrow()).isPositive();
+		});
+		assertThat(report.table()).contains("| " + MeshShare.MESH + " |", "p50 / p99 − Boot's µs", "vs Boot's");
+	}
+
+	@Test
 	void transportOverheadCallsTheServerThroughEveryPlainTransportAndAMeshClientOnEachWithoutErrors() throws Exception {
 		TransportOverhead.Report report = TransportOverhead.run(Duration.ofMillis(400), 1);
 		// simple, jdk (without and with a read timeout, on HTTP/1.1), http-components (default and tuned
-		// pool), jetty, reactor, then a mesh client on each of the 5 transports; measured interleaved, then
-		// alone twice
-		assertThat(report.latency()).hasSize(13);
-		assertThat(report.firstRound()).hasSize(13);
-		assertThat(report.secondRound()).hasSize(13);
+		// pool), jetty, reactor, then a mesh client on each of the 5 transports, and on the first (the
+		// default) also Boot's observed RestClient and a mesh client with nothing observed; measured
+		// interleaved, then alone twice
+		assertThat(report.latency()).hasSize(15);
+		assertThat(report.firstRound()).hasSize(15);
+		assertThat(report.secondRound()).hasSize(15);
 		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
 		List<LoadRun.Result> first = report.firstRound().stream().map(TransportOverhead.Alone::result).toList();
 		List<LoadRun.Result> second = report.secondRound().stream().map(TransportOverhead.Alone::result).toList();
@@ -99,13 +118,16 @@ class BenchmarkSmokeTests {
 		// in clock ticks, so possibly 0 in a run this short
 		assertThat(report.firstRound()).allSatisfy((alone) -> assertThat(alone.processCpuMicros()).isNotNegative());
 		assertThat(report.latencyTable()).contains("| http-components, tuned pool |", "| jetty |", "| reactor |",
-				"| @MeshClient on http-components |", "| @MeshClient on reactor |", "p50 − best plain µs");
+				"| @MeshClient on http-components |", "| @MeshClient on reactor |", "p50 − best plain µs",
+				"| Boot's RestClient.Builder on http-components (observed) |",
+				"| @MeshClient on http-components, nothing observed |");
 		assertThat(report.throughputTable()).contains("mean vs best plain", "process CPU");
 		// the header, then one row per transport, each against the plain client on it
 		assertThat(report.meshTable().lines().filter((line) -> line.startsWith("| ")).toList()).hasSize(7)
 			.anySatisfy((line) -> assertThat(line).startsWith("| http-components |"))
 			.anySatisfy((line) -> assertThat(line).startsWith("| simple |"));
-		assertThat(report.meshTable()).contains("p50 mesh − plain µs", "throughput mesh / plain", "fastest plain at p50: ");
+		assertThat(report.meshTable()).contains("p50 mesh − plain µs", "throughput mesh / plain", "fastest plain at p50: ",
+				"on http-components, p50 (p99): Boot's observed RestClient − plain ");
 	}
 
 	@Test
