@@ -19,9 +19,10 @@ import org.springframework.validation.Validator;
 /**
  * Configuration of the mesh ({@code mesh.*}). Client settings are looked up per service: a value under
  * {@code mesh.clients.<service>} wins over {@code mesh.client-defaults}, which wins over the built-in
- * default. Values are checked at startup; a bad one fails startup with a message naming the property.
+ * default. Values are checked at startup; a bad one fails startup with a message naming the property,
+ * and so does a key under {@code mesh.} that is no property (a misspelling is never ignored).
  */
-@ConfigurationProperties("mesh")
+@ConfigurationProperties(prefix = "mesh", ignoreUnknownFields = false)
 public class MeshProperties implements Validator {
 
 	/**

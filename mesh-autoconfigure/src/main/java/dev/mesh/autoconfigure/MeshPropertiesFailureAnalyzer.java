@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -20,7 +21,7 @@ import org.springframework.validation.ObjectError;
 
 /**
  * Explains a bad {@code mesh.*} property at startup: which property, the value given, where it came
- * from and what is allowed. It runs before Spring Boot's generic binding analyzers and leaves every
+ * from and what is allowed; for a key that is no mesh property, the closest one that is. It runs before Spring Boot's generic binding analyzers and leaves every
  * property outside {@code mesh.} to them.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -36,6 +37,9 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		}
 		if (cause.getCause() instanceof BindValidationException validation) {
 			return analyzeValidation(validation, cause);
+		}
+		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+			return analyzeUnknown(unbound, cause);
 		}
 		return analyzeConversion(cause);
 	}
@@ -57,6 +61,26 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 			else {
 				description.append(String.format("%n    %s%n", error.getDefaultMessage()));
 			}
+		}
+		return new FailureAnalysis(description.toString(), action.toString(), cause);
+	}
+
+	/**
+	 * A key under {@code mesh.} that is no property: a misspelling would otherwise be ignored, and under
+	 * {@code mesh.security.rules} that can leave a path open.
+	 */
+	private FailureAnalysis analyzeUnknown(UnboundConfigurationPropertiesException unbound, BindException cause) {
+		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
+		StringBuilder action = new StringBuilder("Remove or correct the unknown mesh properties:\n");
+		for (ConfigurationProperty property : unbound.getUnboundProperties()) {
+			String name = property.getName().toString();
+			String closest = MeshPropertyNames.closest(property.getName());
+			description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name, property.getValue()));
+			appendOrigin(description, property.getOrigin());
+			description.append(String.format("    Reason: no such mesh property%s%n",
+					(closest != null) ? "; did you mean " + closest + "?" : ""));
+			action.append(String.format("%n    %s", (closest != null) ? "Rename " + name + " to " + closest + "."
+					: "Remove " + name + " (docs/configuration.md lists the mesh properties)."));
 		}
 		return new FailureAnalysis(description.toString(), action.toString(), cause);
 	}

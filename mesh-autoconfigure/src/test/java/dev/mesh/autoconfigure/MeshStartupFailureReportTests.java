@@ -51,6 +51,32 @@ class MeshStartupFailureReportTests {
 	}
 
 	@Test
+	void shouldReportAMisspeltClientPropertyNamingTheOneMeant(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.clients.inventory.timout=1s"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: mesh.clients.inventory.timout")
+			.contains("Value: \"1s\"")
+			.contains("no such mesh property; did you mean mesh.clients.inventory.timeout?");
+	}
+
+	@Test
+	void shouldReportAMisspeltNestedDefaultAndARuleKeyEachWithTheOneMeant(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.client-defaults.retry.max-atempts=2",
+				"mesh.security.rules[0].path=/api/**", "mesh.security.rules[0].caller=order"));
+		assertThat(output).contains("did you mean mesh.client-defaults.retry.max-attempts?")
+			.contains("did you mean mesh.security.rules[0].callers?");
+	}
+
+	@Test
+	void shouldReportAnUnknownMeshKeyWithNothingCloseAsUnknown(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.sidecar.port=15001"));
+		assertThat(output).contains("Property: mesh.sidecar.port")
+			.contains("Reason: no such mesh property")
+			.doesNotContain("did you mean")
+			.contains("Remove mesh.sidecar.port");
+	}
+
+	@Test
 	void shouldReportABlankMeshClientNamingTheBean(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run(BlankClientApplication.class));
 		assertThat(output).contains("Bean 'nameless' is annotated @MeshClient(\"\")").contains("the service name is blank");

@@ -19,8 +19,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
-import static dev.mesh.sample.inventory.ReservationsAcrossInstancesTest.available;
-import static dev.mesh.sample.inventory.ReservationsAcrossInstancesTest.reserve;
+import static dev.mesh.sample.inventory.ReservationsAcrossInstancesTests.available;
+import static dev.mesh.sample.inventory.ReservationsAcrossInstancesTests.reserve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code spring.config.location}; test-specific settings are command-line arguments, which outrank any
  * config file. {@code AUTH_ISSUER} is the placeholder all three files use for the issuer.
  */
-class OrderInventoryIntegrationTest {
+class OrderInventoryIntegrationTests {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ReservationDesk} without a web server, on a real in-memory H2 database with the inventory's schema:
  * one key, many concurrent requests, one reservation.
  */
-class ReservationDeskTest {
+class ReservationDeskTests {
 
 	private final InventoryProperties properties = new InventoryProperties("inventory-test", Map.of("SKU-1", 100));
 

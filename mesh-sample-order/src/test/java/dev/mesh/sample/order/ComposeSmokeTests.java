@@ -26,13 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * images).
  */
 @Testcontainers(disabledWithoutDocker = true)
-class ComposeSmokeTest {
+class ComposeSmokeTests {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
 	@Container
-	static final ComposeContainer mesh = new ComposeContainer(ComposeFileTest.COMPOSE_FILE.toFile())
+	static final ComposeContainer mesh = new ComposeContainer(ComposeFileTests.COMPOSE_FILE.toFile())
 		.withLocalCompose(true)
 		.withBuild(true)
 		.withExposedService("order", 8080,

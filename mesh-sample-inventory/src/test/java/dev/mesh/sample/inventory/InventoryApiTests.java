@@ -30,13 +30,13 @@ import static org.mockito.BDDMockito.given;
 /**
  * The inventory's HTTP API, over a real server and client. Requests carry a token of caller {@code order};
  * the token decoder is replaced, so these tests need no authorization server (mesh-sample-order's
- * OrderInventoryIntegrationTest uses the real one). One instance, on an in-memory database of its own;
- * {@link ReservationsAcrossInstancesTest} runs two on a shared database server.
+ * OrderInventoryIntegrationTests uses the real one). One instance, on an in-memory database of its own;
+ * {@link ReservationsAcrossInstancesTests} runs two on a shared database server.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.cloud.consul.enabled=false", "server.address=127.0.0.1", "inventory.stock.SKU-T=50",
 				"spring.datasource.url=jdbc:h2:mem:inventory-api-test;DB_CLOSE_DELAY=-1" })
-class InventoryApiTest {
+class InventoryApiTests {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};

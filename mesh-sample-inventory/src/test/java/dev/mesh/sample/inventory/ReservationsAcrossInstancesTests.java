@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Idempotency-Key} that the mesh retries on the other instance (after the first one reserved but its
  * answer was lost) must find the first reservation, not make a second one.
  */
-class ReservationsAcrossInstancesTest {
+class ReservationsAcrossInstancesTests {
 
 	private static InventoryInstances instances;
 

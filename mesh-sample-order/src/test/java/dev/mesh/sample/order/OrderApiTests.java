@@ -34,11 +34,11 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
  * The order service's HTTP API over a real server, with the inventory client replaced, so these tests do
- * not depend on the mesh client; {@link OrderInventoryIntegrationTest} covers the real calls.
+ * not depend on the mesh client; {@link OrderInventoryIntegrationTests} covers the real calls.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.cloud.consul.enabled=false", "server.address=127.0.0.1" })
-class OrderApiTest {
+class OrderApiTests {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
