@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -213,7 +212,7 @@ public final class MeshInstanceFactory {
 		}
 		Duration warmup;
 		try {
-			warmup = DurationStyle.detectAndParse(value.trim());
+			warmup = org.springframework.format.datetime.standard.DurationFormatterUtils.detectAndParse(value.trim());
 		}
 		catch (RuntimeException ex) {
 			return null;
