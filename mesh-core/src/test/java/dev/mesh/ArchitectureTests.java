@@ -11,10 +11,11 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The core's package arrows (docs/architecture.md, "Where each piece lives"), checked on its bytecode:
- * the core never uses Spring Boot, so one core serves every Boot line; discovery depends on no other mesh
- * package; the pickers, resilience and security depend only on discovery; telemetry only on resilience;
- * the client pipeline strings them together and nothing depends on it.
+ * The core's package arrows (docs/architecture.md, "Where each piece lives"), checked on
+ * its bytecode: the core never uses Spring Boot, so one core serves every Boot line;
+ * discovery depends on no other mesh package; the pickers, resilience and security depend
+ * only on discovery; telemetry only on resilience; the client pipeline strings them
+ * together and nothing depends on it.
  */
 class ArchitectureTests {
 
@@ -30,7 +31,8 @@ class ArchitectureTests {
 		noClasses().should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.boot..")
-			.because("the core is shared by the Spring Boot 3.5 and 4 lines; Boot glue lives in their autoconfigure modules")
+			.because(
+					"the core is shared by the Spring Boot 3.5 and 4 lines; Boot glue lives in their autoconfigure modules")
 			.check(CORE);
 	}
 
@@ -42,18 +44,30 @@ class ArchitectureTests {
 	@Test
 	void thePackagesDependOnEachOtherOnlyAlongTheDocumentedArrows() {
 		layeredArchitecture().consideringOnlyDependenciesInAnyPackage("dev.mesh..")
-			.layer("client").definedBy("dev.mesh.client..")
-			.layer("observability").definedBy("dev.mesh.observability..")
-			.layer("loadbalancer").definedBy("dev.mesh.loadbalancer..")
-			.layer("resilience").definedBy("dev.mesh.resilience..")
-			.layer("security").definedBy("dev.mesh.security..")
-			.layer("discovery").definedBy("dev.mesh.discovery..")
-			.whereLayer("client").mayNotBeAccessedByAnyLayer()
-			.whereLayer("observability").mayOnlyBeAccessedByLayers("client")
-			.whereLayer("loadbalancer").mayOnlyBeAccessedByLayers("client")
-			.whereLayer("security").mayOnlyBeAccessedByLayers("client")
-			.whereLayer("resilience").mayOnlyBeAccessedByLayers("client", "observability")
-			.whereLayer("discovery").mayOnlyBeAccessedByLayers("client", "loadbalancer", "resilience", "security")
+			.layer("client")
+			.definedBy("dev.mesh.client..")
+			.layer("observability")
+			.definedBy("dev.mesh.observability..")
+			.layer("loadbalancer")
+			.definedBy("dev.mesh.loadbalancer..")
+			.layer("resilience")
+			.definedBy("dev.mesh.resilience..")
+			.layer("security")
+			.definedBy("dev.mesh.security..")
+			.layer("discovery")
+			.definedBy("dev.mesh.discovery..")
+			.whereLayer("client")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("observability")
+			.mayOnlyBeAccessedByLayers("client")
+			.whereLayer("loadbalancer")
+			.mayOnlyBeAccessedByLayers("client")
+			.whereLayer("security")
+			.mayOnlyBeAccessedByLayers("client")
+			.whereLayer("resilience")
+			.mayOnlyBeAccessedByLayers("client", "observability")
+			.whereLayer("discovery")
+			.mayOnlyBeAccessedByLayers("client", "loadbalancer", "resilience", "security")
 			.check(CORE);
 	}
 

@@ -10,7 +10,8 @@ import dev.mesh.resilience.RetryPolicy;
 import dev.mesh.security.TokenPolicy;
 
 /**
- * Lays one client's properties over the client defaults over the built-in defaults, value by value.
+ * Lays one client's properties over the client defaults over the built-in defaults, value
+ * by value.
  */
 final class ClientPolicyResolver {
 
@@ -41,31 +42,44 @@ final class ClientPolicyResolver {
 				pick(client.getTimeout(), defaults.getTimeout(), builtIn.timeout()),
 				pick(client.getPerAttemptTimeout(), defaults.getPerAttemptTimeout(), builtIn.perAttemptTimeout()),
 				pick(client.getConnectTimeout(), defaults.getConnectTimeout(), builtIn.connectTimeout()),
-				new RetryPolicy(pick(retry.getMaxAttempts(), retryDefaults.getMaxAttempts(), builtInRetry.maxAttempts()), on,
+				new RetryPolicy(
+						pick(retry.getMaxAttempts(), retryDefaults.getMaxAttempts(), builtInRetry.maxAttempts()), on,
 						new RetryPolicy.Backoff(
-								pick(backoff.getInitial(), backoffDefaults.getInitial(), builtInRetry.backoff().initial()),
-								pick(backoff.getMultiplier(), backoffDefaults.getMultiplier(), builtInRetry.backoff().multiplier()),
+								pick(backoff.getInitial(), backoffDefaults.getInitial(),
+										builtInRetry.backoff().initial()),
+								pick(backoff.getMultiplier(), backoffDefaults.getMultiplier(),
+										builtInRetry.backoff().multiplier()),
 								pick(backoff.getMax(), backoffDefaults.getMax(), builtInRetry.backoff().max()),
-								pick(backoff.getJitter(), backoffDefaults.getJitter(), builtInRetry.backoff().jitter())),
-						new RetryPolicy.Budget(pick(budget.getRatio(), budgetDefaults.getRatio(), builtInRetry.budget().ratio()),
-								pick(budget.getMinPerSecond(), budgetDefaults.getMinPerSecond(), builtInRetry.budget().minPerSecond()))),
+								pick(backoff.getJitter(), backoffDefaults.getJitter(),
+										builtInRetry.backoff().jitter())),
+						new RetryPolicy.Budget(
+								pick(budget.getRatio(), budgetDefaults.getRatio(), builtInRetry.budget().ratio()),
+								pick(budget.getMinPerSecond(), budgetDefaults.getMinPerSecond(),
+										builtInRetry.budget().minPerSecond()))),
 				new OutlierPolicy(
-						pick(outlier.getConsecutiveFailures(), outlierDefaults.getConsecutiveFailures(), builtInOutlier.consecutiveFailures()),
-						pick(outlier.getEjectionTime(), outlierDefaults.getEjectionTime(), builtInOutlier.ejectionTime()),
-						pick(outlier.getMaxEjectionTime(), outlierDefaults.getMaxEjectionTime(), builtInOutlier.maxEjectionTime()),
-						pick(outlier.getMaxEjectionPercent(), outlierDefaults.getMaxEjectionPercent(), builtInOutlier.maxEjectionPercent())),
-				pick(client.getMaxConcurrentRequests(), defaults.getMaxConcurrentRequests(), builtIn.maxConcurrentRequests()),
+						pick(outlier.getConsecutiveFailures(), outlierDefaults.getConsecutiveFailures(),
+								builtInOutlier.consecutiveFailures()),
+						pick(outlier.getEjectionTime(), outlierDefaults.getEjectionTime(),
+								builtInOutlier.ejectionTime()),
+						pick(outlier.getMaxEjectionTime(), outlierDefaults.getMaxEjectionTime(),
+								builtInOutlier.maxEjectionTime()),
+						pick(outlier.getMaxEjectionPercent(), outlierDefaults.getMaxEjectionPercent(),
+								builtInOutlier.maxEjectionPercent())),
+				pick(client.getMaxConcurrentRequests(), defaults.getMaxConcurrentRequests(),
+						builtIn.maxConcurrentRequests()),
 				tokenPolicy(client.getOauth2(), defaults.getOauth2(), builtIn.oauth2()),
 				pick(client.getCircuitBreaker(), defaults.getCircuitBreaker(), builtIn.circuitBreaker()),
 				zoneAffinity(client.getZoneAffinity(), defaults.getZoneAffinity(), builtIn.zoneAffinity(), localZone),
 				slowStart(client.getSlowStart(), defaults.getSlowStart(), builtIn.slowStart()),
 				pick(client.getMaxResponseSize(), defaults.getMaxResponseSize(), builtIn.maxResponseSize()),
-				new TransportPolicy(pick(client.getSslBundle(), defaults.getSslBundle(), builtIn.transport().sslBundle()),
-						pick(client.getBufferResponse(), defaults.getBufferResponse(), builtIn.transport().bufferResponse())));
+				new TransportPolicy(
+						pick(client.getSslBundle(), defaults.getSslBundle(), builtIn.transport().sslBundle()),
+						pick(client.getBufferResponse(), defaults.getBufferResponse(),
+								builtIn.transport().bufferResponse())));
 	}
 
-	private static ZoneAffinityPolicy zoneAffinity(MeshProperties.ZoneAffinity client, MeshProperties.ZoneAffinity defaults,
-			ZoneAffinityPolicy builtIn, String localZone) {
+	private static ZoneAffinityPolicy zoneAffinity(MeshProperties.ZoneAffinity client,
+			MeshProperties.ZoneAffinity defaults, ZoneAffinityPolicy builtIn, String localZone) {
 		return new ZoneAffinityPolicy(pick(client.getEnabled(), defaults.getEnabled(), builtIn.enabled()),
 				pick(client.getMinAvailablePercent(), defaults.getMinAvailablePercent(), builtIn.minAvailablePercent()),
 				(localZone != null && !localZone.isBlank()) ? localZone : null);
@@ -79,7 +93,8 @@ final class ClientPolicyResolver {
 				pick(client.getAggression(), defaults.getAggression(), builtIn.aggression()));
 	}
 
-	private static TokenPolicy tokenPolicy(MeshProperties.OAuth2 client, MeshProperties.OAuth2 defaults, TokenPolicy builtIn) {
+	private static TokenPolicy tokenPolicy(MeshProperties.OAuth2 client, MeshProperties.OAuth2 defaults,
+			TokenPolicy builtIn) {
 		return new TokenPolicy(pick(client.getEnabled(), defaults.getEnabled(), builtIn.enabled()),
 				pick(client.getRegistrationId(), defaults.getRegistrationId(), builtIn.registrationId()),
 				pick(client.getScopes(), defaults.getScopes(), builtIn.scopes()),

@@ -14,7 +14,10 @@ import org.springframework.validation.Errors;
  */
 final class ClientPropertiesValidator {
 
-	/** The largest max-response-size: a body is read into one byte[], and a larger one is no longer a response to buffer. */
+	/**
+	 * The largest max-response-size: a body is read into one byte[], and a larger one is
+	 * no longer a response to buffer.
+	 */
 	private static final DataSize MAX_RESPONSE_SIZE = DataSize.ofGigabytes(1);
 
 	private static final Duration LONGEST_DEADLINE = Duration.ofDays(365);
@@ -28,8 +31,10 @@ final class ClientPropertiesValidator {
 		deadline(errors, path + ".connectTimeout", client.getConnectTimeout());
 		atLeast(errors, path + ".maxConcurrentRequests", client.getMaxConcurrentRequests(), 1);
 		DataSize maxResponseSize = client.getMaxResponseSize();
-		if (maxResponseSize != null && (maxResponseSize.toBytes() <= 0 || maxResponseSize.compareTo(MAX_RESPONSE_SIZE) > 0)) {
-			errors.rejectValue(path + ".maxResponseSize", "range", "must be a positive size of at most 1GB, such as 512KB or 10MB");
+		if (maxResponseSize != null
+				&& (maxResponseSize.toBytes() <= 0 || maxResponseSize.compareTo(MAX_RESPONSE_SIZE) > 0)) {
+			errors.rejectValue(path + ".maxResponseSize", "range",
+					"must be a positive size of at most 1GB, such as 512KB or 10MB");
 		}
 		MeshProperties.Retry retry = client.getRetry();
 		atLeast(errors, path + ".retry.maxAttempts", retry.getMaxAttempts(), 1);
@@ -38,8 +43,8 @@ final class ClientPropertiesValidator {
 				RetryOn.parse(retry.getOn());
 			}
 			catch (IllegalArgumentException ex) {
-				errors.rejectValue(path + ".retry.on", "retryOn", "must list only values from: " + RetryOn.ALLOWED
-						+ " (" + ex.getMessage() + ")");
+				errors.rejectValue(path + ".retry.on", "retryOn",
+						"must list only values from: " + RetryOn.ALLOWED + " (" + ex.getMessage() + ")");
 			}
 		}
 		positive(errors, path + ".retry.backoff.initial", retry.getBackoff().getInitial());
@@ -50,7 +55,8 @@ final class ClientPropertiesValidator {
 		}
 		Double jitter = retry.getBackoff().getJitter();
 		if (jitter != null && !(jitter >= 0.0 && jitter < 1.0)) {
-			errors.rejectValue(path + ".retry.backoff.jitter", "range", "must be a number from 0 (no jitter) to below 1");
+			errors.rejectValue(path + ".retry.backoff.jitter", "range",
+					"must be a number from 0 (no jitter) to below 1");
 		}
 		Double ratio = retry.getBudget().getRatio();
 		if (ratio != null && !(ratio >= 0.0 && ratio <= 1.0)) {
@@ -64,17 +70,20 @@ final class ClientPropertiesValidator {
 		positive(errors, path + ".oauth2.refreshBeforeExpiry", client.getOauth2().getRefreshBeforeExpiry());
 		positive(errors, path + ".oauth2.connectTimeout", client.getOauth2().getConnectTimeout());
 		positive(errors, path + ".oauth2.readTimeout", client.getOauth2().getReadTimeout());
-		positive(errors, path + ".oauth2.invalidTokenRefetchInterval", client.getOauth2().getInvalidTokenRefetchInterval());
+		positive(errors, path + ".oauth2.invalidTokenRefetchInterval",
+				client.getOauth2().getInvalidTokenRefetchInterval());
 		String registrationId = client.getOauth2().getRegistrationId();
 		if (registrationId != null && registrationId.isBlank()) {
-			errors.rejectValue(path + ".oauth2.registrationId", "blank", "must name a Spring Security client registration");
+			errors.rejectValue(path + ".oauth2.registrationId", "blank",
+					"must name a Spring Security client registration");
 		}
 		percent(errors, path + ".outlier.maxEjectionPercent", outlier.getMaxEjectionPercent());
 		percent(errors, path + ".zoneAffinity.minAvailablePercent", client.getZoneAffinity().getMinAvailablePercent());
 		MeshProperties.SlowStart slowStart = client.getSlowStart();
 		Duration window = slowStart.getWindow();
 		if (window != null && !SlowStartPolicy.isValidWindow(window)) {
-			errors.rejectValue(path + ".slowStart.window", "range", "must be a positive duration of at most 1h, such as 30s");
+			errors.rejectValue(path + ".slowStart.window", "range",
+					"must be a positive duration of at most 1h, such as 30s");
 		}
 		percent(errors, path + ".slowStart.minWeightPercent", slowStart.getMinWeightPercent());
 		Double aggression = slowStart.getAggression();
@@ -90,7 +99,10 @@ final class ClientPropertiesValidator {
 		}
 	}
 
-	/** A deadline is added to System.nanoTime() on every call: a longer one than this would overflow it. */
+	/**
+	 * A deadline is added to System.nanoTime() on every call: a longer one than this
+	 * would overflow it.
+	 */
 	private static void deadline(Errors errors, String field, Duration value) {
 		if (value != null && (value.isNegative() || value.isZero() || value.compareTo(LONGEST_DEADLINE) > 0)) {
 			errors.rejectValue(field, "positive", "must be a positive duration of at most 365d, such as 500ms or 2s");

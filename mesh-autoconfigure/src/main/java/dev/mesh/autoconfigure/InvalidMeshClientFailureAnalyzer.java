@@ -6,8 +6,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a {@code @MeshClient} bean that cannot be made into a mesh client, naming the bean and the
- * value it gave.
+ * Explains a {@code @MeshClient} bean that cannot be made into a mesh client, naming the
+ * bean and the value it gave.
  */
 class InvalidMeshClientFailureAnalyzer extends AbstractFailureAnalyzer<InvalidMeshClientException> {
 

@@ -38,15 +38,16 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.web.client.RestClient;
 
 /**
- * Auto-configuration for mesh clients: the cached instance lists, the client factory and the
- * post-processor that makes {@code @MeshClient} beans into mesh clients.
+ * Auto-configuration for mesh clients: the cached instance lists, the client factory and
+ * the post-processor that makes {@code @MeshClient} beans into mesh clients.
  */
-@AutoConfiguration(afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
-		"io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
-		"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration",
-		"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" }, after = { SimpleDiscoveryClientAutoConfiguration.class,
-		CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class,
-		HttpClientAutoConfiguration.class, SslAutoConfiguration.class })
+@AutoConfiguration(
+		afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+				"io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+				"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" },
+		after = { SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+				RestClientAutoConfiguration.class, HttpClientAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
 @ConditionalOnMeshEnabled
 @EnableConfigurationProperties(MeshProperties.class)
@@ -68,9 +69,11 @@ public class MeshClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
-			ObjectProvider<BulkheadRegistry> bulkheadRegistry, ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-			ServiceTokenSources tokenSources, ObjectProvider<AttemptTracer> attemptTracer, MeshTransports transports) {
-		return new MeshClientFactory(instanceCache, policies, bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
+			ObjectProvider<BulkheadRegistry> bulkheadRegistry,
+			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry, ServiceTokenSources tokenSources,
+			ObjectProvider<AttemptTracer> attemptTracer, MeshTransports transports) {
+		return new MeshClientFactory(instanceCache, policies,
+				bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()),
 				attemptTracer.getIfAvailable(() -> AttemptTracer.NONE), Clock.systemUTC(), transports);
@@ -82,10 +85,14 @@ public class MeshClientAutoConfiguration {
 			ObjectProvider<ClientHttpRequestFactorySettings> settings, ObjectProvider<SslBundles> sslBundles,
 			MeshProperties properties) {
 		return new BootMeshTransports(builder.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
-				settings.getIfAvailable(ClientHttpRequestFactorySettings::defaults), sslBundles.getIfAvailable(), properties);
+				settings.getIfAvailable(ClientHttpRequestFactorySettings::defaults), sslBundles.getIfAvailable(),
+				properties);
 	}
 
-	/** Tells the mesh which request factory on Boot's {@code RestClient.Builder} is Boot's, not the application's. */
+	/**
+	 * Tells the mesh which request factory on Boot's {@code RestClient.Builder} is
+	 * Boot's, not the application's.
+	 */
 	@Bean
 	RestClientCustomizer meshBootDefaultRequestFactory(ObjectProvider<MeshClientFactory> factory) {
 		return (builder) -> factory.ifAvailable((meshClients) -> meshClients.bootDefaultOf(builder));
@@ -95,7 +102,8 @@ public class MeshClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations,
 			ObjectProvider<OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest>> tokenResponseClient) {
-		return new ServiceTokenSources(registrations.getIfAvailable(), tokenResponseClient.getIfUnique(), Clock.systemUTC());
+		return new ServiceTokenSources(registrations.getIfAvailable(), tokenResponseClient.getIfUnique(),
+				Clock.systemUTC());
 	}
 
 	@Bean

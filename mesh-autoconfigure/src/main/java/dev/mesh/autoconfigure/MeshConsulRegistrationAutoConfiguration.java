@@ -15,8 +15,8 @@ import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustom
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for publishing this instance's weight, zone, version, start time and warm-up as
- * Consul service {@code Meta} when Spring Cloud Consul registers it.
+ * Auto-configuration for publishing this instance's weight, zone, version, start time and
+ * warm-up as Consul service {@code Meta} when Spring Cloud Consul registers it.
  */
 @AutoConfiguration
 @ConditionalOnClass(ConsulRegistrationCustomizer.class)
@@ -25,9 +25,9 @@ import org.springframework.context.annotation.Bean;
 public class MeshConsulRegistrationAutoConfiguration {
 
 	/**
-	 * Publishes the instance's metadata. {@code started-at} is the time of the first registration of
-	 * this run, so re-registering (after a Consul restart, say) publishes the same value and callers do
-	 * not ramp the instance up again.
+	 * Publishes the instance's metadata. {@code started-at} is the time of the first
+	 * registration of this run, so re-registering (after a Consul restart, say) publishes
+	 * the same value and callers do not ramp the instance up again.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "meshConsulRegistrationCustomizer")

@@ -9,10 +9,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Adds the registry defaults a mesh needs, with the lowest precedence so any user setting wins:
- * Consul discovery returns only instances passing their health checks, and every instance registers
- * under a unique id (Spring Cloud Consul's default id is name plus port, which collides for two
- * instances on the same port in different containers, or on random ports).
+ * Adds the registry defaults a mesh needs, with the lowest precedence so any user setting
+ * wins: Consul discovery returns only instances passing their health checks, and every
+ * instance registers under a unique id (Spring Cloud Consul's default id is name plus
+ * port, which collides for two instances on the same port in different containers, or on
+ * random ports).
  */
 public class MeshDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 

@@ -20,7 +20,8 @@ import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for the {@code mesh} health contributor and the {@code mesh} actuator endpoint.
+ * Auto-configuration for the {@code mesh} health contributor and the {@code mesh}
+ * actuator endpoint.
  */
 @AutoConfiguration(after = MeshClientAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -45,7 +46,8 @@ public class MeshObservabilityAutoConfiguration {
 		return new MeshEndpoint(clients, self(properties, registration));
 	}
 
-	private static Supplier<Map<String, Object>> self(MeshProperties properties, ObjectProvider<Registration> registration) {
+	private static Supplier<Map<String, Object>> self(MeshProperties properties,
+			ObjectProvider<Registration> registration) {
 		return () -> {
 			Map<String, Object> self = new LinkedHashMap<>();
 			Registration current = registration.getIfAvailable();

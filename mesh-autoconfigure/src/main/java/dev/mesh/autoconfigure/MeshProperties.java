@@ -17,17 +17,18 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Configuration of the mesh ({@code mesh.*}). Client settings are looked up per service: a value under
- * {@code mesh.clients.<service>} wins over {@code mesh.client-defaults}, which wins over the built-in
- * default. Values are checked at startup; a bad one fails startup with a message naming the property,
- * and so does a key under {@code mesh.} that is no property (a misspelling is never ignored).
+ * Configuration of the mesh ({@code mesh.*}). Client settings are looked up per service:
+ * a value under {@code mesh.clients.<service>} wins over {@code mesh.client-defaults},
+ * which wins over the built-in default. Values are checked at startup; a bad one fails
+ * startup with a message naming the property, and so does a key under {@code mesh.} that
+ * is no property (a misspelling is never ignored).
  */
 @ConfigurationProperties(prefix = "mesh", ignoreUnknownFields = false)
 public class MeshProperties implements Validator {
 
 	/**
-	 * Whether the mesh starter is on. When off, {@code @MeshClient} beans stay plain RestClients and
-	 * nothing is published to the registry.
+	 * Whether the mesh starter is on. When off, {@code @MeshClient} beans stay plain
+	 * RestClients and nothing is published to the registry.
 	 */
 	private boolean enabled = true;
 
@@ -47,14 +48,20 @@ public class MeshProperties implements Validator {
 	@NestedConfigurationProperty
 	private final Tracing tracing = new Tracing();
 
-	/** Client settings for every service, unless overridden under {@code mesh.clients.<service>}. */
+	/**
+	 * Client settings for every service, unless overridden under
+	 * {@code mesh.clients.<service>}.
+	 */
 	@NestedConfigurationProperty
 	private final Client clientDefaults = new Client();
 
 	/** Client settings per called service, keyed by service id. */
 	private final Map<String, Client> clients = new LinkedHashMap<>();
 
-	/** Server side: which callers' tokens this service accepts and which callers reach which paths. */
+	/**
+	 * Server side: which callers' tokens this service accepts and which callers reach
+	 * which paths.
+	 */
 	@NestedConfigurationProperty
 	private final Security security = new Security();
 
@@ -114,8 +121,8 @@ public class MeshProperties implements Validator {
 		MeshProperties properties = (MeshProperties) target;
 		int weight = properties.instance.weight;
 		if (weight < MeshMetadata.MIN_WEIGHT || weight > MeshMetadata.MAX_WEIGHT) {
-			errors.rejectValue("instance.weight", "range", "must be an integer from " + MeshMetadata.MIN_WEIGHT
-					+ " to " + MeshMetadata.MAX_WEIGHT + " (0 = draining)");
+			errors.rejectValue("instance.weight", "range", "must be an integer from " + MeshMetadata.MIN_WEIGHT + " to "
+					+ MeshMetadata.MAX_WEIGHT + " (0 = draining)");
 		}
 		Duration warmup = properties.instance.warmup;
 		if (warmup != null && (warmup.isNegative() || warmup.compareTo(MeshMetadata.MAX_WARMUP) > 0)) {
@@ -126,7 +133,8 @@ public class MeshProperties implements Validator {
 			errors.rejectValue("discovery.refreshInterval", "positive", "must be a positive duration, such as 1s");
 		}
 		ClientPropertiesValidator.validate("clientDefaults", properties.clientDefaults, errors);
-		properties.clients.forEach((service, client) -> ClientPropertiesValidator.validate("clients[" + service + "]", client, errors));
+		properties.clients.forEach(
+				(service, client) -> ClientPropertiesValidator.validate("clients[" + service + "]", client, errors));
 		SecurityPropertiesValidator.validate("security", properties.security, errors);
 	}
 
@@ -134,8 +142,8 @@ public class MeshProperties implements Validator {
 	public static class Instance {
 
 		/**
-		 * This instance's share of traffic, an integer from 0 to 10000. 0 means draining: callers send
-		 * it no new requests.
+		 * This instance's share of traffic, an integer from 0 to 10000. 0 means draining:
+		 * callers send it no new requests.
 		 */
 		private int weight = 1;
 
@@ -146,9 +154,10 @@ public class MeshProperties implements Validator {
 		private String version;
 
 		/**
-		 * How long callers with slow start on should ramp this instance's share of traffic up after it
-		 * starts, from 0s (no ramp) to 1h; published as metadata {@code warmup} and used instead of the
-		 * callers' own slow-start window. Unset: callers use their window.
+		 * How long callers with slow start on should ramp this instance's share of
+		 * traffic up after it starts, from 0s (no ramp) to 1h; published as metadata
+		 * {@code warmup} and used instead of the callers' own slow-start window. Unset:
+		 * callers use their window.
 		 */
 		private Duration warmup;
 
@@ -190,8 +199,9 @@ public class MeshProperties implements Validator {
 	public static class Health {
 
 		/**
-		 * Whether a called service with no available instance makes this instance's {@code mesh} health DOWN.
-		 * Off by default: a callee's outage must not get healthy callers deregistered.
+		 * Whether a called service with no available instance makes this instance's
+		 * {@code mesh} health DOWN. Off by default: a callee's outage must not get
+		 * healthy callers deregistered.
 		 */
 		private boolean downstreamAffectsStatus;
 
@@ -209,9 +219,10 @@ public class MeshProperties implements Validator {
 	public static class Tracing {
 
 		/**
-		 * Whether each attempt of a mesh call is a span (a child of the RestClient's span of the call) whose
-		 * trace context goes out in the attempt's headers. Off, the call's span is the last one the caller
-		 * makes and its context is what the server sees.
+		 * Whether each attempt of a mesh call is a span (a child of the RestClient's span
+		 * of the call) whose trace context goes out in the attempt's headers. Off, the
+		 * call's span is the last one the caller makes and its context is what the server
+		 * sees.
 		 */
 		private boolean attemptSpans = true;
 
@@ -229,8 +240,9 @@ public class MeshProperties implements Validator {
 	public static class Discovery {
 
 		/**
-		 * How often the cached instance lists are refreshed from the registry in the background.
-		 * Registry change events (Consul's catalog watch) also trigger a refresh at once.
+		 * How often the cached instance lists are refreshed from the registry in the
+		 * background. Registry change events (Consul's catalog watch) also trigger a
+		 * refresh at once.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(1);
 
@@ -253,53 +265,60 @@ public class MeshProperties implements Validator {
 		static final Client EMPTY = new Client();
 
 		/**
-		 * How calls are spread over the service's instances: weighted-round-robin (default),
-		 * weighted-random, round-robin, least-request or peak-ewma.
+		 * How calls are spread over the service's instances: weighted-round-robin
+		 * (default), weighted-random, round-robin, least-request or peak-ewma.
 		 */
 		private LoadBalancerPolicy loadBalancer;
 
 		/** Deadline of a whole call, retries and backoff included. Default 10s. */
 		private Duration timeout;
 
-		/** Deadline of one attempt, whole response included; also sent as Mesh-Timeout-Ms. Default 3s. */
+		/**
+		 * Deadline of one attempt, whole response included; also sent as Mesh-Timeout-Ms.
+		 * Default 3s.
+		 */
 		private Duration perAttemptTimeout;
 
 		/** Deadline for opening a connection to an instance. Default 1s. */
 		private Duration connectTimeout;
 
 		/**
-		 * Calls allowed in flight at once (a resilience4j bulkhead named mesh-<service>); excess calls
-		 * fail at once. No limit by default.
+		 * Calls allowed in flight at once (a resilience4j bulkhead named mesh-<service>);
+		 * excess calls fail at once. No limit by default.
 		 */
 		private Integer maxConcurrentRequests;
 
 		/**
-		 * Whether calls go through a resilience4j circuit breaker named mesh-<service>, tuned with
-		 * resilience4j.circuitbreaker.* properties. Also on when resilience4j configures an instance of that
-		 * name. Default false.
+		 * Whether calls go through a resilience4j circuit breaker named mesh-<service>,
+		 * tuned with resilience4j.circuitbreaker.* properties. Also on when resilience4j
+		 * configures an instance of that name. Default false.
 		 */
 		private Boolean circuitBreaker;
 
 		/**
-		 * Largest response body a call reads into memory, such as 512KB or 10MB; a larger one (by its
-		 * Content-Length, or while it is read) fails the attempt with ResponseTooLargeException, its
-		 * connection closed, and is not retried. Default 10MB.
+		 * Largest response body a call reads into memory, such as 512KB or 10MB; a larger
+		 * one (by its Content-Length, or while it is read) fails the attempt with
+		 * ResponseTooLargeException, its connection closed, and is not retried. Default
+		 * 10MB.
 		 */
 		private DataSize maxResponseSize;
 
 		/**
-		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) calls to instances registered as secure
-		 * (Consul's secure flag, or metadata scheme=https) are made with: the certificates trusted, and the
-		 * key presented to a service that requires client certificates (mutual TLS). Unset: the bundle of
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) calls to instances
+		 * registered as secure (Consul's secure flag, or metadata scheme=https) are made
+		 * with: the certificates trusted, and the key presented to a service that
+		 * requires client certificates (mutual TLS). Unset: the bundle of
 		 * spring.http.client.ssl.bundle, else the JVM's default trust.
 		 */
 		private String sslBundle;
 
 		/**
-		 * Whether a response body is read in full within its attempt (the deadline covers the whole exchange,
-		 * max-response-size applies, a body broken off is retried). False hands the body to the caller as a
-		 * stream once the headers are in (large downloads, server-sent events): the deadline then ends with the
-		 * headers, max-response-size does not apply, and the caller must close the stream. Default true.
+		 * Whether a response body is read in full within its attempt (the deadline covers
+		 * the whole exchange, max-response-size applies, a body broken off is retried).
+		 * False hands the body to the caller as a stream once the headers are in (large
+		 * downloads, server-sent events): the deadline then ends with the headers,
+		 * max-response-size does not apply, and the caller must close the stream. Default
+		 * true.
 		 */
 		private Boolean bufferResponse;
 
@@ -315,7 +334,9 @@ public class MeshProperties implements Validator {
 		@NestedConfigurationProperty
 		private final OAuth2 oauth2 = new OAuth2();
 
-		/** Whether calls prefer instances in this instance's zone (mesh.instance.zone). */
+		/**
+		 * Whether calls prefer instances in this instance's zone (mesh.instance.zone).
+		 */
 		@NestedConfigurationProperty
 		private final ZoneAffinity zoneAffinity = new ZoneAffinity();
 
@@ -417,19 +438,24 @@ public class MeshProperties implements Validator {
 
 	}
 
-	/** Zone affinity: prefer instances in this instance's zone while enough of them are available. */
+	/**
+	 * Zone affinity: prefer instances in this instance's zone while enough of them are
+	 * available.
+	 */
 	public static class ZoneAffinity {
 
 		/**
-		 * Whether calls go to instances in this instance's zone (mesh.instance.zone) while enough of them
-		 * are available, and to every zone otherwise. No effect without mesh.instance.zone. Default false.
+		 * Whether calls go to instances in this instance's zone (mesh.instance.zone)
+		 * while enough of them are available, and to every zone otherwise. No effect
+		 * without mesh.instance.zone. Default false.
 		 */
 		private Boolean enabled;
 
 		/**
-		 * Share of the local zone's instances (those not draining) that must be available, not ejected,
-		 * for the local zone alone to take the calls, in percent (0-100); at least one must be. Below it,
-		 * calls spill over to every zone. Default 70.
+		 * Share of the local zone's instances (those not draining) that must be
+		 * available, not ejected, for the local zone alone to take the calls, in percent
+		 * (0-100); at least one must be. Below it, calls spill over to every zone.
+		 * Default 70.
 		 */
 		private Integer minAvailablePercent;
 
@@ -452,29 +478,33 @@ public class MeshProperties implements Validator {
 	}
 
 	/**
-	 * Slow start: a recently started instance's weight ramps up over a window measured from the start time
-	 * it publishes (metadata started-at).
+	 * Slow start: a recently started instance's weight ramps up over a window measured
+	 * from the start time it publishes (metadata started-at).
 	 */
 	public static class SlowStart {
 
 		/**
-		 * Whether the weight of instances that started recently (metadata started-at) ramps up over the
-		 * window. Default false.
+		 * Whether the weight of instances that started recently (metadata started-at)
+		 * ramps up over the window. Default false.
 		 */
 		private Boolean enabled;
 
 		/**
-		 * How long the ramp lasts after an instance starts, from above 0s to 1h; an instance's published
-		 * warmup (mesh.instance.warmup) overrides it. Default 30s.
+		 * How long the ramp lasts after an instance starts, from above 0s to 1h; an
+		 * instance's published warmup (mesh.instance.warmup) overrides it. Default 30s.
 		 */
 		private Duration window;
 
-		/** Share of its weight a ramping instance gets at least, in percent (0-100). Default 10. */
+		/**
+		 * Share of its weight a ramping instance gets at least, in percent (0-100).
+		 * Default 10.
+		 */
 		private Integer minWeightPercent;
 
 		/**
-		 * Shape of the ramp, a number above 0 up to 100: the weight factor is (age / window)^(1 /
-		 * aggression), so 1 is linear and higher values ramp up faster early on. Default 1.
+		 * Shape of the ramp, a number above 0 up to 100: the weight factor is (age /
+		 * window)^(1 / aggression), so 1 is linear and higher values ramp up faster early
+		 * on. Default 1.
 		 */
 		private Double aggression;
 
@@ -516,36 +546,43 @@ public class MeshProperties implements Validator {
 	public static class OAuth2 {
 
 		/**
-		 * Whether calls carry a token. Unset: whenever OAuth2 client registrations are configured; true:
-		 * always (startup fails if the registration is missing); false: never.
+		 * Whether calls carry a token. Unset: whenever OAuth2 client registrations are
+		 * configured; true: always (startup fails if the registration is missing); false:
+		 * never.
 		 */
 		private Boolean enabled;
 
-		/** Spring Security client registration (client_credentials) to get tokens from. Default mesh. */
+		/**
+		 * Spring Security client registration (client_credentials) to get tokens from.
+		 * Default mesh.
+		 */
 		private String registrationId;
 
 		/** Scopes to request for this service; default the registration's own scopes. */
 		private List<String> scopes;
 
 		/**
-		 * How long before expiry a cached token is replaced, in the background while callers keep using it;
-		 * at most half the token's lifetime. Default 60s.
+		 * How long before expiry a cached token is replaced, in the background while
+		 * callers keep using it; at most half the token's lifetime. Default 60s.
 		 */
 		private Duration refreshBeforeExpiry;
 
-		/** How long a token request may take to connect to the token endpoint. Default 1s. */
+		/**
+		 * How long a token request may take to connect to the token endpoint. Default 1s.
+		 */
 		private Duration connectTimeout;
 
 		/**
-		 * How long a token request may wait for the token endpoint's whole answer once sent. A call that has
-		 * no valid token waits for it at most until its own deadline. Default 5s.
+		 * How long a token request may wait for the token endpoint's whole answer once
+		 * sent. A call that has no valid token waits for it at most until its own
+		 * deadline. Default 5s.
 		 */
 		private Duration readTimeout;
 
 		/**
-		 * How old a token must be before a 401 with {@code error="invalid_token"} replaces it; a younger token
-		 * is kept and the 401 counts against the instance. So such answers cause at most one token request per
-		 * interval. Default 10s.
+		 * How old a token must be before a 401 with {@code error="invalid_token"}
+		 * replaces it; a younger token is kept and the 401 counts against the instance.
+		 * So such answers cause at most one token request per interval. Default 10s.
 		 */
 		private Duration invalidTokenRefetchInterval;
 
@@ -614,9 +651,9 @@ public class MeshProperties implements Validator {
 		private Integer maxAttempts;
 
 		/**
-		 * Failures that may be retried: connect-failure, reset, timeout and status codes 500-599. Default
-		 * connect-failure, reset, timeout, 502, 503, 504. POST and PATCH are retried only on
-		 * connect-failure or with an Idempotency-Key header.
+		 * Failures that may be retried: connect-failure, reset, timeout and status codes
+		 * 500-599. Default connect-failure, reset, timeout, 502, 503, 504. POST and PATCH
+		 * are retried only on connect-failure or with an Idempotency-Key header.
 		 */
 		private List<String> on;
 
@@ -733,18 +770,24 @@ public class MeshProperties implements Validator {
 	/** Passive health checking: when instances are ejected. */
 	public static class Outlier {
 
-		/** Failed attempts in a row (connect failure, timeout, reset or 5xx) that eject an instance. Default 5. */
+		/**
+		 * Failed attempts in a row (connect failure, timeout, reset or 5xx) that eject an
+		 * instance. Default 5.
+		 */
 		private Integer consecutiveFailures;
 
-		/** How long a first ejection lasts; each repeated ejection doubles it. Default 30s. */
+		/**
+		 * How long a first ejection lasts; each repeated ejection doubles it. Default
+		 * 30s.
+		 */
 		private Duration ejectionTime;
 
 		/** Longest ejection. Default 5m. */
 		private Duration maxEjectionTime;
 
 		/**
-		 * Most of a service's instances ejected at once, in percent (0-100); an ejection past it is
-		 * refused, though one instance may always be ejected. Default 50.
+		 * Most of a service's instances ejected at once, in percent (0-100); an ejection
+		 * past it is refused, though one instance may always be ejected. Default 50.
 		 */
 		private Integer maxEjectionPercent;
 
@@ -783,16 +826,18 @@ public class MeshProperties implements Validator {
 	}
 
 	/**
-	 * Server side of the mesh: a JWT resource server that checks signature, issuer, expiry and audience
-	 * of every caller's token when {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} (or
+	 * Server side of the mesh: a JWT resource server that checks signature, issuer,
+	 * expiry and audience of every caller's token when
+	 * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} (or
 	 * {@code jwk-set-uri}) is set, and rules that decide which callers reach which paths.
 	 */
 	public static class Security {
 
 		/**
-		 * Whether the starter secures this service. When on and an issuer or JWK set is configured, every
-		 * request but the public paths needs a valid token; with neither configured the service stays
-		 * open and says so in one warning. When off, Spring Boot's own security defaults apply.
+		 * Whether the starter secures this service. When on and an issuer or JWK set is
+		 * configured, every request but the public paths needs a valid token; with
+		 * neither configured the service stays open and says so in one warning. When off,
+		 * Spring Boot's own security defaults apply.
 		 */
 		private boolean enabled = true;
 
@@ -802,31 +847,37 @@ public class MeshProperties implements Validator {
 		 */
 		private String audience;
 
-		/** Path patterns open without a token. Default /actuator/health/** and /actuator/info. */
+		/**
+		 * Path patterns open without a token. Default /actuator/health/** and
+		 * /actuator/info.
+		 */
 		private List<String> publicPaths = new ArrayList<>(List.of("/actuator/health/**", "/actuator/info"));
 
 		/**
-		 * Tolerance for clock differences when checking a token's expiry and not-before, from 0s to 60s
-		 * (Spring Security's own check never allows more than 60s).
+		 * Tolerance for clock differences when checking a token's expiry and not-before,
+		 * from 0s to 60s (Spring Security's own check never allows more than 60s).
 		 */
 		private Duration clockSkew = Duration.ofSeconds(30);
 
 		/**
-		 * The issuer ({@code iss}) a token must name, checked by the mesh whatever decoder checks the
-		 * signature. Default {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}.
+		 * The issuer ({@code iss}) a token must name, checked by the mesh whatever
+		 * decoder checks the signature. Default
+		 * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}.
 		 */
 		private String issuer;
 
 		/**
-		 * Whether startup fails when tokens are checked without an issuer (only a JWK set, a public key or
-		 * an application's own JwtDecoder, and neither this nor issuer-uri set), which would accept tokens
-		 * from any issuer signing with the same keys. false accepts them and says so in one warning.
+		 * Whether startup fails when tokens are checked without an issuer (only a JWK
+		 * set, a public key or an application's own JwtDecoder, and neither this nor
+		 * issuer-uri set), which would accept tokens from any issuer signing with the
+		 * same keys. false accepts them and says so in one warning.
 		 */
 		private boolean requireIssuer = true;
 
 		/**
-		 * Which callers reach which paths. The first rule whose path (and methods, if given) match a
-		 * request decides; with no matching rule any valid token is enough.
+		 * Which callers reach which paths. The first rule whose path (and methods, if
+		 * given) match a request decides; with no matching rule any valid token is
+		 * enough.
 		 */
 		private List<Rule> rules = new ArrayList<>();
 
@@ -888,16 +939,25 @@ public class MeshProperties implements Validator {
 
 	}
 
-	/** One access rule: requests to a path (and methods) → the callers allowed and the scopes required. */
+	/**
+	 * One access rule: requests to a path (and methods) → the callers allowed and the
+	 * scopes required.
+	 */
 	public static class Rule {
 
-		/** Path pattern the rule applies to, such as {@code /api/reservations/**}. Required. */
+		/**
+		 * Path pattern the rule applies to, such as {@code /api/reservations/**}.
+		 * Required.
+		 */
 		private String path;
 
 		/** HTTP methods the rule applies to, such as POST. Default: every method. */
 		private List<String> methods = new ArrayList<>();
 
-		/** Client ids allowed to call (the token's azp, client_id or sub claim). Default: any caller. */
+		/**
+		 * Client ids allowed to call (the token's azp, client_id or sub claim). Default:
+		 * any caller.
+		 */
 		private List<String> callers = new ArrayList<>();
 
 		/** Scopes the token must all have, such as inventory.write. Default: none. */

@@ -20,8 +20,9 @@ import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
 /**
- * Explains a bad {@code mesh.*} property at startup: which property, the value given, where it came
- * from and what is allowed; for a key that is no mesh property, the closest one that is. It runs before Spring Boot's generic binding analyzers and leaves every
+ * Explains a bad {@code mesh.*} property at startup: which property, the value given,
+ * where it came from and what is allowed; for a key that is no mesh property, the closest
+ * one that is. It runs before Spring Boot's generic binding analyzers and leaves every
  * property outside {@code mesh.} to them.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -66,8 +67,8 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 	}
 
 	/**
-	 * A key under {@code mesh.} that is no property: a misspelling would otherwise be ignored, and under
-	 * {@code mesh.security.rules} that can leave a path open.
+	 * A key under {@code mesh.} that is no property: a misspelling would otherwise be
+	 * ignored, and under {@code mesh.security.rules} that can leave a path open.
 	 */
 	private FailureAnalysis analyzeUnknown(UnboundConfigurationPropertiesException unbound, BindException cause) {
 		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
@@ -151,8 +152,8 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 	}
 
 	/**
-	 * {@code clients[inventory].loadBalancer} → {@code clients.inventory.load-balancer}; list indexes stay:
-	 * {@code security.rules[0].path} → {@code security.rules[0].path}.
+	 * {@code clients[inventory].loadBalancer} → {@code clients.inventory.load-balancer};
+	 * list indexes stay: {@code security.rules[0].path} → {@code security.rules[0].path}.
 	 */
 	static String kebab(String field) {
 		StringBuilder result = new StringBuilder(field.length() + 8);

@@ -11,11 +11,12 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.core.ResolvableType;
 
 /**
- * Suggests the {@code mesh.*} property a misspelt one was meant to be, for the startup failure of an
- * unknown key: the key's path is followed through {@link MeshProperties} (a map's key, such as the
- * service of {@code mesh.clients.<service>}, or a list's index, is taken as it is) to the first part that
- * names no property there, which is replaced by the closest name of that level (by edit distance). The
- * structure is read from the properties classes themselves, so a new property needs nothing here.
+ * Suggests the {@code mesh.*} property a misspelt one was meant to be, for the startup
+ * failure of an unknown key: the key's path is followed through {@link MeshProperties} (a
+ * map's key, such as the service of {@code mesh.clients.<service>}, or a list's index, is
+ * taken as it is) to the first part that names no property there, which is replaced by
+ * the closest name of that level (by edit distance). The structure is read from the
+ * properties classes themselves, so a new property needs nothing here.
  */
 final class MeshPropertyNames {
 
@@ -30,7 +31,8 @@ final class MeshPropertyNames {
 	 * @return the closest valid name, or {@code null} when none is close
 	 */
 	static String closest(ConfigurationPropertyName unknown) {
-		if (unknown.getNumberOfElements() < 2 || !"mesh".equals(unknown.getElement(0, ConfigurationPropertyName.Form.UNIFORM))) {
+		if (unknown.getNumberOfElements() < 2
+				|| !"mesh".equals(unknown.getElement(0, ConfigurationPropertyName.Form.UNIFORM))) {
 			return null;
 		}
 		ResolvableType type = ResolvableType.forClass(MeshProperties.class);
@@ -79,7 +81,10 @@ final class MeshPropertyNames {
 		return null;
 	}
 
-	/** The bean properties of a properties class: those with a getter, other than {@code getClass()}. */
+	/**
+	 * The bean properties of a properties class: those with a getter, other than
+	 * {@code getClass()}.
+	 */
 	private static List<PropertyDescriptor> properties(Class<?> type) {
 		if (type.getName().startsWith("java.") || type.isPrimitive() || type.isEnum()) {
 			return List.of();
@@ -118,7 +123,10 @@ final class MeshPropertyNames {
 		return dashed.toString().toLowerCase(Locale.ROOT);
 	}
 
-	/** Levenshtein distance (names are short: a table per comparison is cheap, and runs only on failure). */
+	/**
+	 * Levenshtein distance (names are short: a table per comparison is cheap, and runs
+	 * only on failure).
+	 */
 	private static int distance(String a, String b) {
 		int[] previous = new int[b.length() + 1];
 		int[] current = new int[b.length() + 1];

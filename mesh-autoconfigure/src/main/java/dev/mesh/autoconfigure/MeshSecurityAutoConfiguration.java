@@ -50,24 +50,31 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Auto-configuration for the server side of mesh security: a stateless JWT resource server with caller
- * rules when an issuer, JWK set or public key is configured, and an open chain (with one warning) when none
- * is. It runs before Spring Boot's resource-server and security auto-configurations so that neither
- * Boot's default chain (form login) nor its JWT chain is created; a {@code SecurityFilterChain} of the
- * application's own makes it back off. Token signatures are checked by the {@link JwtDecoder} (Spring
- * Boot's, or the application's own); this configuration's validator checks expiry, audience and issuer,
- * and startup fails when no issuer is known (see {@link TokenIssuer}).
+ * Auto-configuration for the server side of mesh security: a stateless JWT resource
+ * server with caller rules when an issuer, JWK set or public key is configured, and an
+ * open chain (with one warning) when none is. It runs before Spring Boot's
+ * resource-server and security auto-configurations so that neither Boot's default chain
+ * (form login) nor its JWT chain is created; a {@code SecurityFilterChain} of the
+ * application's own makes it back off. Token signatures are checked by the
+ * {@link JwtDecoder} (Spring Boot's, or the application's own); this configuration's
+ * validator checks expiry, audience and issuer, and startup fails when no issuer is known
+ * (see {@link TokenIssuer}).
  */
 @AutoConfiguration(before = { OAuth2ResourceServerAutoConfiguration.class, SecurityAutoConfiguration.class,
 		UserDetailsServiceAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, BearerTokenAuthenticationFilter.class, JwtDecoder.class })
+@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, BearerTokenAuthenticationFilter.class,
+		JwtDecoder.class })
 @ConditionalOnMeshEnabled
-@ConditionalOnProperty(name = MeshSecurityAutoConfiguration.ENABLED_PROPERTY, havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(name = MeshSecurityAutoConfiguration.ENABLED_PROPERTY, havingValue = "true",
+		matchIfMissing = true)
 @EnableConfigurationProperties(MeshProperties.class)
 public class MeshSecurityAutoConfiguration {
 
-	/** The property that switches the starter's security off (Spring Boot's defaults then apply). */
+	/**
+	 * The property that switches the starter's security off (Spring Boot's defaults then
+	 * apply).
+	 */
 	public static final String ENABLED_PROPERTY = "mesh.security.enabled";
 
 	private static final String JWT_PREFIX = "spring.security.oauth2.resourceserver.jwt.";
@@ -79,16 +86,18 @@ public class MeshSecurityAutoConfiguration {
 	static class TokenSecurityConfiguration {
 
 		/**
-		 * Picked up by Spring Boot's {@code JwtDecoder}, which adds every {@code OAuth2TokenValidator<Jwt>} bean.
-		 * Checks the issuer itself too: Spring Boot's decoders for {@code jwk-set-uri} alone and for
-		 * {@code public-key-location} check none, and the application's own decoder is not ours to know.
+		 * Picked up by Spring Boot's {@code JwtDecoder}, which adds every
+		 * {@code OAuth2TokenValidator<Jwt>} bean. Checks the issuer itself too: Spring
+		 * Boot's decoders for {@code jwk-set-uri} alone and for
+		 * {@code public-key-location} check none, and the application's own decoder is
+		 * not ours to know.
 		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "meshJwtValidator")
 		OAuth2TokenValidator<Jwt> meshJwtValidator(MeshProperties properties, Environment environment) {
 			MeshProperties.Security security = properties.getSecurity();
-			return MeshResourceServer.tokenValidator(audience(security, environment), TokenIssuer.of(security, environment),
-					security.getClockSkew());
+			return MeshResourceServer.tokenValidator(audience(security, environment),
+					TokenIssuer.of(security, environment), security.getClockSkew());
 		}
 
 		@Bean
@@ -104,23 +113,27 @@ public class MeshSecurityAutoConfiguration {
 				security.getPublicPaths().forEach((path) -> requests.requestMatchers(paths.matcher(path)).permitAll());
 				requests.anyRequest().access(MeshResourceServer.callerRules(rules(security), paths));
 			});
-			// Spring Boot adds the validator to the decoders it builds but not to an application's own, which
-			// would then accept a token for any audience; running the checks again after Boot's decoder costs
+			// Spring Boot adds the validator to the decoders it builds but not to an
+			// application's own, which
+			// would then accept a token for any audience; running the checks again after
+			// Boot's decoder costs
 			// microseconds and saves telling the two apart
 			http.oauth2ResourceServer((server) -> server
 				.jwt((jwt) -> jwt.decoder(MeshResourceServer.validatingDecoder(decoder.getObject(), validator))
 					.jwtAuthenticationConverter(MeshResourceServer.authenticationConverter()))
 				.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
-			http.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
+			http.exceptionHandling(
+					(exceptions) -> exceptions.accessDeniedHandler(MeshResourceServer.accessDeniedHandler()));
 			stateless(http);
 			return http.build();
 		}
 
 		/**
-		 * Path matchers relative to the {@code DispatcherServlet}'s path, as Spring MVC's handler mappings
-		 * (and Spring Security's own {@code requestMatchers(String)}) read paths: with
-		 * {@code spring.mvc.servlet.path=/mvc} a rule for {@code /api/admin/**} guards the handler mapped
-		 * to {@code /api/admin/**}, which is served at {@code /mvc/api/admin/**}.
+		 * Path matchers relative to the {@code DispatcherServlet}'s path, as Spring MVC's
+		 * handler mappings (and Spring Security's own {@code requestMatchers(String)})
+		 * read paths: with {@code spring.mvc.servlet.path=/mvc} a rule for
+		 * {@code /api/admin/**} guards the handler mapped to {@code /api/admin/**}, which
+		 * is served at {@code /mvc/api/admin/**}.
 		 */
 		private static PathPatternRequestMatcher.Builder paths(DispatcherServletPath servletPath) {
 			String prefix = (servletPath != null) ? servletPath.getPrefix() : "";
@@ -132,8 +145,9 @@ public class MeshSecurityAutoConfiguration {
 			String audience = StringUtils.hasText(security.getAudience()) ? security.getAudience()
 					: environment.getProperty("spring.application.name");
 			if (!StringUtils.hasText(audience)) {
-				throw new IllegalStateException("mesh.security.audience: none (expected: the audience (aud) this service "
-						+ "accepts; set mesh.security.audience or spring.application.name)");
+				throw new IllegalStateException(
+						"mesh.security.audience: none (expected: the audience (aud) this service "
+								+ "accepts; set mesh.security.audience or spring.application.name)");
 			}
 			return audience;
 		}
@@ -141,8 +155,8 @@ public class MeshSecurityAutoConfiguration {
 		private static List<CallerRule> rules(MeshProperties.Security security) {
 			return security.getRules()
 				.stream()
-				.map((rule) -> new CallerRule(rule.getPath(), methods(rule.getMethods()), new LinkedHashSet<>(rule.getCallers()),
-						new LinkedHashSet<>(rule.getScopes())))
+				.map((rule) -> new CallerRule(rule.getPath(), methods(rule.getMethods()),
+						new LinkedHashSet<>(rule.getCallers()), new LinkedHashSet<>(rule.getScopes())))
 				.toList();
 		}
 
@@ -173,9 +187,10 @@ public class MeshSecurityAutoConfiguration {
 	}
 
 	/**
-	 * Rules or an issuer with no way to check a token mean the service was meant to be guarded and a key
-	 * setting is missing (an unset {@code ISSUER_URI} in one deployment, say): starting open would let every
-	 * anonymous caller reach every path the rules guard, with one warning in a log, so startup fails instead.
+	 * Rules or an issuer with no way to check a token mean the service was meant to be
+	 * guarded and a key setting is missing (an unset {@code ISSUER_URI} in one
+	 * deployment, say): starting open would let every anonymous caller reach every path
+	 * the rules guard, with one warning in a log, so startup fails instead.
 	 */
 	static void refuseToOpenWhatIsMeantToBeGuarded(MeshProperties.Security security) {
 		String configured = null;
@@ -219,7 +234,10 @@ public class MeshSecurityAutoConfiguration {
 			.requestCache(AbstractHttpConfigurer::disable);
 	}
 
-	/** Tokens can be checked: an issuer, JWK set or public key is configured, or the application has a decoder. */
+	/**
+	 * Tokens can be checked: an issuer, JWK set or public key is configured, or the
+	 * application has a decoder.
+	 */
 	static final class TokensConfigured extends AnyNestedCondition {
 
 		TokensConfigured() {
@@ -240,8 +258,9 @@ public class MeshSecurityAutoConfiguration {
 
 	/**
 	 * An issuer URI, JWK set URI or public key location with text in it: an empty one (as
-	 * {@code issuer-uri: ${AUTH_ISSUER:}} gives when the variable is missing) configures no keys, as Spring
-	 * Boot's own decoder conditions read it, so it must not count as configured here either.
+	 * {@code issuer-uri: ${AUTH_ISSUER:}} gives when the variable is missing) configures
+	 * no keys, as Spring Boot's own decoder conditions read it, so it must not count as
+	 * configured here either.
 	 */
 	static final class KeySettingConfigured extends SpringBootCondition {
 

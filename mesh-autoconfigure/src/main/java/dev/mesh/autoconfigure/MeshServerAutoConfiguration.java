@@ -12,8 +12,8 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Auto-configuration for the server side of a mesh member in a servlet application: honouring the
- * deadline callers propagate.
+ * Auto-configuration for the server side of a mesh member in a servlet application:
+ * honouring the deadline callers propagate.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -24,7 +24,8 @@ public class MeshServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "meshInboundDeadlineFilter")
 	FilterRegistrationBean<InboundDeadlineFilter> meshInboundDeadlineFilter() {
-		FilterRegistrationBean<InboundDeadlineFilter> registration = new FilterRegistrationBean<>(new InboundDeadlineFilter());
+		FilterRegistrationBean<InboundDeadlineFilter> registration = new FilterRegistrationBean<>(
+				new InboundDeadlineFilter());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return registration;
 	}

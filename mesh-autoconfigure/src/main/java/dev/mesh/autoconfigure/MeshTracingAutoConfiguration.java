@@ -13,15 +13,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for the spans of mesh clients' attempts: a {@link MicrometerAttemptTracer} on the
- * application's Micrometer Tracing {@link Tracer} and {@link Propagator}, unless
- * {@code mesh.tracing.attempt-spans=false}. Without it, attempts are timed but not traced.
+ * Auto-configuration for the spans of mesh clients' attempts: a
+ * {@link MicrometerAttemptTracer} on the application's Micrometer Tracing {@link Tracer}
+ * and {@link Propagator}, unless {@code mesh.tracing.attempt-spans=false}. Without it,
+ * attempts are timed but not traced.
  */
-@AutoConfiguration(before = MeshClientAutoConfiguration.class, afterName = {
-		"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
-		"org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
-		"org.springframework.boot.actuate.autoconfigure.tracing.BraveAutoConfiguration",
-		"org.springframework.boot.actuate.autoconfigure.tracing.NoopTracerAutoConfiguration" })
+@AutoConfiguration(before = MeshClientAutoConfiguration.class,
+		afterName = { "org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.tracing.BraveAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.tracing.NoopTracerAutoConfiguration" })
 @ConditionalOnClass({ Tracer.class, Propagator.class })
 @ConditionalOnBean({ Tracer.class, Propagator.class })
 @ConditionalOnProperty(value = "mesh.tracing.attempt-spans", havingValue = "true", matchIfMissing = true)

@@ -6,8 +6,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a mesh client that must attach OAuth2 tokens but has no usable client registration, showing
- * the properties to add.
+ * Explains a mesh client that must attach OAuth2 tokens but has no usable client
+ * registration, showing the properties to add.
  */
 class MissingClientRegistrationFailureAnalyzer extends AbstractFailureAnalyzer<MissingClientRegistrationException> {
 
@@ -21,7 +21,8 @@ class MissingClientRegistrationFailureAnalyzer extends AbstractFailureAnalyzer<M
 				+ "    spring.security.oauth2.client.registration.%1$s.scope=%2$s.read,%2$s.write%n"
 				+ "    spring.security.oauth2.client.provider.%1$s.token-uri=http://localhost:9000/oauth2/token%n%n"
 				+ "or name another registration with mesh.clients.%2$s.oauth2.registration-id, "
-				+ "or send calls without tokens with mesh.clients.%2$s.oauth2.enabled=false.", id, cause.getServiceId());
+				+ "or send calls without tokens with mesh.clients.%2$s.oauth2.enabled=false.", id,
+				cause.getServiceId());
 		return new FailureAnalysis(cause.getMessage() + ".", action, cause);
 	}
 

@@ -13,15 +13,20 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
 
 /**
- * Checks {@code mesh.security.*}: path patterns that parse, rules with a path, known HTTP methods, no
- * blank callers or scopes, and a clock skew Spring Security can honour.
+ * Checks {@code mesh.security.*}: path patterns that parse, rules with a path, known HTTP
+ * methods, no blank callers or scopes, and a clock skew Spring Security can honour.
  */
 final class SecurityPropertiesValidator {
 
 	/** The HTTP methods a rule may name. */
-	static final String METHODS = Arrays.stream(HttpMethod.values()).map(HttpMethod::name).collect(Collectors.joining(", "));
+	static final String METHODS = Arrays.stream(HttpMethod.values())
+		.map(HttpMethod::name)
+		.collect(Collectors.joining(", "));
 
-	/** Spring Security's default timestamp check, which Spring Boot's decoder always applies, allows 60s. */
+	/**
+	 * Spring Security's default timestamp check, which Spring Boot's decoder always
+	 * applies, allows 60s.
+	 */
 	static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
 
 	private SecurityPropertiesValidator() {
@@ -33,7 +38,8 @@ final class SecurityPropertiesValidator {
 			errors.rejectValue(path + ".clockSkew", "range", "must be a duration from 0s to 60s, such as 30s");
 		}
 		if (security.getAudience() != null && !StringUtils.hasText(security.getAudience())) {
-			errors.rejectValue(path + ".audience", "blank", "must not be blank (leave it unset to use spring.application.name)");
+			errors.rejectValue(path + ".audience", "blank",
+					"must not be blank (leave it unset to use spring.application.name)");
 		}
 		if (security.getIssuer() != null && !StringUtils.hasText(security.getIssuer())) {
 			errors.rejectValue(path + ".issuer", "blank",
@@ -52,7 +58,8 @@ final class SecurityPropertiesValidator {
 
 	private static void rule(Errors errors, String path, MeshProperties.Rule rule) {
 		if (!StringUtils.hasText(rule.getPath())) {
-			errors.rejectValue(path + ".path", "required", "must be set to a path pattern such as /api/reservations/** (every rule needs one)");
+			errors.rejectValue(path + ".path", "required",
+					"must be set to a path pattern such as /api/reservations/** (every rule needs one)");
 		}
 		else {
 			pattern(errors, path + ".path", rule.getPath());
@@ -84,7 +91,8 @@ final class SecurityPropertiesValidator {
 			}
 		}
 		if (problem != null) {
-			errors.rejectValue(field, "pattern", "must be a path pattern such as /api/** or /actuator/health/** (" + problem + ")");
+			errors.rejectValue(field, "pattern",
+					"must be a path pattern such as /api/** or /actuator/health/** (" + problem + ")");
 		}
 	}
 
@@ -97,7 +105,10 @@ final class SecurityPropertiesValidator {
 			return null;
 		}
 		String name = method.trim().toUpperCase(Locale.ROOT);
-		return Arrays.stream(HttpMethod.values()).filter((candidate) -> candidate.name().equals(name)).findFirst().orElse(null);
+		return Arrays.stream(HttpMethod.values())
+			.filter((candidate) -> candidate.name().equals(name))
+			.findFirst()
+			.orElse(null);
 	}
 
 }

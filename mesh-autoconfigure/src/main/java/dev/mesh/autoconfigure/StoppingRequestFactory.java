@@ -9,8 +9,8 @@ import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
 
 /**
- * A request factory that also stops what it was built on when it is closed: the HTTP client that Spring's
- * factory was handed and does not stop itself (Jetty's).
+ * A request factory that also stops what it was built on when it is closed: the HTTP
+ * client that Spring's factory was handed and does not stop itself (Jetty's).
  */
 final class StoppingRequestFactory implements ClientHttpRequestFactory, AutoCloseable {
 

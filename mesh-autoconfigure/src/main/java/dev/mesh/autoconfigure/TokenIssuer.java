@@ -7,14 +7,15 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * The issuer ({@code iss}) the mesh requires of every token: {@code mesh.security.issuer}, else Spring
- * Boot's {@code issuer-uri}. With neither, tokens would be checked for signature, expiry and audience
- * only, so a token from any issuer that signs with the same keys would pass: startup fails, naming the fix,
- * unless {@code mesh.security.require-issuer=false}, which accepts that with one warning.
+ * The issuer ({@code iss}) the mesh requires of every token:
+ * {@code mesh.security.issuer}, else Spring Boot's {@code issuer-uri}. With neither,
+ * tokens would be checked for signature, expiry and audience only, so a token from any
+ * issuer that signs with the same keys would pass: startup fails, naming the fix, unless
+ * {@code mesh.security.require-issuer=false}, which accepts that with one warning.
  * <p>
- * Failing rather than warning, because keys are shared more often than it seems (staging and production
- * signed by one key, an identity provider's key set common to all its tenants), a log line stops no
- * foreign token, and the fix is one property.
+ * Failing rather than warning, because keys are shared more often than it seems (staging
+ * and production signed by one key, an identity provider's key set common to all its
+ * tenants), a log line stops no foreign token, and the fix is one property.
  */
 final class TokenIssuer {
 
@@ -39,10 +40,11 @@ final class TokenIssuer {
 		String issuerUri = environment.getProperty(ISSUER_URI);
 		if (StringUtils.hasText(security.getIssuer())) {
 			if (StringUtils.hasText(issuerUri) && !issuerUri.equals(security.getIssuer())) {
-				// Spring Boot checks iss against issuer-uri too, so no token could pass both
-				throw new IllegalStateException("mesh.security.issuer: " + security.getIssuer() + " (expected: unset, or "
-						+ "the same as " + ISSUER_URI + " (" + issuerUri + "), which Spring Boot checks too: no token can "
-						+ "name two issuers)");
+				// Spring Boot checks iss against issuer-uri too, so no token could pass
+				// both
+				throw new IllegalStateException("mesh.security.issuer: " + security.getIssuer()
+						+ " (expected: unset, or " + "the same as " + ISSUER_URI + " (" + issuerUri
+						+ "), which Spring Boot checks too: no token can " + "name two issuers)");
 			}
 			return security.getIssuer();
 		}
@@ -50,7 +52,8 @@ final class TokenIssuer {
 			return issuerUri;
 		}
 		if (security.isRequireIssuer()) {
-			throw new IllegalStateException("mesh.security.issuer: none (" + problem(environment) + " Expected: " + fix(environment)
+			throw new IllegalStateException("mesh.security.issuer: none (" + problem(environment) + " Expected: "
+					+ fix(environment)
 					+ "; or, to accept tokens from any issuer that signs with these keys, mesh.security.require-issuer=false)");
 		}
 		logger.warn("mesh.security.require-issuer=false: " + problem(environment) + " To accept only your issuer's "
@@ -75,7 +78,8 @@ final class TokenIssuer {
 					+ "from jwk-set-uri) or mesh.security.issuer to the exact iss of your tokens";
 		}
 		if (StringUtils.hasText(environment.getProperty(PUBLIC_KEY_LOCATION))) {
-			// issuer-uri would make Spring Boot drop the public key and discover keys from the issuer instead
+			// issuer-uri would make Spring Boot drop the public key and discover keys
+			// from the issuer instead
 			return "mesh.security.issuer to the exact iss of your tokens";
 		}
 		return "mesh.security.issuer to the exact iss of your tokens (the mesh then checks it on every token)";

@@ -8,8 +8,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Says once, at startup, when zone affinity is switched on but cannot work because this instance has
- * no zone ({@code mesh.instance.zone}).
+ * Says once, at startup, when zone affinity is switched on but cannot work because this
+ * instance has no zone ({@code mesh.instance.zone}).
  */
 final class ZoneAffinityCheck {
 
@@ -20,7 +20,8 @@ final class ZoneAffinityCheck {
 
 	/**
 	 * @param properties the mesh properties
-	 * @return the properties that switch zone affinity on to no effect, empty when none do
+	 * @return the properties that switch zone affinity on to no effect, empty when none
+	 * do
 	 */
 	static List<String> warnIfNoZone(MeshProperties properties) {
 		String zone = properties.getInstance().getZone();

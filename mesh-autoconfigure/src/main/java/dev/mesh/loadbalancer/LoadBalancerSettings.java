@@ -7,12 +7,13 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 
 /**
- * The {@code mesh.*} properties {@link MeshReactorLoadBalancer} honours for one service, read with a
- * {@link Binder} because a Spring Cloud LoadBalancer client context has no {@code MeshProperties}: each
- * value from {@code mesh.clients.<service>}, else {@code mesh.client-defaults}, else the built-in default
+ * The {@code mesh.*} properties {@link MeshReactorLoadBalancer} honours for one service,
+ * read with a {@link Binder} because a Spring Cloud LoadBalancer client context has no
+ * {@code MeshProperties}: each value from {@code mesh.clients.<service>}, else
+ * {@code mesh.client-defaults}, else the built-in default
  * ({@link LoadBalancerPolicy#WEIGHTED_ROUND_ROBIN}, {@link ZoneAffinityPolicy#DEFAULTS},
- * {@link SlowStartPolicy#DEFAULTS}), the same precedence as the {@code @MeshClient} path. The local zone
- * is {@code mesh.instance.zone}.
+ * {@link SlowStartPolicy#DEFAULTS}), the same precedence as the {@code @MeshClient} path.
+ * The local zone is {@code mesh.instance.zone}.
  *
  * @param loadBalancer how choices are spread over the instances
  * @param zoneAffinity whether choices prefer the local zone
@@ -35,21 +36,23 @@ record LoadBalancerSettings(LoadBalancerPolicy loadBalancer, ZoneAffinityPolicy 
 	 * @throws IllegalArgumentException when a value is out of range
 	 */
 	static LoadBalancerSettings of(String serviceId, Binder binder) {
-		// A map, so that any service id works as a key, including ones that are not valid property names.
+		// A map, so that any service id works as a key, including ones that are not valid
+		// property names.
 		ClientProperties client = binder.bind(CLIENTS, Bindable.mapOf(String.class, ClientProperties.class))
 			.orElse(Map.of())
 			.getOrDefault(serviceId, ClientProperties.NONE);
 		ClientProperties defaults = binder.bind(CLIENT_DEFAULTS, ClientProperties.class).orElse(ClientProperties.NONE);
 		String prefix = CLIENTS + "." + serviceId;
 		String zone = binder.bind(LOCAL_ZONE, String.class).orElse(null);
-		return new LoadBalancerSettings(pick(client.loadBalancer(), defaults.loadBalancer(), LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN),
-				zoneAffinity(client.zoneAffinity(), defaults.zoneAffinity(), (zone != null && !zone.isBlank()) ? zone : null,
-						prefix),
+		return new LoadBalancerSettings(
+				pick(client.loadBalancer(), defaults.loadBalancer(), LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN),
+				zoneAffinity(client.zoneAffinity(), defaults.zoneAffinity(),
+						(zone != null && !zone.isBlank()) ? zone : null, prefix),
 				slowStart(client.slowStart(), defaults.slowStart(), prefix));
 	}
 
-	private static ZoneAffinityPolicy zoneAffinity(ZoneAffinityProperties client, ZoneAffinityProperties defaults, String localZone,
-			String prefix) {
+	private static ZoneAffinityPolicy zoneAffinity(ZoneAffinityProperties client, ZoneAffinityProperties defaults,
+			String localZone, String prefix) {
 		ZoneAffinityPolicy builtIn = ZoneAffinityPolicy.DEFAULTS;
 		ZoneAffinityProperties own = (client != null) ? client : ZoneAffinityProperties.NONE;
 		ZoneAffinityProperties inherited = (defaults != null) ? defaults : ZoneAffinityProperties.NONE;
@@ -73,15 +76,16 @@ record LoadBalancerSettings(LoadBalancerPolicy loadBalancer, ZoneAffinityPolicy 
 		check(minWeightPercent >= 0 && minWeightPercent <= 100,
 				origin(own.minWeightPercent(), prefix) + ".slow-start.min-weight-percent", minWeightPercent, "0..100");
 		double aggression = pick(own.aggression(), inherited.aggression(), builtIn.aggression());
-		check(SlowStartPolicy.isValidAggression(aggression), origin(own.aggression(), prefix) + ".slow-start.aggression",
-				aggression, "above 0, at most 100");
-		return new SlowStartPolicy(pick(own.enabled(), inherited.enabled(), builtIn.enabled()), window, minWeightPercent,
-				aggression);
+		check(SlowStartPolicy.isValidAggression(aggression),
+				origin(own.aggression(), prefix) + ".slow-start.aggression", aggression, "above 0, at most 100");
+		return new SlowStartPolicy(pick(own.enabled(), inherited.enabled(), builtIn.enabled()), window,
+				minWeightPercent, aggression);
 	}
 
 	/**
-	 * Where a checked value came from, for the error message: the client's own properties when it set
-	 * the value, else {@code mesh.client-defaults} (built-in defaults are always valid).
+	 * Where a checked value came from, for the error message: the client's own properties
+	 * when it set the value, else {@code mesh.client-defaults} (built-in defaults are
+	 * always valid).
 	 */
 	private static String origin(Object clientValue, String clientPrefix) {
 		return (clientValue != null) ? clientPrefix : CLIENT_DEFAULTS;
@@ -98,14 +102,15 @@ record LoadBalancerSettings(LoadBalancerPolicy loadBalancer, ZoneAffinityPolicy 
 	}
 
 	/**
-	 * The properties of {@code mesh.clients.<service>} and {@code mesh.client-defaults} this adapter
-	 * reads; the others are ignored here. Each is {@code null} when not set.
+	 * The properties of {@code mesh.clients.<service>} and {@code mesh.client-defaults}
+	 * this adapter reads; the others are ignored here. Each is {@code null} when not set.
 	 *
 	 * @param loadBalancer the policy
 	 * @param zoneAffinity {@code zone-affinity.*}
 	 * @param slowStart {@code slow-start.*}
 	 */
-	record ClientProperties(LoadBalancerPolicy loadBalancer, ZoneAffinityProperties zoneAffinity, SlowStartProperties slowStart) {
+	record ClientProperties(LoadBalancerPolicy loadBalancer, ZoneAffinityProperties zoneAffinity,
+			SlowStartProperties slowStart) {
 
 		static final ClientProperties NONE = new ClientProperties(null, null, null);
 

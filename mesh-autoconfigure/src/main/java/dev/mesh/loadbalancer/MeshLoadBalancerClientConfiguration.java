@@ -12,21 +12,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Spring Cloud LoadBalancer client configuration that chooses instances with the mesh pickers
- * ({@link MeshReactorLoadBalancer}) and feeds each call's outcome back to them
- * ({@link MeshLoadBalancerLifecycle}, a {@code LoadBalancerLifecycle}). Not an auto-configuration:
- * reference it for one service or for all of them:
- * <pre class="code">
+ * Spring Cloud LoadBalancer client configuration that chooses instances with the mesh
+ * pickers ({@link MeshReactorLoadBalancer}) and feeds each call's outcome back to them
+ * ({@link MeshLoadBalancerLifecycle}, a {@code LoadBalancerLifecycle}). Not an
+ * auto-configuration: reference it for one service or for all of them: <pre class="code">
  * &#64;LoadBalancerClient(name = "inventory", configuration = MeshLoadBalancerClientConfiguration.class)
  * &#64;LoadBalancerClients(defaultConfiguration = MeshLoadBalancerClientConfiguration.class)
- * </pre>
- * The policy, zone affinity and slow start of a service come from {@code mesh.clients.<service>.*},
- * else {@code mesh.client-defaults.*}, else the built-in defaults ({@link LoadBalancerSettings}); the
- * service's instance lists come from the suppliers Spring Cloud LoadBalancer configures as usual.
+ * </pre> The policy, zone affinity and slow start of a service come from
+ * {@code mesh.clients.<service>.*}, else {@code mesh.client-defaults.*}, else the
+ * built-in defaults ({@link LoadBalancerSettings}); the service's instance lists come
+ * from the suppliers Spring Cloud LoadBalancer configures as usual.
  *
- * <p>The class is deliberately not annotated with {@code @Configuration}, so component scanning
- * never registers it in the application context; Spring Cloud LoadBalancer registers it in each
- * client's own context.
+ * <p>
+ * The class is deliberately not annotated with {@code @Configuration}, so component
+ * scanning never registers it in the application context; Spring Cloud LoadBalancer
+ * registers it in each client's own context.
  */
 public class MeshLoadBalancerClientConfiguration {
 
@@ -36,12 +36,12 @@ public class MeshLoadBalancerClientConfiguration {
 			LoadBalancerClientFactory loadBalancerClientFactory) {
 		String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);
 		if (serviceId == null) {
-			throw new IllegalStateException("No load balancer client name in '"
-					+ LoadBalancerClientFactory.PROPERTY_NAME + "': reference "
-					+ MeshLoadBalancerClientConfiguration.class.getSimpleName()
-					+ " from @LoadBalancerClient(configuration = ...) or"
-					+ " @LoadBalancerClients(defaultConfiguration = ...) instead of importing it into the"
-					+ " application context");
+			throw new IllegalStateException(
+					"No load balancer client name in '" + LoadBalancerClientFactory.PROPERTY_NAME + "': reference "
+							+ MeshLoadBalancerClientConfiguration.class.getSimpleName()
+							+ " from @LoadBalancerClient(configuration = ...) or"
+							+ " @LoadBalancerClients(defaultConfiguration = ...) instead of importing it into the"
+							+ " application context");
 		}
 		LoadBalancerSettings settings = LoadBalancerSettings.of(serviceId, Binder.get(environment));
 		return new MeshReactorLoadBalancer(
@@ -50,16 +50,17 @@ public class MeshLoadBalancerClientConfiguration {
 	}
 
 	/**
-	 * Declares the feedback of the client's {@link MeshReactorLoadBalancer}. Inert (supporting no call)
-	 * when the client's balancer is another one, for example one the application declares itself.
+	 * Declares the feedback of the client's {@link MeshReactorLoadBalancer}. Inert
+	 * (supporting no call) when the client's balancer is another one, for example one the
+	 * application declares itself.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	MeshLoadBalancerLifecycle meshLoadBalancerLifecycle(
 			ObjectProvider<ReactorLoadBalancer<ServiceInstance>> loadBalancers) {
 		ReactorLoadBalancer<ServiceInstance> loadBalancer = loadBalancers.getIfUnique();
-		return new MeshLoadBalancerLifecycle(
-				(loadBalancer instanceof MeshReactorLoadBalancer mesh) ? mesh : null, System::nanoTime);
+		return new MeshLoadBalancerLifecycle((loadBalancer instanceof MeshReactorLoadBalancer mesh) ? mesh : null,
+				System::nanoTime);
 	}
 
 }

@@ -8,10 +8,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * Actuator endpoint {@code mesh} ({@code /actuator/mesh}): this instance's registration, and per
- * client the policy in effect, the retry budget, token status (never a token or secret) and every
- * instance with its weight, zone, version, ejection, latency estimate, in-flight, request and error
- * counts. Exposed only as the user exposes actuator endpoints.
+ * Actuator endpoint {@code mesh} ({@code /actuator/mesh}): this instance's registration,
+ * and per client the policy in effect, the retry budget, token status (never a token or
+ * secret) and every instance with its weight, zone, version, ejection, latency estimate,
+ * in-flight, request and error counts. Exposed only as the user exposes actuator
+ * endpoints.
  */
 @Endpoint(id = "mesh")
 public class MeshEndpoint {
@@ -29,7 +30,8 @@ public class MeshEndpoint {
 		this.self = self;
 	}
 
-	/** @return the mesh as this instance sees it */
+	/**
+	 * @return the mesh as this instance sees it */
 	@ReadOperation
 	public MeshDescriptor mesh() {
 		Map<String, ClientSnapshot> byService = new LinkedHashMap<>();

@@ -9,9 +9,10 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * Health component {@code mesh}: this instance's registration and, per client, instances total,
- * available and ejected, and the circuit breaker's state when it has one. A called service with no available instance shows in the details but does not
- * make this instance DOWN (Consul would otherwise deregister healthy callers because a callee is down),
+ * Health component {@code mesh}: this instance's registration and, per client, instances
+ * total, available and ejected, and the circuit breaker's state when it has one. A called
+ * service with no available instance shows in the details but does not make this instance
+ * DOWN (Consul would otherwise deregister healthy callers because a callee is down),
  * unless {@code mesh.health.downstream-affects-status} is set.
  */
 public class MeshHealthIndicator extends AbstractHealthIndicator {
@@ -25,7 +26,8 @@ public class MeshHealthIndicator extends AbstractHealthIndicator {
 	/**
 	 * @param clients the mesh clients
 	 * @param registration this instance's registration details
-	 * @param downstreamAffectsStatus whether a called service without available instances makes this DOWN
+	 * @param downstreamAffectsStatus whether a called service without available instances
+	 * makes this DOWN
 	 */
 	public MeshHealthIndicator(MeshClientsView clients, Supplier<Map<String, Object>> registration,
 			boolean downstreamAffectsStatus) {
@@ -48,7 +50,8 @@ public class MeshHealthIndicator extends AbstractHealthIndicator {
 			if (client.circuitState() != null) {
 				detail.put("circuit", client.circuitState());
 			}
-			String status = (client.instances().isEmpty() || client.available() == 0 && !client.panic()) ? "UNAVAILABLE" : "UP";
+			String status = (client.instances().isEmpty() || client.available() == 0 && !client.panic()) ? "UNAVAILABLE"
+					: "UP";
 			detail.put("status", status);
 			downstreamUnavailable |= status.equals("UNAVAILABLE");
 			clientDetails.put(client.service(), detail);

@@ -32,22 +32,25 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Client settings: inheritance from {@code mesh.client-defaults}, and startup failures for bad values.
+ * Client settings: inheritance from {@code mesh.client-defaults}, and startup failures
+ * for bad values.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ClientPropertiesTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-				CompositeDiscoveryClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+					CompositeDiscoveryClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
 
 	@Test
 	void shouldTakeEachValueFromTheClientThenTheDefaultsThenTheBuiltInDefaults() {
 		this.runner
 			.withPropertyValues("mesh.client-defaults.timeout=20s", "mesh.client-defaults.retry.max-attempts=30",
 					"mesh.client-defaults.retry.budget.ratio=0.3", "mesh.clients.inventory.timeout=200s",
-					"mesh.clients.inventory.retry.backoff.initial=2500ms", "mesh.clients.inventory.outlier.max-ejection-percent=10",
-					"mesh.clients.inventory.max-concurrent-requests=1000", "mesh.clients.inventory.retry.on=connect-failure,500")
+					"mesh.clients.inventory.retry.backoff.initial=2500ms",
+					"mesh.clients.inventory.outlier.max-ejection-percent=10",
+					"mesh.clients.inventory.max-concurrent-requests=1000",
+					"mesh.clients.inventory.retry.on=connect-failure,500")
 			.run((context) -> {
 				ClientPolicies policies = context.getBean(ClientPolicies.class);
 				ClientPolicy inventory = policies.forService("inventory");
@@ -144,7 +147,8 @@ class ClientPropertiesTests {
 			.withPropertyValues("mesh.client-defaults.zone-affinity.enabled=true",
 					"mesh.clients.inventory.zone-affinity.enabled=true")
 			.run((context) -> {
-				assertThat(context.getBean(ClientPolicies.class).forService("inventory").zoneAffinity().active()).isFalse();
+				assertThat(context.getBean(ClientPolicies.class).forService("inventory").zoneAffinity().active())
+					.isFalse();
 				assertThat(output).containsOnlyOnce("Zone affinity is on (mesh.client-defaults.zone-affinity.enabled, "
 						+ "mesh.clients.inventory.zone-affinity.enabled) but mesh.instance.zone is not set");
 			});
@@ -154,19 +158,23 @@ class ClientPropertiesTests {
 
 	@Test
 	void shouldTakeMaxResponseSizeFromTheClientThenTheDefaultsThenTenMegabytes() {
-		this.runner.withPropertyValues("mesh.client-defaults.max-response-size=20KB", "mesh.clients.inventory.max-response-size=200MB")
+		this.runner
+			.withPropertyValues("mesh.client-defaults.max-response-size=20KB",
+					"mesh.clients.inventory.max-response-size=200MB")
 			.run((context) -> {
 				ClientPolicies policies = context.getBean(ClientPolicies.class);
 				assertThat(policies.forService("inventory").maxResponseSize()).isEqualTo(DataSize.ofMegabytes(200));
 				assertThat(policies.forService("billing").maxResponseSize()).isEqualTo(DataSize.ofKilobytes(20));
 			});
-		this.runner.run((context) -> assertThat(context.getBean(ClientPolicies.class).forService("inventory").maxResponseSize())
-			.isEqualTo(DataSize.ofMegabytes(10)));
+		this.runner.run(
+				(context) -> assertThat(context.getBean(ClientPolicies.class).forService("inventory").maxResponseSize())
+					.isEqualTo(DataSize.ofMegabytes(10)));
 	}
 
 	@Test
 	void shouldShowTheMaxResponseSizeDefaultInTheIdeMetadata() throws Exception {
-		try (InputStream metadata = MeshProperties.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+		try (InputStream metadata = MeshProperties.class
+			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			JsonNode properties = new ObjectMapper().readTree(metadata).get("properties");
 			JsonNode maxResponseSize = StreamSupport.stream(properties.spliterator(), false)
 				.filter((property) -> property.get("name").asText().equals("mesh.client-defaults.max-response-size"))
@@ -179,17 +187,21 @@ class ClientPropertiesTests {
 
 	@Test
 	void shouldShowTheTokenRequestDefaultsTheClientsUseInTheIdeMetadata() throws Exception {
-		try (InputStream metadata = MeshProperties.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+		try (InputStream metadata = MeshProperties.class
+			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			JsonNode properties = new ObjectMapper().readTree(metadata).get("properties");
 			Map<String, Duration> defaults = Map.of("connect-timeout", TokenPolicy.DEFAULTS.connectTimeout(),
 					"read-timeout", TokenPolicy.DEFAULTS.readTimeout(), "invalid-token-refetch-interval",
 					TokenPolicy.DEFAULTS.invalidTokenRefetchInterval());
 			defaults.forEach((suffix, value) -> {
 				JsonNode property = StreamSupport.stream(properties.spliterator(), false)
-					.filter((candidate) -> candidate.get("name").asText().equals("mesh.client-defaults.oauth2." + suffix))
+					.filter((candidate) -> candidate.get("name")
+						.asText()
+						.equals("mesh.client-defaults.oauth2." + suffix))
 					.findFirst()
 					.orElseThrow();
-				assertThat(DurationStyle.detectAndParse(property.get("defaultValue").asText())).as(suffix).isEqualTo(value);
+				assertThat(DurationStyle.detectAndParse(property.get("defaultValue").asText())).as(suffix)
+					.isEqualTo(value);
 			});
 		}
 	}
@@ -198,7 +210,8 @@ class ClientPropertiesTests {
 	void shouldNameTheBadDataSizeSyntax() {
 		this.runner.withPropertyValues("mesh.clients.inventory.max-response-size=ten megs").run((context) -> {
 			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.max-response-size").contains("\"ten megs\"");
+			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.max-response-size")
+				.contains("\"ten megs\"");
 			assertThat(analysis.getAction()).contains("a data size such as 512KB or 10MB");
 		});
 	}
@@ -207,7 +220,8 @@ class ClientPropertiesTests {
 	void shouldNameTheBadDurationSyntax() {
 		this.runner.withPropertyValues("mesh.clients.inventory.timeout=ten seconds").run((context) -> {
 			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.timeout").contains("\"ten seconds\"");
+			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.timeout")
+				.contains("\"ten seconds\"");
 			assertThat(analysis.getAction()).contains("a duration such as 500ms, 2s or 1m");
 		});
 	}

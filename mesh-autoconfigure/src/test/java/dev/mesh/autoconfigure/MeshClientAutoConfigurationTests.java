@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MeshClientAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-				CompositeDiscoveryClientAutoConfiguration.class, RestClientAutoConfiguration.class,
-				MeshClientAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+				SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+				RestClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
 
 	@Test
 	void shouldCreateMeshClientBeansByDefault() {
@@ -48,13 +48,15 @@ class MeshClientAutoConfigurationTests {
 
 	@Test
 	void shouldSwitchEverythingOffWhenMeshIsDisabled() {
-		this.runner.withPropertyValues("mesh.enabled=false").withUserConfiguration(InventoryClient.class).run((context) -> {
-			assertThat(context).doesNotHaveBean(ServiceInstanceCache.class)
-				.doesNotHaveBean(MeshClientFactory.class)
-				.doesNotHaveBean(MeshClientBeanPostProcessor.class)
-				.doesNotHaveBean(MeshProperties.class);
-			assertThat(context).hasSingleBean(RestClient.class);
-		});
+		this.runner.withPropertyValues("mesh.enabled=false")
+			.withUserConfiguration(InventoryClient.class)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ServiceInstanceCache.class)
+					.doesNotHaveBean(MeshClientFactory.class)
+					.doesNotHaveBean(MeshClientBeanPostProcessor.class)
+					.doesNotHaveBean(MeshProperties.class);
+				assertThat(context).hasSingleBean(RestClient.class);
+			});
 	}
 
 	@Test
@@ -103,15 +105,18 @@ class MeshClientAutoConfigurationTests {
 	@Test
 	void shouldAcceptTheEdgesOfTheWeightRange() {
 		this.runner.withPropertyValues("mesh.instance.weight=0").run((context) -> assertThat(context).hasNotFailed());
-		this.runner.withPropertyValues("mesh.instance.weight=10000").run((context) -> assertThat(context).hasNotFailed());
+		this.runner.withPropertyValues("mesh.instance.weight=10000")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
 	void shouldRejectAnUnknownLoadBalancerNamingTheAllowedOnes() {
 		this.runner.withPropertyValues("mesh.clients.inventory.load-balancer=fastest").run((context) -> {
 			FailureAnalysis analysis = analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.load-balancer").contains("\"fastest\"");
-			assertThat(analysis.getAction()).contains("weighted-round-robin, weighted-random, round-robin, least-request, peak-ewma");
+			assertThat(analysis.getDescription()).contains("mesh.clients.inventory.load-balancer")
+				.contains("\"fastest\"");
+			assertThat(analysis.getAction())
+				.contains("weighted-round-robin, weighted-random, round-robin, least-request, peak-ewma");
 		});
 	}
 
@@ -178,7 +183,8 @@ class MeshClientAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserBeans {
 
-		static final ServiceInstanceCache CACHE = new ServiceInstanceCache(new EmptyDiscoveryClient(), Duration.ofSeconds(5));
+		static final ServiceInstanceCache CACHE = new ServiceInstanceCache(new EmptyDiscoveryClient(),
+				Duration.ofSeconds(5));
 
 		@Bean
 		ServiceInstanceCache userCache() {

@@ -71,7 +71,9 @@ class MeshConsulRegistrationAutoConfigurationTests {
 		this.runner.withPropertyValues("mesh.instance.warmup=2h").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
-				.contains("Property: mesh.instance.warmup").contains("\"2h\"").contains("from 0s (no ramp) to 1h");
+				.contains("Property: mesh.instance.warmup")
+				.contains("\"2h\"")
+				.contains("from 0s (no ramp) to 1h");
 		});
 	}
 

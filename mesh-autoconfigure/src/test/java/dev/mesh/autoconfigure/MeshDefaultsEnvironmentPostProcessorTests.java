@@ -18,7 +18,8 @@ class MeshDefaultsEnvironmentPostProcessorTests {
 	@Test
 	void shouldMakeConsulReturnOnlyPassingInstancesUnderUniqueIds() {
 		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources().addFirst(new MapPropertySource("app", Map.of("spring.application.name", "inventory")));
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("app", Map.of("spring.application.name", "inventory")));
 		RandomValuePropertySource.addToEnvironment(environment);
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty("spring.cloud.consul.discovery.query-passing")).isEqualTo("true");
@@ -29,8 +30,9 @@ class MeshDefaultsEnvironmentPostProcessorTests {
 	@Test
 	void shouldLetUserSettingsWin() {
 		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources().addFirst(new MapPropertySource("app",
-				Map.of("spring.cloud.consul.discovery.query-passing", "false", "spring.cloud.consul.discovery.instance-id", "mine")));
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("app", Map.of("spring.cloud.consul.discovery.query-passing", "false",
+					"spring.cloud.consul.discovery.instance-id", "mine")));
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty("spring.cloud.consul.discovery.query-passing")).isEqualTo("false");
 		assertThat(environment.getProperty("spring.cloud.consul.discovery.instance-id")).isEqualTo("mine");
@@ -41,7 +43,8 @@ class MeshDefaultsEnvironmentPostProcessorTests {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("app", Map.of("mesh.enabled", "false")));
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
-		assertThat(environment.getPropertySources().contains(MeshDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+		assertThat(environment.getPropertySources().contains(MeshDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
+			.isFalse();
 	}
 
 }

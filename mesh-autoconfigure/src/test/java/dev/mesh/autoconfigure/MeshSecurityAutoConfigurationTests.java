@@ -32,16 +32,19 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the starter's security chain appears, and when it leaves the field to Spring Boot or the
- * application. Spring Boot's own security auto-configurations run alongside, so each test also proves
- * which of Boot's chains did not appear.
+ * When the starter's security chain appears, and when it leaves the field to Spring Boot
+ * or the application. Spring Boot's own security auto-configurations run alongside, so
+ * each test also proves which of Boot's chains did not appear.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class MeshSecurityAutoConfigurationTests {
 
 	private static final String JWK_SET_URI = "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:1/jwks";
 
-	/** The issuer, which the mesh requires of tokens; without one a JWK set alone stops startup. */
+	/**
+	 * The issuer, which the mesh requires of tokens; without one a JWK set alone stops
+	 * startup.
+	 */
 	private static final String ISSUER = "mesh.security.issuer=http://127.0.0.1:1";
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
@@ -63,7 +66,8 @@ class MeshSecurityAutoConfigurationTests {
 	@Test
 	void shouldSecureWhenAnIssuerIsConfiguredWithoutContactingItAtStartup() {
 		this.runner.withPropertyValues("spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1")
-			.run((context) -> assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("meshSecurityFilterChain"));
+			.run((context) -> assertThat(context).hasSingleBean(SecurityFilterChain.class)
+				.hasBean("meshSecurityFilterChain"));
 	}
 
 	@Test
@@ -124,7 +128,8 @@ class MeshSecurityAutoConfigurationTests {
 	@Test
 	void shouldNotStartWithoutTheResourceServerOnTheClassPath() {
 		this.runner.withClassLoader(new FilteredClassLoader(BearerTokenAuthenticationFilter.class)).run((context) -> {
-			assertThat(context).doesNotHaveBean("meshOpenSecurityFilterChain").doesNotHaveBean("meshCallerWebMvcConfigurer");
+			assertThat(context).doesNotHaveBean("meshOpenSecurityFilterChain")
+				.doesNotHaveBean("meshCallerWebMvcConfigurer");
 		});
 	}
 
@@ -137,7 +142,8 @@ class MeshSecurityAutoConfigurationTests {
 
 	@Test
 	void shouldRegisterTheCallerArgumentResolver() {
-		this.runner.run((context) -> assertThat(context).getBean("meshCallerWebMvcConfigurer").isInstanceOf(WebMvcConfigurer.class));
+		this.runner.run((context) -> assertThat(context).getBean("meshCallerWebMvcConfigurer")
+			.isInstanceOf(WebMvcConfigurer.class));
 	}
 
 	@Test
@@ -148,8 +154,11 @@ class MeshSecurityAutoConfigurationTests {
 				.hasMessageContaining("mesh.security.audience: none")
 				.hasMessageContaining("spring.application.name");
 		});
-		this.runner.withPropertyValues(JWK_SET_URI, ISSUER, "spring.application.name=", "mesh.security.audience=inventory")
-			.run((context) -> assertThat(context).hasNotFailed().getBean("meshJwtValidator").isInstanceOf(OAuth2TokenValidator.class));
+		this.runner
+			.withPropertyValues(JWK_SET_URI, ISSUER, "spring.application.name=", "mesh.security.audience=inventory")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean("meshJwtValidator")
+				.isInstanceOf(OAuth2TokenValidator.class));
 	}
 
 	@Test
@@ -159,21 +168,23 @@ class MeshSecurityAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageStartingWith("mesh.security.issuer: none (tokens are checked with "
 						+ "spring.security.oauth2.resourceserver.jwt.jwk-set-uri but no issuer is set")
-				.hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri to the issuer of your tokens")
+				.hasMessageContaining(
+						"spring.security.oauth2.resourceserver.jwt.issuer-uri to the issuer of your tokens")
 				.hasMessageContaining("mesh.security.issuer to the exact iss of your tokens")
 				.hasMessageContaining("mesh.security.require-issuer=false");
 		});
 	}
 
 	@Test
-	void shouldFailStartupWhenOnlyAPublicKeyIsConfiguredWithoutSuggestingIssuerUriWhichWouldDropTheKey(@TempDir Path dir)
-			throws Exception {
+	void shouldFailStartupWhenOnlyAPublicKeyIsConfiguredWithoutSuggestingIssuerUriWhichWouldDropTheKey(
+			@TempDir Path dir) throws Exception {
 		Path key = dir.resolve("key.pem");
 		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
 		generator.initialize(2048);
-		Files.writeString(key, "-----BEGIN PUBLIC KEY-----\n"
-				+ Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
-				+ "\n-----END PUBLIC KEY-----\n");
+		Files.writeString(key,
+				"-----BEGIN PUBLIC KEY-----\n"
+						+ Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+						+ "\n-----END PUBLIC KEY-----\n");
 		this.runner.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=" + key.toUri())
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -185,7 +196,9 @@ class MeshSecurityAutoConfigurationTests {
 			});
 		this.runner
 			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=" + key.toUri(), ISSUER)
-			.run((context) -> assertThat(context).hasNotFailed().hasBean("meshSecurityFilterChain").hasBean("jwtDecoderByPublicKeyValue"));
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean("meshSecurityFilterChain")
+				.hasBean("jwtDecoderByPublicKeyValue"));
 	}
 
 	@Test
@@ -218,16 +231,22 @@ class MeshSecurityAutoConfigurationTests {
 
 	@Test
 	void shouldTakeTheIssuerFromIssuerUriWithAJwkSet() {
-		this.runner.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1")
-			.run((context) -> assertThat(context).hasNotFailed().hasBean("meshSecurityFilterChain").hasBean("jwtDecoderByJwkKeySetUri"));
+		this.runner
+			.withPropertyValues(JWK_SET_URI, "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean("meshSecurityFilterChain")
+				.hasBean("jwtDecoderByJwkKeySetUri"));
 	}
 
 	@Test
 	void shouldStartAndWarnOnceWithoutAnIssuerWhenItIsNotRequired(CapturedOutput output) {
 		this.runner.withPropertyValues(JWK_SET_URI, "mesh.security.require-issuer=false").run((context) -> {
 			assertThat(context).hasNotFailed().hasBean("meshSecurityFilterChain");
-			assertThat(output.getOut().split("mesh.security.require-issuer=false: tokens are checked with "
-					+ "spring.security.oauth2.resourceserver.jwt.jwk-set-uri but no issuer is set", -1)).hasSize(2);
+			assertThat(
+					output.getOut()
+						.split("mesh.security.require-issuer=false: tokens are checked with "
+								+ "spring.security.oauth2.resourceserver.jwt.jwk-set-uri but no issuer is set", -1))
+				.hasSize(2);
 		});
 	}
 

@@ -23,8 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real application with the starter and no token issuer configured: it serves every request without a
- * token, warns exactly once that it does, and Spring Boot's generated password never appears.
+ * A real application with the starter and no token issuer configured: it serves every
+ * request without a token, warns exactly once that it does, and Spring Boot's generated
+ * password never appears.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class MeshSecurityOpenStartupTests {

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * {@code mesh.security.*}: defaults, binding of rules, and startup failures that name the bad property,
- * its value and what is allowed.
+ * {@code mesh.security.*}: defaults, binding of rules, and startup failures that name the
+ * bad property, its value and what is allowed.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class MeshSecurityPropertiesTests {
@@ -50,12 +50,12 @@ class MeshSecurityPropertiesTests {
 	@Test
 	void shouldBindRulesInOrder() {
 		this.runner.withConfiguration(AutoConfigurations.of(OAuth2ResourceServerAutoConfiguration.class))
-			// rules guard nothing without keys to check tokens with (startup fails): an issuer that is never asked
+			// rules guard nothing without keys to check tokens with (startup fails): an
+			// issuer that is never asked
 			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1/issuer",
-					"spring.application.name=inventory",
-					"mesh.security.rules[0].path=/api/reservations/**", "mesh.security.rules[0].methods=POST,put",
-					"mesh.security.rules[0].callers=order", "mesh.security.rules[0].scopes=inventory.write",
-					"mesh.security.rules[1].path=/api/**")
+					"spring.application.name=inventory", "mesh.security.rules[0].path=/api/reservations/**",
+					"mesh.security.rules[0].methods=POST,put", "mesh.security.rules[0].callers=order",
+					"mesh.security.rules[0].scopes=inventory.write", "mesh.security.rules[1].path=/api/**")
 			.run((context) -> {
 				List<MeshProperties.Rule> rules = context.getBean(MeshProperties.class).getSecurity().getRules();
 				assertThat(rules).hasSize(2);
@@ -76,7 +76,8 @@ class MeshSecurityPropertiesTests {
 			"mesh.security.clock-skew=2m | mesh.security.clock-skew | 2m | must be a duration from 0s to 60s",
 			"mesh.security.clock-skew=-1s | mesh.security.clock-skew | -1s | must be a duration from 0s to 60s",
 			"mesh.security.issuer= | mesh.security.issuer | '' | must not be blank (set it to the exact iss of your tokens" })
-	void shouldFailStartupNamingTheBadPropertyValueAndWhatIsAllowed(String property, String name, String value, String allowed) {
+	void shouldFailStartupNamingTheBadPropertyValueAndWhatIsAllowed(String property, String name, String value,
+			String allowed) {
 		// A valid rule first; a row that sets its path replaces the valid one.
 		this.runner.withPropertyValues("mesh.security.rules[0].path=/api/**", property).run((context) -> {
 			assertThat(context).hasFailed();
@@ -93,17 +94,19 @@ class MeshSecurityPropertiesTests {
 			assertThat(analysis.getDescription()).contains("Property: mesh.security.rules[0].path")
 				.contains("Value: \"null\"")
 				.contains("every rule needs one");
-			assertThat(analysis.getAction()).contains("Set mesh.security.rules[0].path to a value that must be set to a path pattern");
+			assertThat(analysis.getAction())
+				.contains("Set mesh.security.rules[0].path to a value that must be set to a path pattern");
 		});
 	}
 
 	@Test
 	void shouldPrintTheReportForAnUnknownMethodOnARealStart(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(EmptyApplication.class).web(WebApplicationType.SERVLET)
-			.properties("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off", "server.port=0",
-					"mesh.security.rules[0].path=/api/reservations/**", "mesh.security.rules[0].methods=SEND")
-			.run()
-			.close());
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(EmptyApplication.class).web(WebApplicationType.SERVLET)
+				.properties("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off", "server.port=0",
+						"mesh.security.rules[0].path=/api/reservations/**", "mesh.security.rules[0].methods=SEND")
+				.run()
+				.close());
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Property: mesh.security.rules[0].methods")
 			.contains("SEND")

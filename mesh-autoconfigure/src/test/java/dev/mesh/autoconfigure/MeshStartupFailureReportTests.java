@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Starts real applications with bad configuration and reads the report Spring Boot prints, proving the
- * mesh's analyzers are registered and win over Spring Boot's generic ones.
+ * Starts real applications with bad configuration and reads the report Spring Boot
+ * prints, proving the mesh's analyzers are registered and win over Spring Boot's generic
+ * ones.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class MeshStartupFailureReportTests {
@@ -35,7 +36,8 @@ class MeshStartupFailureReportTests {
 
 	@Test
 	void shouldReportAnUnknownLoadBalancerListingTheAllowedOnes(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> run(EmptyApplication.class, "mesh.client-defaults.load-balancer=fastest"));
+		assertThatException()
+			.isThrownBy(() -> run(EmptyApplication.class, "mesh.client-defaults.load-balancer=fastest"));
 		assertThat(output).contains("Property: mesh.client-defaults.load-balancer")
 			.contains("Value: \"fastest\"")
 			.contains("one of: weighted-round-robin, weighted-random, round-robin, least-request, peak-ewma");
@@ -79,7 +81,8 @@ class MeshStartupFailureReportTests {
 	@Test
 	void shouldReportABlankMeshClientNamingTheBean(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run(BlankClientApplication.class));
-		assertThat(output).contains("Bean 'nameless' is annotated @MeshClient(\"\")").contains("the service name is blank");
+		assertThat(output).contains("Bean 'nameless' is annotated @MeshClient(\"\")")
+			.contains("the service name is blank");
 	}
 
 	@Test
@@ -97,7 +100,8 @@ class MeshStartupFailureReportTests {
 
 	@Test
 	void shouldFailWhenTokensAreRequiredButNoRegistrationExists(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> run(InventoryClientApplication.class, "mesh.client-defaults.oauth2.enabled=true"));
+		assertThatException()
+			.isThrownBy(() -> run(InventoryClientApplication.class, "mesh.client-defaults.oauth2.enabled=true"));
 		assertThat(output).contains("needs OAuth2 client registration 'mesh', which is not configured");
 	}
 

@@ -18,16 +18,16 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which {@link AttemptTracer} mesh clients get: Micrometer Tracing's when Boot set it up, none when
- * tracing is absent or attempt spans are switched off, and the user's own when they declare one.
+ * Which {@link AttemptTracer} mesh clients get: Micrometer Tracing's when Boot set it up,
+ * none when tracing is absent or attempt spans are switched off, and the user's own when
+ * they declare one.
  */
 class MeshTracingAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
 				OpenTelemetryTracingAutoConfiguration.class, MicrometerTracingAutoConfiguration.class,
-				OpenTelemetryAutoConfiguration.class,
-				MeshTracingAutoConfiguration.class));
+				OpenTelemetryAutoConfiguration.class, MeshTracingAutoConfiguration.class));
 
 	@Test
 	void shouldTraceAttemptsWithBootsTracer() {

@@ -28,16 +28,17 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which transport a mesh client runs on: the HTTP client library and {@code spring.http.client.*} settings
- * the application chose through Spring Boot, with the mesh's own settings laid over them, and a clear
- * startup failure where a setting cannot apply.
+ * Which transport a mesh client runs on: the HTTP client library and
+ * {@code spring.http.client.*} settings the application chose through Spring Boot, with
+ * the mesh's own settings laid over them, and a clear startup failure where a setting
+ * cannot apply.
  */
 class MeshTransportsAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-				CompositeDiscoveryClientAutoConfiguration.class, HttpClientAutoConfiguration.class,
-				SslAutoConfiguration.class, RestClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+					CompositeDiscoveryClientAutoConfiguration.class, HttpClientAutoConfiguration.class,
+					SslAutoConfiguration.class, RestClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
 
 	@Test
 	void shouldRunOnApacheHttpClientWhenItIsOnTheClassPathAsBootDetectsIt() {
@@ -86,10 +87,12 @@ class MeshTransportsAutoConfigurationTests {
 			BootMeshTransports transports = (BootMeshTransports) context.getBean(MeshTransports.class);
 			assertThat(transports.connectTimeout("inventory", ClientPolicy.DEFAULTS)).isEqualTo(Duration.ofMillis(250));
 		});
-		this.runner.withPropertyValues("spring.http.client.connect-timeout=250ms", "mesh.clients.inventory.connect-timeout=2s")
+		this.runner
+			.withPropertyValues("spring.http.client.connect-timeout=250ms", "mesh.clients.inventory.connect-timeout=2s")
 			.run((context) -> {
 				BootMeshTransports transports = (BootMeshTransports) context.getBean(MeshTransports.class);
-				assertThat(transports.connectTimeout("inventory", ClientPolicy.DEFAULTS.withConnectTimeout(Duration.ofSeconds(2))))
+				assertThat(transports.connectTimeout("inventory",
+						ClientPolicy.DEFAULTS.withConnectTimeout(Duration.ofSeconds(2))))
 					.isEqualTo(Duration.ofSeconds(2));
 			});
 	}

@@ -18,21 +18,20 @@ import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The token properties of a client ({@code oauth2.*}): inheritance from {@code mesh.client-defaults},
- * and startup failures for bad values.
+ * The token properties of a client ({@code oauth2.*}): inheritance from
+ * {@code mesh.client-defaults}, and startup failures for bad values.
  */
 class TokenPropertiesTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-				CompositeDiscoveryClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+					CompositeDiscoveryClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
 
 	@Test
 	void shouldTakeEachTokenValueFromTheClientThenTheDefaultsThenTheBuiltInDefaults() {
-		this.runner
-			.withPropertyValues("mesh.client-defaults.oauth2.connect-timeout=20ms", "mesh.client-defaults.oauth2.read-timeout=300ms",
-					"mesh.clients.inventory.oauth2.read-timeout=3000ms",
-					"mesh.clients.inventory.oauth2.invalid-token-refetch-interval=30000ms")
+		this.runner.withPropertyValues("mesh.client-defaults.oauth2.connect-timeout=20ms",
+				"mesh.client-defaults.oauth2.read-timeout=300ms", "mesh.clients.inventory.oauth2.read-timeout=3000ms",
+				"mesh.clients.inventory.oauth2.invalid-token-refetch-interval=30000ms")
 			.run((context) -> {
 				ClientPolicies policies = context.getBean(ClientPolicies.class);
 				TokenPolicy inventory = policies.forService("inventory").oauth2();

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code mesh.client.requests} timers: each attempt lands in the timer of its own tags, including
- * after the cache of timers has started over.
+ * The {@code mesh.client.requests} timers: each attempt lands in the timer of its own
+ * tags, including after the cache of timers has started over.
  */
 class AttemptTimersTests {
 

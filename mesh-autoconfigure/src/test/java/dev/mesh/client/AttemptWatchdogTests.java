@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The watchdog of attempt timeouts: it interrupts the thread of an attempt whose time is up, and only
- * then, and releasing the attempt takes its interrupt back; it survives errors, is replaced if its
- * thread dies anyway, and has a thread only while it is open or attempts are in flight.
+ * The watchdog of attempt timeouts: it interrupts the thread of an attempt whose time is
+ * up, and only then, and releasing the attempt takes its interrupt back; it survives
+ * errors, is replaced if its thread dies anyway, and has a thread only while it is open
+ * or attempts are in flight.
  */
 @Timeout(20)
 class AttemptWatchdogTests {
@@ -66,7 +67,10 @@ class AttemptWatchdogTests {
 		assertThat(late.release()).isFalse();
 	}
 
-	/** A timeout too long for a long of nanoseconds (per-attempt-timeout=1000000d) is no timeout, not a failure. */
+	/**
+	 * A timeout too long for a long of nanoseconds (per-attempt-timeout=1000000d) is no
+	 * timeout, not a failure.
+	 */
 	@Test
 	void shouldTakeATimeoutBeyondWhatNanosecondsHoldAsNeverFiring() throws InterruptedException {
 		AttemptWatchdog.Watch forever = this.watchdog.watch(Duration.ofDays(1_000_000));
@@ -78,8 +82,9 @@ class AttemptWatchdogTests {
 	}
 
 	/**
-	 * An {@link OutOfMemoryError} thrown while interrupting one caller (as the issue saw: a 600 MB body in
-	 * a 256 MB heap) used to end the watchdog's thread, and with it every timeout in the JVM.
+	 * An {@link OutOfMemoryError} thrown while interrupting one caller (as the issue saw:
+	 * a 600 MB body in a 256 MB heap) used to end the watchdog's thread, and with it
+	 * every timeout in the JVM.
 	 */
 	@Test
 	void shouldKeepEveryTimeoutAfterAnErrorWhileInterruptingOneAttempt() throws Exception {
@@ -90,7 +95,10 @@ class AttemptWatchdogTests {
 		assertThat(this.watchdog.thread()).isSameAs(first);
 	}
 
-	/** When even reporting an error fails, the thread ends; the next attempt gets a new one. */
+	/**
+	 * When even reporting an error fails, the thread ends; the next attempt gets a new
+	 * one.
+	 */
 	@Test
 	void shouldStartANewThreadWhenItsThreadDies() throws Exception {
 		Error unprintable = new Error() {
@@ -116,15 +124,17 @@ class AttemptWatchdogTests {
 		assertThat(thread.isAlive()).as("an attempt is still in flight").isTrue();
 		assertThat(watch.release()).isFalse();
 		assertThat(RawHttpServer.await(() -> !thread.isAlive(), Duration.ofSeconds(5))).isTrue();
-		// an attempt that still starts after close gets its timeout, from a thread that ends with it
+		// an attempt that still starts after close gets its timeout, from a thread that
+		// ends with it
 		assertTimeoutsWork();
 		Thread again = this.watchdog.thread();
 		assertThat(RawHttpServer.await(() -> again == null || !again.isAlive(), Duration.ofSeconds(5))).isTrue();
 	}
 
 	/**
-	 * Watches an attempt of a caller whose {@code interrupt()} throws, as a thread subclass may, and waits
-	 * until its time is up and the watchdog has tried to interrupt it.
+	 * Watches an attempt of a caller whose {@code interrupt()} throws, as a thread
+	 * subclass may, and waits until its time is up and the watchdog has tried to
+	 * interrupt it.
 	 * @return the watchdog's thread that did
 	 */
 	private Thread timeOutAHostileCaller(Error error) throws InterruptedException {

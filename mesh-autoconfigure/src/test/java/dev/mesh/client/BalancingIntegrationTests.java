@@ -18,9 +18,9 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Zone affinity and slow start end to end: a real application calling real embedded Tomcat instances
- * found through Spring Cloud's {@code SimpleDiscoveryClient}, whose metadata carries zones and start
- * times; each server records the requests it served.
+ * Zone affinity and slow start end to end: a real application calling real embedded
+ * Tomcat instances found through Spring Cloud's {@code SimpleDiscoveryClient}, whose
+ * metadata carries zones and start times; each server records the requests it served.
  */
 class BalancingIntegrationTests {
 
@@ -44,7 +44,8 @@ class BalancingIntegrationTests {
 		TestServer b1 = server("b1");
 		TestServer a2 = server("a2");
 		start(List.of(a1, b1, a2), "mesh.instance.zone=zone-a", "mesh.clients.inventory.zone-affinity.enabled=true",
-				"mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.outlier.consecutive-failures=1",
+				"mesh.clients.inventory.load-balancer=round-robin",
+				"mesh.clients.inventory.outlier.consecutive-failures=1",
 				"mesh.clients.inventory.retry.backoff.initial=1ms", INSTANCES + "[0].metadata.zone=zone-a",
 				INSTANCES + "[1].metadata.zone=zone-b", INSTANCES + "[2].metadata.zone=zone-a");
 		Map<String, Integer> servedBy = calls(40);
@@ -67,7 +68,8 @@ class BalancingIntegrationTests {
 		TestServer fresh = server("fresh");
 		start(List.of(warm, fresh), "mesh.clients.inventory.slow-start.enabled=true",
 				INSTANCES + "[1].metadata.started-at=" + Instant.now(), INSTANCES + "[1].metadata.warmup=1h");
-		// Within minutes of a 1h warm-up the ramp is at its 10% floor: weights 100 and 10, so 10 to 1.
+		// Within minutes of a 1h warm-up the ramp is at its 10% floor: weights 100 and
+		// 10, so 10 to 1.
 		Map<String, Integer> servedBy = calls(220);
 		assertThat(servedBy).containsExactlyInAnyOrderEntriesOf(Map.of("warm", 200, "fresh", 20));
 		ClientSnapshot.Instance warming = snapshot().instances().get(1);

@@ -23,9 +23,9 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A caller's deadline travels with its request: a real mesh service ("middle") handling a request with
- * 300 ms left caps its own outbound mesh call ("backend") to what is left, and a request whose deadline
- * has passed does no work at all.
+ * A caller's deadline travels with its request: a real mesh service ("middle") handling a
+ * request with 300 ms left caps its own outbound mesh call ("backend") to what is left,
+ * and a request whose deadline has passed does no work at all.
  */
 class DeadlinePropagationTests {
 
@@ -54,7 +54,11 @@ class DeadlinePropagationTests {
 		this.caller = ResilienceIntegrationTests.start(List.of(), "middle", Caller.class, WebApplicationType.NONE,
 				"spring.cloud.discovery.client.simple.instances.middle[0].uri=http://127.0.0.1:" + middlePort(),
 				"mesh.clients.middle.per-attempt-timeout=300ms");
-		String relayed = this.caller.getBean("middle", RestClient.class).get().uri("/relay").retrieve().body(String.class);
+		String relayed = this.caller.getBean("middle", RestClient.class)
+			.get()
+			.uri("/relay")
+			.retrieve()
+			.body(String.class);
 		long seenByBackend = Long.parseLong(relayed);
 		assertThat(seenByBackend).as("backend's budget (middle's own default is 3000 ms)").isBetween(1L, 300L);
 	}

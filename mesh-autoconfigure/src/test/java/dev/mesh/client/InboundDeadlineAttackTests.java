@@ -50,11 +50,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Plays the attacker against the deadlines a mesh member keeps: a caller sending hostile
- * {@code Mesh-Timeout-Ms} values to a public path, a caller that gives up (its thread interrupted), an
- * instance answering a {@code Retry-After} far in the future, and an {@link Error} thrown inside an
- * attempt. Whatever they send, the instances stay in rotation, the circuit breaker and retry budget are
- * untouched, in-flight counts and permits come back, and only the attacker's own request is affected.
- * Everything runs against real servers on loopback: a mesh service ("middle") handling requests on
+ * {@code Mesh-Timeout-Ms} values to a public path, a caller that gives up (its thread
+ * interrupted), an instance answering a {@code Retry-After} far in the future, and an
+ * {@link Error} thrown inside an attempt. Whatever they send, the instances stay in
+ * rotation, the circuit breaker and retry budget are untouched, in-flight counts and
+ * permits come back, and only the attacker's own request is affected. Everything runs
+ * against real servers on loopback: a mesh service ("middle") handling requests on
  * embedded Tomcat and calling {@code inventory} instances through a {@code @MeshClient}.
  */
 @Timeout(120)
@@ -114,7 +115,8 @@ class InboundDeadlineAttackTests {
 		TestServer hung = server("hung").behave(hangUntilReleased(null));
 		startMiddle(List.of(hung), breakerOf(100), "mesh.clients.inventory.per-attempt-timeout=200ms",
 				"mesh.clients.inventory.retry.max-attempts=1");
-		// the caller's deadline is longer than the attempt's own timeout, so the attempt had all of it
+		// the caller's deadline is longer than the attempt's own timeout, so the attempt
+		// had all of it
 		assertThat(rawGet("/stock", InboundDeadlineHeader.of("5000"))).startsWith("HTTP/1.1 500");
 		MeshInstance instance = instance("hung");
 		assertThat(instance.state().failures()).isEqualTo(1);
@@ -126,16 +128,19 @@ class InboundDeadlineAttackTests {
 	@Test
 	void shouldCountAHungInstanceWhenTheCallsTimeoutIsNoLongerThanItsPerAttemptTimeout() {
 		TestServer hung = server("hung").behave(hangUntilReleased(null));
-		// timeout below the default per-attempt-timeout (3s), and equal to it: no caller cut anything short
+		// timeout below the default per-attempt-timeout (3s), and equal to it: no caller
+		// cut anything short
 		for (String perAttempt : List.of("3s", "300ms")) {
 			startClient(List.of(hung), breakerOf(100), "mesh.clients.inventory.timeout=300ms",
-					"mesh.clients.inventory.per-attempt-timeout=" + perAttempt, "mesh.clients.inventory.retry.max-attempts=1");
+					"mesh.clients.inventory.per-attempt-timeout=" + perAttempt,
+					"mesh.clients.inventory.retry.max-attempts=1");
 			RestClient inventory = this.context.getBean("inventory", RestClient.class);
 			assertThatExceptionOfType(ResourceAccessException.class)
 				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
 			assertThat(instance("hung").state().failures()).as("per-attempt-timeout %s", perAttempt).isEqualTo(1);
 			assertThat(instance("hung").state().inFlight()).isZero();
-			assertThat(route().circuitBreaker().getMetrics().getNumberOfFailedCalls()).as("per-attempt-timeout %s", perAttempt)
+			assertThat(route().circuitBreaker().getMetrics().getNumberOfFailedCalls())
+				.as("per-attempt-timeout %s", perAttempt)
 				.isEqualTo(1);
 			this.context.close();
 			this.context = null;
@@ -147,7 +152,8 @@ class InboundDeadlineAttackTests {
 		TestServer hung = server("hung").behave(hangUntilReleased(null));
 		startMiddle(List.of(hung), breakerOf(100), "mesh.clients.inventory.per-attempt-timeout=300ms",
 				"mesh.clients.inventory.retry.max-attempts=1");
-		// what an upstream mesh client with per-attempt-timeout=300ms sends on every attempt
+		// what an upstream mesh client with per-attempt-timeout=300ms sends on every
+		// attempt
 		assertThat(rawGet("/stock", InboundDeadlineHeader.of("300"))).startsWith("HTTP/1.1 500");
 		assertThat(instance("hung").state().failures()).isEqualTo(1);
 		assertThat(route().circuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
@@ -180,11 +186,16 @@ class InboundDeadlineAttackTests {
 		TestServer a = server("a");
 		startClient(List.of(a), breakerOf(5));
 		RestClient inventory = this.context.getBean("inventory", RestClient.class);
-		// a value the application copied from its caller into a header of its mesh call: HTTP cannot carry it
+		// a value the application copied from its caller into a header of its mesh call:
+		// HTTP cannot carry it
 		for (String hostile : List.of("\u65e5\u672c", "a\r\nX-Injected: 1", "a\u0000b")) {
 			for (int i = 0; i < 5; i++) {
 				assertThatExceptionOfType(IllegalArgumentException.class)
-					.isThrownBy(() -> inventory.get().uri("/api/stock/1").header("X-User", hostile).retrieve().body(String.class))
+					.isThrownBy(() -> inventory.get()
+						.uri("/api/stock/1")
+						.header("X-User", hostile)
+						.retrieve()
+						.body(String.class))
 					.withMessageContaining("X-User");
 			}
 		}
@@ -208,11 +219,13 @@ class InboundDeadlineAttackTests {
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
 		assertThat(a.requests() + b.requests()).as("a full first attempt, then a retry with ~200 ms left").isEqualTo(2);
-		// the first attempt had its full 300 ms; the second only what the call's 500 ms left it
+		// the first attempt had its full 300 ms; the second only what the call's 500 ms
+		// left it
 		assertThat(instance("a").state().failures() + instance("b").state().failures()).isEqualTo(1);
 		assertThat(instance("a").state().inFlight() + instance("b").state().inFlight()).isZero();
 		assertThat(route().circuitBreaker().getMetrics().getNumberOfFailedCalls())
-			.as("the call did fail: its first attempt timed out in full").isEqualTo(1);
+			.as("the call did fail: its first attempt timed out in full")
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -303,7 +316,8 @@ class InboundDeadlineAttackTests {
 	void shouldNeverLetAHugeOrMalformedDeadlineBreakOrLengthenTheCallsOfARequest() throws Exception {
 		TestServer a = server("a");
 		startMiddle(List.of(a), new String[0], "mesh.clients.inventory.per-attempt-timeout=700ms");
-		// too large to be a deadline (millis * 1_000_000 would overflow a long): the same as no header
+		// too large to be a deadline (millis * 1_000_000 would overflow a long): the same
+		// as no header
 		for (String huge : List.of("9300000000000", "9223372036854", "9223372036855", "9223372036854775807",
 				"99999999999999999999", "0009300000000000")) {
 			assertThat(rawGet("/stock", InboundDeadlineHeader.of(huge))).as(huge).startsWith("HTTP/1.1 200");
@@ -320,14 +334,16 @@ class InboundDeadlineAttackTests {
 			assertThat(rawGet("/stock", InboundDeadlineHeader.of(passed))).as(passed).startsWith("HTTP/1.1 504");
 		}
 		assertThat(a.requests()).isEqualTo(served);
-		// whitespace around the value is not part of it (HTTP strips it): honoured, only ever shortening
+		// whitespace around the value is not part of it (HTTP strips it): honoured, only
+		// ever shortening
 		assertThat(rawGet("/stock", InboundDeadlineHeader.of(" \t400 "))).startsWith("HTTP/1.1 200");
 		assertThat(Long.parseLong(a.lastHeaders().get("mesh-timeout-ms"))).isBetween(1L, 400L);
 	}
 
 	@Test
 	void shouldReadOnlyAsciiDigitsAsNumbers() {
-		// Java's number parsing accepts any Unicode digit; HTTP numbers are ASCII digits only
+		// Java's number parsing accepts any Unicode digit; HTTP numbers are ASCII digits
+		// only
 		for (String digits : List.of("\u0661\u0662", "\uFF11\uFF12", "\u0967")) {
 			assertThat(InboundDeadline.parseMillis(digits)).as(digits).isNull();
 		}
@@ -378,8 +394,8 @@ class InboundDeadlineAttackTests {
 	}
 
 	private void startMiddle(List<TestServer> instances, String[] breaker, String... extra) {
-		this.context = ResilienceIntegrationTests.start(instances, "inventory", Middle.class, WebApplicationType.SERVLET,
-				concat(breaker, extra));
+		this.context = ResilienceIntegrationTests.start(instances, "inventory", Middle.class,
+				WebApplicationType.SERVLET, concat(breaker, extra));
 	}
 
 	private void startClient(List<TestServer> instances, String[] breaker, String... extra) {
@@ -402,14 +418,16 @@ class InboundDeadlineAttackTests {
 	}
 
 	/**
-	 * Sends a GET to the middle service over a raw socket, so header values reach it byte for byte.
+	 * Sends a GET to the middle service over a raw socket, so header values reach it byte
+	 * for byte.
 	 * @return the whole response, status line first
 	 */
 	private String rawGet(String path, String... headerLines) throws IOException {
 		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setSoTimeout(30_000);
-			StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: middle\r\nConnection: close\r\n");
+			StringBuilder request = new StringBuilder(
+					"GET " + path + " HTTP/1.1\r\nHost: middle\r\nConnection: close\r\n");
 			for (String line : headerLines) {
 				request.append(line).append("\r\n");
 			}
@@ -431,7 +449,9 @@ class InboundDeadlineAttackTests {
 
 	}
 
-	/** A response, as a later interceptor might return it, whose status cannot be read. */
+	/**
+	 * A response, as a later interceptor might return it, whose status cannot be read.
+	 */
 	private static final class ThrowingResponse implements ClientHttpResponse {
 
 		private final ClientHttpResponse delegate;
@@ -467,7 +487,10 @@ class InboundDeadlineAttackTests {
 
 	}
 
-	/** A mesh service whose public handler calls {@code inventory} through a {@code @MeshClient}. */
+	/**
+	 * A mesh service whose public handler calls {@code inventory} through a
+	 * {@code @MeshClient}.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	@RestController

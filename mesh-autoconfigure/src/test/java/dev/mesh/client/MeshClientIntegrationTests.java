@@ -40,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A real application with {@code @MeshClient} beans calling real embedded Tomcat instances found through
- * Spring Cloud's {@code SimpleDiscoveryClient}.
+ * A real application with {@code @MeshClient} beans calling real embedded Tomcat
+ * instances found through Spring Cloud's {@code SimpleDiscoveryClient}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class MeshClientIntegrationTests {
@@ -78,7 +78,8 @@ class MeshClientIntegrationTests {
 		TestServer a = server("a");
 		start(instance(a, "1"));
 		RestClient inventory = inventoryClient();
-		assertThat(inventory.get().uri("/api/stock/{sku}?full=true", "x 1").retrieve().body(String.class)).isEqualTo("a");
+		assertThat(inventory.get().uri("/api/stock/{sku}?full=true", "x 1").retrieve().body(String.class))
+			.isEqualTo("a");
 		assertThat(a.lastHeaders().get(":path")).isEqualTo("/api/stock/x%201?full=true");
 		assertThat(inventory.get().uri("http://inventory/api/stock/2").retrieve().body(String.class)).isEqualTo("a");
 		assertThat(a.lastHeaders().get(":path")).isEqualTo("/api/stock/2");
@@ -87,9 +88,9 @@ class MeshClientIntegrationTests {
 	}
 
 	/**
-	 * The JDK never proxies loopback addresses, so the instance here is one that cannot be reached
-	 * (TEST-NET-1, RFC 5737) while the JVM's proxy, a real local server, could answer for it: with the
-	 * proxy settings honoured the call would succeed through it.
+	 * The JDK never proxies loopback addresses, so the instance here is one that cannot
+	 * be reached (TEST-NET-1, RFC 5737) while the JVM's proxy, a real local server, could
+	 * answer for it: with the proxy settings honoured the call would succeed through it.
 	 */
 	@Test
 	void shouldConnectToTheInstanceDirectlyWhateverTheJvmProxySettings() {
@@ -126,7 +127,8 @@ class MeshClientIntegrationTests {
 	void shouldCloseTheConnectionOfAnAttemptThatTimedOut() throws Exception {
 		// the server reads the request and never answers
 		assertTimesOutAndClosesTheConnection(null);
-		// the timeout interrupted this thread to abort the exchange and cleared that again; no interrupt of
+		// the timeout interrupted this thread to abort the exchange and cleared that
+		// again; no interrupt of
 		// the watchdog's comes later either (sleep would throw)
 		Thread.sleep(3 * AttemptWatchdog.TICK_MILLIS);
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();
@@ -135,14 +137,16 @@ class MeshClientIntegrationTests {
 	@Test
 	@Timeout(20)
 	void shouldTimeOutAnAttemptWhoseBodyStalls() throws Exception {
-		// the server sends the headers and the first 5 of 100 promised bytes, then nothing
+		// the server sends the headers and the first 5 of 100 promised bytes, then
+		// nothing
 		assertTimesOutAndClosesTheConnection("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello");
 	}
 
 	/**
-	 * Calls an instance on a raw socket with a 300 ms attempt timeout: the call must fail in time, the
-	 * abandoned exchange must be aborted (its connection closed, not left waiting on the instance for
-	 * ever), and the calling thread must not be left interrupted.
+	 * Calls an instance on a raw socket with a 300 ms attempt timeout: the call must fail
+	 * in time, the abandoned exchange must be aborted (its connection closed, not left
+	 * waiting on the instance for ever), and the calling thread must not be left
+	 * interrupted.
 	 * @param answer what the instance writes after reading the request, if anything
 	 */
 	private void assertTimesOutAndClosesTheConnection(String answer) throws Exception {
@@ -164,7 +168,8 @@ class MeshClientIntegrationTests {
 					return System.nanoTime();
 				}
 			});
-			start(List.of("mesh.clients.inventory.per-attempt-timeout=300ms", "mesh.clients.inventory.retry.max-attempts=1"),
+			start(List.of("mesh.clients.inventory.per-attempt-timeout=300ms",
+					"mesh.clients.inventory.retry.max-attempts=1"),
 					new DefaultServiceInstance("raw", "inventory", "127.0.0.1", instance.getLocalPort(), false,
 							Map.of("weight", "1")));
 			long started = System.nanoTime();
@@ -292,7 +297,8 @@ class MeshClientIntegrationTests {
 		registry.getInstances().put("inventory", new ArrayList<>(List.of(instance(a, "1"))));
 		long removedAt = System.nanoTime();
 		int servedByBAfterRemoval = b.requests();
-		while (b.requests() > servedByBAfterRemoval || System.nanoTime() - removedAt < Duration.ofMillis(1200).toNanos()) {
+		while (b.requests() > servedByBAfterRemoval
+				|| System.nanoTime() - removedAt < Duration.ofMillis(1200).toNanos()) {
 			servedByBAfterRemoval = b.requests();
 			inventory.get().uri("/").retrieve().body(String.class);
 			Thread.sleep(5);
@@ -340,7 +346,8 @@ class MeshClientIntegrationTests {
 	}
 
 	private void start(List<String> extraProperties, DefaultServiceInstance... instances) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off"));
+		List<String> properties = new ArrayList<>(
+				List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off"));
 		properties.addAll(extraProperties);
 		for (int i = 0; i < instances.length; i++) {
 			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
@@ -363,7 +370,10 @@ class MeshClientIntegrationTests {
 			return configurer.configure(RestClient.builder()).build();
 		}
 
-		/** A builder bean replaces Boot's, so it is made with Boot's configurer to keep observations. */
+		/**
+		 * A builder bean replaces Boot's, so it is made with Boot's configurer to keep
+		 * observations.
+		 */
 		@Bean
 		@MeshClient("inventory")
 		RestClient.Builder inventoryBuilder(RestClientBuilderConfigurer configurer) {

@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * What a mesh client holds outside the heap (its JDK {@code HttpClient}'s selector thread and
- * connections, its executor's threads, the attempt watchdog's thread) ends with its application
- * context, so a closed context (a test's, or each devtools restart) leaves nothing running.
+ * What a mesh client holds outside the heap (its JDK {@code HttpClient}'s selector thread
+ * and connections, its executor's threads, the attempt watchdog's thread) ends with its
+ * application context, so a closed context (a test's, or each devtools restart) leaves
+ * nothing running.
  */
 @Timeout(60)
 class MeshClientResourcesTests {
@@ -38,7 +39,8 @@ class MeshClientResourcesTests {
 		try (RawHttpServer a = RawHttpServer.start("a", Answer.body(5, true))) {
 			Set<Thread> othersBefore = threads("mesh-");
 			Set<Thread> before = threads(SELECTOR);
-			// the JDK client, whose threads and connections outlive a context unless the mesh ends them
+			// the JDK client, whose threads and connections outlive a context unless the
+			// mesh ends them
 			ConfigurableApplicationContext context = RawInstances.start(List.of(a), "spring.http.client.factory=jdk");
 			RestClient inventory = RawInstances.inventory(context);
 			for (int i = 0; i < 5; i++) {
@@ -46,26 +48,30 @@ class MeshClientResourcesTests {
 			}
 			Set<Thread> selectors = threads(SELECTOR);
 			selectors.removeAll(before);
-			// the mesh's, and the one Boot's builder made for the RestClient.Builder before the mesh replaced it
+			// the mesh's, and the one Boot's builder made for the RestClient.Builder
+			// before the mesh replaced it
 			assertThat(selectors).as("the mesh client's HttpClient").isNotEmpty();
 			assertThat(ours(othersBefore)).isNotEmpty();
 			assertThat(a.openConnections()).as("the pooled connection").isEqualTo(1);
 			context.close();
 			assertThat(awaitWithoutGc(() -> ours(othersBefore).isEmpty()))
-				.as("mesh threads left: %s", names(ours(othersBefore))).isTrue();
-			assertThatIllegalStateException()
-				.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class))
+				.as("mesh threads left: %s", names(ours(othersBefore)))
+				.isTrue();
+			assertThatIllegalStateException().isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class))
 				.withMessageContaining("service 'inventory'")
 				.withMessageContaining("closed");
 			if (Runtime.version().feature() >= 21) {
-				// HttpClient.shutdownNow() ends the mesh's selector and closes the connections at once (Boot's unused
+				// HttpClient.shutdownNow() ends the mesh's selector and closes the
+				// connections at once (Boot's unused
 				// client ends once collected)
 				assertThat(awaitWithGc(() -> selectors.stream().noneMatch(Thread::isAlive))).isTrue();
 				assertThat(a.awaitAllClosed(Duration.ofSeconds(10))).isTrue();
 			}
 			else {
-				// before JDK 21 an HttpClient cannot be closed: its selector ends and closes the connections
-				// once the client is unreachable and collected: the closed mesh client no longer holds it, even
+				// before JDK 21 an HttpClient cannot be closed: its selector ends and
+				// closes the connections
+				// once the client is unreachable and collected: the closed mesh client no
+				// longer holds it, even
 				// while the RestClient is still held (as here)
 				assertThat(awaitWithGc(() -> selectors.stream().noneMatch(Thread::isAlive))).isTrue();
 				assertThat(a.awaitAllClosed(Duration.ofSeconds(10))).isTrue();
@@ -79,14 +85,18 @@ class MeshClientResourcesTests {
 			ConfigurableApplicationContext context = RawInstances.start(List.of(a));
 			MeshClientFactory factory = context.getBean(MeshClientFactory.class);
 			context.close();
-			ClientHttpRequest request = factory.route("billing").requestFactory()
+			ClientHttpRequest request = factory.route("billing")
+				.requestFactory()
 				.createRequest(URI.create("http://127.0.0.1:" + a.port() + "/"), HttpMethod.GET);
 			assertThatIllegalStateException().isThrownBy(request::execute).withMessageContaining("service 'billing'");
 			assertThat(a.connections()).isZero();
 		}
 	}
 
-	/** On the default transport (Apache HttpClient) closing the context closes the pooled connections at once. */
+	/**
+	 * On the default transport (Apache HttpClient) closing the context closes the pooled
+	 * connections at once.
+	 */
 	@Test
 	void shouldCloseThePooledConnectionsOfTheDefaultTransportWithTheContext() {
 		try (RawHttpServer a = RawHttpServer.start("a", Answer.body(5, true))) {
@@ -103,7 +113,10 @@ class MeshClientResourcesTests {
 		}
 	}
 
-	/** Closing the context does not take the timeout from a call in flight: it still ends within it. */
+	/**
+	 * Closing the context does not take the timeout from a call in flight: it still ends
+	 * within it.
+	 */
 	@Test
 	void shouldEndACallInFlightWithinItsTimeoutWhenTheContextIsClosedUnderIt() throws Exception {
 		try (RawHttpServer silent = RawHttpServer.start("silent", (out, number) -> {
@@ -127,12 +140,14 @@ class MeshClientResourcesTests {
 			long closed = System.nanoTime();
 			Throwable failure = call.get(10, TimeUnit.SECONDS);
 			assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(3));
-			// JDK 21+ aborts the exchange at once (shutdownNow); before, the attempt's timeout ends it
+			// JDK 21+ aborts the exchange at once (shutdownNow); before, the attempt's
+			// timeout ends it
 			assertThat(failure).isInstanceOf(ResourceAccessException.class)
 				.hasMessageContaining((Runtime.version().feature() >= 21) ? "was closed with its application context"
 						: "within 1000ms");
 			assertThat(awaitWithoutGc(() -> ours(othersBefore).isEmpty()))
-				.as("mesh threads left: %s", names(ours(othersBefore))).isTrue();
+				.as("mesh threads left: %s", names(ours(othersBefore)))
+				.isTrue();
 		}
 	}
 
@@ -148,8 +163,9 @@ class MeshClientResourcesTests {
 	}
 
 	/**
-	 * The mesh threads alive now that were not before this test's context started (other test classes'
-	 * contexts, cached by Spring's test support, keep theirs while the JVM runs).
+	 * The mesh threads alive now that were not before this test's context started (other
+	 * test classes' contexts, cached by Spring's test support, keep theirs while the JVM
+	 * runs).
 	 */
 	private static Set<Thread> ours(Set<Thread> othersBefore) {
 		Set<Thread> ours = threads("mesh-");
@@ -158,7 +174,9 @@ class MeshClientResourcesTests {
 	}
 
 	private static Set<Thread> threads(String namePart) {
-		return Thread.getAllStackTraces().keySet().stream()
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
 			.filter((thread) -> thread.isAlive() && (thread.getName().startsWith(namePart)
 					|| (namePart.equals(SELECTOR) && thread.getName().contains(namePart))))
 			.collect(Collectors.toSet());

@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
 /**
- * A real client application whose {@code @MeshClient("inventory")} finds its instances, often
- * {@link RawHttpServer}s, through Spring Cloud's simple discovery.
+ * A real client application whose {@code @MeshClient("inventory")} finds its instances,
+ * often {@link RawHttpServer}s, through Spring Cloud's simple discovery.
  */
 final class RawInstances {
 
@@ -23,7 +23,8 @@ final class RawInstances {
 	}
 
 	static ConfigurableApplicationContext start(List<RawHttpServer> instances, String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off"));
+		List<String> properties = new ArrayList<>(
+				List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off"));
 		for (int i = 0; i < instances.size(); i++) {
 			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
 			properties.add(prefix + "instance-id=" + instances.get(i).instance("inventory").getInstanceId());

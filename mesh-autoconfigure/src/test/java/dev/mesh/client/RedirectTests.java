@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Redirects are followed by the mesh, never by the transport: within the instance that answered, as
- * {@code spring.http.client.redirects} allows, at most five times; never to another host, which sees no
- * request (and so neither the body nor a token).
+ * Redirects are followed by the mesh, never by the transport: within the instance that
+ * answered, as {@code spring.http.client.redirects} allows, at most five times; never to
+ * another host, which sees no request (and so neither the body nor a token).
  */
 @Timeout(60)
 class RedirectTests {
@@ -62,7 +62,8 @@ class RedirectTests {
 		assertThat(a.received().get(1).bodyCrc32()).isEqualTo(a.received().get(0).bodyCrc32());
 		a.answer(redirectOnce("303", "/result", a.requests()));
 		assertThat(post("twelve bytes")).isEqualTo("done");
-		assertThat(a.received().subList(2, 4)).extracting(RawHttpServer.Received::method).containsExactly("POST", "GET");
+		assertThat(a.received().subList(2, 4)).extracting(RawHttpServer.Received::method)
+			.containsExactly("POST", "GET");
 		assertThat(a.received().get(3).bodyLength()).isZero();
 	}
 
@@ -70,11 +71,15 @@ class RedirectTests {
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aRedirectToAnotherHostIsNeverRequestedNorItsTokenSent(String transport) {
 		RawHttpServer elsewhere = server("elsewhere", Answer.ascii(OK));
-		RawHttpServer a = server("a",
-				Answer.ascii("HTTP/1.1 301 Moved\r\nLocation: http://localhost:" + elsewhere.port() + "/stolen\r\nContent-Length: 0\r\n\r\n"));
+		RawHttpServer a = server("a", Answer.ascii("HTTP/1.1 301 Moved\r\nLocation: http://localhost:"
+				+ elsewhere.port() + "/stolen\r\nContent-Length: 0\r\n\r\n"));
 		start(transport, a, "mesh.clients.inventory.retry.max-attempts=1");
 		assertThatExceptionOfType(ResourceAccessException.class)
-			.isThrownBy(() -> inventory().get().uri("/api/stock/1").header("Authorization", "Bearer secret").retrieve().body(String.class))
+			.isThrownBy(() -> inventory().get()
+				.uri("/api/stock/1")
+				.header("Authorization", "Bearer secret")
+				.retrieve()
+				.body(String.class))
 			.withMessageContaining("which is not that instance");
 		assertThat(elsewhere.requests()).isZero();
 		assertThat(elsewhere.connections()).isZero();
@@ -83,8 +88,10 @@ class RedirectTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void moreThanFiveRedirectsFailTheAttempt(String transport) {
-		RawHttpServer a = server("a", (out, number) -> out.write(("HTTP/1.1 302 Found\r\nLocation: /hop" + number
-				+ "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+		RawHttpServer a = server("a",
+				(out, number) -> out
+					.write(("HTTP/1.1 302 Found\r\nLocation: /hop" + number + "\r\nContent-Length: 0\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII)));
 		start(transport, a, "mesh.clients.inventory.retry.max-attempts=1");
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
@@ -104,14 +111,24 @@ class RedirectTests {
 	}
 
 	private String post(String body) {
-		return inventory().post().uri("/api/orders").contentType(MediaType.TEXT_PLAIN).body(body).retrieve().body(String.class);
+		return inventory().post()
+			.uri("/api/orders")
+			.contentType(MediaType.TEXT_PLAIN)
+			.body(body)
+			.retrieve()
+			.body(String.class);
 	}
 
-	/** The first request (after {@code skip} earlier ones) is redirected, the next answered. */
+	/**
+	 * The first request (after {@code skip} earlier ones) is redirected, the next
+	 * answered.
+	 */
 	private static Answer redirectOnce(String status, String location, int skip) {
-		return (out, number) -> out.write(((number == skip + 1)
-				? "HTTP/1.1 " + status + " Redirect\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n" : OK)
-			.getBytes(StandardCharsets.US_ASCII));
+		return (out,
+				number) -> out.write(((number == skip + 1)
+						? "HTTP/1.1 " + status + " Redirect\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n"
+						: OK)
+					.getBytes(StandardCharsets.US_ASCII));
 	}
 
 	private static Answer redirectOnce(String status, String location) {
@@ -125,8 +142,8 @@ class RedirectTests {
 	}
 
 	private void start(String transport, RawHttpServer instance, String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.http.client.factory=" + transport,
-				"mesh.clients.inventory.per-attempt-timeout=2s"));
+		List<String> properties = new ArrayList<>(
+				List.of("spring.http.client.factory=" + transport, "mesh.clients.inventory.per-attempt-timeout=2s"));
 		properties.addAll(List.of(extra));
 		this.context = RawInstances.start(List.of(instance), properties.toArray(String[]::new));
 	}

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Failures a real fleet has, against real embedded Tomcat instances: instances that die, hang, answer
- * 5xx or break a response off; and what the mesh client does about them.
+ * Failures a real fleet has, against real embedded Tomcat instances: instances that die,
+ * hang, answer 5xx or break a response off; and what the mesh client does about them.
  */
 class ResilienceIntegrationTests {
 
@@ -120,7 +120,8 @@ class ResilienceIntegrationTests {
 		for (int i = 0; i < 20; i++) {
 			assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("b");
 		}
-		// One timed-out attempt counts 200 ms against a, so b (a few ms) wins every later comparison.
+		// One timed-out attempt counts 200 ms against a, so b (a few ms) wins every later
+		// comparison.
 		assertThat(a.requests()).isLessThanOrEqualTo(1);
 	}
 
@@ -146,7 +147,8 @@ class ResilienceIntegrationTests {
 		start(List.of(healthy), "spring.cloud.discovery.client.simple.instances.inventory[1].instance-id=refused",
 				"spring.cloud.discovery.client.simple.instances.inventory[1].uri=http://127.0.0.1:" + refusedPort,
 				"spring.cloud.discovery.client.simple.instances.inventory[1].metadata.weight=1000");
-		assertThat(client().post().uri("/api/reservations").body("{}").retrieve().body(String.class)).isEqualTo("healthy");
+		assertThat(client().post().uri("/api/reservations").body("{}").retrieve().body(String.class))
+			.isEqualTo("healthy");
 		assertThat(healthy.reservations()).isEqualTo(1);
 		assertThat(instance("refused").state().failures()).isEqualTo(1);
 	}
@@ -176,7 +178,8 @@ class ResilienceIntegrationTests {
 		TestServer b = server("b").behave(Behaviour.status(503));
 		TestServer c = server("c").behave(Behaviour.status(503));
 		start(List.of(a, b, c), "mesh.clients.inventory.retry.backoff.initial=1ms",
-				"mesh.clients.inventory.retry.backoff.max=1ms", "mesh.clients.inventory.outlier.consecutive-failures=1000000");
+				"mesh.clients.inventory.retry.backoff.max=1ms",
+				"mesh.clients.inventory.outlier.consecutive-failures=1000000");
 		RestClient inventory = client();
 		int calls = 1000;
 		int failed = 0;
@@ -191,7 +194,8 @@ class ResilienceIntegrationTests {
 		}
 		int attempts = a.requests() + b.requests() + c.requests();
 		assertThat(failed).isEqualTo(calls);
-		// budget: in every 10 s window, retries <= 20% of its calls + 10/s x 10 s; a slow machine may span more windows
+		// budget: in every 10 s window, retries <= 20% of its calls + 10/s x 10 s; a slow
+		// machine may span more windows
 		long windows = (Duration.ofNanos(System.nanoTime() - started).toMillis() + 1000) / 10_000 + 1;
 		assertThat(attempts).isLessThanOrEqualTo((int) (1.2 * calls + 100 * windows));
 		assertThat(attempts).as("far below the 3 x calls that retrying every call would give").isLessThan(2 * calls);
@@ -202,7 +206,8 @@ class ResilienceIntegrationTests {
 		MeterRegistry meters = this.context.getBean(MeterRegistry.class);
 		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
 			.isEqualTo(attempts - calls);
-		assertThat(meters.get("mesh.client.retry.budget.exhausted").tag("service", "inventory").functionCounter().count())
+		assertThat(
+				meters.get("mesh.client.retry.budget.exhausted").tag("service", "inventory").functionCounter().count())
 			.isEqualTo(route.retryBudget().exhaustedCount());
 	}
 
@@ -236,7 +241,8 @@ class ResilienceIntegrationTests {
 		TestServer a = server("a").behave(Behaviour.status(500));
 		TestServer b = server("b").behave(Behaviour.status(500));
 		start(List.of(a, b), "mesh.clients.inventory.outlier.consecutive-failures=2",
-				"mesh.clients.inventory.outlier.max-ejection-percent=100", "mesh.clients.inventory.retry.max-attempts=1");
+				"mesh.clients.inventory.outlier.max-ejection-percent=100",
+				"mesh.clients.inventory.retry.max-attempts=1");
 		RestClient inventory = client();
 		for (int i = 0; i < 40; i++) {
 			assertThatExceptionOfType(HttpServerErrorException.class)
@@ -266,8 +272,11 @@ class ResilienceIntegrationTests {
 		assertThat(bad.requests()).isEqualTo(5);
 		assertThat(good.requests()).isEqualTo(95);
 		assertThat(route().outlierDetector().ejectionCount()).isEqualTo(1);
-		assertThat(this.context.getBean(MeterRegistry.class).get("mesh.client.ejections").tag("service", "inventory")
-			.functionCounter().count()).isEqualTo(1);
+		assertThat(this.context.getBean(MeterRegistry.class)
+			.get("mesh.client.ejections")
+			.tag("service", "inventory")
+			.functionCounter()
+			.count()).isEqualTo(1);
 	}
 
 	@Test
@@ -299,7 +308,8 @@ class ResilienceIntegrationTests {
 		assertThat(client().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
 		this.context.close();
-		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.timeout=500ms");
+		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin",
+				"mesh.clients.inventory.timeout=500ms");
 		int healthyBefore = healthy.requests();
 		started = System.nanoTime();
 		assertThatExceptionOfType(HttpServerErrorException.ServiceUnavailable.class)
@@ -314,7 +324,8 @@ class ResilienceIntegrationTests {
 		start(List.of(slow), "mesh.clients.inventory.max-concurrent-requests=2");
 		RestClient inventory = client();
 		ExecutorService pool = Executors.newFixedThreadPool(2);
-		List<Future<String>> inFlight = List.of(pool.submit(() -> inventory.get().uri("/").retrieve().body(String.class)),
+		List<Future<String>> inFlight = List.of(
+				pool.submit(() -> inventory.get().uri("/").retrieve().body(String.class)),
 				pool.submit(() -> inventory.get().uri("/").retrieve().body(String.class)));
 		Thread.sleep(300);
 		long started = System.nanoTime();
@@ -400,8 +411,8 @@ class ResilienceIntegrationTests {
 
 	static ConfigurableApplicationContext start(List<TestServer> instances, String service, Class<?> application,
 			WebApplicationType type, String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
-				"server.port=0", "server.address=127.0.0.1"));
+		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false",
+				"spring.main.banner-mode=off", "server.port=0", "server.address=127.0.0.1"));
 		for (int i = 0; i < instances.size(); i++) {
 			String prefix = "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].";
 			properties.add(prefix + "instance-id=" + instances.get(i).id());
@@ -410,7 +421,8 @@ class ResilienceIntegrationTests {
 		}
 		properties.addAll(List.of(extra));
 		Map<String, Object> ignored = new HashMap<>();
-		return new SpringApplicationBuilder(application).web(type).properties(ignored)
+		return new SpringApplicationBuilder(application).web(type)
+			.properties(ignored)
 			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
 	}
 

@@ -13,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link ResponseSizeLimit#read}: the whole body, however the stream hands it over and whatever length
- * it announced, never more than the limit, and the usual announced body read without a chunk buffer.
+ * {@link ResponseSizeLimit#read}: the whole body, however the stream hands it over and
+ * whatever length it announced, never more than the limit, and the usual announced body
+ * read without a chunk buffer.
  */
 class ResponseSizeLimitReadTests {
 
@@ -29,7 +30,10 @@ class ResponseSizeLimitReadTests {
 		assertThat(ResponseSizeLimit.read(oneByteAtATime(bytes(100)), -1, 1024)).isEqualTo(bytes(100));
 	}
 
-	/** BufferedResponse then fails the attempt, comparing the length with the announced one. */
+	/**
+	 * BufferedResponse then fails the attempt, comparing the length with the announced
+	 * one.
+	 */
 	@Test
 	void returnsABodyThatEndsBeforeItsAnnouncedLengthAsItArrived() throws IOException {
 		assertThat(ResponseSizeLimit.read(stream(bytes(6)), 10, 1024)).isEqualTo(bytes(6));
@@ -56,15 +60,18 @@ class ResponseSizeLimitReadTests {
 			.isThrownBy(() -> ResponseSizeLimit.read(stream(bytes(20_001)), -1, 20_000));
 	}
 
-	/** A limit over 2 GB (max-response-size=3GB) with a length announced under it, but no such body. */
+	/**
+	 * A limit over 2 GB (max-response-size=3GB) with a length announced under it, but no
+	 * such body.
+	 */
 	@Test
 	void takesAnAnnouncedLengthOverTwoGigabytesUnderALargerLimit() throws IOException {
 		assertThat(ResponseSizeLimit.read(stream(bytes(10)), 3_000_000_000L, 4_000_000_000L)).isEqualTo(bytes(10));
 	}
 
 	/**
-	 * Every buffered response goes through here: a short body of known length costs its own array, not an
-	 * 8 KB chunk and two copies besides (about 8.3 KB per read before).
+	 * Every buffered response goes through here: a short body of known length costs its
+	 * own array, not an 8 KB chunk and two copies besides (about 8.3 KB per read before).
 	 */
 	@Test
 	void readsAShortAnnouncedBodyWithoutAChunkBuffer() throws IOException {

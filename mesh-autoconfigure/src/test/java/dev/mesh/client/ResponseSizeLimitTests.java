@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code mesh.clients.<service>.max-response-size}: a body over the limit fails the attempt, whether
- * its size is announced or only found while reading, without being retried (every instance would send
- * the same) and with the exchange's connection closed; a body at the limit is whole.
+ * {@code mesh.clients.<service>.max-response-size}: a body over the limit fails the
+ * attempt, whether its size is announced or only found while reading, without being
+ * retried (every instance would send the same) and with the exchange's connection closed;
+ * a body at the limit is whole.
  */
 @Timeout(30)
 class ResponseSizeLimitTests {
@@ -47,7 +48,10 @@ class ResponseSizeLimitTests {
 		assertFailsOnceAndCloses(Answer.body(1025, false), "more than 1024 bytes");
 	}
 
-	/** Read in full, the body would take the attempt's whole 10 s: the announced length fails it at once. */
+	/**
+	 * Read in full, the body would take the attempt's whole 10 s: the announced length
+	 * fails it at once.
+	 */
 	@Test
 	void shouldFailAtOnceWhenTheAnnouncedLengthIsOverTheLimitWhateverFollows() {
 		assertFailsOnceAndCloses(Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 600000000\r\n\r\nfirst bytes"),
@@ -109,7 +113,8 @@ class ResponseSizeLimitTests {
 			.isLessThan(Duration.ofSeconds(5));
 		assertThat(a.requests() + b.requests()).as("not retried").isEqualTo(1);
 		assertThat(a.awaitAllClosed(Duration.ofSeconds(5)) && b.awaitAllClosed(Duration.ofSeconds(5)))
-			.as("the attempt's connection is closed").isTrue();
+			.as("the attempt's connection is closed")
+			.isTrue();
 	}
 
 	private RawHttpServer server(String id, Answer answer) {

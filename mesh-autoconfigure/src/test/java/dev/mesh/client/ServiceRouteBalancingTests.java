@@ -26,8 +26,9 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Zone affinity, slow start and peak-ewma as a {@link ServiceRoute} applies them, with injected clocks:
- * which instances the attempts of a call go to, and when the route rebuilds its pickers.
+ * Zone affinity, slow start and peak-ewma as a {@link ServiceRoute} applies them, with
+ * injected clocks: which instances the attempts of a call go to, and when the route
+ * rebuilds its pickers.
  */
 class ServiceRouteBalancingTests {
 
@@ -59,7 +60,8 @@ class ServiceRouteBalancingTests {
 			route.recordFailure(a1);
 		}
 		assertThat(route.outlierDetector().isEjected(a1, route.now())).isTrue();
-		assertThat(ClientSnapshots.of(route).localZoneInUse()).as("1 of 2 local instances: 50% < 70%, at once").isFalse();
+		assertThat(ClientSnapshots.of(route).localZoneInUse()).as("1 of 2 local instances: 50% < 70%, at once")
+			.isFalse();
 		assertThat(firstPicks(route, 4)).containsOnly("b1", "a2").contains("b1", "a2");
 		this.nanos.addAndGet(Duration.ofSeconds(31).toNanos());
 		assertThat(firstPicks(route, 4)).as("ejection over: local again").containsOnly("a1", "a2");
@@ -91,8 +93,8 @@ class ServiceRouteBalancingTests {
 	@Test
 	void shouldGiveAWarmingInstanceAShareThatGrowsWithItsAgeUntilItIsWarm() {
 		this.registry.addAll(List.of(instance("warm", null, null), instance("new", null, NOW.minusSeconds(25))));
-		ServiceRoute route = route(ClientPolicy.DEFAULTS
-			.withSlowStart(new SlowStartPolicy(true, Duration.ofSeconds(100), 10, 1.0)));
+		ServiceRoute route = route(
+				ClientPolicy.DEFAULTS.withSlowStart(new SlowStartPolicy(true, Duration.ofSeconds(100), 10, 1.0)));
 		assertThat(route.weights().weights()).containsExactly(100, 25);
 		assertThat(firstPicks(route, 10)).containsExactly("warm", "warm", "new", "warm", "warm", "warm", "warm", "new",
 				"warm", "warm");
@@ -114,8 +116,8 @@ class ServiceRouteBalancingTests {
 	@Test
 	void shouldKeepThePickOrderWhenARecomputationChangesNoWeight() {
 		this.registry.addAll(List.of(instance("warm", null, null), instance("new", null, NOW)));
-		ServiceRoute route = route(ClientPolicy.DEFAULTS
-			.withSlowStart(new SlowStartPolicy(true, Duration.ofSeconds(100), 10, 1.0)));
+		ServiceRoute route = route(
+				ClientPolicy.DEFAULTS.withSlowStart(new SlowStartPolicy(true, Duration.ofSeconds(100), 10, 1.0)));
 		Object picker = route.picker();
 		this.clock.set(NOW.plusSeconds(5));
 		route.rewarm();
@@ -127,7 +129,8 @@ class ServiceRouteBalancingTests {
 		this.registry.addAll(List.of(instance("a1", "a", null), instance("a2", "a", NOW), instance("b1", "b", null)));
 		ServiceRoute route = route(zoneAffinity("a", 70).withLoadBalancer(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN)
 			.withSlowStart(new SlowStartPolicy(true, Duration.ofSeconds(100), 20, 1.0)));
-		assertThat(firstPicks(route, 6)).as("local weights 100 and 20").containsExactly("a1", "a1", "a1", "a2", "a1", "a1");
+		assertThat(firstPicks(route, 6)).as("local weights 100 and 20")
+			.containsExactly("a1", "a1", "a1", "a2", "a1", "a1");
 	}
 
 	@Test
@@ -158,7 +161,8 @@ class ServiceRouteBalancingTests {
 	}
 
 	private ServiceRoute route(ClientPolicy policy) {
-		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(this.registry), Duration.ofHours(1));
+		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(this.registry),
+				Duration.ofHours(1));
 		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, null, AttemptTracer.NONE, null,
 				this.nanos::get, this.clock);
 		cache.ensureLoaded("inventory");
@@ -195,6 +199,5 @@ class ServiceRouteBalancingTests {
 		}
 
 	}
-
 
 }

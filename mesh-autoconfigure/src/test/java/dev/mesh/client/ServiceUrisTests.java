@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * How a request URI is moved onto an instance: every attempt's URI must be exactly what parsing
- * {@code base + path} would give, whichever way it is built.
+ * How a request URI is moved onto an instance: every attempt's URI must be exactly what
+ * parsing {@code base + path} would give, whichever way it is built.
  */
 class ServiceUrisTests {
 

@@ -28,18 +28,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code mesh.clients.<service>.buffer-response=false} on each transport: the body of a 2xx answer is
- * handed to the caller as a stream once the headers are in, past {@code max-response-size} and past the
- * attempt's timeout; an answer that fails before that is retried on another instance, nothing after; and
- * the stream is closed on every path, without reading on: the instance sees its connection closed when
- * the caller stops early, and the {@code http-components} pool has no connection left leased.
+ * {@code mesh.clients.<service>.buffer-response=false} on each transport: the body of a
+ * 2xx answer is handed to the caller as a stream once the headers are in, past
+ * {@code max-response-size} and past the attempt's timeout; an answer that fails before
+ * that is retried on another instance, nothing after; and the stream is closed on every
+ * path, without reading on: the instance sees its connection closed when the caller stops
+ * early, and the {@code http-components} pool has no connection left leased.
  */
-// a separate thread: a read that ignores interrupts (a drain on close) fails the test instead of hanging the run
+// a separate thread: a read that ignores interrupts (a drain on close) fails the test
+// instead of hanging the run
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamingTransportTests {
 
 	private static final byte[] SSE_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-			+ "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+			+ "Transfer-Encoding: chunked\r\n\r\n")
+		.getBytes(StandardCharsets.US_ASCII);
 
 	private final List<RawHttpServer> servers = new ArrayList<>();
 
@@ -86,7 +89,8 @@ class StreamingTransportTests {
 		start(transport, List.of(a));
 		List<String> events = inventory().get().uri("/events").exchange((request, response) -> {
 			List<String> seen = new ArrayList<>();
-			BufferedReader lines = new BufferedReader(new InputStreamReader(response.getBody(), StandardCharsets.UTF_8));
+			BufferedReader lines = new BufferedReader(
+					new InputStreamReader(response.getBody(), StandardCharsets.UTF_8));
 			for (String line; (line = lines.readLine()) != null;) {
 				if (line.startsWith("data: ")) {
 					seen.add(line.substring(6));
@@ -100,7 +104,10 @@ class StreamingTransportTests {
 		assertNoConnectionLeased();
 	}
 
-	/** The attempt's 300 ms cover the exchange up to the headers; the body then takes as long as it takes. */
+	/**
+	 * The attempt's 300 ms cover the exchange up to the headers; the body then takes as
+	 * long as it takes.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void theDeadlineCoversTheExchangeUpToTheHeadersOnly(String transport) {
@@ -132,12 +139,15 @@ class StreamingTransportTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aFailureBeforeTheBodyIsRetriedOnAnotherInstance(String transport) {
-		RawHttpServer busy = server("busy", Answer.ascii("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy"));
+		RawHttpServer busy = server("busy",
+				Answer.ascii("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy"));
 		RawHttpServer ok = server("ok", Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
 		start(transport, List.of(busy, ok), "mesh.clients.inventory.load-balancer=round-robin");
 		for (int i = 0; i < 4; i++) {
-			String answer = inventory().get().uri("/").exchange((request, response) -> response.getStatusCode().value() + " "
-					+ new String(response.getBody().readAllBytes(), StandardCharsets.US_ASCII));
+			String answer = inventory().get()
+				.uri("/")
+				.exchange((request, response) -> response.getStatusCode().value() + " "
+						+ new String(response.getBody().readAllBytes(), StandardCharsets.US_ASCII));
 			assertThat(answer).isEqualTo("200 ok");
 		}
 		assertThat(busy.requests()).as("the busy instance was tried").isPositive();
@@ -145,7 +155,10 @@ class StreamingTransportTests {
 		assertNoConnectionLeased();
 	}
 
-	/** Once the caller has the stream, a body broken off is the caller's failure to see: never retried, never cut silently. */
+	/**
+	 * Once the caller has the stream, a body broken off is the caller's failure to see:
+	 * never retried, never cut silently.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aBodyBrokenOffAfterItWasHandedOverFailsTheReadAndIsNotRetried(String transport) {
@@ -157,8 +170,9 @@ class StreamingTransportTests {
 		RawHttpServer a = server("a", brokenOff);
 		RawHttpServer b = server("b", brokenOff);
 		start(transport, List.of(a, b));
-		assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> inventory().get().uri("/")
-			.exchange((request, response) -> response.getBody().readAllBytes()))
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(
+					() -> inventory().get().uri("/").exchange((request, response) -> response.getBody().readAllBytes()))
 			.withCauseInstanceOf(IOException.class);
 		assertThat(a.requests() + b.requests()).as("not retried").isEqualTo(1);
 		assertNoConnectionLeased();
@@ -179,8 +193,8 @@ class StreamingTransportTests {
 	void aCallerThatFailsWhileReadingClosesTheStreamWithoutReadingOn(String transport) {
 		RawHttpServer a = server("a", Answer.endlessBody());
 		start(transport, List.of(a));
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> inventory().get().uri("/")
-			.exchange((request, response) -> {
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> inventory().get().uri("/").exchange((request, response) -> {
 				response.getBody().readNBytes(1024);
 				throw new IllegalStateException("the caller's own failure");
 			}));
@@ -198,7 +212,10 @@ class StreamingTransportTests {
 		assertClosedAndReleased(a);
 	}
 
-	/** With the body read to its end, the connection goes back to the pool and is used again. */
+	/**
+	 * With the body read to its end, the connection goes back to the pool and is used
+	 * again.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aBodyReadToItsEndKeepsTheConnectionForTheNextCall(String transport) {
@@ -221,7 +238,8 @@ class StreamingTransportTests {
 
 	private void assertNoConnectionLeased() {
 		int leased = TransportPools.leased(this.context, "inventory");
-		assertThat(leased).as("leased connections: %s", TransportPools.stats(this.context, "inventory")).isLessThanOrEqualTo(0);
+		assertThat(leased).as("leased connections: %s", TransportPools.stats(this.context, "inventory"))
+			.isLessThanOrEqualTo(0);
 	}
 
 	private static long count(InputStream in) throws IOException {
@@ -263,8 +281,8 @@ class StreamingTransportTests {
 	}
 
 	private void start(String transport, List<RawHttpServer> instances, String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.http.client.factory=" + transport,
-				"mesh.clients.inventory.buffer-response=false"));
+		List<String> properties = new ArrayList<>(
+				List.of("spring.http.client.factory=" + transport, "mesh.clients.inventory.buffer-response=false"));
 		properties.addAll(List.of(extra));
 		this.context = RawInstances.start(instances, properties.toArray(String[]::new));
 	}

@@ -35,11 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Plays a hostile or broken instance registered as {@code https}, on each transport: one that never
- * finishes the TLS handshake, one that answers the handshake in plain text, one that redirects the caller
- * to plain HTTP, and registrations that try to turn TLS off. Instances are raw sockets (plain, or TLS with
- * the test-only {@code server} key) so they can misbehave exactly; the caller is a real {@code @MeshClient}
- * application with the test-only {@code client} bundle.
+ * Plays a hostile or broken instance registered as {@code https}, on each transport: one
+ * that never finishes the TLS handshake, one that answers the handshake in plain text,
+ * one that redirects the caller to plain HTTP, and registrations that try to turn TLS
+ * off. Instances are raw sockets (plain, or TLS with the test-only {@code server} key) so
+ * they can misbehave exactly; the caller is a real {@code @MeshClient} application with
+ * the test-only {@code client} bundle.
  */
 @Timeout(60)
 class TlsAttackTests {
@@ -57,7 +58,8 @@ class TlsAttackTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
-	void aHandshakeThatNeverCompletesEndsAtTheAttemptDeadlineAndItsConnectionIsClosed(String transport) throws Exception {
+	void aHandshakeThatNeverCompletesEndsAtTheAttemptDeadlineAndItsConnectionIsClosed(String transport)
+			throws Exception {
 		try (ServerSocket instance = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			CompletableFuture<Long> closedAt = CompletableFuture.supplyAsync(() -> {
 				try (Socket connection = instance.accept()) {
@@ -74,8 +76,8 @@ class TlsAttackTests {
 			ConfigurableApplicationContext consumer = consumer(transport, instance.getLocalPort(),
 					"mesh.clients.inventory.per-attempt-timeout=300ms", "mesh.clients.inventory.retry.max-attempts=1");
 			long started = System.nanoTime();
-			assertThatExceptionOfType(ResourceAccessException.class)
-				.isThrownBy(() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class));
+			assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(
+					() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class));
 			long failed = System.nanoTime();
 			assertThat(Duration.ofNanos(failed - started)).isLessThan(Duration.ofSeconds(2));
 			assertThat(closedAt.get(5, TimeUnit.SECONDS)).isLessThan(failed + Duration.ofSeconds(2).toNanos());
@@ -95,7 +97,8 @@ class TlsAttackTests {
 						connections.incrementAndGet();
 						connection.getInputStream().read(new byte[4096]);
 						OutputStream out = connection.getOutputStream();
-						out.write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged".getBytes(StandardCharsets.US_ASCII));
+						out.write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged"
+							.getBytes(StandardCharsets.US_ASCII));
 						out.flush();
 					}
 					catch (IOException ex) {
@@ -106,25 +109,29 @@ class TlsAttackTests {
 			ConfigurableApplicationContext consumer = consumer(transport, instance.getLocalPort(),
 					"mesh.clients.inventory.retry.max-attempts=2");
 			assertThatExceptionOfType(ResourceAccessException.class)
-				.isThrownBy(() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
+				.isThrownBy(
+						() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
 				.withMessageNotContaining("forged");
 			assertThat(connections.get()).isBetween(1, 2);
 		}
 	}
 
 	/**
-	 * An instance may redirect within itself, but never from {@code https} to {@code http}, even on the
-	 * same host and port: the request (and its token) would then go out in clear text.
+	 * An instance may redirect within itself, but never from {@code https} to
+	 * {@code http}, even on the same host and port: the request (and its token) would
+	 * then go out in clear text.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aRedirectFromHttpsToPlainHttpIsNeverFollowed(String transport) throws Exception {
-		try (TlsInstance instance = TlsInstance.start((number, out) -> write(out,
-				"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + TlsInstance.port + "/api/stock/1\r\nContent-Length: 0\r\n\r\n"))) {
+		try (TlsInstance instance = TlsInstance
+			.start((number, out) -> write(out, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + TlsInstance.port
+					+ "/api/stock/1\r\nContent-Length: 0\r\n\r\n"))) {
 			ConfigurableApplicationContext consumer = consumer(transport, instance.port(),
 					"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.redirects=follow");
 			assertThatExceptionOfType(ResourceAccessException.class)
-				.isThrownBy(() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
+				.isThrownBy(
+						() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
 				.withMessageContaining("redirected to http://127.0.0.1:" + instance.port())
 				.withMessageContaining("which is not that instance");
 			assertThat(instance.requests()).isEqualTo(1);
@@ -132,36 +139,47 @@ class TlsAttackTests {
 	}
 
 	/**
-	 * A registration saying {@code scheme=http} (or anything else) never turns a secure instance's TLS off.
-	 * Which scheme an instance gets does not depend on the transport, so this and the next run on one.
+	 * A registration saying {@code scheme=http} (or anything else) never turns a secure
+	 * instance's TLS off. Which scheme an instance gets does not depend on the transport,
+	 * so this and the next run on one.
 	 */
 	@Test
 	void metadataCannotDowngradeASecureInstance() throws Exception {
-		try (TlsInstance instance = TlsInstance.start((number, out) -> write(out,
-				"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntls"))) {
+		try (TlsInstance instance = TlsInstance
+			.start((number, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntls"))) {
 			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[0].";
-			ConfigurableApplicationContext consumer = consumer("http-components", List.of(prefix + "uri=https://127.0.0.1:" + instance.port(),
-					prefix + "metadata.scheme=http"));
-			assertThat(RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("tls");
-			assertThat(instance.requests()).isEqualTo(1);
-		}
-	}
-
-	/** An instance registered with plain {@code http} but {@code scheme=https} is called over TLS. */
-	@Test
-	void metadataSchemeHttpsUpgradesAPlainRegistration() throws Exception {
-		try (TlsInstance instance = TlsInstance.start((number, out) -> write(out,
-				"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntls"))) {
-			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[0].";
-			ConfigurableApplicationContext consumer = consumer("http-components", List.of(prefix + "uri=http://127.0.0.1:" + instance.port(),
-					prefix + "metadata.scheme=HTTPS"));
-			assertThat(RawInstances.inventory(consumer).get().uri("http://inventory/api/stock/1").retrieve().body(String.class))
+			ConfigurableApplicationContext consumer = consumer("http-components",
+					List.of(prefix + "uri=https://127.0.0.1:" + instance.port(), prefix + "metadata.scheme=http"));
+			assertThat(RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
 				.isEqualTo("tls");
 			assertThat(instance.requests()).isEqualTo(1);
 		}
 	}
 
-	/** Serves on a thread of its own: a blocking accept loop must not hold a shared pool's thread. */
+	/**
+	 * An instance registered with plain {@code http} but {@code scheme=https} is called
+	 * over TLS.
+	 */
+	@Test
+	void metadataSchemeHttpsUpgradesAPlainRegistration() throws Exception {
+		try (TlsInstance instance = TlsInstance
+			.start((number, out) -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntls"))) {
+			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[0].";
+			ConfigurableApplicationContext consumer = consumer("http-components",
+					List.of(prefix + "uri=http://127.0.0.1:" + instance.port(), prefix + "metadata.scheme=HTTPS"));
+			assertThat(RawInstances.inventory(consumer)
+				.get()
+				.uri("http://inventory/api/stock/1")
+				.retrieve()
+				.body(String.class)).isEqualTo("tls");
+			assertThat(instance.requests()).isEqualTo(1);
+		}
+	}
+
+	/**
+	 * Serves on a thread of its own: a blocking accept loop must not hold a shared pool's
+	 * thread.
+	 */
 	private static void daemon(Runnable loop) {
 		Thread thread = new Thread(loop, "tls-attack-instance");
 		thread.setDaemon(true);
@@ -178,17 +196,19 @@ class TlsAttackTests {
 	}
 
 	private ConfigurableApplicationContext consumer(String transport, int httpsPort, String... extra) {
-		List<String> properties = new ArrayList<>(
-				List.of("spring.cloud.discovery.client.simple.instances.inventory[0].uri=https://127.0.0.1:" + httpsPort));
+		List<String> properties = new ArrayList<>(List
+			.of("spring.cloud.discovery.client.simple.instances.inventory[0].uri=https://127.0.0.1:" + httpsPort));
 		properties.addAll(List.of(extra));
 		return consumer(transport, properties);
 	}
 
 	private ConfigurableApplicationContext consumer(String transport, List<String> extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
-				"spring.http.client.factory=" + transport, "mesh.clients.inventory.retry.backoff.initial=1ms",
-				"mesh.clients.inventory.ssl-bundle=client", PEM + "keystore.certificate=classpath:tls/client.crt",
-				PEM + "keystore.private-key=classpath:tls/client.key", PEM + "truststore.certificate=classpath:tls/ca.crt"));
+		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false",
+				"spring.main.banner-mode=off", "spring.http.client.factory=" + transport,
+				"mesh.clients.inventory.retry.backoff.initial=1ms", "mesh.clients.inventory.ssl-bundle=client",
+				PEM + "keystore.certificate=classpath:tls/client.crt",
+				PEM + "keystore.private-key=classpath:tls/client.key",
+				PEM + "truststore.certificate=classpath:tls/ca.crt"));
 		properties.addAll(extra);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(RawInstances.ClientApplication.class)
 			.web(WebApplicationType.NONE)
@@ -198,8 +218,9 @@ class TlsAttackTests {
 	}
 
 	/**
-	 * A TLS instance on a raw socket with the test-only {@code server} key (no client certificate needed):
-	 * it reads each request head and writes whatever its answer says, one request per connection.
+	 * A TLS instance on a raw socket with the test-only {@code server} key (no client
+	 * certificate needed): it reads each request head and writes whatever its answer
+	 * says, one request per connection.
 	 */
 	static final class TlsInstance implements AutoCloseable {
 
@@ -215,9 +236,9 @@ class TlsAttackTests {
 		}
 
 		static TlsInstance start(BiConsumer<Integer, OutputStream> answer) throws IOException {
-			SslBundle bundle = SslBundle.of(new PemSslStoreBundle(
-					PemSslStoreDetails.forCertificate("classpath:tls/server.crt").withPrivateKey("classpath:tls/server.key"),
-					null));
+			SslBundle bundle = SslBundle
+				.of(new PemSslStoreBundle(PemSslStoreDetails.forCertificate("classpath:tls/server.crt")
+					.withPrivateKey("classpath:tls/server.key"), null));
 			SSLServerSocket socket = (SSLServerSocket) bundle.createSslContext()
 				.getServerSocketFactory()
 				.createServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -43,9 +43,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Mesh clients attach client-credentials tokens from a real Spring Authorization Server running in
- * this JVM, and cache, share, refresh and give them up exactly as they must. Token lifetimes run on a
- * {@link SettableClock}.
+ * Mesh clients attach client-credentials tokens from a real Spring Authorization Server
+ * running in this JVM, and cache, share, refresh and give them up exactly as they must.
+ * Token lifetimes run on a {@link SettableClock}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TokenAttachmentTests {
@@ -125,7 +125,8 @@ class TokenAttachmentTests {
 		start(List.of(inventory), "mesh.clients.inventory.retry.max-attempts=1");
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		rejected.add(inventory.lastHeaders().get("authorization"));
-		// older than oauth2.invalid-token-refetch-interval (10s), so the rejection replaces it
+		// older than oauth2.invalid-token-refetch-interval (10s), so the rejection
+		// replaces it
 		clock.set(clock.instant().plusSeconds(11));
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		assertThat(inventory.requests()).isEqualTo(3);
@@ -146,7 +147,8 @@ class TokenAttachmentTests {
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		assertThat(inventory.lastHeaders().get("authorization")).isEqualTo(token);
 		// the refresh runs (and fails) in the background
-		await().atMost(Duration.ofSeconds(10)).until(() -> output.toString().contains("using the cached token until it expires"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> output.toString().contains("using the cached token until it expires"));
 		clock.set(clock.instant().plusSeconds(60));
 		int served = inventory.requests();
 		assertThatExceptionOfType(TokenUnavailableException.class)

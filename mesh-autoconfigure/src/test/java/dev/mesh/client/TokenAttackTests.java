@@ -35,10 +35,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The calling side's client-credentials tokens against a token endpoint and instances that misbehave:
- * an endpoint that hangs, one that issues tokens shorter-lived than the refresh window or leaves out
- * {@code expires_in}, and an instance that calls every token invalid. Token lifetimes run on a
- * {@link SettableClock}; the endpoints are real servers on loopback.
+ * The calling side's client-credentials tokens against a token endpoint and instances
+ * that misbehave: an endpoint that hangs, one that issues tokens shorter-lived than the
+ * refresh window or leaves out {@code expires_in}, and an instance that calls every token
+ * invalid. Token lifetimes run on a {@link SettableClock}; the endpoints are real servers
+ * on loopback.
  */
 class TokenAttackTests {
 
@@ -156,7 +157,10 @@ class TokenAttackTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.hungOpen() == 1);
 		this.context.close();
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch((thread) -> thread.getName().startsWith("mesh-token-")));
+			.until(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.noneMatch((thread) -> thread.getName().startsWith("mesh-token-")));
 		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.hungClosedByClient() == 1);
 	}
 
@@ -176,7 +180,8 @@ class TokenAttackTests {
 	@Test
 	@org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 	void shouldFailACallPromptlyAndCleanlyWhenTheTokenEndpointRefusesWithAHugeOrForgedDescription() {
-		// the refusal's text reaches the exception message: it must be cheap to clean whatever its size, and
+		// the refusal's text reaches the exception message: it must be cheap to clean
+		// whatever its size, and
 		// must not carry a forged log line
 		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
 		endpoint.refuse("x\\r\\nWARN forged " + "a".repeat(300_000));
@@ -184,14 +189,17 @@ class TokenAttackTests {
 		start(endpoint.tokenUri(), List.of(inventory));
 		Throwable failure = catchThrowable(this::call);
 		assertThat(failure).isInstanceOf(TokenUnavailableException.class);
-		assertThat(failure.getMessage()).contains("invalid_client").doesNotContain("\nWARN forged").hasSizeLessThan(3_000);
+		assertThat(failure.getMessage()).contains("invalid_client")
+			.doesNotContain("\nWARN forged")
+			.hasSizeLessThan(3_000);
 		assertThat(inventory.requests()).isZero();
 	}
 
 	@Test
 	void shouldKeepATokenWhoseExpiresInReachesTheEndOfTime() {
 		RawTokenEndpoint endpoint = track(RawTokenEndpoint.hanging());
-		// two days below what Instant can hold from now: an expiry Spring Security can read, but past the end
+		// two days below what Instant can hold from now: an expiry Spring Security can
+		// read, but past the end
 		// of time on a clock a year ahead
 		endpoint.answer(String.valueOf(Instant.MAX.getEpochSecond() - Instant.now().getEpochSecond() - 2 * 86400));
 		TestServer inventory = track(TestServer.start("inventory-1"));
@@ -284,8 +292,10 @@ class TokenAttackTests {
 		TestServer honest = track(TestServer.start("honest"));
 		start(endpoint.tokenUri(), List.of(liar, honest), "mesh.clients.inventory.retry.max-attempts=1",
 				"mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.timeout=300ms",
-				"mesh.clients.inventory.outlier.consecutive-failures=1000", "mesh.client-defaults.oauth2.read-timeout=60s");
-		// the first token request may take longer than the 300ms deadline; it goes on for the calls after it
+				"mesh.clients.inventory.outlier.consecutive-failures=1000",
+				"mesh.client-defaults.oauth2.read-timeout=60s");
+		// the first token request may take longer than the 300ms deadline; it goes on for
+		// the calls after it
 		await().atMost(Duration.ofSeconds(10)).until(() -> catchThrowable(this::call) == null);
 		call();
 		endpoint.hang();
@@ -302,7 +312,8 @@ class TokenAttackTests {
 				failures++;
 			}
 		}
-		assertThat(honest.requests() - served).as("calls to the honest instance keep the valid token").isEqualTo(10 - failures);
+		assertThat(honest.requests() - served).as("calls to the honest instance keep the valid token")
+			.isEqualTo(10 - failures);
 		assertThat(liar.requests() - lies).as("only calls to the liar wait for the new token").isEqualTo(failures);
 		assertThat(endpoint.requests()).isEqualTo(2);
 	}

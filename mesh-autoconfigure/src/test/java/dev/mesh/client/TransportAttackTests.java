@@ -22,11 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Plays an instance that answers with garbage or too much: huge headers, an endless body, a wrong or
- * malformed {@code Content-Length}, a body that stalls, no HTTP at all. Each time the caller gets a
- * clear failure (a {@link RestClientException} saying what was wrong, never a raw parsing exception or a
- * truncated body) within its deadline, and the mesh keeps working: the next calls go through, and with
- * a healthy instance beside the hostile one, a retryable failure is retried there.
+ * Plays an instance that answers with garbage or too much: huge headers, an endless body,
+ * a wrong or malformed {@code Content-Length}, a body that stalls, no HTTP at all. Each
+ * time the caller gets a clear failure (a {@link RestClientException} saying what was
+ * wrong, never a raw parsing exception or a truncated body) within its deadline, and the
+ * mesh keeps working: the next calls go through, and with a healthy instance beside the
+ * hostile one, a retryable failure is retried there.
  */
 @Timeout(60)
 class TransportAttackTests {
@@ -61,7 +62,8 @@ class TransportAttackTests {
 				out.write(line);
 			}
 		});
-		assertClearFailure(ResourceAccessException.class, "Header size", "Maximum line length limit exceeded", "Maximum header count exceeded", "header");
+		assertClearFailure(ResourceAccessException.class, "Header size", "Maximum line length limit exceeded",
+				"Maximum header count exceeded", "header");
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
 
@@ -91,17 +93,19 @@ class TransportAttackTests {
 	void aContentLengthLongerThanTheBodyThenSilenceTimesOutWithItsConnectionClosed(String transport) {
 		RawHttpServer hostile = start(transport, Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
 		assertClearFailure(ResourceAccessException.class, "within 1000ms");
-		// HttpURLConnection hands a connection with a few bytes left to its keep-alive cleaner, which closes it
+		// HttpURLConnection hands a connection with a few bytes left to its keep-alive
+		// cleaner, which closes it
 		// when they do not come within its 5 s; it is never used again
 		assertThat(hostile.awaitAllClosed(Duration.ofSeconds("simple".equals(transport) ? 15 : 5))).isTrue();
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
 
 	/**
-	 * The same attack, again and again, on HttpURLConnection: a disconnect hands a connection with bytes left
-	 * to the JDK's keep-alive cleaner, which holds its stream for a 5 s read. Closing the response after that
-	 * (Spring's close reads the rest) or a second disconnect from the watchdog waited for it: about every
-	 * other call took 6 s instead of 1 s, and the watchdog, which serves every attempt, was held as long.
+	 * The same attack, again and again, on HttpURLConnection: a disconnect hands a
+	 * connection with bytes left to the JDK's keep-alive cleaner, which holds its stream
+	 * for a 5 s read. Closing the response after that (Spring's close reads the rest) or
+	 * a second disconnect from the watchdog waited for it: about every other call took 6
+	 * s instead of 1 s, and the watchdog, which serves every attempt, was held as long.
 	 */
 	@org.junit.jupiter.api.Test
 	void aContentLengthLongerThanTheBodyThenSilenceEndsEveryCallAtItsDeadlineOnSimple() {
@@ -114,16 +118,18 @@ class TransportAttackTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aBodyThatStallsAfterTheHeadersTimesOutWithItsConnectionClosed(String transport) {
-		RawHttpServer hostile = start(transport, Answer.ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
+		RawHttpServer hostile = start(transport,
+				Answer.ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
 		assertClearFailure(ResourceAccessException.class, "within 1000ms");
 		assertThat(hostile.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
 
 	/**
-	 * A body that trickles in, each byte well within any read timeout, still ends at the attempt's deadline:
-	 * each socket read of HttpURLConnection ignores the watchdog's interrupt, and the watchdog must not wait
-	 * on such a read either (it serves every attempt; before this test it did, for the whole trickle).
+	 * A body that trickles in, each byte well within any read timeout, still ends at the
+	 * attempt's deadline: each socket read of HttpURLConnection ignores the watchdog's
+	 * interrupt, and the watchdog must not wait on such a read either (it serves every
+	 * attempt; before this test it did, for the whole trickle).
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
@@ -146,15 +152,21 @@ class TransportAttackTests {
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
 
-	/** Bytes after the announced body must never be read as the answer to a later call on the connection. */
+	/**
+	 * Bytes after the announced body must never be read as the answer to a later call on
+	 * the connection.
+	 */
 	@ParameterizedTest
-	// only the JDK client closes a connection on bytes past the announced body: Apache HttpClient and
-	// HttpURLConnection read them as the next answer on that connection, which goes to the same instance
-	// (their pools are per instance), so an instance can only garble its own answers (docs/security.md)
+	// only the JDK client closes a connection on bytes past the announced body: Apache
+	// HttpClient and
+	// HttpURLConnection read them as the next answer on that connection, which goes to
+	// the same instance
+	// (their pools are per instance), so an instance can only garble its own answers
+	// (docs/security.md)
 	@ValueSource(strings = { "jdk" })
 	void aContentLengthShorterThanTheBodyNeverLeaksTheRestIntoTheNextCall(String transport) {
-		RawHttpServer hostile = start(transport, 
-				Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"));
+		RawHttpServer hostile = start(transport, Answer.ascii(
+				"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"));
 		assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("ok");
 		hostile.answer(HEALTHY);
 		for (int i = 0; i < 5; i++) {
@@ -162,7 +174,8 @@ class TransportAttackTests {
 				assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
 			}
 			catch (ResourceAccessException ex) {
-				// a garbled exchange may fail; it must never answer with the smuggled body
+				// a garbled exchange may fail; it must never answer with the smuggled
+				// body
 			}
 		}
 		assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
@@ -172,8 +185,11 @@ class TransportAttackTests {
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aContentLengthThatIsNoNumberIsAFailureOfTheInstanceNotARawParsingException(String transport) {
 		RawHttpServer hostile = start(transport, Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhello"));
-		assertClearFailure(ResourceAccessException.class, "Invalid content length", "Malformed response", "Invalid 'Content-Length'", "Content-Length", "content length", "NumberFormatException", "For input string",
-				// HttpURLConnection ignores such a length and reads until the connection closes: the deadline ends it
+		assertClearFailure(ResourceAccessException.class, "Invalid content length", "Malformed response",
+				"Invalid 'Content-Length'", "Content-Length", "content length", "NumberFormatException",
+				"For input string",
+				// HttpURLConnection ignores such a length and reads until the connection
+				// closes: the deadline ends it
 				"within 1000ms");
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
@@ -181,9 +197,13 @@ class TransportAttackTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aContentLengthTooLongForALongIsAFailureOfTheInstance(String transport) {
-		RawHttpServer hostile = start(transport, Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nhello"));
-		assertClearFailure(ResourceAccessException.class, "Invalid content length", "Malformed response", "Invalid 'Content-Length'", "Content-Length", "content length", "NumberFormatException", "For input string",
-				// HttpURLConnection ignores such a length and reads until the connection closes: the deadline ends it
+		RawHttpServer hostile = start(transport,
+				Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nhello"));
+		assertClearFailure(ResourceAccessException.class, "Invalid content length", "Malformed response",
+				"Invalid 'Content-Length'", "Content-Length", "content length", "NumberFormatException",
+				"For input string",
+				// HttpURLConnection ignores such a length and reads until the connection
+				// closes: the deadline ends it
 				"within 1000ms");
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
@@ -200,8 +220,11 @@ class TransportAttackTests {
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void anAnswerThatIsNoHttpIsAFailureAndItsConnectionIsNeverReused(String transport) {
 		RawHttpServer hostile = start(transport, Answer.ascii("HELLO WORLD\r\n\r\n"));
-		assertClearFailure(ResourceAccessException.class, "Invalid status line", "Invalid HTTP response", "Invalid response", "status line", "Unexpected end of file", "The target server failed to respond", "Malformed response",
-				// Apache HttpClient skips lines that are no status line: the attempt's deadline ends it
+		assertClearFailure(ResourceAccessException.class, "Invalid status line", "Invalid HTTP response",
+				"Invalid response", "status line", "Unexpected end of file", "The target server failed to respond",
+				"Malformed response",
+				// Apache HttpClient skips lines that are no status line: the attempt's
+				// deadline ends it
 				"within 1000ms");
 		int connections = hostile.connections();
 		hostile.answer(HEALTHY);
@@ -211,8 +234,9 @@ class TransportAttackTests {
 	}
 
 	/**
-	 * The jdk transport drives Boot's JDK client itself, so the application's spring.http.client.read-timeout
-	 * must still reach it: a silent instance fails at that timeout, not at the mesh's longer per-attempt one.
+	 * The jdk transport drives Boot's JDK client itself, so the application's
+	 * spring.http.client.read-timeout must still reach it: a silent instance fails at
+	 * that timeout, not at the mesh's longer per-attempt one.
 	 */
 	@org.junit.jupiter.api.Test
 	void theJdkTransportKeepsTheApplicationsReadTimeout() {
@@ -229,23 +253,30 @@ class TransportAttackTests {
 		RawHttpServer hostile = RawHttpServer.start("hostile", hostileAnswer);
 		this.servers.add(hostile);
 		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
-				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms", "mesh.clients.inventory.retry.max-attempts=1",
-				"spring.http.client.factory=" + transport));
+				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms",
+				"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.factory=" + transport));
 		properties.addAll(List.of(extra));
 		this.context = RawInstances.start(List.of(hostile), properties.toArray(String[]::new));
 		return hostile;
 	}
 
-	/** The call fails with the given exception, saying what went wrong, within the call's deadline. */
+	/**
+	 * The call fails with the given exception, saying what went wrong, within the call's
+	 * deadline.
+	 */
 	private void assertClearFailure(Class<? extends RestClientException> type, String... anyOf) {
 		long started = System.nanoTime();
-		assertThatExceptionOfType(type).isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
+		assertThatExceptionOfType(type)
+			.isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
 			.satisfies((ex) -> assertThat(anyOf).as("one of these in: %s", ex.getMessage())
 				.anyMatch((part) -> ex.getMessage().contains(part)));
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DEADLINE.plusSeconds(1));
 	}
 
-	/** Once the instance behaves, calls to it go through: nothing of the attack is left in the client. */
+	/**
+	 * Once the instance behaves, calls to it go through: nothing of the attack is left in
+	 * the client.
+	 */
 	private void assertNextCallsWork(RawHttpServer hostile) {
 		hostile.answer(HEALTHY);
 		for (int i = 0; i < 3; i++) {
@@ -254,8 +285,8 @@ class TransportAttackTests {
 	}
 
 	/**
-	 * With a healthy instance beside the hostile one and retries on (the defaults), every call is answered,
-	 * the hostile instance's failures being retried on the healthy one.
+	 * With a healthy instance beside the hostile one and retries on (the defaults), every
+	 * call is answered, the hostile instance's failures being retried on the healthy one.
 	 */
 	private void assertNextCallsWorkAndRetriesGoElsewhere(RawHttpServer hostile) {
 		Answer attack = answerOf(hostile);
@@ -263,8 +294,8 @@ class TransportAttackTests {
 		RawHttpServer healthy = RawHttpServer.start("healthy", HEALTHY);
 		this.servers.add(healthy);
 		this.context = RawInstances.start(List.of(hostile, healthy), "mesh.clients.inventory.per-attempt-timeout=1s",
-				"mesh.clients.inventory.timeout=" + (3 * DEADLINE.toMillis()) + "ms", "mesh.clients.inventory.load-balancer=round-robin",
-				"spring.http.client.factory=" + this.transport);
+				"mesh.clients.inventory.timeout=" + (3 * DEADLINE.toMillis()) + "ms",
+				"mesh.clients.inventory.load-balancer=round-robin", "spring.http.client.factory=" + this.transport);
 		hostile.answer(attack);
 		int before = hostile.requests();
 		for (int i = 0; i < 4; i++) {

@@ -24,10 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Attacks the mesh's transports (Apache HttpClient, the JDK client, {@code HttpURLConnection}) where the
- * mesh itself takes part in the exchange: the redirects it follows or refuses, the bodies of those
- * redirects, the abort that keeps an attempt's deadline. Each test plays a misbehaving instance on a raw
- * socket and asserts what a caller relies on: a clear failure within the deadline, nothing read past
+ * Attacks the mesh's transports (Apache HttpClient, the JDK client,
+ * {@code HttpURLConnection}) where the mesh itself takes part in the exchange: the
+ * redirects it follows or refuses, the bodies of those redirects, the abort that keeps an
+ * attempt's deadline. Each test plays a misbehaving instance on a raw socket and asserts
+ * what a caller relies on: a clear failure within the deadline, nothing read past
  * {@code max-response-size}, no connection left open.
  */
 @Timeout(30)
@@ -52,16 +53,18 @@ class TransportRewriteAttackTests {
 	}
 
 	/**
-	 * A redirect whose body trickles past the deadline, then a target that never answers: the deadline
-	 * fires while the mesh is done with the first exchange and before the second registered its abort; the
-	 * second must not run on past the deadline (Apache's socket reads ignore the interrupt).
+	 * A redirect whose body trickles past the deadline, then a target that never answers:
+	 * the deadline fires while the mesh is done with the first exchange and before the
+	 * second registered its abort; the second must not run on past the deadline (Apache's
+	 * socket reads ignore the interrupt).
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aDeadlineThatFiresBetweenARedirectAndItsTargetStillEndsTheAttempt(String transport) {
 		start(transport, (out, number) -> {
 			if (number == 1) {
-				out.write(ascii("HTTP/1.1 307 Temporary Redirect\r\nLocation: /next\r\nTransfer-Encoding: chunked\r\n\r\n"));
+				out.write(ascii(
+						"HTTP/1.1 307 Temporary Redirect\r\nLocation: /next\r\nTransfer-Encoding: chunked\r\n\r\n"));
 				trickle(out);
 			}
 			sleep(Duration.ofSeconds(60));
@@ -70,23 +73,27 @@ class TransportRewriteAttackTests {
 	}
 
 	/**
-	 * A redirect to another host is refused without reading its body to the end (closing Spring's Apache
-	 * and {@code HttpURLConnection} responses reads it all): an endless one was read until the deadline and
-	 * the caller got a timeout instead of the refusal. The JDK client reads the body with the headers, up
-	 * to max-response-size.
+	 * A redirect to another host is refused without reading its body to the end (closing
+	 * Spring's Apache and {@code HttpURLConnection} responses reads it all): an endless
+	 * one was read until the deadline and the caller got a timeout instead of the
+	 * refusal. The JDK client reads the body with the headers, up to max-response-size.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aRedirectToAnotherHostWithAnEndlessBodyIsRefusedAtOnceNotReadUntilTheDeadline(String transport) {
 		RawHttpServer hostile = start(transport, (out, number) -> {
-			out.write(ascii("HTTP/1.1 301 Moved Permanently\r\nLocation: http://evil.example/steal\r\nTransfer-Encoding: chunked\r\n\r\n"));
+			out.write(ascii(
+					"HTTP/1.1 301 Moved Permanently\r\nLocation: http://evil.example/steal\r\nTransfer-Encoding: chunked\r\n\r\n"));
 			endless(out);
 		}, "mesh.clients.inventory.max-response-size=64KB");
-		assertFailsWithin(RestClientException.class, "jdk".equals(transport) ? "max-response-size (64KB)" : "which is not that instance");
+		assertFailsWithin(RestClientException.class,
+				"jdk".equals(transport) ? "max-response-size (64KB)" : "which is not that instance");
 		assertThat(hostile.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
 	}
 
-	/** The body of a redirect the mesh follows is read no further than max-response-size. */
+	/**
+	 * The body of a redirect the mesh follows is read no further than max-response-size.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aRedirectsBodyIsCappedByMaxResponseSize(String transport) {
@@ -100,50 +107,59 @@ class TransportRewriteAttackTests {
 	}
 
 	/**
-	 * A caller's {@code Content-Length} that does not match its body (one copied from the request being
-	 * served, say) must not frame the exchange: Apache HttpClient sent the body cut to it without a word,
-	 * and {@code HttpURLConnection} failed the attempt as the instance's fault. The length is the body's.
+	 * A caller's {@code Content-Length} that does not match its body (one copied from the
+	 * request being served, say) must not frame the exchange: Apache HttpClient sent the
+	 * body cut to it without a word, and {@code HttpURLConnection} failed the attempt as
+	 * the instance's fault. The length is the body's.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aCallersContentLengthThatIsNotTheBodysNeitherCutsTheBodyNorFailsTheInstance(String transport) {
 		TestServer server = TestServer.start("instance");
 		this.testServers.add(server);
-		this.context = RawInstances.start(List.of(), "spring.cloud.discovery.client.simple.instances.inventory[0].uri=" + server.uri(),
+		this.context = RawInstances.start(List.of(),
+				"spring.cloud.discovery.client.simple.instances.inventory[0].uri=" + server.uri(),
 				"mesh.clients.inventory.per-attempt-timeout=1s", "mesh.clients.inventory.retry.max-attempts=1",
 				"spring.http.client.factory=" + transport);
 		for (String length : List.of("5", "100", "0")) {
-			assertThat(inventory().post().uri("/api/stock").header("Content-Length", length).body("hello world").retrieve()
+			assertThat(inventory().post()
+				.uri("/api/stock")
+				.header("Content-Length", length)
+				.body("hello world")
+				.retrieve()
 				.body(String.class)).isEqualTo("instance");
 			assertThat(server.lastHeaders()).containsEntry("content-length", "11");
 		}
 	}
 
 	/**
-	 * An informational answer (103 Early Hints) before the real one is skipped, never taken for the answer.
-	 * {@code HttpURLConnection} cannot skip it and hands it over as the response: the mesh then read its
-	 * "body" (the real answer, then nothing) until the deadline. It now fails the attempt at once, with its
-	 * connection closed.
+	 * An informational answer (103 Early Hints) before the real one is skipped, never
+	 * taken for the answer. {@code HttpURLConnection} cannot skip it and hands it over as
+	 * the response: the mesh then read its "body" (the real answer, then nothing) until
+	 * the deadline. It now fails the attempt at once, with its connection closed.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void anEarlyHintBeforeTheAnswerIsNotTakenForIt(String transport) {
-		RawHttpServer instance = start(transport, Answer.ascii("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
-				+ "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+		RawHttpServer instance = start(transport,
+				Answer.ascii("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+						+ "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
 		if ("simple".equals(transport)) {
 			assertFailsWithin(ResourceAccessException.class, "informational");
 			assertThat(instance.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
 			return;
 		}
 		for (int i = 0; i < 3; i++) {
-			assertThat(inventory().get().uri("/api/stock/1").retrieve().toEntity(String.class).getBody()).isEqualTo("ok");
+			assertThat(inventory().get().uri("/api/stock/1").retrieve().toEntity(String.class).getBody())
+				.isEqualTo("ok");
 		}
 	}
 
 	/**
-	 * Apache HttpClient's reads ignore the interrupt, so an attempt's deadline rests on the abort its
-	 * exchange registers; an exchange that registers it after the deadline fired (the next hop of a
-	 * redirect, a thread descheduled before sending) must be aborted at once, not run on unbounded.
+	 * Apache HttpClient's reads ignore the interrupt, so an attempt's deadline rests on
+	 * the abort its exchange registers; an exchange that registers it after the deadline
+	 * fired (the next hop of a redirect, a thread descheduled before sending) must be
+	 * aborted at once, not run on unbounded.
 	 */
 	@org.junit.jupiter.api.Test
 	void anAbortRegisteredAfterTheDeadlineFiredRunsAtOnce() {
@@ -169,8 +185,8 @@ class TransportRewriteAttackTests {
 		RawHttpServer server = RawHttpServer.start("hostile", answer);
 		this.servers.add(server);
 		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
-				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms", "mesh.clients.inventory.retry.max-attempts=1",
-				"spring.http.client.factory=" + transport));
+				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms",
+				"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.factory=" + transport));
 		properties.addAll(List.of(extra));
 		this.context = RawInstances.start(List.of(server), properties.toArray(String[]::new));
 		return server;
@@ -182,7 +198,8 @@ class TransportRewriteAttackTests {
 
 	private void assertFailsWithin(Class<? extends RuntimeException> type, String part, Duration within) {
 		long started = System.nanoTime();
-		assertThatExceptionOfType(type).isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
+		assertThatExceptionOfType(type)
+			.isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
 			.withMessageContaining(part);
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(within);
 	}

@@ -54,12 +54,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Real TLS on loopback, on each transport a mesh client can run on ({@code spring.http.client.factory}):
- * providers are Spring Boot applications on embedded Tomcat with {@code server.ssl.bundle} and
- * {@code server.ssl.client-auth=need}, registered as {@code https} instances in simple discovery; consumers
- * are real {@code @MeshClient} applications with (or without) {@code mesh.clients.inventory.ssl-bundle}.
- * Certificates are the test-only PEMs in {@code src/test/resources/tls} ({@code ca} signed the provider's
- * and {@code client}'s, {@code other-ca} signed {@code stranger}'s).
+ * Real TLS on loopback, on each transport a mesh client can run on
+ * ({@code spring.http.client.factory}): providers are Spring Boot applications on
+ * embedded Tomcat with {@code server.ssl.bundle} and {@code server.ssl.client-auth=need},
+ * registered as {@code https} instances in simple discovery; consumers are real
+ * {@code @MeshClient} applications with (or without)
+ * {@code mesh.clients.inventory.ssl-bundle}. Certificates are the test-only PEMs in
+ * {@code src/test/resources/tls} ({@code ca} signed the provider's and {@code client}'s,
+ * {@code other-ca} signed {@code stranger}'s).
  */
 @Timeout(60)
 class TransportTlsTests {
@@ -130,8 +132,9 @@ class TransportTlsTests {
 	}
 
 	/**
-	 * A raw socket stands in for an instance registered as {@code https}: the first bytes the mesh sends it
-	 * must be a TLS handshake record, never a plain-text request with its path and headers.
+	 * A raw socket stands in for an instance registered as {@code https}: the first bytes
+	 * the mesh sends it must be a TLS handshake record, never a plain-text request with
+	 * its path and headers.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
@@ -151,13 +154,15 @@ class TransportTlsTests {
 			ConfigurableApplicationContext consumer = consumerOf(transport,
 					List.of("spring.cloud.discovery.client.simple.instances.inventory[0].uri=https://127.0.0.1:"
 							+ instance.getLocalPort()),
-					CLIENT_BUNDLE, "mesh.clients.inventory.ssl-bundle=client", "mesh.clients.inventory.retry.max-attempts=1");
+					CLIENT_BUNDLE, "mesh.clients.inventory.ssl-bundle=client",
+					"mesh.clients.inventory.retry.max-attempts=1");
 			assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(
 					() -> inventory(consumer).get().uri("/api/secret?token=s3cr3t").retrieve().body(String.class));
 			byte[] sent = firstBytes.get(10, TimeUnit.SECONDS);
 			assertThat(sent).isNotEmpty();
 			assertThat(sent[0]).as("a TLS handshake record").isEqualTo((byte) 0x16);
-			assertThat(new String(sent, StandardCharsets.ISO_8859_1)).doesNotContain("/api/secret").doesNotContain("s3cr3t");
+			assertThat(new String(sent, StandardCharsets.ISO_8859_1)).doesNotContain("/api/secret")
+				.doesNotContain("s3cr3t");
 		}
 	}
 
@@ -168,17 +173,22 @@ class TransportTlsTests {
 		ConfigurableApplicationContext consumer = consumer(transport, List.of(inventoryA),
 				bundle("stranger", "stranger", "ca"), "mesh.clients.inventory.ssl-bundle=stranger");
 		for (int i = 0; i < 3; i++) {
-			// under TLS 1.3 the provider refuses the key after the consumer's side of the handshake: the consumer
-			// reads its alert (a handshake failure naming the bundle), or, when the provider has closed before
+			// under TLS 1.3 the provider refuses the key after the consumer's side of the
+			// handshake: the consumer
+			// reads its alert (a handshake failure naming the bundle), or, when the
+			// provider has closed before
 			// the request is written, sees the connection broken (a reset)
 			assertThatExceptionOfType(ResourceAccessException.class)
 				.isThrownBy(() -> inventory(consumer).get().uri("/api/whoami").retrieve().body(String.class))
 				.satisfies((ex) -> assertThat(ex.getMessage()).satisfiesAnyOf(
-						(message) -> assertThat(message).contains("TLS handshake").contains("mesh.clients.inventory.ssl-bundle"),
+						(message) -> assertThat(message).contains("TLS handshake")
+							.contains("mesh.clients.inventory.ssl-bundle"),
 						(message) -> assertThat(message).containsAnyOf("Broken pipe", "Connection reset")));
 		}
-		// each call (a GET) tried retry.max-attempts (3) times, each a connect failure or a reset
-		assertThat(attempts(consumer, MeshOutcome.CONNECT_FAILURE) + attempts(consumer, MeshOutcome.RESET)).isEqualTo(9);
+		// each call (a GET) tried retry.max-attempts (3) times, each a connect failure or
+		// a reset
+		assertThat(attempts(consumer, MeshOutcome.CONNECT_FAILURE) + attempts(consumer, MeshOutcome.RESET))
+			.isEqualTo(9);
 		assertThat(attempts(consumer, null)).isEqualTo(9);
 		assertThat(requests(inventoryA)).isEqualTo(before);
 	}
@@ -207,14 +217,17 @@ class TransportTlsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void anSslBundleThatDoesNotExistFailsStartupNamingThePropertyTheValueAndTheDefinedBundles(String transport) {
-		assertThatThrownBy(() -> consumer(transport, List.of(inventoryA), CLIENT_BUNDLE, "mesh.clients.inventory.ssl-bundle=nope"))
-			.satisfies((failure) -> assertThat(messages(failure)).contains("mesh.clients.inventory.ssl-bundle is 'nope'")
-				.contains("defined: client"));
+		assertThatThrownBy(
+				() -> consumer(transport, List.of(inventoryA), CLIENT_BUNDLE, "mesh.clients.inventory.ssl-bundle=nope"))
+			.satisfies(
+					(failure) -> assertThat(messages(failure)).contains("mesh.clients.inventory.ssl-bundle is 'nope'")
+						.contains("defined: client"));
 	}
 
 	/**
 	 * The consumers take the bundle from {@code spring.http.client.ssl.bundle} and from
-	 * {@code mesh.client-defaults.ssl-bundle}: a call only gets an answer with the bundle's key.
+	 * {@code mesh.client-defaults.ssl-bundle}: a call only gets an answer with the
+	 * bundle's key.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
@@ -223,12 +236,14 @@ class TransportTlsTests {
 		int before = requests(secured);
 		ConfigurableApplicationContext order = consumer(transport, List.of(secured), CLIENT_BUNDLE,
 				tokenOf("order", "inventory.read", "spring.http.client.ssl.bundle=client"));
-		assertThat(inventory(order).get().uri("/api/whoami").retrieve().body(String.class)).isEqualTo("CN=order over https");
+		assertThat(inventory(order).get().uri("/api/whoami").retrieve().body(String.class))
+			.isEqualTo("CN=order over https");
 		ConfigurableApplicationContext billing = consumer(transport, List.of(secured), CLIENT_BUNDLE,
 				tokenOf("billing", "inventory.write", "mesh.client-defaults.ssl-bundle=client"));
 		assertThatExceptionOfType(HttpClientErrorException.Forbidden.class)
 			.isThrownBy(() -> inventory(billing).get().uri("/api/whoami").retrieve().body(String.class))
-			.satisfies((forbidden) -> assertThat(forbidden.getResponseBodyAsString()).contains("caller 'billing' is not allowed"));
+			.satisfies((forbidden) -> assertThat(forbidden.getResponseBodyAsString())
+				.contains("caller 'billing' is not allowed"));
 		ConfigurableApplicationContext anonymous = consumer(transport, List.of(secured), CLIENT_BUNDLE,
 				"mesh.clients.inventory.ssl-bundle=client");
 		assertThatExceptionOfType(HttpClientErrorException.Unauthorized.class)
@@ -236,11 +251,15 @@ class TransportTlsTests {
 		assertThat(requests(secured) - before).isEqualTo(3);
 	}
 
-	/** A provider needing client certificates and tokens, where only {@code order} may call /api/whoami. */
+	/**
+	 * A provider needing client certificates and tokens, where only {@code order} may
+	 * call /api/whoami.
+	 */
 	private static synchronized ConfigurableApplicationContext securedProvider() {
 		if (secured == null) {
 			auth = TestAuthorizationServer.start();
-			secured = provider(ProviderApplication.class, "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + auth.issuer(),
+			secured = provider(ProviderApplication.class,
+					"spring.security.oauth2.resourceserver.jwt.issuer-uri=" + auth.issuer(),
 					"mesh.security.rules[0].path=/api/whoami", "mesh.security.rules[0].callers=order");
 		}
 		return secured;
@@ -248,10 +267,10 @@ class TransportTlsTests {
 
 	private static String[] tokenOf(String clientId, String scope, String... extra) {
 		String registration = "spring.security.oauth2.client.registration.mesh.";
-		List<String> properties = new ArrayList<>(List.of(registration + "client-id=" + clientId,
-				registration + "client-secret=" + clientId + "-secret",
-				registration + "authorization-grant-type=client_credentials", registration + "scope=" + scope,
-				"spring.security.oauth2.client.provider.mesh.token-uri=" + auth.issuer() + "/oauth2/token"));
+		List<String> properties = new ArrayList<>(
+				List.of(registration + "client-id=" + clientId, registration + "client-secret=" + clientId + "-secret",
+						registration + "authorization-grant-type=client_credentials", registration + "scope=" + scope,
+						"spring.security.oauth2.client.provider.mesh.token-uri=" + auth.issuer() + "/oauth2/token"));
 		properties.addAll(List.of(extra));
 		return properties.toArray(String[]::new);
 	}
@@ -288,8 +307,9 @@ class TransportTlsTests {
 
 	private ConfigurableApplicationContext consumerOf(String transport, List<String> instances, List<String> bundles,
 			String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
-				"spring.http.client.factory=" + transport, "mesh.clients.inventory.retry.backoff.initial=1ms"));
+		List<String> properties = new ArrayList<>(
+				List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
+						"spring.http.client.factory=" + transport, "mesh.clients.inventory.retry.backoff.initial=1ms"));
 		properties.addAll(instances);
 		properties.addAll(bundles);
 		properties.addAll(List.of(extra));
@@ -304,7 +324,10 @@ class TransportTlsTests {
 		return RawInstances.inventory(consumer);
 	}
 
-	/** @return attempts the consumer timed, with the given outcome or (for {@code null}) any */
+	/**
+	 * @return attempts the consumer timed, with the given outcome or (for {@code null})
+	 * any
+	 */
 	private static double attempts(ConfigurableApplicationContext consumer, String outcome) {
 		return consumer.getBean(MeterRegistry.class)
 			.find(MeshMeterNames.ATTEMPTS)
@@ -343,7 +366,10 @@ class TransportTlsTests {
 
 	}
 
-	/** Counts every request that reached the provider's servlet container, before its security. */
+	/**
+	 * Counts every request that reached the provider's servlet container, before its
+	 * security.
+	 */
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	static class RequestCounter extends OncePerRequestFilter {
 
@@ -365,8 +391,10 @@ class TransportTlsTests {
 
 		@GetMapping("/api/whoami")
 		String whoami(HttpServletRequest request) {
-			X509Certificate[] chain = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
-			String subject = (chain != null && chain.length > 0) ? chain[0].getSubjectX500Principal().getName() : "nobody";
+			X509Certificate[] chain = (X509Certificate[]) request
+				.getAttribute("jakarta.servlet.request.X509Certificate");
+			String subject = (chain != null && chain.length > 0) ? chain[0].getSubjectX500Principal().getName()
+					: "nobody";
 			return subject + " over " + request.getScheme();
 		}
 

@@ -19,9 +19,10 @@ import org.springframework.http.MediaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A large upload retried on another instance: every attempt sends the caller's bytes whole, and the mesh
- * makes no copy of the body per attempt of its own (the {@code RestClient} buffers it once; the {@code jdk}
- * transport writes it once per attempt into an array of its exact length, docs/transports.md).
+ * A large upload retried on another instance: every attempt sends the caller's bytes
+ * whole, and the mesh makes no copy of the body per attempt of its own (the
+ * {@code RestClient} buffers it once; the {@code jdk} transport writes it once per
+ * attempt into an array of its exact length, docs/transports.md).
  */
 @Timeout(60)
 class UploadTests {
@@ -41,12 +42,14 @@ class UploadTests {
 	}
 
 	/**
-	 * @param copiesPerAttempt the whole copies of the body the transport makes per attempt (on jdk the mesh's one
-	 * exact-size array and the JDK client's send buffers, filled on the calling thread)
+	 * @param copiesPerAttempt the whole copies of the body the transport makes per
+	 * attempt (on jdk the mesh's one exact-size array and the JDK client's send buffers,
+	 * filled on the calling thread)
 	 */
 	@ParameterizedTest
 	@CsvSource({ "http-components, 0", "jdk, 2", "simple, 0" })
-	void aLargeUploadRetriedElsewhereIsSentWholeWithoutACopyPerAttemptOfTheMeshs(String transport, int copiesPerAttempt) {
+	void aLargeUploadRetriedElsewhereIsSentWholeWithoutACopyPerAttemptOfTheMeshs(String transport,
+			int copiesPerAttempt) {
 		RawHttpServer busy = server("busy", Answer.ascii("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"));
 		RawHttpServer ok = server("ok", Answer.ascii("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"));
 		this.context = RawInstances.start(List.of(busy, ok), "spring.http.client.factory=" + transport,
@@ -58,7 +61,8 @@ class UploadTests {
 		crc.update(body);
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		long allocated = -1;
-		// round robin: within a few calls one starts on the busy instance and is retried on the other (the first
+		// round robin: within a few calls one starts on the busy instance and is retried
+		// on the other (the first
 		// such call warms up; the next is measured)
 		int retried = 0;
 		for (int call = 0; call < 8 && retried < 2; call++) {
@@ -79,7 +83,8 @@ class UploadTests {
 			assertThat(last.bodyLength()).as(server.toString()).isEqualTo(SIZE);
 			assertThat(last.bodyCrc32()).isEqualTo(crc.getValue());
 		}
-		// the RestClient's own buffer (its chunks, then one array) is about 2 bodies; then per attempt the
+		// the RestClient's own buffer (its chunks, then one array) is about 2 bodies;
+		// then per attempt the
 		// transport's copies; half a body of slack for everything else
 		long bound = (long) SIZE * (2 + 2 * copiesPerAttempt) + SIZE / 2;
 		assertThat(allocated).as("bytes allocated by the calling thread for a %d-byte upload sent twice", SIZE)

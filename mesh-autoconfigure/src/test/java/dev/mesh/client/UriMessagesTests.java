@@ -20,16 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every message the mesh builds from a URI names scheme, host, port and path, and never the user info or
- * query, which may carry credentials ({@code http://user:pass@host/}, {@code ?api_key=...}): such
- * messages end up in logs, error responses and traces.
+ * Every message the mesh builds from a URI names scheme, host, port and path, and never
+ * the user info or query, which may carry credentials ({@code http://user:pass@host/},
+ * {@code ?api_key=...}): such messages end up in logs, error responses and traces.
  */
 class UriMessagesTests {
 
 	@Test
 	void shouldNotPutTheUserInfoOrQueryOfARefusedHostIntoForeignHostException() {
-		for (String refused : new String[] { "http://admin:s3cret@billing/x?api_key=k1", "http://admin:s3cret@inventory/x",
-				"https://admin:s3cret@10.0.0.1:8443/x?api_key=k1#f", "ftp://admin:s3cret@inventory/x", "http://admin:s3cret@in_ventory:80/x" }) {
+		for (String refused : new String[] { "http://admin:s3cret@billing/x?api_key=k1",
+				"http://admin:s3cret@inventory/x", "https://admin:s3cret@10.0.0.1:8443/x?api_key=k1#f",
+				"ftp://admin:s3cret@inventory/x", "http://admin:s3cret@in_ventory:80/x" }) {
 			assertThatExceptionOfType(ForeignHostException.class)
 				.isThrownBy(() -> ServiceUris.relative("inventory", URI.create(refused)))
 				.satisfies((ex) -> assertThat(ex.getMessage()).as(refused)
@@ -62,7 +63,8 @@ class UriMessagesTests {
 			acceptor.start();
 			AttemptWatchdog watchdog = new AttemptWatchdog();
 			MeshClientHttpRequestFactory factory = new MeshClientHttpRequestFactory("inventory",
-					MeshTransports.jdk().create("inventory", ClientPolicy.DEFAULTS), Duration.ofMillis(200), 1024, true, watchdog);
+					MeshTransports.jdk().create("inventory", ClientPolicy.DEFAULTS), Duration.ofMillis(200), 1024, true,
+					watchdog);
 			URI uri = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/api/stock/1?api_key=k1");
 			assertThatExceptionOfType(IOException.class)
 				.isThrownBy(() -> factory.createRequest(uri, HttpMethod.GET).execute())
@@ -75,7 +77,8 @@ class UriMessagesTests {
 
 	@Test
 	void shouldNotShowTheUserInfoOrQueryOfARegisteredAddress() {
-		DefaultServiceInstance registered = new DefaultServiceInstance("i-1", "inventory", "10.0.0.1", 8080, false, Map.of()) {
+		DefaultServiceInstance registered = new DefaultServiceInstance("i-1", "inventory", "10.0.0.1", 8080, false,
+				Map.of()) {
 
 			@Override
 			public URI getUri() {
@@ -84,7 +87,9 @@ class UriMessagesTests {
 
 		};
 		MeshInstance instance = MeshInstance.of(registered, 1);
-		assertThat(instance.toString()).doesNotContain("s3cret").doesNotContain("api_key").contains("http://10.0.0.1:8080/base");
+		assertThat(instance.toString()).doesNotContain("s3cret")
+			.doesNotContain("api_key")
+			.contains("http://10.0.0.1:8080/base");
 	}
 
 	@Test

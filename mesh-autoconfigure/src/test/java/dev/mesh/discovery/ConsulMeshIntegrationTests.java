@@ -30,9 +30,9 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Real Consul (Testcontainers): instances register with their weights as service {@code Meta}, a mesh
- * client splits calls by them, and a deregistered instance stops getting picks within about a second.
- * Skipped where there is no Docker.
+ * Real Consul (Testcontainers): instances register with their weights as service
+ * {@code Meta}, a mesh client splits calls by them, and a deregistered instance stops
+ * getting picks within about a second. Skipped where there is no Docker.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ConsulMeshIntegrationTests {
@@ -111,9 +111,9 @@ class ConsulMeshIntegrationTests {
 	}
 
 	/**
-	 * Where the container's agent is, as a {@code @ServiceConnection} would give it; these applications are
-	 * started with {@link SpringApplicationBuilder}, outside the test context that
-	 * {@code @ServiceConnection} works in.
+	 * Where the container's agent is, as a {@code @ServiceConnection} would give it;
+	 * these applications are started with {@link SpringApplicationBuilder}, outside the
+	 * test context that {@code @ServiceConnection} works in.
 	 */
 	private static ConsulConnectionDetails consulConnectionDetails() {
 		return new ConsulConnectionDetails() {

@@ -35,11 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Plays a hostile or broken registry: what a registration (or whoever can write to the registry) can
- * put in an instance's address and metadata, served over real HTTP by a {@link LoopbackRegistry} and
- * read by a real discovery client, with calls through the real {@code @MeshClient} pipeline to real
- * servers. Every bad entry is rejected or defaulted on its own: the good instances keep taking calls,
- * the refresh keeps working, and nothing a registration says reaches a log line raw.
+ * Plays a hostile or broken registry: what a registration (or whoever can write to the
+ * registry) can put in an instance's address and metadata, served over real HTTP by a
+ * {@link LoopbackRegistry} and read by a real discovery client, with calls through the
+ * real {@code @MeshClient} pipeline to real servers. Every bad entry is rejected or
+ * defaulted on its own: the good instances keep taking calls, the refresh keeps working,
+ * and nothing a registration says reaches a log line raw.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RegistryAttackTests {
@@ -68,7 +69,8 @@ class RegistryAttackTests {
 		TestServer a = server("a");
 		List<Map<String, Object>> instances = new ArrayList<>();
 		instances.add(LoopbackRegistry.instance("good", "127.0.0.1", a.port(), Map.of("weight", "3")));
-		String[] garbage = { "-1", "1e30", "NaN", "10001", "99999999999999999999", "0x10", "", "1\r\n2026 WARN forged" };
+		String[] garbage = { "-1", "1e30", "NaN", "10001", "99999999999999999999", "0x10", "",
+				"1\r\n2026 WARN forged" };
 		for (int i = 0; i < garbage.length; i++) {
 			instances.add(LoopbackRegistry.instance("bad-" + i, "127.0.0.1", a.port(), Map.of("weight", garbage[i])));
 		}
@@ -87,8 +89,9 @@ class RegistryAttackTests {
 		TestServer a = server("a");
 		Map<String, String> hostile = Map.of("zone", "z".repeat(100_000), "version", "1.0\r\n2026 WARN forged",
 				"weight", "1");
-		this.registry.register("inventory", List.of(LoopbackRegistry.instance("hostile", "127.0.0.1", a.port(), hostile),
-				LoopbackRegistry.instance("good", "127.0.0.1", a.port(), Map.of("zone", "eu-1a", "version", "1.2.3-rc.1+b45"))));
+		this.registry.register("inventory",
+				List.of(LoopbackRegistry.instance("hostile", "127.0.0.1", a.port(), hostile), LoopbackRegistry
+					.instance("good", "127.0.0.1", a.port(), Map.of("zone", "eu-1a", "version", "1.2.3-rc.1+b45"))));
 		RestClient inventory = meshClient();
 		assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
 		List<MeshInstance> loaded = this.cache.instances("inventory");
@@ -96,8 +99,10 @@ class RegistryAttackTests {
 		assertThat(loaded.get(0).version()).isNull();
 		assertThat(loaded.get(1).zone()).isEqualTo("eu-1a");
 		assertThat(loaded.get(1).version()).isEqualTo("1.2.3-rc.1+b45");
-		assertThat(output).contains("publishes metadata zone='zzzz").doesNotContain("z".repeat(1000))
-			.doesNotContain("\nWARN forged").doesNotContain("\r");
+		assertThat(output).contains("publishes metadata zone='zzzz")
+			.doesNotContain("z".repeat(1000))
+			.doesNotContain("\nWARN forged")
+			.doesNotContain("\r");
 	}
 
 	@Test
@@ -134,9 +139,12 @@ class RegistryAttackTests {
 
 	@Test
 	void aNegativePortMeansTheSchemesDefaultAsSpringCloudReadsIt() {
-		this.registry.register("inventory", List.of(LoopbackRegistry.instance("default-port", "127.0.0.1", -1, Map.of())));
-		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW), this.nanos::get);
-		assertThat(this.cache.instances("inventory")).extracting(MeshInstance::baseUri).containsExactly("http://127.0.0.1:80");
+		this.registry.register("inventory",
+				List.of(LoopbackRegistry.instance("default-port", "127.0.0.1", -1, Map.of())));
+		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
+				this.nanos::get);
+		assertThat(this.cache.instances("inventory")).extracting(MeshInstance::baseUri)
+			.containsExactly("http://127.0.0.1:80");
 	}
 
 	@Test
@@ -172,7 +180,8 @@ class RegistryAttackTests {
 			.first()
 			.extracting(MeshInstance::id)
 			.isEqualTo("i-1");
-		assertThat(output).containsOnlyOnce("The registry lists 100000 instances of service 'inventory'; using the first 5000");
+		assertThat(output)
+			.containsOnlyOnce("The registry lists 100000 instances of service 'inventory'; using the first 5000");
 	}
 
 	@Test
@@ -210,20 +219,25 @@ class RegistryAttackTests {
 		String longCredentials = RegistryBackoff
 			.describe(new IllegalStateException("GET http://mesh:" + "s3cret".repeat(1000) + "@consul:8500/ refused"));
 		assertThat(longCredentials).doesNotContain("s3cret").contains("GET");
-		for (String pathological : new String[] { "://".repeat(300_000), "http://a?".repeat(100_000), "@".repeat(1_000_000) }) {
+		for (String pathological : new String[] { "://".repeat(300_000), "http://a?".repeat(100_000),
+				"@".repeat(1_000_000) }) {
 			assertThat(RegistryBackoff.describe(new IllegalStateException(pathological))).hasSizeLessThan(400);
 		}
 	}
 
 	@Test
 	void credentialsWithAnUnencodedAtSignNeverReachAMessage() {
-		// a password with a literal '@' (not %40), as people write them into registry and token URLs
-		String registry = RegistryBackoff.describe(new IllegalStateException("GET http://mesh:pa@ss@consul:8500/v1/x refused"));
+		// a password with a literal '@' (not %40), as people write them into registry and
+		// token URLs
+		String registry = RegistryBackoff
+			.describe(new IllegalStateException("GET http://mesh:pa@ss@consul:8500/v1/x refused"));
 		assertThat(registry).doesNotContain("pa").doesNotContain("ss@").contains("http://consul:8500/v1/x");
 		String token = new dev.mesh.security.TokenUnavailableException("mesh", "inventory",
-				"POST http://order:pa@ss@auth:9000/oauth2/token failed", null).getMessage();
+				"POST http://order:pa@ss@auth:9000/oauth2/token failed", null)
+			.getMessage();
 		assertThat(token).doesNotContain("pa@").doesNotContain("ss@").contains("http://auth:9000/oauth2/token");
-		assertThat(RedactedUris.of("http://order:pa@ss@auth:9000/oauth2/token?x=1")).isEqualTo("http://auth:9000/oauth2/token");
+		assertThat(RedactedUris.of("http://order:pa@ss@auth:9000/oauth2/token?x=1"))
+			.isEqualTo("http://auth:9000/oauth2/token");
 	}
 
 	@Test
@@ -235,27 +249,33 @@ class RegistryAttackTests {
 		java.util.concurrent.CountDownLatch hung = new java.util.concurrent.CountDownLatch(1);
 		this.registry.hold(hung);
 		try {
-			// the loopback discovery client gives up after 30s; the call's own timeout is 1s
+			// the loopback discovery client gives up after 30s; the call's own timeout is
+			// 1s
 			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
 					System::nanoTime);
 			ClientPolicy d = ClientPolicy.DEFAULTS;
 			ClientPolicy oneSecond = new ClientPolicy(d.loadBalancer(), Duration.ofSeconds(1), d.perAttemptTimeout(),
-					d.connectTimeout(), d.retry(), d.outlier(), d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(),
-					d.zoneAffinity(), d.slowStart(), d.maxResponseSize(), d.transport());
-			RestClient inventory = new MeshClientFactory(this.cache, (serviceId) -> oneSecond, BulkheadRegistry.ofDefaults(),
-					CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null, AttemptTracer.NONE, Clock.systemUTC())
+					d.connectTimeout(), d.retry(), d.outlier(), d.maxConcurrentRequests(), d.oauth2(),
+					d.circuitBreaker(), d.zoneAffinity(), d.slowStart(), d.maxResponseSize(), d.transport());
+			RestClient inventory = new MeshClientFactory(this.cache, (serviceId) -> oneSecond,
+					BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null,
+					AttemptTracer.NONE, Clock.systemUTC())
 				.configure(RestClient.builder(), "inventory")
 				.build();
 			java.util.concurrent.CompletableFuture<Object> first = java.util.concurrent.CompletableFuture
 				.supplyAsync(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
-			// ends (with an exception) while the registry still hangs, not when the discovery client gives up
+			// ends (with an exception) while the registry still hangs, not when the
+			// discovery client gives up
 			assertThat(first).failsWithin(Duration.ofSeconds(15))
 				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 				.withCauseInstanceOf(NoInstanceAvailableException.class);
-			// once the registry answers, the query the call started has loaded the service for the next call
+			// once the registry answers, the query the call started has loaded the
+			// service for the next call
 			hung.countDown();
 			this.registry.hold(null);
-			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.cache.ensureLoaded("inventory"));
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> this.cache.ensureLoaded("inventory"));
 			assertThat(inventory.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
 		}
 		finally {
@@ -264,8 +284,9 @@ class RegistryAttackTests {
 	}
 
 	/**
-	 * A first registry load that takes most of the call's timeout leaves the attempt only the rest: its
-	 * timeout is the slow registry's doing, not the instance's, and must not count against it.
+	 * A first registry load that takes most of the call's timeout leaves the attempt only
+	 * the rest: its timeout is the slow registry's doing, not the instance's, and must
+	 * not count against it.
 	 */
 	@Test
 	void aSlowFirstLoadDoesNotCountTheShortenedAttemptsTimeoutAgainstTheInstance() throws Exception {
@@ -279,24 +300,27 @@ class RegistryAttackTests {
 			}
 			return false;
 		});
-		this.registry.register("inventory", List.of(LoopbackRegistry.instance("slow", "127.0.0.1", slow.port(), Map.of())));
+		this.registry.register("inventory",
+				List.of(LoopbackRegistry.instance("slow", "127.0.0.1", slow.port(), Map.of())));
 		java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
 		this.registry.hold(held);
-		java.util.concurrent.ScheduledExecutorService releaser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+		java.util.concurrent.ScheduledExecutorService releaser = java.util.concurrent.Executors
+			.newSingleThreadScheduledExecutor();
 		try {
 			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
 					System::nanoTime);
-			// timeout and per-attempt-timeout 3s (the default); the registry answers after 2 of them
+			// timeout and per-attempt-timeout 3s (the default); the registry answers
+			// after 2 of them
 			ClientPolicy d = ClientPolicy.DEFAULTS;
 			ClientPolicy oneAttempt = new ClientPolicy(d.loadBalancer(), Duration.ofSeconds(3), d.perAttemptTimeout(),
-					d.connectTimeout(), new dev.mesh.resilience.RetryPolicy(1, d.retry().on(), d.retry().backoff(),
-							d.retry().budget()),
+					d.connectTimeout(),
+					new dev.mesh.resilience.RetryPolicy(1, d.retry().on(), d.retry().backoff(), d.retry().budget()),
 					d.outlier(), d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(), d.zoneAffinity(),
 					d.slowStart(), d.maxResponseSize(), d.transport());
 			CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
 			MeshClientFactory factory = new MeshClientFactory(this.cache, (serviceId) -> oneAttempt,
-					BulkheadRegistry.ofDefaults(), breakers, (serviceId) -> null,
-					AttemptTracer.NONE, Clock.systemUTC());
+					BulkheadRegistry.ofDefaults(), breakers, (serviceId) -> null, AttemptTracer.NONE,
+					Clock.systemUTC());
 			RestClient inventory = factory.configure(RestClient.builder(), "inventory").build();
 			releaser.schedule(held::countDown, 2, java.util.concurrent.TimeUnit.SECONDS);
 			assertThatExceptionOfType(ResourceAccessException.class)
@@ -304,7 +328,8 @@ class RegistryAttackTests {
 			dev.mesh.discovery.MeshInstance instance = this.cache.instances("inventory").get(0);
 			assertThat(instance.state().failures()).as("failures of the instance the slow registry left ~1s").isZero();
 			assertThat(instance.state().inFlight()).isZero();
-			assertThat(breakers.circuitBreaker(MeshClientFactory.resilience4jName("inventory")).getMetrics()
+			assertThat(breakers.circuitBreaker(MeshClientFactory.resilience4jName("inventory"))
+				.getMetrics()
 				.getNumberOfFailedCalls()).isZero();
 			factory.close();
 		}
@@ -329,8 +354,8 @@ class RegistryAttackTests {
 
 	private static RestClient meshClient(ServiceInstanceCache cache) {
 		MeshClientFactory factory = new MeshClientFactory(cache, (serviceId) -> ClientPolicy.DEFAULTS,
-				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null, AttemptTracer.NONE,
-				Clock.systemUTC());
+				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null,
+				AttemptTracer.NONE, Clock.systemUTC());
 		return factory.configure(RestClient.builder(), "inventory").build();
 	}
 

@@ -104,7 +104,8 @@ class ServiceInstanceCacheTests {
 		await().atMost(Duration.ofSeconds(2)).until(() -> latest.get().size() == 2);
 		this.registry.set(instance("c", "1"));
 		this.cache.onApplicationEvent(new HeartbeatEvent(this, 42L));
-		await().atMost(Duration.ofSeconds(1)).until(() -> latest.get().size() == 1 && latest.get().get(0).id().equals("c"));
+		await().atMost(Duration.ofSeconds(1))
+			.until(() -> latest.get().size() == 1 && latest.get().get(0).id().equals("c"));
 	}
 
 	@Test
@@ -204,7 +205,8 @@ class ServiceInstanceCacheTests {
 			RestClient inventory = meshClient(this.cache);
 			List<CompletableFuture<String>> calls = new ArrayList<>();
 			for (int i = 0; i < 4; i++) {
-				calls.add(CompletableFuture.supplyAsync(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class)));
+				calls.add(CompletableFuture
+					.supplyAsync(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class)));
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
 			slow.countDown();
@@ -228,7 +230,8 @@ class ServiceInstanceCacheTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
 			CompletableFuture<Boolean> caller = CompletableFuture
 				.supplyAsync(() -> this.cache.ensureLoaded("inventory", Duration.ofSeconds(30)));
-			// done already (the bug: it gave up on the query in progress), or its loader waits for that query
+			// done already (the bug: it gave up on the query in progress), or its loader
+			// waits for that query
 			await().atMost(Duration.ofSeconds(10)).until(() -> caller.isDone() || loaderParked());
 			slow.countDown();
 			assertThat(caller.get(10, TimeUnit.SECONDS)).as("loaded by the query it waited for").isTrue();
@@ -237,8 +240,11 @@ class ServiceInstanceCacheTests {
 	}
 
 	private static boolean loaderParked() {
-		return Thread.getAllStackTraces().keySet().stream().anyMatch((thread) -> thread.getName().equals("mesh-discovery-load")
-				&& (thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING));
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.anyMatch((thread) -> thread.getName().equals("mesh-discovery-load")
+					&& (thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING));
 	}
 
 	@Test
@@ -262,7 +268,10 @@ class ServiceInstanceCacheTests {
 		}
 	}
 
-	/** Lists instance "a" of inventory at the server's port; returns a client of the registry that counts queries. */
+	/**
+	 * Lists instance "a" of inventory at the server's port; returns a client of the
+	 * registry that counts queries.
+	 */
 	private static LoopbackRegistry.HttpDiscoveryClient listInstanceA(LoopbackRegistry registry, TestServer a) {
 		registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
 		return registry.client();
@@ -277,13 +286,14 @@ class ServiceInstanceCacheTests {
 
 	private static RestClient meshClient(ServiceInstanceCache cache) {
 		MeshClientFactory factory = new MeshClientFactory(cache, (serviceId) -> ClientPolicy.DEFAULTS,
-				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null, AttemptTracer.NONE,
-				Clock.systemUTC());
+				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null,
+				AttemptTracer.NONE, Clock.systemUTC());
 		return factory.configure(RestClient.builder(), "inventory").build();
 	}
 
 	private static ServiceInstance instance(String id, String weight) {
-		return new DefaultServiceInstance(id, "inventory", "127.0.0.1", 8000 + id.charAt(0), false, Map.of("weight", weight));
+		return new DefaultServiceInstance(id, "inventory", "127.0.0.1", 8000 + id.charAt(0), false,
+				Map.of("weight", weight));
 	}
 
 	static final class ChangingDiscoveryClient implements DiscoveryClient {

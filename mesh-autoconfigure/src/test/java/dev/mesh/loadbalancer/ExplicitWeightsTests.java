@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Pickers built with explicit effective weights ({@link InstancePickers#create(LoadBalancerPolicy, List, int[])})
- * follow those weights, draining rule included, and never the instances' own.
+ * Pickers built with explicit effective weights
+ * ({@link InstancePickers#create(LoadBalancerPolicy, List, int[])}) follow those weights,
+ * draining rule included, and never the instances' own.
  */
 class ExplicitWeightsTests {
 
@@ -67,7 +68,8 @@ class ExplicitWeightsTests {
 	@Test
 	void doesNotKeepTheCallersArray() {
 		int[] weights = { 1, 1 };
-		InstancePicker picker = InstancePickers.create(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN, weighted(1, 1), weights);
+		InstancePicker picker = InstancePickers.create(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN, weighted(1, 1),
+				weights);
 		weights[1] = 0;
 		assertThat(picks(picker, 4)).isEqualTo("a b a b");
 	}
@@ -75,7 +77,8 @@ class ExplicitWeightsTests {
 	@Test
 	void rejectsWeightsThatDoNotMatchTheInstances() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> InstancePickers.create(LoadBalancerPolicy.WEIGHTED_RANDOM, weighted(1, 1), new int[] { 1 }))
+			.isThrownBy(
+					() -> InstancePickers.create(LoadBalancerPolicy.WEIGHTED_RANDOM, weighted(1, 1), new int[] { 1 }))
 			.withMessage("weights: 1 values (expected: one per instance, 2)");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> InstancePickers.create(LoadBalancerPolicy.WEIGHTED_RANDOM, weighted(1), new int[] { -1 }))

@@ -33,16 +33,14 @@ class InstancePickersTests {
 			.isInstanceOf(RoundRobinPicker.class);
 		assertThat(InstancePickers.create(LoadBalancerPolicy.LEAST_REQUEST, instances))
 			.isInstanceOf(LeastRequestPicker.class);
-		assertThat(InstancePickers.create(LoadBalancerPolicy.PEAK_EWMA, instances))
-			.isInstanceOf(PeakEwmaPicker.class);
+		assertThat(InstancePickers.create(LoadBalancerPolicy.PEAK_EWMA, instances)).isInstanceOf(PeakEwmaPicker.class);
 	}
 
 	@Test
 	void rejectsMissingArguments() {
 		assertThatNullPointerException().isThrownBy(() -> InstancePickers.create(null, List.of()))
 			.withMessage("policy");
-		assertThatNullPointerException()
-			.isThrownBy(() -> InstancePickers.create(LoadBalancerPolicy.ROUND_ROBIN, null))
+		assertThatNullPointerException().isThrownBy(() -> InstancePickers.create(LoadBalancerPolicy.ROUND_ROBIN, null))
 			.withMessage("instances");
 	}
 
@@ -134,8 +132,7 @@ class InstancePickersTests {
 	@EnumSource(LoadBalancerPolicy.class)
 	void allocatesNothingWhenPicking(LoadBalancerPolicy policy) {
 		assumeThat(ManagementFactory.getThreadMXBean()).isInstanceOf(com.sun.management.ThreadMXBean.class);
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-			.getThreadMXBean();
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		assumeThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()).isTrue();
 		InstancePicker picker = InstancePickers.create(policy, weighted(5, 0, 3, 1, 2));
 		InstanceFilter notA = (instance) -> instance != picker.instances().get(0);
@@ -144,7 +141,8 @@ class InstancePickersTests {
 		long before = threads.getThreadAllocatedBytes(thread);
 		pickMany(picker, notA, 100_000);
 		long allocated = threads.getThreadAllocatedBytes(thread) - before;
-		// A few hundred bytes of slack for the measurement itself; one allocation per pick would be >= 1.6 MB.
+		// A few hundred bytes of slack for the measurement itself; one allocation per
+		// pick would be >= 1.6 MB.
 		assertThat(allocated).isLessThan(1_000);
 	}
 

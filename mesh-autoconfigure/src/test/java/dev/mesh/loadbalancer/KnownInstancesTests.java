@@ -17,8 +17,8 @@ import org.springframework.cloud.client.ServiceInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link KnownInstances}: which {@link MeshInstance}, with its counters, a listed or chosen
- * instance maps to as lists change.
+ * Tests for {@link KnownInstances}: which {@link MeshInstance}, with its counters, a
+ * listed or chosen instance maps to as lists change.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class KnownInstancesTests {
@@ -51,8 +51,7 @@ class KnownInstancesTests {
 		this.nanos.addAndGet(KnownInstances.KEEP_UNLISTED_NANOS - 1);
 		this.known.update(List.of(instance("a", "1")));
 		assertThat(this.known.find(b.serviceInstance())).as("left the list less than a minute ago").isSameAs(b);
-		assertThat(this.known.update(List.of(instance("a", "1"), instance("b", "1"))).get(1))
-			.as("back: same counters")
+		assertThat(this.known.update(List.of(instance("a", "1"), instance("b", "1"))).get(1)).as("back: same counters")
 			.isSameAs(b);
 
 		b.state().attemptStarted(System.nanoTime());
@@ -72,12 +71,16 @@ class KnownInstancesTests {
 	void leavesOutAnUncallableAddressAndWarnsOncePerRegistrationAsListsAlternate(CapturedOutput output) {
 		ServiceInstance bad = new DefaultServiceInstance("bad", "inventory", "127.0.0.1", 0, false, Map.of());
 		for (int i = 0; i < 10; i++) {
-			// suppliers that filter per request (retry-aware, hints) alternate between lists
-			assertThat(this.known.update(List.of(instance("a", "1"), bad))).extracting(MeshInstance::id).containsExactly("a");
-			assertThat(this.known.update(List.of(instance("a", "1")))).extracting(MeshInstance::id).containsExactly("a");
+			// suppliers that filter per request (retry-aware, hints) alternate between
+			// lists
+			assertThat(this.known.update(List.of(instance("a", "1"), bad))).extracting(MeshInstance::id)
+				.containsExactly("a");
+			assertThat(this.known.update(List.of(instance("a", "1")))).extracting(MeshInstance::id)
+				.containsExactly("a");
 		}
 		assertThat(output).containsOnlyOnce("Instance 'bad' of service 'inventory' is left out");
-		this.known.update(List.of(new DefaultServiceInstance("bad", "inventory", "127.0.0.1", 65_536, false, Map.of())));
+		this.known
+			.update(List.of(new DefaultServiceInstance("bad", "inventory", "127.0.0.1", 65_536, false, Map.of())));
 		assertThat(output).as("a changed registration is logged again").contains("has port 65536");
 	}
 

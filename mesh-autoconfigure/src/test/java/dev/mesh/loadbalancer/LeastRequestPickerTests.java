@@ -11,9 +11,10 @@ import static dev.mesh.loadbalancer.TestInstances.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LeastRequestPicker}. Candidates come from a {@link ScriptedRandom}: the first draw is
- * a point below the total weight, the second a point below the other instances' weight (a point at or
- * after the first candidate's share is shifted past it); with weights of 1 both are indexes.
+ * Tests for {@link LeastRequestPicker}. Candidates come from a {@link ScriptedRandom}:
+ * the first draw is a point below the total weight, the second a point below the other
+ * instances' weight (a point at or after the first candidate's share is shifted past it);
+ * with weights of 1 both are indexes.
  */
 class LeastRequestPickerTests {
 
@@ -73,7 +74,8 @@ class LeastRequestPickerTests {
 			min = Math.min(min, instance.state().inFlight());
 			max = Math.max(max, instance.state().inFlight());
 		}
-		// Two choices keep the gap at a couple of requests, where a random pick would drift by dozens.
+		// Two choices keep the gap at a couple of requests, where a random pick would
+		// drift by dozens.
 		assertThat(max - min).isLessThanOrEqualTo(2);
 	}
 
@@ -82,7 +84,8 @@ class LeastRequestPickerTests {
 		List<MeshInstance> instances = weighted(1, 0, 1, 1);
 		InstanceFilter notC = (instance) -> !instance.id().equals("c");
 		inFlight(instances.get(3), 5);
-		// Cumulative weights 1 1 2 3: b is never drawn; c is rejected, so a draw of c walks on to d, and
+		// Cumulative weights 1 1 2 3: b is never drawn; c is rejected, so a draw of c
+		// walks on to d, and
 		// as a second candidate past d it wraps around to a. Picks: d-a, d-a.
 		ScriptedRandom random = new ScriptedRandom(1, 0, 2, 1);
 		InstancePicker picker = new LeastRequestPicker(instances, () -> random);

@@ -40,9 +40,10 @@ import org.springframework.web.client.RestClientResponseException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link MeshLoadBalancerClientConfiguration} end to end: a {@code @LoadBalanced} {@link RestClient}
- * through Spring Cloud's real {@code BlockingLoadBalancerClient}, with {@code SimpleDiscoveryClient}
- * listing real embedded Tomcat servers on 127.0.0.1, each of which counts the requests it served.
+ * {@link MeshLoadBalancerClientConfiguration} end to end: a {@code @LoadBalanced}
+ * {@link RestClient} through Spring Cloud's real {@code BlockingLoadBalancerClient}, with
+ * {@code SimpleDiscoveryClient} listing real embedded Tomcat servers on 127.0.0.1, each
+ * of which counts the requests it served.
  */
 class LoadBalancedRestClientIntegrationTests {
 
@@ -59,15 +60,20 @@ class LoadBalancedRestClientIntegrationTests {
 	void peakEwmaSendsAlmostNothingToAnInstanceThatIsSlowComparedWithTheOthers() {
 		TestServer fast1 = server("fast1");
 		TestServer fast2 = server("fast2");
-		// 1 s, well above what a fast instance's first, cold call through a new client context can take on a
-		// loaded CI machine: a peak-EWMA estimate keeps such a spike for seconds (10 s decay), and with 400 ms
-		// a spiked fast instance once lost a comparison to the slow one (3 calls instead of at most 2).
+		// 1 s, well above what a fast instance's first, cold call through a new client
+		// context can take on a
+		// loaded CI machine: a peak-EWMA estimate keeps such a spike for seconds (10 s
+		// decay), and with 400 ms
+		// a spiked fast instance once lost a comparison to the slow one (3 calls instead
+		// of at most 2).
 		TestServer slow = server("slow").behave(TestServer.Behaviour.delay(Duration.ofSeconds(1)));
 		warmUp(fast1, fast2);
 		runner(List.of(fast1, fast2, slow), "mesh.clients.inventory.load-balancer=peak-ewma").run((context) -> {
 			Map<String, Integer> servedBy = calls(context, 60);
-			// Without feedback every pick ties and the slow instance would get about 20 of the 60 calls;
-			// with it, the slow instance gets at most the calls it takes to measure it once.
+			// Without feedback every pick ties and the slow instance would get about 20
+			// of the 60 calls;
+			// with it, the slow instance gets at most the calls it takes to measure it
+			// once.
 			assertThat(slow.requests()).as("calls to the slow instance").isBetween(0, 2);
 			assertThat(servedBy.getOrDefault("slow", 0)).isEqualTo(slow.requests());
 			assertThat(servedBy.get("fast1") + servedBy.get("fast2")).isEqualTo(60 - slow.requests());
@@ -189,7 +195,8 @@ class LoadBalancedRestClientIntegrationTests {
 		runner(List.of(warm, fresh), "mesh.client-defaults.slow-start.enabled=true",
 				INSTANCES + "[1].metadata.started-at=" + Instant.now(), INSTANCES + "[1].metadata.warmup=1h")
 			.run((context) -> {
-				// Within minutes of a 1h warm-up the ramp is at its 10% floor: weights 100 and 10, so 10 to 1,
+				// Within minutes of a 1h warm-up the ramp is at its 10% floor: weights
+				// 100 and 10, so 10 to 1,
 				// in weighted round robin's exact order.
 				assertThat(calls(context, 220)).containsExactlyInAnyOrderEntriesOf(Map.of("warm", 200, "fresh", 20));
 			});
@@ -198,8 +205,8 @@ class LoadBalancedRestClientIntegrationTests {
 	private static final int WARM_UP_CALLS = 20;
 
 	/**
-	 * Calls servers directly, so that their first, slower requests (class loading, compilation) do not
-	 * count as the latency the balancer sees.
+	 * Calls servers directly, so that their first, slower requests (class loading,
+	 * compilation) do not count as the latency the balancer sees.
 	 */
 	private static void warmUp(TestServer... servers) {
 		RestClient direct = RestClient.create();
@@ -243,7 +250,8 @@ class LoadBalancedRestClientIntegrationTests {
 	}
 
 	private static MeshInstance instance(AssertableApplicationContext context, String id) {
-		MeshReactorLoadBalancer loadBalancer = (MeshReactorLoadBalancer) context.getBean(LoadBalancerClientFactory.class)
+		MeshReactorLoadBalancer loadBalancer = (MeshReactorLoadBalancer) context
+			.getBean(LoadBalancerClientFactory.class)
 			.getInstance("inventory");
 		return loadBalancer.picker()
 			.instances()
@@ -282,9 +290,12 @@ class LoadBalancedRestClientIntegrationTests {
 		@Bean
 		@LoadBalanced
 		RestClient.Builder loadBalancedRestClientBuilder() {
-			// not Apache HttpClient, which RestClient.builder() picks when it is on the class path and which re-sends
-			// a GET after a 503 by itself, so the server would see more requests than the load balancer picked
-			return RestClient.builder().requestFactory(new org.springframework.http.client.JdkClientHttpRequestFactory());
+			// not Apache HttpClient, which RestClient.builder() picks when it is on the
+			// class path and which re-sends
+			// a GET after a 503 by itself, so the server would see more requests than the
+			// load balancer picked
+			return RestClient.builder()
+				.requestFactory(new org.springframework.http.client.JdkClientHttpRequestFactory());
 		}
 
 	}

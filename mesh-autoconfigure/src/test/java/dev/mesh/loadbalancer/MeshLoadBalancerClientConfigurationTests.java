@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link MeshLoadBalancerClientConfiguration} in a real Spring Cloud LoadBalancer setup:
- * static discovery of three inventory instances with weights 1, 2 and 3.
+ * Tests for {@link MeshLoadBalancerClientConfiguration} in a real Spring Cloud
+ * LoadBalancer setup: static discovery of three inventory instances with weights 1, 2 and
+ * 3.
  */
 class MeshLoadBalancerClientConfigurationTests {
 
@@ -105,9 +106,9 @@ class MeshLoadBalancerClientConfigurationTests {
 	@Test
 	void failsClearlyWhenImportedIntoTheApplicationContext() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
-					SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
-					LoadBalancerAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+							CompositeDiscoveryClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class))
 			.withUserConfiguration(MeshLoadBalancerClientConfiguration.class)
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
@@ -123,8 +124,7 @@ class MeshLoadBalancerClientConfigurationTests {
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
 		assertThat(LoadBalancerSettings.of("inventory", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.WEIGHTED_RANDOM);
-		assertThat(LoadBalancerSettings.of("orders", binder).loadBalancer())
-			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
+		assertThat(LoadBalancerSettings.of("orders", binder).loadBalancer()).isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
 		assertThat(LoadBalancerSettings.of("Billing_Service", binder).loadBalancer())
 			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
 		assertThat(LoadBalancerSettings.of("inventory", new Binder()).loadBalancer())
@@ -137,9 +137,10 @@ class MeshLoadBalancerClientConfigurationTests {
 			assertThat(context).hasNotFailed();
 			Map<String, LoadBalancerLifecycle> lifecycles = context.getBean(LoadBalancerClientFactory.class)
 				.getInstances("inventory", LoadBalancerLifecycle.class);
-			// The type arguments BlockingLoadBalancerClient and ReactorLoadBalancerExchangeFilterFunction pass.
-			Set<LoadBalancerLifecycle> blocking = LoadBalancerLifecycleValidator
-				.getSupportedLifecycleProcessors(lifecycles, DefaultRequestContext.class, Object.class, ServiceInstance.class);
+			// The type arguments BlockingLoadBalancerClient and
+			// ReactorLoadBalancerExchangeFilterFunction pass.
+			Set<LoadBalancerLifecycle> blocking = LoadBalancerLifecycleValidator.getSupportedLifecycleProcessors(
+					lifecycles, DefaultRequestContext.class, Object.class, ServiceInstance.class);
 			Set<LoadBalancerLifecycle> reactive = LoadBalancerLifecycleValidator.getSupportedLifecycleProcessors(
 					lifecycles, RequestDataContext.class, ResponseData.class, ServiceInstance.class);
 			assertThat(blocking).singleElement().isInstanceOf(MeshLoadBalancerLifecycle.class);
@@ -188,8 +189,8 @@ class MeshLoadBalancerClientConfigurationTests {
 	void takesEachZoneAffinityAndSlowStartValueFromTheClientElseTheDefaultsElseTheBuiltInDefault() {
 		Map<String, String> properties = Map.of("mesh.instance.zone", "zone-a",
 				"mesh.client-defaults.zone-affinity.min-available-percent", "10",
-				"mesh.clients.inventory.zone-affinity.enabled", "true", "mesh.client-defaults.slow-start.window", "100s",
-				"mesh.client-defaults.slow-start.min-weight-percent", "20",
+				"mesh.clients.inventory.zone-affinity.enabled", "true", "mesh.client-defaults.slow-start.window",
+				"100s", "mesh.client-defaults.slow-start.min-weight-percent", "20",
 				"mesh.clients.inventory.slow-start.min-weight-percent", "30",
 				"mesh.clients.inventory.slow-start.aggression", "4", "mesh.clients.orders.slow-start.enabled", "true");
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
@@ -208,7 +209,8 @@ class MeshLoadBalancerClientConfigurationTests {
 	void rejectsValuesOutOfRangeNamingTheProperty() {
 		assertRejected("mesh.clients.inventory.zone-affinity.min-available-percent", "150",
 				"mesh.clients.inventory.zone-affinity.min-available-percent: 150 (expected: 0..100)");
-		// a bad value inherited from the defaults is reported under the property that was set
+		// a bad value inherited from the defaults is reported under the property that was
+		// set
 		assertRejected("mesh.client-defaults.slow-start.window", "0s",
 				"mesh.client-defaults.slow-start.window: PT0S (expected: above 0s, at most 1h)");
 		assertRejected("mesh.client-defaults.slow-start.min-weight-percent", "-1",

@@ -33,9 +33,10 @@ import org.springframework.util.LinkedMultiValueMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link MeshLoadBalancerLifecycle}, driven with Spring Cloud's own request, response and
- * completion objects and a clock the test moves: each call's outcome must land on the instance the
- * balancer chose, as the {@code @MeshClient} pipeline records it.
+ * Tests for {@link MeshLoadBalancerLifecycle}, driven with Spring Cloud's own request,
+ * response and completion objects and a clock the test moves: each call's outcome must
+ * land on the instance the balancer chose, as the {@code @MeshClient} pipeline records
+ * it.
  */
 class MeshLoadBalancerLifecycleTests {
 
@@ -63,10 +64,8 @@ class MeshLoadBalancerLifecycleTests {
 			}
 
 		};
-		this.loadBalancer = new MeshReactorLoadBalancer(
-				new StaticListableBeanFactory(Map.of("supplier", supplier))
-					.getBeanProvider(ServiceInstanceListSupplier.class),
-				"inventory", LoadBalancerPolicy.ROUND_ROBIN);
+		this.loadBalancer = new MeshReactorLoadBalancer(new StaticListableBeanFactory(Map.of("supplier", supplier))
+			.getBeanProvider(ServiceInstanceListSupplier.class), "inventory", LoadBalancerPolicy.ROUND_ROBIN);
 		this.lifecycle = new MeshLoadBalancerLifecycle(this.loadBalancer, this.nanos::get);
 	}
 

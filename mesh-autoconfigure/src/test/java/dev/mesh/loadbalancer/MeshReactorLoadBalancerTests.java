@@ -37,7 +37,8 @@ class MeshReactorLoadBalancerTests {
 
 	@Test
 	void keepsThePickOrderWhenTheSupplierGivesANewListWithTheSameInstances() {
-		// A new list of new, equal instance objects on every call, as an uncached supplier may give.
+		// A new list of new, equal instance objects on every call, as an uncached
+		// supplier may give.
 		TestSupplier supplier = new TestSupplier(() -> instances("3", "1"));
 		MeshReactorLoadBalancer loadBalancer = loadBalancer(supplier, LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
 		assertThat(choices(loadBalancer, 8)).isEqualTo("a a b a a a b a");
@@ -90,7 +91,8 @@ class MeshReactorLoadBalancerTests {
 	void rampsAJustStartedInstanceUpAsTheClockMovesOn() {
 		Instant started = Instant.parse("2025-06-01T10:00:00Z");
 		SettableClock clock = new SettableClock(started.plusSeconds(1));
-		// b started at 10:00:00 and asks for a 10s warm-up; a publishes no start time and is never ramped.
+		// b started at 10:00:00 and asks for a 10s warm-up; a publishes no start time and
+		// is never ramped.
 		TestSupplier supplier = new TestSupplier(() -> List.of(instance("a", Map.of("weight", "1")),
 				instance("b", Map.of("weight", "1", "started-at", started.toString(), "warmup", "10s"))));
 		MeshReactorLoadBalancer loadBalancer = new MeshReactorLoadBalancer(provider(supplier), "inventory",
@@ -148,7 +150,8 @@ class MeshReactorLoadBalancerTests {
 		assertThat(choices(loadBalancer, 3)).isEqualTo("a b c");
 	}
 
-	/** @return a in zone-a, b in zone-b, c in zone-a, with the given weights */
+	/**
+	 * @return a in zone-a, b in zone-b, c in zone-a, with the given weights */
 	private static List<ServiceInstance> zoned(String a, String b, String c) {
 		return List.of(instance("a", Map.of("weight", a, "zone", "zone-a")),
 				instance("b", Map.of("weight", b, "zone", "zone-b")),
@@ -190,7 +193,8 @@ class MeshReactorLoadBalancerTests {
 		return String.join(" ", ids);
 	}
 
-	/** @return instances a, b, ... of service inventory with the given weight metadata */
+	/**
+	 * @return instances a, b, ... of service inventory with the given weight metadata */
 	private static List<ServiceInstance> instances(String... weights) {
 		List<ServiceInstance> instances = new ArrayList<>();
 		for (int i = 0; i < weights.length; i++) {
@@ -200,7 +204,6 @@ class MeshReactorLoadBalancerTests {
 		}
 		return instances;
 	}
-
 
 	private static final class TestSupplier implements ServiceInstanceListSupplier, SelectedInstanceCallback {
 

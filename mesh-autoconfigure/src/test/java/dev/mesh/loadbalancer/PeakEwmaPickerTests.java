@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Tests for {@link PeakEwmaPicker} and the peak-EWMA estimate of {@link InstanceState}, on an injected
- * clock.
+ * Tests for {@link PeakEwmaPicker} and the peak-EWMA estimate of {@link InstanceState},
+ * on an injected clock.
  */
 class PeakEwmaPickerTests {
 
@@ -61,7 +61,8 @@ class PeakEwmaPickerTests {
 		assertThat(state.peakEwmaNanos(this.clock.get())).as("first sample").isEqualTo(2.0 * MS);
 		record(state, 50 * MS);
 		this.clock.addAndGet(TAU);
-		// A 503 or a refused connection a time constant later, 1 ms fast, leaves the decayed estimate alone,
+		// A 503 or a refused connection a time constant later, 1 ms fast, leaves the
+		// decayed estimate alone,
 		state.recordFailedLatency(1 * MS, this.clock.get());
 		assertThat(state.peakEwmaNanos(this.clock.get())).isCloseTo(50.0 * MS / Math.E, within(1.0));
 		// while an attempt that timed out after 1 s raises it to 1 s at once.
@@ -107,7 +108,8 @@ class PeakEwmaPickerTests {
 		ScriptedRandom random = new ScriptedRandom(0, 0, 1, 1, 0, 1);
 		InstancePicker picker = new PeakEwmaPicker(instances, () -> random, this.clock::get);
 		// costs a: 10 × 4 / 1 = 40, b: 30 × 1 / 1 = 30, c: 30 × 2 / 2 = 30
-		// a-b: b; b-c: equal cost, b has fewer in flight per unit of weight (0 / 1 < 1 / 2); a-c: c
+		// a-b: b; b-c: equal cost, b has fewer in flight per unit of weight (0 / 1 < 1 /
+		// 2); a-c: c
 		assertThat(picks(picker, 3)).isEqualTo("b b c");
 	}
 
@@ -131,9 +133,11 @@ class PeakEwmaPickerTests {
 		record(instances.get(0).state(), 1000 * MS);
 		ScriptedRandom random = new ScriptedRandom(0, 0);
 		InstancePicker picker = new PeakEwmaPicker(instances, () -> random, this.clock::get);
-		// a (measured slow) drawn first, b (new) borrows its estimate: equal cost and load, b is measured next
+		// a (measured slow) drawn first, b (new) borrows its estimate: equal cost and
+		// load, b is measured next
 		assertThat(picks(picker, 1)).isEqualTo("b");
-		// with a call in flight, the new b costs twice the slow a until it has a sample of its own
+		// with a call in flight, the new b costs twice the slow a until it has a sample
+		// of its own
 		inFlight(instances.get(1), 1);
 		assertThat(picks(picker, 1)).isEqualTo("a");
 	}
@@ -171,12 +175,14 @@ class PeakEwmaPickerTests {
 		// a: unanswered for 0.5 ms < its 1 ms estimate, so 1 ms × 2 = 2 < b: 3 ms × 1
 		assertThat(picks(picker, 1)).isEqualTo("a");
 		this.clock.addAndGet(MS);
-		// a: unanswered for 1.5 ms, more than its estimate: 1.5 ms × 2 = 3, a tie with b, and b has less in flight
+		// a: unanswered for 1.5 ms, more than its estimate: 1.5 ms × 2 = 3, a tie with b,
+		// and b has less in flight
 		assertThat(picks(picker, 1)).isEqualTo("b");
 		this.clock.addAndGet(MS);
 		// a: 2.5 ms × 2 = 5 > b: 3 ms; on the estimate alone (1 ms × 2) a would still win
 		assertThat(picks(picker, 1)).isEqualTo("b");
-		// a answers the attempt, slowly: its estimate takes the 2.5 ms, and nothing is in flight any more
+		// a answers the attempt, slowly: its estimate takes the 2.5 ms, and nothing is in
+		// flight any more
 		record(instances.get(0).state(), 2500 * 1000L);
 		instances.get(0).state().attemptFinished(false);
 		assertThat(picks(picker, 1)).isEqualTo("a");
@@ -198,7 +204,8 @@ class PeakEwmaPickerTests {
 
 	@Test
 	void anInstanceThatStopsAnsweringGetsNoMoreCallsOnceItsFirstHasWaitedLongerThanItsEstimate() {
-		// 150 calls a second on 11 instances; the others' estimates are spread up to 10 ms by earlier spikes,
+		// 150 calls a second on 11 instances; the others' estimates are spread up to 10
+		// ms by earlier spikes,
 		// as under real load, while the one that is about to hang looks fastest of all
 		List<MeshInstance> instances = weighted(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
 		record(instances.get(0).state(), 1 * MS);
@@ -222,7 +229,8 @@ class PeakEwmaPickerTests {
 				picked.state().attemptFinished(false);
 			}
 		}
-		// On the estimate alone it would cost 1 ms × (in flight + 1) and win against the 10 ms instance until
+		// On the estimate alone it would cost 1 ms × (in flight + 1) and win against the
+		// 10 ms instance until
 		// nine calls hang on it.
 		assertThat(hungCalls).isEqualTo(1);
 	}

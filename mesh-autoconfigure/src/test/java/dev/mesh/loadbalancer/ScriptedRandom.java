@@ -3,8 +3,9 @@ package dev.mesh.loadbalancer;
 import java.util.random.RandomGenerator;
 
 /**
- * A random generator whose {@link #nextInt(int)} and {@link #nextLong(long)} answer a fixed script
- * (repeated), so a test can choose the candidates a power-of-two-choices picker draws.
+ * A random generator whose {@link #nextInt(int)} and {@link #nextLong(long)} answer a
+ * fixed script (repeated), so a test can choose the candidates a power-of-two-choices
+ * picker draws.
  */
 final class ScriptedRandom implements RandomGenerator {
 

@@ -18,7 +18,8 @@ import org.springframework.cloud.client.DefaultServiceInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ramp shape of {@link SlowStart}, with a fixed clock: weights are in hundredths of a registry weight.
+ * The ramp shape of {@link SlowStart}, with a fixed clock: weights are in hundredths of a
+ * registry weight.
  */
 class SlowStartTests {
 
@@ -47,7 +48,8 @@ class SlowStartTests {
 		assertThat(weightAt(floor30, instance, 40)).isEqualTo(160);
 		SlowStartPolicy noFloor = new SlowStartPolicy(true, Duration.ofSeconds(100), 0, 1.0);
 		assertThat(weightAt(noFloor, instance("b", 1, STARTED.toString(), null), 0))
-			.as("a positive weight never ramps below 1 (a hundredth)").isEqualTo(1);
+			.as("a positive weight never ramps below 1 (a hundredth)")
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -141,13 +143,15 @@ class SlowStartTests {
 		SlowStart.Weights atStart = new SlowStart(LINEAR_100S, clockAt(STARTED.plusSeconds(2))).weigh(instances);
 		assertThat(atStart.weights()).containsExactly(10, 50, 100);
 		assertThat(atStart.warming()).isTrue();
-		assertThat(atStart.step()).as("a twentieth of the shortest warming window, 4s").isEqualTo(Duration.ofMillis(200));
+		assertThat(atStart.step()).as("a twentieth of the shortest warming window, 4s")
+			.isEqualTo(Duration.ofMillis(200));
 		assertThat(atStart.effectiveWeight(1)).isEqualTo(0.5);
 		SlowStart.Weights later = new SlowStart(LINEAR_100S, clockAt(STARTED.plusSeconds(10))).weigh(instances);
 		assertThat(later.step()).as("at most a second").isEqualTo(Duration.ofSeconds(1));
 		SlowStartPolicy shortWindow = new SlowStartPolicy(true, Duration.ofSeconds(1), 10, 1.0);
 		assertThat(new SlowStart(shortWindow, clockAt(STARTED)).weigh(List.of(instances.get(0))).step())
-			.as("at least 100ms").isEqualTo(Duration.ofMillis(100));
+			.as("at least 100ms")
+			.isEqualTo(Duration.ofMillis(100));
 	}
 
 	private static int weightAt(SlowStartPolicy policy, MeshInstance instance, long secondsAfterStart) {
@@ -167,7 +171,8 @@ class SlowStartTests {
 		if (warmup != null) {
 			metadata.put("warmup", warmup);
 		}
-		return MeshInstance.of(new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, metadata), weight);
+		return MeshInstance.of(new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, metadata),
+				weight);
 	}
 
 	@Test

@@ -27,14 +27,16 @@ class SmoothWeightedRoundRobinPickerTests {
 
 	@Test
 	void picksThreeOneInNginxOrder() {
-		// (3,1) a -> (-1,1); (2,2) a, first wins the tie -> (-2,2); (1,3) b -> (1,-1); (4,0) a -> (0,0)
+		// (3,1) a -> (-1,1); (2,2) a, first wins the tie -> (-2,2); (1,3) b -> (1,-1);
+		// (4,0) a -> (0,0)
 		InstancePicker picker = new SmoothWeightedRoundRobinPicker(weighted(3, 1));
 		assertThat(picks(picker, 8)).isEqualTo("a a b a a a b a");
 	}
 
 	@Test
 	void picksOneTwoThreeInNginxOrder() {
-		// (1,2,3) c; (2,4,0) b; (3,0,3) a, first wins the tie; (-2,2,6) c; (-1,4,3) b; (0,0,6) c
+		// (1,2,3) c; (2,4,0) b; (3,0,3) a, first wins the tie; (-2,2,6) c; (-1,4,3) b;
+		// (0,0,6) c
 		InstancePicker picker = new SmoothWeightedRoundRobinPicker(weighted(1, 2, 3));
 		assertThat(picks(picker, 6)).isEqualTo("c b a c b c");
 	}
@@ -95,7 +97,8 @@ class SmoothWeightedRoundRobinPickerTests {
 	void takesTheNextPositionFromTheCounterWhenTheFilterRejectsTheInstanceInTurn() {
 		InstancePicker picker = new SmoothWeightedRoundRobinPicker(weighted(5, 1, 1));
 		InstanceFilter notA = (instance) -> !instance.id().equals("a");
-		// cycle a a b a c a a; rejected positions are used up, so b and c alternate by their equal weights
+		// cycle a a b a c a a; rejected positions are used up, so b and c alternate by
+		// their equal weights
 		assertThat(picks(picker, 7, notA)).isEqualTo("b c b c b c b");
 	}
 
@@ -107,7 +110,8 @@ class SmoothWeightedRoundRobinPickerTests {
 		for (int i = 0; i < 600; i++) {
 			counts[picker.pick(notA).id().charAt(0) - 'a']++;
 		}
-		// 1,200 positions are 200 cycles: b 200 and c 400, whatever follows a in the cycle
+		// 1,200 positions are 200 cycles: b 200 and c 400, whatever follows a in the
+		// cycle
 		assertThat(counts).containsExactly(0, 200, 400);
 	}
 
@@ -142,8 +146,7 @@ class SmoothWeightedRoundRobinPickerTests {
 	 * Picks from several threads released together by a start gate.
 	 * @return how often each instance was picked, over all threads, in list order
 	 */
-	static long[] pickConcurrently(InstancePicker picker, int threads, int picksPerThread)
-			throws InterruptedException {
+	static long[] pickConcurrently(InstancePicker picker, int threads, int picksPerThread) throws InterruptedException {
 		List<MeshInstance> instances = picker.instances();
 		long[][] perThread = new long[threads][instances.size()];
 		CountDownLatch start = new CountDownLatch(1);

@@ -21,7 +21,8 @@ final class TestInstances {
 		return MeshInstance.of(new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false), weight);
 	}
 
-	/** @return instances named a, b, c, ... with the given weights */
+	/**
+	 * @return instances named a, b, c, ... with the given weights */
 	static List<MeshInstance> weighted(int... weights) {
 		List<MeshInstance> instances = new ArrayList<>(weights.length);
 		for (int i = 0; i < weights.length; i++) {
@@ -34,7 +35,8 @@ final class TestInstances {
 		return (index < 26) ? String.valueOf((char) ('a' + index)) : "i" + index;
 	}
 
-	/** @return the ids of {@code count} picks, space separated */
+	/**
+	 * @return the ids of {@code count} picks, space separated */
 	static String picks(InstancePicker picker, int count) {
 		return picks(picker, count, InstanceFilter.ALL);
 	}
@@ -50,7 +52,10 @@ final class TestInstances {
 		return ids.toString();
 	}
 
-	/** @return how often each instance of the picker was picked in {@code count} picks, in list order */
+	/**
+	 * @return how often each instance of the picker was picked in {@code count} picks, in
+	 * list order
+	 */
 	static long[] counts(InstancePicker picker, int count) {
 		Map<MeshInstance, Integer> indexes = new IdentityHashMap<>();
 		List<MeshInstance> instances = picker.instances();

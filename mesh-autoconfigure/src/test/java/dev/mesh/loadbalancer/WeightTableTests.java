@@ -9,8 +9,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WeightTable}'s guided search and {@link FastRandom}'s bounded draws: the search must
- * map every point to exactly the instance a plain scan of the running sums finds, whatever the weights.
+ * Tests for {@link WeightTable}'s guided search and {@link FastRandom}'s bounded draws:
+ * the search must map every point to exactly the instance a plain scan of the running
+ * sums finds, whatever the weights.
  */
 class WeightTableTests {
 
@@ -31,20 +32,23 @@ class WeightTableTests {
 		for (int round = 0; round < 10; round++) {
 			int[] weights = new int[size];
 			for (int i = 0; i < size; i++) {
-				// zeros (draining), ones and a few heavy instances, so buckets hold many instances or none
+				// zeros (draining), ones and a few heavy instances, so buckets hold many
+				// instances or none
 				int kind = random.nextInt(4);
 				weights[i] = (kind == 0) ? 0 : (kind == 1) ? 1 : (kind == 2) ? random.nextInt(1, 11) : 10_000;
 			}
 			WeightTable table = table(weights);
 			if (table.total <= 20_000) {
 				for (long point = 0; point < table.total; point++) {
-					assertThat(table.indexOf(point)).as("point %d of %s", point, table.total).isEqualTo(scan(table, point));
+					assertThat(table.indexOf(point)).as("point %d of %s", point, table.total)
+						.isEqualTo(scan(table, point));
 				}
 			}
 			else {
 				for (int i = 0; i < 20_000; i++) {
 					long point = random.nextLong(table.total);
-					assertThat(table.indexOf(point)).as("point %d of %s", point, table.total).isEqualTo(scan(table, point));
+					assertThat(table.indexOf(point)).as("point %d of %s", point, table.total)
+						.isEqualTo(scan(table, point));
 				}
 			}
 		}

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Tests for {@link WeightedRandomPicker}. The share tests draw from a seeded generator, so they are
- * deterministic; the tolerances would also hold for almost every other seed.
+ * Tests for {@link WeightedRandomPicker}. The share tests draw from a seeded generator,
+ * so they are deterministic; the tolerances would also hold for almost every other seed.
  */
 class WeightedRandomPickerTests {
 
@@ -32,7 +32,8 @@ class WeightedRandomPickerTests {
 	void givesSharesCloseToWeightsWithTheThreadLocalRandom() {
 		InstancePicker picker = new WeightedRandomPicker(weighted(1, 2, 3));
 		long[] counts = counts(picker, 100_000);
-		// 10% of the smallest expected count is 14 standard deviations: this cannot flake in practice.
+		// 10% of the smallest expected count is 14 standard deviations: this cannot flake
+		// in practice.
 		assertThat((double) counts[0]).isCloseTo(100_000 / 6.0, within(1_667.0));
 		assertThat((double) counts[1]).isCloseTo(200_000 / 6.0, within(1_667.0));
 		assertThat((double) counts[2]).isCloseTo(300_000 / 6.0, within(1_667.0));

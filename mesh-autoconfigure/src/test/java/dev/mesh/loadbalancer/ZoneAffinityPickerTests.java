@@ -27,8 +27,8 @@ class ZoneAffinityPickerTests {
 	@ParameterizedTest
 	@EnumSource(LoadBalancerPolicy.class)
 	void picksOnlyLocalInstancesWhileEnoughAreAvailable(LoadBalancerPolicy policy) {
-		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances),
-				"a", 70, System::nanoTime);
+		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70,
+				System::nanoTime);
 		assertThat(picker.update(InstanceFilter.ALL)).isTrue();
 		assertThat(picker.localInstances()).extracting(MeshInstance::id).containsExactly("a1", "a2", "a3");
 		assertThat(picker.instances()).isEqualTo(this.instances);
@@ -83,8 +83,8 @@ class ZoneAffinityPickerTests {
 	@ParameterizedTest
 	@EnumSource(LoadBalancerPolicy.class)
 	void fallsThroughToOtherZonesWhenTheFilterRejectsEveryLocalInstance(LoadBalancerPolicy policy) {
-		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances),
-				"a", 70, System::nanoTime);
+		ZoneAffinityPicker picker = ZoneAffinityPicker.create(policy, this.instances, weights(this.instances), "a", 70,
+				System::nanoTime);
 		picker.update(InstanceFilter.ALL);
 		Set<String> tried = Set.of("a1", "a2", "a3");
 		InstanceFilter retry = (instance) -> !tried.contains(instance.id());
@@ -124,8 +124,9 @@ class ZoneAffinityPickerTests {
 
 	@Test
 	void rejectsAPercentOutsideZeroToHundred() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN,
-				this.instances, weights(this.instances), "a", 101, System::nanoTime))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ZoneAffinityPicker.create(LoadBalancerPolicy.ROUND_ROBIN, this.instances,
+					weights(this.instances), "a", 101, System::nanoTime))
 			.withMessage("minAvailablePercent: 101 (expected: 0..100)");
 	}
 
@@ -134,8 +135,8 @@ class ZoneAffinityPickerTests {
 	}
 
 	static MeshInstance instance(String id, String zone, int weight) {
-		return MeshInstance.of(new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, Map.of("zone", zone)),
-				weight);
+		return MeshInstance
+			.of(new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, Map.of("zone", zone)), weight);
 	}
 
 }

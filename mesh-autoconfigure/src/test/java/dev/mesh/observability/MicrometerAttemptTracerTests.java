@@ -25,9 +25,9 @@ import org.springframework.http.HttpHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Attempt spans on a real OpenTelemetry SDK through Micrometer Tracing's bridge: each is a client span,
- * a child of the current span, named and tagged for its attempt, and its own context is what goes out
- * in the attempt's headers.
+ * Attempt spans on a real OpenTelemetry SDK through Micrometer Tracing's bridge: each is
+ * a client span, a child of the current span, named and tagged for its attempt, and its
+ * own context is what goes out in the attempt's headers.
  */
 class MicrometerAttemptTracerTests {
 

@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A real "order" application calling real inventory servers through a mesh client, with OpenTelemetry
- * tracing into an in-memory exporter, Micrometer metrics and the actuator: what an operator sees.
+ * A real "order" application calling real inventory servers through a mesh client, with
+ * OpenTelemetry tracing into an in-memory exporter, Micrometer metrics and the actuator:
+ * what an operator sees.
  */
 class ObservabilityIntegrationTests {
 
@@ -73,7 +74,8 @@ class ObservabilityIntegrationTests {
 		String traceparent = healthy.lastHeaders().get("traceparent");
 		assertThat(traceparent).isNotNull();
 		assertThat(traceparent.split("-")[1]).isEqualTo(server.getTraceId());
-		assertThat(traceparent.split("-")[2]).as("the server's parent is the attempt that reached it").isEqualTo(second.getSpanId());
+		assertThat(traceparent.split("-")[2]).as("the server's parent is the attempt that reached it")
+			.isEqualTo(second.getSpanId());
 		assertThat(first.getParentSpanId()).isEqualTo(call.getSpanId());
 		assertThat(second.getParentSpanId()).isEqualTo(call.getSpanId());
 		assertThat(call.getTraceId()).isEqualTo(server.getTraceId());
@@ -103,7 +105,8 @@ class ObservabilityIntegrationTests {
 			.noneMatch((name) -> name.startsWith("mesh"));
 		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
 		assertThat(meters.find("mesh.client.requests").timers()).isEmpty();
-		assertThat(meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
+		assertThat(
+				meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
 			.isEqualTo(1);
 		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
 			.isEqualTo(1);
@@ -121,15 +124,27 @@ class ObservabilityIntegrationTests {
 			assertThat(get("/place").statusCode()).isEqualTo(200);
 		}
 		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
-		assertThat(meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
+		assertThat(
+				meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
 			.isEqualTo(5);
-		assertThat(meters.find("mesh.client.requests").tag("service", "inventory").timers().stream()
-			.mapToLong((timer) -> timer.count()).sum()).isEqualTo(6);
-		assertThat(meters.get("mesh.client.requests").tag("outcome", "SERVER_ERROR").tag("instance", "busy")
-			.tag("status", "503").tag("attempt", "1").timer().count()).isEqualTo(1);
+		assertThat(meters.find("mesh.client.requests")
+			.tag("service", "inventory")
+			.timers()
+			.stream()
+			.mapToLong((timer) -> timer.count())
+			.sum()).isEqualTo(6);
+		assertThat(meters.get("mesh.client.requests")
+			.tag("outcome", "SERVER_ERROR")
+			.tag("instance", "busy")
+			.tag("status", "503")
+			.tag("attempt", "1")
+			.timer()
+			.count()).isEqualTo(1);
 		assertThat(meters.get("mesh.client.requests").tag("attempt", "2").timer().count()).isEqualTo(1);
-		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count()).isEqualTo(1);
-		assertThat(meters.get("mesh.client.instances.available").tag("service", "inventory").gauge().value()).isEqualTo(2);
+		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
+			.isEqualTo(1);
+		assertThat(meters.get("mesh.client.instances.available").tag("service", "inventory").gauge().value())
+			.isEqualTo(2);
 		assertThat(meters.getMeters()).noneMatch((meter) -> meter.getId().getName().startsWith("mesh.")
 				&& meter.getId().getTags().stream().anyMatch((tag) -> tag.getValue().contains("/place")));
 	}
@@ -146,12 +161,26 @@ class ObservabilityIntegrationTests {
 		assertThatExceptionOfType(NoInstanceAvailableException.class)
 			.isThrownBy(() -> payments.get().uri("/api/pay").retrieve().body(String.class));
 		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
-		assertThat(meters.get("mesh.client.calls").tag("service", "inventory").tag("status", "IO_ERROR")
-			.tag("outcome", "CONNECT_FAILURE").timer().count()).isEqualTo(1);
-		assertThat(meters.find("mesh.client.requests").tag("service", "inventory").tag("outcome", "CONNECT_FAILURE")
-			.timers().stream().mapToLong((timer) -> timer.count()).sum()).as("both attempts").isEqualTo(2);
-		assertThat(meters.get("mesh.client.calls").tag("service", "payments").tag("method", "GET").tag("status", "NONE")
-			.tag("outcome", "REJECTED").timer().count()).isEqualTo(1);
+		assertThat(meters.get("mesh.client.calls")
+			.tag("service", "inventory")
+			.tag("status", "IO_ERROR")
+			.tag("outcome", "CONNECT_FAILURE")
+			.timer()
+			.count()).isEqualTo(1);
+		assertThat(meters.find("mesh.client.requests")
+			.tag("service", "inventory")
+			.tag("outcome", "CONNECT_FAILURE")
+			.timers()
+			.stream()
+			.mapToLong((timer) -> timer.count())
+			.sum()).as("both attempts").isEqualTo(2);
+		assertThat(meters.get("mesh.client.calls")
+			.tag("service", "payments")
+			.tag("method", "GET")
+			.tag("status", "NONE")
+			.tag("outcome", "REJECTED")
+			.timer()
+			.count()).isEqualTo(1);
 	}
 
 	@Test
@@ -167,7 +196,8 @@ class ObservabilityIntegrationTests {
 		assertThat(body.path("details").path("clients").path("inventory").path("total").asInt()).isEqualTo(1);
 		assertThat(body.path("details").path("clients").path("inventory").path("available").asInt()).isEqualTo(1);
 		assertThat(body.path("details").path("clients").path("inventory").path("ejected").asInt()).isZero();
-		assertThat(body.path("details").path("clients").path("payments").path("status").asText()).isEqualTo("UNAVAILABLE");
+		assertThat(body.path("details").path("clients").path("payments").path("status").asText())
+			.isEqualTo("UNAVAILABLE");
 		assertThat(body.path("details").path("registration").path("weight").asInt()).isEqualTo(3);
 		assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
 		this.order.close();
@@ -220,7 +250,8 @@ class ObservabilityIntegrationTests {
 			}
 			Thread.sleep(50);
 		}
-		throw new AssertionError("No span named '" + name + "' in " + exporter.getFinishedSpanItems().stream().map(SpanData::getName).toList());
+		throw new AssertionError("No span named '" + name + "' in "
+				+ exporter.getFinishedSpanItems().stream().map(SpanData::getName).toList());
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
@@ -236,11 +267,12 @@ class ObservabilityIntegrationTests {
 	}
 
 	private void start(List<TestServer> inventory, String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
-				"server.port=0", "server.address=127.0.0.1", "spring.application.name=order", "mesh.instance.weight=3",
-				"mesh.instance.zone=eu-1a", "management.tracing.sampling.probability=1.0",
-				"management.endpoints.web.exposure.include=health,mesh,env", "management.endpoint.health.show-details=always",
-				"mesh.clients.inventory.load-balancer=round-robin"));
+		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false",
+				"spring.main.banner-mode=off", "server.port=0", "server.address=127.0.0.1",
+				"spring.application.name=order", "mesh.instance.weight=3", "mesh.instance.zone=eu-1a",
+				"management.tracing.sampling.probability=1.0",
+				"management.endpoints.web.exposure.include=health,mesh,env",
+				"management.endpoint.health.show-details=always", "mesh.clients.inventory.load-balancer=round-robin"));
 		for (int i = 0; i < inventory.size(); i++) {
 			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
 			properties.add(prefix + "instance-id=" + inventory.get(i).id());

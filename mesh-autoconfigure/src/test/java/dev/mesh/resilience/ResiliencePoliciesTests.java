@@ -57,13 +57,15 @@ class ResiliencePoliciesTests {
 
 	@Test
 	void budgetNeverGrantsMoreRetriesThanItHoldsWhenManyThreadsTakeTheLastTokensAtOnce() throws Exception {
-		// 100 retries per window and no calls; each round starts a new window (a rollover of every
-		// bucket), and 16 threads released together try 20 retries each for those 100 tokens, so all of
+		// 100 retries per window and no calls; each round starts a new window (a rollover
+		// of every
+		// bucket), and 16 threads released together try 20 retries each for those 100
+		// tokens, so all of
 		// them are still trying when the last tokens go
 		RetryBudget budget = new RetryBudget(new RetryPolicy.Budget(0.0, 10), this.nanos::get);
 		AtomicLong granted = new AtomicLong();
-		List<String> overGranted = raceRounds(() -> this.nanos.addAndGet(Duration.ofSeconds(RetryBudget.WINDOW_SECONDS).toNanos()),
-				() -> {
+		List<String> overGranted = raceRounds(
+				() -> this.nanos.addAndGet(Duration.ofSeconds(RetryBudget.WINDOW_SECONDS).toNanos()), () -> {
 					for (int i = 0; i < 20; i++) {
 						if (budget.tryRetry()) {
 							granted.incrementAndGet();
@@ -72,7 +74,8 @@ class ResiliencePoliciesTests {
 				}, (round) -> {
 					long grantedThisRound = granted.getAndSet(0);
 					return (grantedThisRound != 100 || budget.available() != 0)
-							? "round " + round + ": granted " + grantedThisRound + ", available " + budget.available() : null;
+							? "round " + round + ": granted " + grantedThisRound + ", available " + budget.available()
+							: null;
 				});
 		assertThat(overGranted).isEmpty();
 		assertThat(budget.retryCount()).isEqualTo(100L * RACE_ROUNDS);
@@ -83,8 +86,8 @@ class ResiliencePoliciesTests {
 	void budgetLosesNoCallsWhenManyThreadsRecordThemAsTheWindowRollsOver() throws Exception {
 		// a retry per call: the retries available equal the calls counted in the window
 		RetryBudget budget = new RetryBudget(new RetryPolicy.Budget(1.0, 0), this.nanos::get);
-		List<String> lost = raceRounds(() -> this.nanos.addAndGet(Duration.ofSeconds(RetryBudget.WINDOW_SECONDS).toNanos()),
-				() -> {
+		List<String> lost = raceRounds(
+				() -> this.nanos.addAndGet(Duration.ofSeconds(RetryBudget.WINDOW_SECONDS).toNanos()), () -> {
 					for (int i = 0; i < 4; i++) {
 						budget.recordCall();
 					}
@@ -98,10 +101,10 @@ class ResiliencePoliciesTests {
 	private static final int RACE_ROUNDS = 5_000;
 
 	/**
-	 * Runs {@value #RACE_ROUNDS} rounds on {@value #RACE_THREADS} threads: in each round the threads,
-	 * released together by a barrier, each run {@code task}. Between rounds, once every thread is done,
-	 * the barrier's action runs {@code check} on the round that ended and {@code beforeRound} for the
-	 * next one.
+	 * Runs {@value #RACE_ROUNDS} rounds on {@value #RACE_THREADS} threads: in each round
+	 * the threads, released together by a barrier, each run {@code task}. Between rounds,
+	 * once every thread is done, the barrier's action runs {@code check} on the round
+	 * that ended and {@code beforeRound} for the next one.
 	 * @return what the checks reported, one line per bad round
 	 */
 	private static List<String> raceRounds(Runnable beforeRound, Runnable task,
@@ -144,10 +147,11 @@ class ResiliencePoliciesTests {
 	}
 
 	/**
-	 * A barrier whose waiting threads spin (yielding) instead of parking, so that the threads it
-	 * releases start together instead of one by one as they are woken up: a {@code CyclicBarrier}
-	 * lets the last thread to arrive run alone for the time the others take to wake, and a rollover of
-	 * the window would then always be done by one thread before the others come.
+	 * A barrier whose waiting threads spin (yielding) instead of parking, so that the
+	 * threads it releases start together instead of one by one as they are woken up: a
+	 * {@code CyclicBarrier} lets the last thread to arrive run alone for the time the
+	 * others take to wake, and a rollover of the window would then always be done by one
+	 * thread before the others come.
 	 */
 	private static final class SpinBarrier {
 
@@ -181,8 +185,8 @@ class ResiliencePoliciesTests {
 
 	@Test
 	void detectorEjectsAfterConsecutiveFailuresAndDoublesRepeatedEjections() {
-		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(3, Duration.ofSeconds(30), Duration.ofSeconds(100), 50),
-				this.nanos::get);
+		OutlierDetector detector = new OutlierDetector(
+				new OutlierPolicy(3, Duration.ofSeconds(30), Duration.ofSeconds(100), 50), this.nanos::get);
 		MeshInstance a = instance("a");
 		List<MeshInstance> all = List.of(a, instance("b"), instance("c"));
 		fail(detector, a, all, 2);
@@ -196,7 +200,8 @@ class ResiliencePoliciesTests {
 		this.nanos.addAndGet(Duration.ofSeconds(30).toNanos());
 		assertThat(detector.isEjected(a, this.nanos.get())).as("back on probation").isFalse();
 		fail(detector, a, all, 1);
-		assertThat(ejectedFor(a)).as("one failure on probation ejects again, for twice as long").isEqualTo(Duration.ofSeconds(60));
+		assertThat(ejectedFor(a)).as("one failure on probation ejects again, for twice as long")
+			.isEqualTo(Duration.ofSeconds(60));
 		this.nanos.addAndGet(Duration.ofSeconds(60).toNanos());
 		fail(detector, a, all, 1);
 		assertThat(ejectedFor(a)).as("capped").isEqualTo(Duration.ofSeconds(100));
@@ -211,8 +216,8 @@ class ResiliencePoliciesTests {
 
 	@Test
 	void detectorRefusesAnEjectionPastMaxEjectionPercentButAlwaysAllowsOne() {
-		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 50),
-				this.nanos::get);
+		OutlierDetector detector = new OutlierDetector(
+				new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 50), this.nanos::get);
 		MeshInstance a = instance("a");
 		MeshInstance b = instance("b");
 		List<MeshInstance> all = List.of(a, b, instance("c"));
@@ -226,10 +231,11 @@ class ResiliencePoliciesTests {
 		this.nanos.addAndGet(Duration.ofSeconds(30).toNanos());
 		detector.recordSuccess(start(a));
 		fail(detector, b, all, 1);
-		assertThat(detector.isEjected(b, this.nanos.get())).as("ejected at its next failure once a slot is free").isTrue();
+		assertThat(detector.isEjected(b, this.nanos.get())).as("ejected at its next failure once a slot is free")
+			.isTrue();
 
-		OutlierDetector tenPercent = new OutlierDetector(new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 10),
-				this.nanos::get);
+		OutlierDetector tenPercent = new OutlierDetector(
+				new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 10), this.nanos::get);
 		MeshInstance d = instance("d");
 		List<MeshInstance> others = List.of(d, instance("e"), instance("f"));
 		fail(tenPercent, d, others, 1);
@@ -239,8 +245,8 @@ class ResiliencePoliciesTests {
 
 	@Test
 	void detectorEntersPanicModeOnlyWhenEveryInstanceIsEjected() {
-		OutlierDetector detector = new OutlierDetector(new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 100),
-				this.nanos::get);
+		OutlierDetector detector = new OutlierDetector(
+				new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 100), this.nanos::get);
 		MeshInstance a = instance("a");
 		MeshInstance b = instance("b");
 		List<MeshInstance> all = List.of(a, b);
@@ -257,7 +263,8 @@ class ResiliencePoliciesTests {
 		HttpHeaders none = new HttpHeaders();
 		HttpHeaders keyed = new HttpHeaders();
 		keyed.set("Idempotency-Key", "k-1");
-		for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE)) {
+		for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT,
+				HttpMethod.DELETE)) {
 			assertThat(rule.mayRetry(method, none, FailureKind.RESET)).isTrue();
 			assertThat(rule.mayRetry(method, none, FailureKind.TIMEOUT)).isTrue();
 			assertThat(rule.mayRetry(method, none, 503)).isTrue();
@@ -290,7 +297,8 @@ class ResiliencePoliciesTests {
 		BackoffSchedule plain = new BackoffSchedule(
 				new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofMillis(150), 0.0), clock);
 		assertThat(List.of(plain.delayMillis(1, null), plain.delayMillis(2, null), plain.delayMillis(3, null),
-				plain.delayMillis(4, null), plain.delayMillis(5, null))).containsExactly(25L, 50L, 100L, 150L, 150L);
+				plain.delayMillis(4, null), plain.delayMillis(5, null)))
+			.containsExactly(25L, 50L, 100L, 150L, 150L);
 		BackoffSchedule jittered = new BackoffSchedule(
 				new RetryPolicy.Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.5), clock);
 		for (int i = 0; i < 200; i++) {
@@ -335,7 +343,8 @@ class ResiliencePoliciesTests {
 	}
 
 	private static MeshInstance instance(String id) {
-		return MeshInstance.of(new DefaultServiceInstance(id, "inventory", "127.0.0.1", 8000 + id.charAt(0), false, Map.of()), 1);
+		return MeshInstance
+			.of(new DefaultServiceInstance(id, "inventory", "127.0.0.1", 8000 + id.charAt(0), false, Map.of()), 1);
 	}
 
 }

@@ -41,15 +41,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Plays a caller that holds a valid mesh token but that the caller rules shut out, against a real
- * application (embedded Tomcat, Spring MVC, the starter's resource server) and real tokens from a real
- * authorization server, sending raw HTTP so that no client library tidies the request first. Each test
- * asserts what a service owner relies on: a caller a rule denies never reaches the handler the rule
- * guards, however the method or path is spelled.
+ * Plays a caller that holds a valid mesh token but that the caller rules shut out,
+ * against a real application (embedded Tomcat, Spring MVC, the starter's resource server)
+ * and real tokens from a real authorization server, sending raw HTTP so that no client
+ * library tidies the request first. Each test asserts what a service owner relies on: a
+ * caller a rule denies never reaches the handler the rule guards, however the method or
+ * path is spelled.
  * <p>
- * Rules: only {@code order} may GET (and so HEAD) {@code /api/stock/**}; only {@code order} may call
- * {@code /api/admin/reset} (any method); only {@code order} may GET {@code /api/orders/{id}}. The
- * attacker is {@code billing}, whose token for {@code inventory} is valid.
+ * Rules: only {@code order} may GET (and so HEAD) {@code /api/stock/**}; only
+ * {@code order} may call {@code /api/admin/reset} (any method); only {@code order} may
+ * GET {@code /api/orders/{id}}. The attacker is {@code billing}, whose token for
+ * {@code inventory} is valid.
  */
 class CallerRulesAttackTests {
 
@@ -151,7 +153,8 @@ class CallerRulesAttackTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "get", "Get", "hEAD", "PoSt" })
 	void shouldNotReachAGuardedHandlerWithAMethodSpelledInAnotherCase(String method) {
-		// Spring Security's firewall allows only the standard methods, spelled in capitals
+		// Spring Security's firewall allows only the standard methods, spelled in
+		// capitals
 		assertThat(send(method, "/api/stock/sku-1", attacker).status()).isEqualTo(400);
 		assertThat(send(method, "/api/admin/reset", attacker).status()).isEqualTo(400);
 		assertThat(handled("stock")).isZero();
@@ -192,7 +195,8 @@ class CallerRulesAttackTests {
 	void shouldNeverLetAnAnonymousCallerReachAHandlerThroughAPublicPath(String path) {
 		for (String method : List.of("GET", "POST")) {
 			Response response = send(method, path, null);
-			assertThat(handled("reset")).as("%s %s reached the handler (status %s)", method, path, response.status()).isZero();
+			assertThat(handled("reset")).as("%s %s reached the handler (status %s)", method, path, response.status())
+				.isZero();
 			assertThat(response.status()).as(path).isNotEqualTo(200);
 		}
 	}
@@ -220,7 +224,8 @@ class CallerRulesAttackTests {
 	@Test
 	void shouldRefuseATokenFromAnotherIssuerSignedWithTheSameKeysWhenOnlyAJwkSetAndTheIssuerAreConfigured() {
 		try (ConfigurableApplicationContext service = startInventory(InventoryApplication.class,
-				"spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + auth.jwkSetUri(), "mesh.security.issuer=" + auth.issuer())) {
+				"spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + auth.jwkSetUri(),
+				"mesh.security.issuer=" + auth.issuer())) {
 			String foreign = auth.sign(auth.claims("order", "inventory").issuer("https://staging.example"));
 			Response refused = send(service, "GET", "/api/stock/sku-1", foreign);
 			assertThat(refused.status()).isEqualTo(401);
@@ -237,7 +242,8 @@ class CallerRulesAttackTests {
 				"test.jwk-set-uri=" + auth.jwkSetUri(), "mesh.security.issuer=" + auth.issuer())) {
 			Response otherAudience = send(service, "GET", "/api/stock/sku-1", auth.token("inventory", "order.read"));
 			assertThat(otherAudience.status()).isEqualTo(401);
-			assertThat(otherAudience.header("WWW-Authenticate")).contains("The token's audience does not include 'inventory'");
+			assertThat(otherAudience.header("WWW-Authenticate"))
+				.contains("The token's audience does not include 'inventory'");
 			String foreign = auth.sign(auth.claims("order", "inventory").issuer("https://staging.example"));
 			assertThat(send(service, "GET", "/api/stock/sku-1", foreign).status()).isEqualTo(401);
 			assertThat(send(service, "GET", "/api/stock/sku-1", allowed).status()).isEqualTo(200);
@@ -247,8 +253,10 @@ class CallerRulesAttackTests {
 
 	@Test
 	void shouldApplyARuleToTheHandlerItNamesWhenSpringMvcServesUnderAServletPath() {
-		// spring.mvc.servlet.path moves every handler (actuator too) under /mvc; rules and public paths are
-		// written as the handler mappings read them, so /api/admin/reset must still guard /mvc/api/admin/reset
+		// spring.mvc.servlet.path moves every handler (actuator too) under /mvc; rules
+		// and public paths are
+		// written as the handler mappings read them, so /api/admin/reset must still guard
+		// /mvc/api/admin/reset
 		try (ConfigurableApplicationContext service = startInventory(InventoryApplication.class,
 				"spring.security.oauth2.resourceserver.jwt.issuer-uri=" + auth.issuer(), "spring.mvc.servlet.path=/mvc",
 				"mesh.security.rules[0].path=/api/admin/reset", "mesh.security.rules[0].callers=order")) {
@@ -257,7 +265,8 @@ class CallerRulesAttackTests {
 			assertThat(response.status()).isEqualTo(403);
 			assertThat(send(service, "POST", "/mvc/api/admin/reset", allowed).status()).isEqualTo(200);
 			assertThat(handled("reset")).isEqualTo(1);
-			// the public paths move with it: health is open at /mvc/actuator/health, nothing else is
+			// the public paths move with it: health is open at /mvc/actuator/health,
+			// nothing else is
 			assertThat(send(service, "GET", "/mvc/actuator/health", null).status()).isEqualTo(200);
 			assertThat(send(service, "GET", "/mvc/api/stock/sku-1", null).status()).isEqualTo(401);
 		}
@@ -265,21 +274,28 @@ class CallerRulesAttackTests {
 
 	@Test
 	void shouldNotStartOpenWhenRulesOrAnIssuerAreConfiguredButNoKeysToCheckTokensWith() {
-		// e.g. ISSUER_URI missing from one deployment's environment: the rules are never applied and every
+		// e.g. ISSUER_URI missing from one deployment's environment: the rules are never
+		// applied and every
 		// anonymous caller reaches every handler, with one warning in the log
-		assertThatException().isThrownBy(() -> startInventory(InventoryApplication.class, "mesh.security.issuer=" + auth.issuer(),
-				"mesh.security.rules[0].path=/api/admin/reset", "mesh.security.rules[0].callers=order").close())
+		assertThatException()
+			.isThrownBy(() -> startInventory(InventoryApplication.class, "mesh.security.issuer=" + auth.issuer(),
+					"mesh.security.rules[0].path=/api/admin/reset", "mesh.security.rules[0].callers=order")
+				.close())
 			.withStackTraceContaining("mesh.security.rules");
-		// the same with issuer-uri: ${AUTH_ISSUER:} and the variable missing (an empty issuer-uri counts as none)
-		assertThatException().isThrownBy(() -> startInventory(InventoryApplication.class,
-				"spring.security.oauth2.resourceserver.jwt.issuer-uri=", "mesh.security.issuer=" + auth.issuer()).close())
+		// the same with issuer-uri: ${AUTH_ISSUER:} and the variable missing (an empty
+		// issuer-uri counts as none)
+		assertThatException()
+			.isThrownBy(() -> startInventory(InventoryApplication.class,
+					"spring.security.oauth2.resourceserver.jwt.issuer-uri=", "mesh.security.issuer=" + auth.issuer())
+				.close())
 			.withStackTraceContaining("issuer");
 		assertThat(handled("reset")).isZero();
 	}
 
 	private static ConfigurableApplicationContext startInventory(Class<?> application, String... properties) {
-		List<String> all = new java.util.ArrayList<>(List.of("server.address=127.0.0.1", "server.port=0",
-				"spring.main.banner-mode=off", "spring.application.name=inventory", "spring.cloud.consul.enabled=false"));
+		List<String> all = new java.util.ArrayList<>(
+				List.of("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
+						"spring.application.name=inventory", "spring.cloud.consul.enabled=false"));
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(application).web(WebApplicationType.SERVLET)
 			.properties(all.toArray(String[]::new))
@@ -298,8 +314,12 @@ class CallerRulesAttackTests {
 	/** Sends one request as raw HTTP/1.1 bytes, the target exactly as given. */
 	private static Response send(ConfigurableApplicationContext service, String method, String target, String token) {
 		int port = ((WebServerApplicationContext) service).getWebServer().getPort();
-		StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-			.append("Host: 127.0.0.1:").append(port).append("\r\n")
+		StringBuilder request = new StringBuilder(method).append(' ')
+			.append(target)
+			.append(" HTTP/1.1\r\n")
+			.append("Host: 127.0.0.1:")
+			.append(port)
+			.append("\r\n")
 			.append("Connection: close\r\n");
 		if (token != null) {
 			request.append("Authorization: Bearer ").append(token).append("\r\n");
@@ -335,7 +355,8 @@ class CallerRulesAttackTests {
 			for (int i = 1; i < lines.length; i++) {
 				int colon = lines[i].indexOf(':');
 				if (colon > 0) {
-					headers.put(lines[i].substring(0, colon).trim().toLowerCase(), lines[i].substring(colon + 1).trim());
+					headers.put(lines[i].substring(0, colon).trim().toLowerCase(),
+							lines[i].substring(colon + 1).trim());
 				}
 			}
 			return new Response(status, headers, body);

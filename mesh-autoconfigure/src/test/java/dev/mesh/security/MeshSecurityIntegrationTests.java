@@ -38,16 +38,18 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real resource server ("inventory") with the mesh starter's security, called over real HTTP with tokens
- * from a real in-process authorization server. Rules: only {@code order} may POST /api/reservations, with
- * scope {@code inventory.write}; GET /api/stock/** needs {@code inventory.read}; anything else needs just a
- * valid token.
+ * A real resource server ("inventory") with the mesh starter's security, called over real
+ * HTTP with tokens from a real in-process authorization server. Rules: only {@code order}
+ * may POST /api/reservations, with scope {@code inventory.write}; GET /api/stock/** needs
+ * {@code inventory.read}; anything else needs just a valid token.
  * <p>
- * Expired, wrong-issuer and otherwise-valid tokens are minted here with the authorization server's own
- * signing key (the test server takes its key from the test): each such token is a real, correctly signed
- * token that differs from an accepted one in exactly one claim, so its 401 proves that claim is checked.
- * {@link #shouldAcceptATokenMintedHereWithTheServersKeyAndRightClaims()} is the control proving the minting
- * itself is faithful. Waiting for a short-lived real token to expire would test the same thing, slower.
+ * Expired, wrong-issuer and otherwise-valid tokens are minted here with the authorization
+ * server's own signing key (the test server takes its key from the test): each such token
+ * is a real, correctly signed token that differs from an accepted one in exactly one
+ * claim, so its 401 proves that claim is checked.
+ * {@link #shouldAcceptATokenMintedHereWithTheServersKeyAndRightClaims()} is the control
+ * proving the minting itself is faithful. Waiting for a short-lived real token to expire
+ * would test the same thing, slower.
  */
 class MeshSecurityIntegrationTests {
 
@@ -89,7 +91,8 @@ class MeshSecurityIntegrationTests {
 
 	@Test
 	void shouldGiveControllersTheCallerAndNameTheAuthenticationAfterTheClientId() {
-		HttpResponse<String> response = call("GET", "/api/whoami", auth.token("order", "inventory.read inventory.write"));
+		HttpResponse<String> response = call("GET", "/api/whoami",
+				auth.token("order", "inventory.read inventory.write"));
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).isEqualTo("caller=order scopes=[inventory.read, inventory.write] name=order "
 				+ "authorities=[SCOPE_inventory.read, SCOPE_inventory.write]");
@@ -130,20 +133,23 @@ class MeshSecurityIntegrationTests {
 	@Test
 	void shouldAnswer401ToAnExpiredTokenBeyondTheClockSkew() {
 		Instant expired = Instant.now().minusSeconds(60);
-		JWTClaimsSet.Builder claims = claims().issueTime(Date.from(expired.minusSeconds(300))).expirationTime(Date.from(expired));
+		JWTClaimsSet.Builder claims = claims().issueTime(Date.from(expired.minusSeconds(300)))
+			.expirationTime(Date.from(expired));
 		assertInvalidToken(call("GET", "/api/stock/sku-1", sign(auth.signingKey(), claims)));
 	}
 
 	@Test
 	void shouldAcceptATokenExpiredWithinTheDefaultClockSkewOf30Seconds() {
 		Instant expired = Instant.now().minusSeconds(10);
-		JWTClaimsSet.Builder claims = claims().issueTime(Date.from(expired.minusSeconds(300))).expirationTime(Date.from(expired));
+		JWTClaimsSet.Builder claims = claims().issueTime(Date.from(expired.minusSeconds(300)))
+			.expirationTime(Date.from(expired));
 		assertThat(call("GET", "/api/stock/sku-1", sign(auth.signingKey(), claims)).statusCode()).isEqualTo(200);
 	}
 
 	@Test
 	void shouldAnswer401ToATokenFromAnotherIssuer() {
-		assertInvalidToken(call("GET", "/api/stock/sku-1", sign(auth.signingKey(), claims().issuer("http://127.0.0.1:1"))));
+		assertInvalidToken(
+				call("GET", "/api/stock/sku-1", sign(auth.signingKey(), claims().issuer("http://127.0.0.1:1"))));
 	}
 
 	@Test
@@ -216,7 +222,8 @@ class MeshSecurityIntegrationTests {
 	}
 
 	private static String sign(RSAKey key, JWTClaimsSet.Builder claims) {
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+				claims.build());
 		try {
 			jwt.sign(new RSASSASigner(key));
 		}

@@ -23,8 +23,9 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * A real Spring Authorization Server on 127.0.0.1 and a random port, with client-credentials clients
- * configured through Spring Boot's own properties. Counts the token requests it serves.
+ * A real Spring Authorization Server on 127.0.0.1 and a random port, with
+ * client-credentials clients configured through Spring Boot's own properties. Counts the
+ * token requests it serves.
  */
 public final class InProcessAuthorizationServer implements AutoCloseable {
 
@@ -37,8 +38,8 @@ public final class InProcessAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a server with client {@code order} (secret {@code order-secret}, scopes inventory.read,
-	 * inventory.write, payments.write).
+	 * Starts a server with client {@code order} (secret {@code order-secret}, scopes
+	 * inventory.read, inventory.write, payments.write).
 	 * @param tokenTtl lifetime of the access tokens it issues
 	 * @return the started server
 	 */
@@ -59,19 +60,23 @@ public final class InProcessAuthorizationServer implements AutoCloseable {
 		return new InProcessAuthorizationServer(context);
 	}
 
-	/** @return the token endpoint */
+	/**
+	 * @return the token endpoint */
 	public String tokenUri() {
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort() + "/oauth2/token";
+		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort()
+				+ "/oauth2/token";
 	}
 
-	/** @return token requests served so far, successful or not */
+	/**
+	 * @return token requests served so far, successful or not */
 	public int tokenRequests() {
 		return tokenRequests.get();
 	}
 
 	/**
 	 * @param tokenUri the token endpoint
-	 * @return properties that make an application use this server's {@code order} client as registration {@code mesh}
+	 * @return properties that make an application use this server's {@code order} client
+	 * as registration {@code mesh}
 	 */
 	public static List<String> meshRegistration(String tokenUri) {
 		return List.of("spring.security.oauth2.client.registration.mesh.client-id=order",
@@ -92,18 +97,19 @@ public final class InProcessAuthorizationServer implements AutoCloseable {
 
 		@Bean
 		FilterRegistrationBean<OncePerRequestFilter> tokenRequestCounter() {
-			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+					new OncePerRequestFilter() {
 
-				@Override
-				protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-						throws ServletException, IOException {
-					if (request.getRequestURI().equals("/oauth2/token")) {
-						tokenRequests.incrementAndGet();
-					}
-					chain.doFilter(request, response);
-				}
+						@Override
+						protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+								FilterChain chain) throws ServletException, IOException {
+							if (request.getRequestURI().equals("/oauth2/token")) {
+								tokenRequests.incrementAndGet();
+							}
+							chain.doFilter(request, response);
+						}
 
-			});
+					});
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 			return registration;
 		}

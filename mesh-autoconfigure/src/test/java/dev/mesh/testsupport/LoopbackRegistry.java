@@ -28,11 +28,12 @@ import org.springframework.web.client.RestClient;
 
 /**
  * A service registry on 127.0.0.1 that serves each service's instances as JSON over HTTP
- * ({@code GET /v1/services/{id}}, a list of {@code instanceId, host, port, secure, metadata}), and
- * {@link #client() a DiscoveryClient} that reads it over real HTTP, as a Consul or Eureka client does.
- * The registry can be {@linkplain #stop() stopped} (its port then refuses connections) and
- * {@linkplain #restart() started again} on the same port, and can serve any JSON a hostile or broken
- * registry would.
+ * ({@code GET /v1/services/{id}}, a list of
+ * {@code instanceId, host, port, secure, metadata}), and {@link #client() a
+ * DiscoveryClient} that reads it over real HTTP, as a Consul or Eureka client does. The
+ * registry can be {@linkplain #stop() stopped} (its port then refuses connections) and
+ * {@linkplain #restart() started again} on the same port, and can serve any JSON a
+ * hostile or broken registry would.
  */
 public final class LoopbackRegistry implements AutoCloseable {
 
@@ -51,7 +52,8 @@ public final class LoopbackRegistry implements AutoCloseable {
 		this.port = this.server.getAddress().getPort();
 	}
 
-	/** @return a running registry on a random loopback port, with no services */
+	/**
+	 * @return a running registry on a random loopback port, with no services */
 	public static LoopbackRegistry start() {
 		try {
 			return new LoopbackRegistry(0);
@@ -81,7 +83,8 @@ public final class LoopbackRegistry implements AutoCloseable {
 				out.write(body);
 			}
 		});
-		// a thread per query, so a held query does not keep the others from being answered
+		// a thread per query, so a held query does not keep the others from being
+		// answered
 		server.setExecutor(Executors.newCachedThreadPool((runnable) -> {
 			Thread thread = new Thread(runnable, "loopback-registry");
 			thread.setDaemon(true);
@@ -135,7 +138,10 @@ public final class LoopbackRegistry implements AutoCloseable {
 		this.hold = hold;
 	}
 
-	/** Stops answering: connections to the registry's port are refused until {@link #restart()}. */
+	/**
+	 * Stops answering: connections to the registry's port are refused until
+	 * {@link #restart()}.
+	 */
 	public synchronized void stop() {
 		if (this.server != null) {
 			this.server.stop(0);
@@ -155,15 +161,17 @@ public final class LoopbackRegistry implements AutoCloseable {
 		}
 	}
 
-	/** @return the registry's port */
+	/**
+	 * @return the registry's port */
 	public int port() {
 		return this.port;
 	}
 
 	/**
-	 * @return a discovery client that reads this registry over HTTP, with credentials in its URL as
-	 * some registry clients are configured ({@code http://user:password@host/?token=...}), so tests can
-	 * check that they never reach a message
+	 * @return a discovery client that reads this registry over HTTP, with credentials in
+	 * its URL as some registry clients are configured
+	 * ({@code http://user:password@host/?token=...}), so tests can check that they never
+	 * reach a message
 	 */
 	public HttpDiscoveryClient client() {
 		return new HttpDiscoveryClient("http://mesh:registry-s3cret@127.0.0.1:" + this.port);
@@ -174,7 +182,10 @@ public final class LoopbackRegistry implements AutoCloseable {
 		stop();
 	}
 
-	/** A Spring Cloud {@link DiscoveryClient} over a {@link LoopbackRegistry}, counting its queries. */
+	/**
+	 * A Spring Cloud {@link DiscoveryClient} over a {@link LoopbackRegistry}, counting
+	 * its queries.
+	 */
 	public static final class HttpDiscoveryClient implements DiscoveryClient {
 
 		private final RestClient http;
@@ -182,7 +193,8 @@ public final class LoopbackRegistry implements AutoCloseable {
 		private final AtomicInteger queries = new AtomicInteger();
 
 		HttpDiscoveryClient(String baseUrl) {
-			// the JDK client, so that an interrupt of the querying thread aborts its query
+			// the JDK client, so that an interrupt of the querying thread aborts its
+			// query
 			JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
 					HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
 			requests.setReadTimeout(Duration.ofSeconds(30));
@@ -218,7 +230,9 @@ public final class LoopbackRegistry implements AutoCloseable {
 			return List.of();
 		}
 
-		/** @return how many times the registry was asked for instances, answered or not */
+		/**
+		 * @return how many times the registry was asked for instances, answered or not
+		 */
 		public int queries() {
 			return this.queries.get();
 		}

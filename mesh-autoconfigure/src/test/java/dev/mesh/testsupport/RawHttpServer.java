@@ -20,10 +20,11 @@ import java.util.function.BooleanSupplier;
 import org.springframework.cloud.client.DefaultServiceInstance;
 
 /**
- * A misbehaving HTTP/1.1 instance on a raw socket (127.0.0.1, random port): it reads each request head
- * and lets an {@link Answer} write whatever bytes it likes back, well-formed or not, on the same
- * connection for as long as the client keeps it. It counts requests and connections and knows which
- * connections the client has closed, so a test can assert that an abandoned exchange was not left open.
+ * A misbehaving HTTP/1.1 instance on a raw socket (127.0.0.1, random port): it reads each
+ * request head and lets an {@link Answer} write whatever bytes it likes back, well-formed
+ * or not, on the same connection for as long as the client keeps it. It counts requests
+ * and connections and knows which connections the client has closed, so a test can assert
+ * that an abandoned exchange was not left open.
  */
 public final class RawHttpServer implements AutoCloseable {
 
@@ -53,13 +54,17 @@ public final class RawHttpServer implements AutoCloseable {
 		 */
 		void write(OutputStream out, int number) throws IOException;
 
-		/** @return an answer that writes these bytes (US-ASCII) */
+		/**
+		 * @return an answer that writes these bytes (US-ASCII) */
 		static Answer ascii(String response) {
 			byte[] bytes = response.getBytes(StandardCharsets.US_ASCII);
 			return (out, number) -> out.write(bytes);
 		}
 
-		/** @return a well-formed 200 whose body is this many bytes, with a Content-Length or chunked */
+		/**
+		 * @return a well-formed 200 whose body is this many bytes, with a Content-Length
+		 * or chunked
+		 */
 		static Answer body(int length, boolean contentLength) {
 			byte[] body = new byte[length];
 			java.util.Arrays.fill(body, (byte) 'x');
@@ -82,7 +87,10 @@ public final class RawHttpServer implements AutoCloseable {
 			};
 		}
 
-		/** @return a 200 with a chunked body that never ends, written until the client goes away */
+		/**
+		 * @return a 200 with a chunked body that never ends, written until the client
+		 * goes away
+		 */
 		static Answer endlessBody() {
 			byte[] chunk = ("1000\r\n" + "x".repeat(4096) + "\r\n").getBytes(StandardCharsets.US_ASCII);
 			return (out, number) -> {
@@ -97,24 +105,28 @@ public final class RawHttpServer implements AutoCloseable {
 
 	/**
 	 * One request as it arrived.
+	 *
 	 * @param head its request line and headers, as sent
 	 * @param bodyLength the bytes of its body (by its {@code Content-Length})
 	 * @param bodyCrc32 the CRC-32 of its body
 	 */
 	public record Received(String head, long bodyLength, long bodyCrc32) {
 
-		/** @return the request line's method */
+		/**
+		 * @return the request line's method */
 		public String method() {
 			return this.head.substring(0, this.head.indexOf(' '));
 		}
 
-		/** @return the request line's target */
+		/**
+		 * @return the request line's target */
 		public String target() {
 			int from = this.head.indexOf(' ') + 1;
 			return this.head.substring(from, this.head.indexOf(' ', from));
 		}
 
-		/** @return whether a header of this name (any case) was sent */
+		/**
+		 * @return whether a header of this name (any case) was sent */
 		public boolean hasHeader(String name) {
 			return this.head.toLowerCase(Locale.ROOT).contains("\r\n" + name.toLowerCase(Locale.ROOT) + ":");
 		}
@@ -144,12 +156,14 @@ public final class RawHttpServer implements AutoCloseable {
 		}
 	}
 
-	/** @param answer what to answer the next requests with */
+	/**
+	 * @param answer what to answer the next requests with */
 	public void answer(Answer answer) {
 		this.answer = answer;
 	}
 
-	/** @return what it answers requests with now */
+	/**
+	 * @return what it answers requests with now */
 	public Answer answer() {
 		return this.answer;
 	}
@@ -158,35 +172,41 @@ public final class RawHttpServer implements AutoCloseable {
 		return this.socket.getLocalPort();
 	}
 
-	/** @return requests whose head was read */
+	/**
+	 * @return requests whose head was read */
 	public int requests() {
 		return this.requests.get();
 	}
 
-	/** @return the requests read so far, in order */
+	/**
+	 * @return the requests read so far, in order */
 	public java.util.List<Received> received() {
 		return java.util.List.copyOf(this.received);
 	}
 
-	/** @return connections accepted */
+	/**
+	 * @return connections accepted */
 	public int connections() {
 		return this.connections.get();
 	}
 
-	/** @return connections the client has not closed yet */
+	/**
+	 * @return connections the client has not closed yet */
 	public int openConnections() {
 		return this.open.size();
 	}
 
 	/**
-	 * Waits, at most the given time, until the client has closed every connection it made here.
+	 * Waits, at most the given time, until the client has closed every connection it made
+	 * here.
 	 * @return whether it has
 	 */
 	public boolean awaitAllClosed(Duration within) {
 		return await(() -> this.open.isEmpty(), within);
 	}
 
-	/** @return a registry entry for this server as an instance of the service */
+	/**
+	 * @return a registry entry for this server as an instance of the service */
 	public DefaultServiceInstance instance(String serviceId) {
 		return new DefaultServiceInstance(this.id, serviceId, "127.0.0.1", port(), false, Map.of("weight", "1"));
 	}
@@ -249,7 +269,10 @@ public final class RawHttpServer implements AutoCloseable {
 		}
 	}
 
-	/** Reads one request head (and a body by its Content-Length); {@code false} at end of stream. */
+	/**
+	 * Reads one request head (and a body by its Content-Length); {@code false} at end of
+	 * stream.
+	 */
 	private boolean readRequest(InputStream in) throws IOException {
 		StringBuilder head = new StringBuilder();
 		int b;

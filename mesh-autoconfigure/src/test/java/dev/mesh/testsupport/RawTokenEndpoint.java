@@ -15,10 +15,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An OAuth2 token endpoint on a raw {@link ServerSocket} (127.0.0.1, random port), for the answers a real
- * authorization server never gives: it can hang (accept the connection, read the request and never
- * answer) or answer a token response without {@code expires_in}. Counts the token requests it read and
- * the hung connections the client is still holding open.
+ * An OAuth2 token endpoint on a raw {@link ServerSocket} (127.0.0.1, random port), for
+ * the answers a real authorization server never gives: it can hang (accept the
+ * connection, read the request and never answer) or answer a token response without
+ * {@code expires_in}. Counts the token requests it read and the hung connections the
+ * client is still holding open.
  */
 public final class RawTokenEndpoint implements AutoCloseable {
 
@@ -48,13 +49,15 @@ public final class RawTokenEndpoint implements AutoCloseable {
 		acceptor.start();
 	}
 
-	/** @return an endpoint that reads each request and never answers */
+	/**
+	 * @return an endpoint that reads each request and never answers */
 	public static RawTokenEndpoint hanging() {
 		return create(null);
 	}
 
 	/**
-	 * @param expiresInSeconds the {@code expires_in} of the tokens, or {@code null} to leave it out
+	 * @param expiresInSeconds the {@code expires_in} of the tokens, or {@code null} to
+	 * leave it out
 	 * @return an endpoint that answers each request with a new bearer token
 	 */
 	public static RawTokenEndpoint answering(Integer expiresInSeconds) {
@@ -77,8 +80,8 @@ public final class RawTokenEndpoint implements AutoCloseable {
 
 	/**
 	 * From now on, answer each request with a token.
-	 * @param expiresIn the {@code expires_in} to send, as JSON text (any number, however large), or
-	 * {@code null} to leave it out
+	 * @param expiresIn the {@code expires_in} to send, as JSON text (any number, however
+	 * large), or {@code null} to leave it out
 	 */
 	public void answer(String expiresIn) {
 		this.answer = (expiresIn != null) ? "\"expires_in\":" + expiresIn + "," : "";
@@ -86,33 +89,42 @@ public final class RawTokenEndpoint implements AutoCloseable {
 
 	/**
 	 * From now on, refuse each request with {@code 400 invalid_client}.
-	 * @param errorDescription the {@code error_description}, as JSON string content (escapes allowed)
+	 * @param errorDescription the {@code error_description}, as JSON string content
+	 * (escapes allowed)
 	 */
 	public void refuse(String errorDescription) {
 		this.answer = REFUSE + errorDescription;
 	}
 
-	/** From now on, answer each request with a status line and headers, then one body byte every 100 ms. */
+	/**
+	 * From now on, answer each request with a status line and headers, then one body byte
+	 * every 100 ms.
+	 */
 	public void trickle() {
 		this.answer = TRICKLE;
 	}
 
-	/** @return the token endpoint's URL */
+	/**
+	 * @return the token endpoint's URL */
 	public String tokenUri() {
 		return "http://127.0.0.1:" + this.server.getLocalPort() + "/oauth2/token";
 	}
 
-	/** @return token requests read so far */
+	/**
+	 * @return token requests read so far */
 	public int requests() {
 		return this.requests.get();
 	}
 
-	/** @return requests left unanswered whose connection the client still holds open */
+	/**
+	 * @return requests left unanswered whose connection the client still holds open */
 	public int hungOpen() {
 		return this.hung.get() - this.hungClosedByClient.get();
 	}
 
-	/** @return requests left unanswered whose connection the client closed (it gave up) */
+	/**
+	 * @return requests left unanswered whose connection the client closed (it gave up)
+	 */
 	public int hungClosedByClient() {
 		return this.hungClosedByClient.get();
 	}
@@ -144,7 +156,8 @@ public final class RawTokenEndpoint implements AutoCloseable {
 				}
 				if (answer == null) {
 					this.hung.incrementAndGet();
-					// Never answer; a read returning -1 means the client gave up and closed the connection.
+					// Never answer; a read returning -1 means the client gave up and
+					// closed the connection.
 					while (in.read() != -1) {
 						// discard
 					}
@@ -153,13 +166,16 @@ public final class RawTokenEndpoint implements AutoCloseable {
 				}
 				boolean refuse = answer.startsWith(REFUSE);
 				String body = refuse
-						? "{\"error\":\"invalid_client\",\"error_description\":\"" + answer.substring(REFUSE.length()) + "\"}"
-						: "{\"access_token\":\"raw-token-" + this.issued.incrementAndGet() + "\",\"token_type\":\"Bearer\","
-								+ answer + "\"scope\":\"inventory.read\"}";
+						? "{\"error\":\"invalid_client\",\"error_description\":\"" + answer.substring(REFUSE.length())
+								+ "\"}"
+						: "{\"access_token\":\"raw-token-" + this.issued.incrementAndGet()
+								+ "\",\"token_type\":\"Bearer\"," + answer + "\"scope\":\"inventory.read\"}";
 				byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 				OutputStream out = socket.getOutputStream();
-				out.write(((refuse ? "HTTP/1.1 400 Bad Request" : "HTTP/1.1 200 OK") + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: "
-						+ bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				out.write(((refuse ? "HTTP/1.1 400 Bad Request" : "HTTP/1.1 200 OK")
+						+ "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: "
+						+ bytes.length + "\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
 				out.write(bytes);
 				out.flush();
 			}
@@ -196,7 +212,9 @@ public final class RawTokenEndpoint implements AutoCloseable {
 		}
 	}
 
-	/** Reads one request's head and body; {@code false} when the connection ended first. */
+	/**
+	 * Reads one request's head and body; {@code false} when the connection ended first.
+	 */
 	private static boolean readRequest(InputStream in) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		int matched = 0;

@@ -6,7 +6,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A wall clock (UTC) that a test sets, for code that compares published start times with now.
+ * A wall clock (UTC) that a test sets, for code that compares published start times with
+ * now.
  */
 public final class SettableClock extends Clock {
 

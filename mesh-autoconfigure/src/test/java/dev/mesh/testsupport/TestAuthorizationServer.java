@@ -57,12 +57,13 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * A real Spring Authorization Server on 127.0.0.1 and a random port, shaped like {@code mesh-sample-auth}:
- * client-credentials only, {@code aud} derived from the scopes ({@code inventory.write} → {@code inventory}),
- * a {@code client_id} claim. Clients: {@code order} (inventory.read, inventory.write), {@code billing}
- * (inventory.write) and {@code inventory} (order.read); each secret is the client id + {@code -secret}.
- * Its issuer is its own URL. Its RSA signing key is created here and exposed, so tests can mint tokens that
- * differ from real ones in exactly one claim.
+ * A real Spring Authorization Server on 127.0.0.1 and a random port, shaped like
+ * {@code mesh-sample-auth}: client-credentials only, {@code aud} derived from the scopes
+ * ({@code inventory.write} → {@code inventory}), a {@code client_id} claim. Clients:
+ * {@code order} (inventory.read, inventory.write), {@code billing} (inventory.write) and
+ * {@code inventory} (order.read); each secret is the client id + {@code -secret}. Its
+ * issuer is its own URL. Its RSA signing key is created here and exposed, so tests can
+ * mint tokens that differ from real ones in exactly one claim.
  */
 public final class TestAuthorizationServer implements AutoCloseable {
 
@@ -79,12 +80,14 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		this.context = context;
 	}
 
-	/** @return a started server */
+	/**
+	 * @return a started server */
 	public static TestAuthorizationServer start() {
 		RSAKey key = newKey(UUID.randomUUID().toString());
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthorizationServerApplication.class)
 			.web(WebApplicationType.SERVLET)
-			.initializers((applicationContext) -> applicationContext.getBeanFactory().registerSingleton("testSigningKey", key))
+			.initializers((applicationContext) -> applicationContext.getBeanFactory()
+				.registerSingleton("testSigningKey", key))
 			.properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
 					"spring.application.name=test-auth", "mesh.enabled=false", "spring.cloud.consul.enabled=false",
 					"spring.cloud.discovery.enabled=false")
@@ -105,17 +108,20 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		}
 	}
 
-	/** @return the URL of its JWK set, for {@code jwk-set-uri} */
+	/**
+	 * @return the URL of its JWK set, for {@code jwk-set-uri} */
 	public String jwkSetUri() {
 		return issuer() + "/oauth2/jwks";
 	}
 
-	/** @return the issuer, which is also the base URL */
+	/**
+	 * @return the issuer, which is also the base URL */
 	public String issuer() {
 		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort();
 	}
 
-	/** @return the key pair the server signs tokens with */
+	/**
+	 * @return the key pair the server signs tokens with */
 	public RSAKey signingKey() {
 		return this.signingKey;
 	}
@@ -143,8 +149,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	 * @return the serialized token
 	 */
 	public String sign(JWTClaimsSet.Builder claims) {
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.signingKey.getKeyID()).build(),
-				claims.build());
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.signingKey.getKeyID()).build(), claims.build());
 		try {
 			jwt.sign(new RSASSASigner(this.signingKey));
 		}
@@ -161,17 +167,20 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	 * @return the access token
 	 */
 	public String token(String clientId, String scope) {
-		String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientId + "-secret").getBytes(StandardCharsets.UTF_8));
+		String basic = Base64.getEncoder()
+			.encodeToString((clientId + ":" + clientId + "-secret").getBytes(StandardCharsets.UTF_8));
 		HttpRequest request = HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/token"))
 			.header("Authorization", "Basic " + basic)
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + scope.replace(" ", "%20")))
+			.POST(HttpRequest.BodyPublishers
+				.ofString("grant_type=client_credentials&scope=" + scope.replace(" ", "%20")))
 			.build();
 		try {
 			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 			Matcher token = ACCESS_TOKEN.matcher(response.body());
 			if (response.statusCode() != 200 || !token.find()) {
-				throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
+				throw new IllegalStateException(
+						"token request failed: " + response.statusCode() + " " + response.body());
 			}
 			return token.group(1);
 		}
@@ -226,7 +235,9 @@ public final class TestAuthorizationServer implements AutoCloseable {
 					return;
 				}
 				Set<String> services = new TreeSet<>();
-				context.getAuthorizedScopes().stream().filter((scope) -> scope.indexOf('.') > 0)
+				context.getAuthorizedScopes()
+					.stream()
+					.filter((scope) -> scope.indexOf('.') > 0)
 					.forEach((scope) -> services.add(scope.substring(0, scope.indexOf('.'))));
 				context.getClaims().claims((claims) -> {
 					claims.remove(JwtClaimNames.AUD);
@@ -241,7 +252,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		@Bean
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http) throws Exception {
-			OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
+			OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer
+				.authorizationServer();
 			http.securityMatcher(authorizationServer.getEndpointsMatcher())
 				.with(authorizationServer, Customizer.withDefaults())
 				.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())

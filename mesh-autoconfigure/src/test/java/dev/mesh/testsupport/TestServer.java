@@ -17,8 +17,9 @@ import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * A real embedded Tomcat on 127.0.0.1 and a random port that answers every request with its own id
- * (body and {@code X-Served-By} header) and counts what it served, so tests can assert where calls went.
+ * A real embedded Tomcat on 127.0.0.1 and a random port that answers every request with
+ * its own id (body and {@code X-Served-By} header) and counts what it served, so tests
+ * can assert where calls went.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -36,10 +37,15 @@ public final class TestServer implements AutoCloseable {
 
 	private volatile Behaviour behaviour = Behaviour.ECHO;
 
-	/** Whether {@link #close()} ran, so a test may stop a server early and its cleanup close it again. */
+	/**
+	 * Whether {@link #close()} ran, so a test may stop a server early and its cleanup
+	 * close it again.
+	 */
 	private boolean closed;
 
-	/** What the server does with a request before (or instead of) answering with its id. */
+	/**
+	 * What the server does with a request before (or instead of) answering with its id.
+	 */
 	@FunctionalInterface
 	public interface Behaviour {
 
@@ -47,11 +53,14 @@ public final class TestServer implements AutoCloseable {
 		Behaviour ECHO = (server, request, response) -> false;
 
 		/**
-		 * @return {@code true} if the response was written and the default answer must be skipped
+		 * @return {@code true} if the response was written and the default answer must be
+		 * skipped
 		 */
 		boolean handle(TestServer server, HttpServletRequest request, HttpServletResponse response) throws IOException;
 
-		/** @return a behaviour that answers every request with a status and does no work */
+		/**
+		 * @return a behaviour that answers every request with a status and does no work
+		 */
 		static Behaviour status(int status) {
 			return (server, request, response) -> {
 				response.setStatus(status);
@@ -60,7 +69,8 @@ public final class TestServer implements AutoCloseable {
 			};
 		}
 
-		/** @return a behaviour that waits before answering normally */
+		/**
+		 * @return a behaviour that waits before answering normally */
 		static Behaviour delay(java.time.Duration delay) {
 			return (server, request, response) -> {
 				try {
@@ -73,7 +83,10 @@ public final class TestServer implements AutoCloseable {
 			};
 		}
 
-		/** @return a behaviour that does the work (a reservation for POST) and then answers with a status */
+		/**
+		 * @return a behaviour that does the work (a reservation for POST) and then
+		 * answers with a status
+		 */
 		static Behaviour workThenStatus(int status) {
 			return (server, request, response) -> {
 				server.reserve(request);
@@ -82,7 +95,9 @@ public final class TestServer implements AutoCloseable {
 			};
 		}
 
-		/** @return a behaviour that promises 100 bytes, sends 10 and breaks the connection */
+		/**
+		 * @return a behaviour that promises 100 bytes, sends 10 and breaks the connection
+		 */
 		static Behaviour truncatedBody() {
 			return (server, request, response) -> {
 				response.setContentType("text/plain");
@@ -98,7 +113,8 @@ public final class TestServer implements AutoCloseable {
 	private TestServer(String id) {
 		this.id = id;
 		this.tomcat = new Tomcat();
-		this.tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/mesh-test-tomcat-" + id + "-" + System.nanoTime());
+		this.tomcat
+			.setBaseDir(System.getProperty("java.io.tmpdir") + "/mesh-test-tomcat-" + id + "-" + System.nanoTime());
 		Connector connector = new Connector();
 		connector.setPort(0);
 		connector.setProperty("address", "127.0.0.1");
@@ -140,7 +156,10 @@ public final class TestServer implements AutoCloseable {
 		return this.requests.get();
 	}
 
-	/** @return work done for POST requests: one per request, or one per distinct Idempotency-Key */
+	/**
+	 * @return work done for POST requests: one per request, or one per distinct
+	 * Idempotency-Key
+	 */
 	public int reservations() {
 		return this.reservations.get();
 	}
@@ -164,7 +183,8 @@ public final class TestServer implements AutoCloseable {
 		}
 	}
 
-	/** @return the headers of the last request, names in lower case */
+	/**
+	 * @return the headers of the last request, names in lower case */
 	public Map<String, String> lastHeaders() {
 		return this.lastHeaders;
 	}
@@ -199,8 +219,10 @@ public final class TestServer implements AutoCloseable {
 		protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
 			TestServer.this.requests.incrementAndGet();
 			TestServer.this.lastHeaders.clear();
-			request.getHeaderNames().asIterator().forEachRemaining(
-					(name) -> TestServer.this.lastHeaders.put(name.toLowerCase(), request.getHeader(name)));
+			request.getHeaderNames()
+				.asIterator()
+				.forEachRemaining(
+						(name) -> TestServer.this.lastHeaders.put(name.toLowerCase(), request.getHeader(name)));
 			TestServer.this.lastHeaders.put(":path", request.getRequestURI()
 					+ ((request.getQueryString() != null) ? "?" + request.getQueryString() : ""));
 			request.getInputStream().readAllBytes();

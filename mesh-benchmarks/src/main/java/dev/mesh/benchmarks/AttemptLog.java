@@ -13,14 +13,15 @@ import dev.mesh.observability.MeshOutcome;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Every attempt the client made, per instance, as the client saw it: installed as the mesh client's
- * {@link AttemptTracer} (see {@link BenchmarkApplication#start(List, AttemptTracer, String...)}), it is
- * told of each attempt's instance and outcome, so it sees refused connections and timeouts that the
- * server never sees. Records counts, outcomes and the time of the
- * last attempt (from {@link System#nanoTime()}), which is what the failover benchmark needs. After
- * {@link #mark()} it also counts the attempts that started from then on, and which of those failed:
- * an attempt is put on one side of the mark when it starts, so an attempt in flight at the mark that
- * fails afterwards is not counted as a failure after it.
+ * Every attempt the client made, per instance, as the client saw it: installed as the
+ * mesh client's {@link AttemptTracer} (see
+ * {@link BenchmarkApplication#start(List, AttemptTracer, String...)}), it is told of each
+ * attempt's instance and outcome, so it sees refused connections and timeouts that the
+ * server never sees. Records counts, outcomes and the time of the last attempt (from
+ * {@link System#nanoTime()}), which is what the failover benchmark needs. After
+ * {@link #mark()} it also counts the attempts that started from then on, and which of
+ * those failed: an attempt is put on one side of the mark when it starts, so an attempt
+ * in flight at the mark that fails afterwards is not counted as a failure after it.
  */
 final class AttemptLog implements AttemptTracer {
 
@@ -41,12 +42,15 @@ final class AttemptLog implements AttemptTracer {
 			return this.attempts.sum();
 		}
 
-		/** @return attempts that started at or after {@link AttemptLog#mark()} */
+		/**
+		 * @return attempts that started at or after {@link AttemptLog#mark()} */
 		long attemptsSinceMark() {
 			return this.attemptsSinceMark.sum();
 		}
 
-		/** @return how many of {@link #attemptsSinceMark()} failed (never more than them) */
+		/**
+		 * @return how many of {@link #attemptsSinceMark()} failed (never more than them)
+		 */
 		long failuresSinceMark() {
 			return this.failuresSinceMark.sum();
 		}
@@ -55,7 +59,9 @@ final class AttemptLog implements AttemptTracer {
 			return this.lastStartNanos.get();
 		}
 
-		/** @return attempts by outcome tag ({@code SUCCESS}, {@code CONNECT_FAILURE}, ...) */
+		/**
+		 * @return attempts by outcome tag ({@code SUCCESS}, {@code CONNECT_FAILURE}, ...)
+		 */
 		Map<String, Long> outcomes() {
 			Map<String, Long> counts = new TreeMap<>();
 			this.outcomes.forEach((outcome, count) -> counts.put(outcome, count.sum()));
@@ -68,12 +74,14 @@ final class AttemptLog implements AttemptTracer {
 
 	private volatile long markNanos = Long.MAX_VALUE;
 
-	/** @return the attempts of all these servers' instances so far */
+	/**
+	 * @return the attempts of all these servers' instances so far */
 	long attempts(List<LoopbackServer> servers) {
 		return servers.stream().mapToLong((server) -> instance(server.id()).attempts()).sum();
 	}
 
-	/** @return the attempts of an instance so far (zeros if it had none) */
+	/**
+	 * @return the attempts of an instance so far (zeros if it had none) */
 	Instance instance(String id) {
 		return this.instances.computeIfAbsent(id, (key) -> new Instance());
 	}
@@ -94,7 +102,8 @@ final class AttemptLog implements AttemptTracer {
 		Instance instance = instance(instanceId);
 		instance.attempts.increment();
 		instance.lastStartNanos.accumulateAndGet(now, Math::max);
-		// decided once, here, so that a failure is counted after the mark only for an attempt counted there
+		// decided once, here, so that a failure is counted after the mark only for an
+		// attempt counted there
 		boolean sinceMark = now >= this.markNanos;
 		if (sinceMark) {
 			instance.attemptsSinceMark.increment();

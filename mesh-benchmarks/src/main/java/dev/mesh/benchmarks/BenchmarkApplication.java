@@ -19,12 +19,13 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * The client application of the load benchmarks: a {@code @MeshClient("bench")} RestClient and a
- * Spring Cloud {@code @LoadBalanced} RestClient builder, both made with Boot's configurer (so both are
- * observed), over the instances of service {@code bench} listed in static discovery. The mesh client runs on
- * Boot's default transport unless {@link #TRANSPORT} is given (see there). Metrics, tracing
- * (Boot's default 10% sampling), retries and ejection are on as in a service using the starter; no
- * OAuth2 registration is configured, so calls carry no token.
+ * The client application of the load benchmarks: a {@code @MeshClient("bench")}
+ * RestClient and a Spring Cloud {@code @LoadBalanced} RestClient builder, both made with
+ * Boot's configurer (so both are observed), over the instances of service {@code bench}
+ * listed in static discovery. The mesh client runs on Boot's default transport unless
+ * {@link #TRANSPORT} is given (see there). Metrics, tracing (Boot's default 10%
+ * sampling), retries and ejection are on as in a service using the starter; no OAuth2
+ * registration is configured, so calls carry no token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -33,18 +34,20 @@ class BenchmarkApplication {
 	static final String SERVICE = "bench";
 
 	/**
-	 * The property that chooses the mesh client's transport, as any RestClient's from Boot's builder
-	 * ({@code http-components}, {@code jdk}, {@code simple}, {@code jetty}, {@code reactor}); append the
-	 * value. Unset, Boot picks the first library on the class path, here Apache HttpClient 5
-	 * ({@code http-components}, which the starter brings).
+	 * The property that chooses the mesh client's transport, as any RestClient's from
+	 * Boot's builder ({@code http-components}, {@code jdk}, {@code simple},
+	 * {@code jetty}, {@code reactor}); append the value. Unset, Boot picks the first
+	 * library on the class path, here Apache HttpClient 5 ({@code http-components}, which
+	 * the starter brings).
 	 */
 	static final String TRANSPORT = "spring.http.client.factory=";
 
 	/**
-	 * Pins the mesh client to the JDK HTTP client, for the benchmarks that compare it with plain clients
-	 * on {@link #jdkRequestFactory()} (CallOverhead, CallCpu, CallThreads, CallBenchmark), so the pair
-	 * differs by the mesh and not by the HTTP library. (Boot's JDK client prefers HTTP/2, so the first
-	 * request on each new connection offers an h2c upgrade, which this server declines; the pooled
+	 * Pins the mesh client to the JDK HTTP client, for the benchmarks that compare it
+	 * with plain clients on {@link #jdkRequestFactory()} (CallOverhead, CallCpu,
+	 * CallThreads, CallBenchmark), so the pair differs by the mesh and not by the HTTP
+	 * library. (Boot's JDK client prefers HTTP/2, so the first request on each new
+	 * connection offers an h2c upgrade, which this server declines; the pooled
 	 * connections then speak HTTP/1.1 as the plain clients' do.)
 	 */
 	static final String JDK_TRANSPORT = TRANSPORT + "jdk";
@@ -52,18 +55,23 @@ class BenchmarkApplication {
 	/** Switches off the span of each attempt of a mesh call. */
 	static final String ATTEMPTS_UNTRACED = "mesh.tracing.attempt-spans=false";
 
-	/** Switches off the timer of each attempt of a mesh call ({@code mesh.client.requests}), by name. */
+	/**
+	 * Switches off the timer of each attempt of a mesh call
+	 * ({@code mesh.client.requests}), by name.
+	 */
 	static final String ATTEMPTS_UNTIMED = "management.metrics.enable.mesh.client.requests=false";
 
 	/**
 	 * Switches off Boot's observation of each call ({@code http.client.requests}); with
-	 * {@link #ATTEMPTS_UNTRACED} and {@link #ATTEMPTS_UNTIMED}, only the mesh's own work is left.
+	 * {@link #ATTEMPTS_UNTRACED} and {@link #ATTEMPTS_UNTIMED}, only the mesh's own work
+	 * is left.
 	 */
 	static final String CALLS_UNOBSERVED = "management.observations.enable.http.client.requests=false";
 
 	/**
-	 * Name of the mesh client whose attempts are not observed, in the benchmarks' tables: observed as a
-	 * RestClient from Boot's builder is, so it differs from that client by the mesh's own work only.
+	 * Name of the mesh client whose attempts are not observed, in the benchmarks' tables:
+	 * observed as a RestClient from Boot's builder is, so it differs from that client by
+	 * the mesh's own work only.
 	 */
 	static final String ATTEMPTS_UNOBSERVED_CLIENT = "@MeshClient, attempts not observed (only Boot's call observation)";
 
@@ -76,7 +84,10 @@ class BenchmarkApplication {
 		return configurer.configure(RestClient.builder()).build();
 	}
 
-	/** Spring Cloud's way: a load-balanced builder on the same JDK HTTP client as the mesh transport. */
+	/**
+	 * Spring Cloud's way: a load-balanced builder on the same JDK HTTP client as the mesh
+	 * transport.
+	 */
 	@Bean
 	@LoadBalanced
 	RestClient.Builder loadBalancedBuilder(RestClientBuilderConfigurer configurer) {
@@ -84,8 +95,9 @@ class BenchmarkApplication {
 	}
 
 	/**
-	 * The request factory of the benchmarks' plain, Boot-observed and Spring Cloud clients: Spring's JDK
-	 * factory on a JDK client of its own, over HTTP/1.1 as the mesh's transport.
+	 * The request factory of the benchmarks' plain, Boot-observed and Spring Cloud
+	 * clients: Spring's JDK factory on a JDK client of its own, over HTTP/1.1 as the
+	 * mesh's transport.
 	 */
 	static JdkClientHttpRequestFactory jdkRequestFactory() {
 		return new JdkClientHttpRequestFactory(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
@@ -102,7 +114,8 @@ class BenchmarkApplication {
 	}
 
 	/**
-	 * Starts the client application with an attempt tracer of the benchmark's own instead of the mesh's.
+	 * Starts the client application with an attempt tracer of the benchmark's own instead
+	 * of the mesh's.
 	 * @param servers the instances of {@code bench}
 	 * @param attempts what traces the mesh client's attempts
 	 * @param properties more properties, {@code name=value}
@@ -112,13 +125,15 @@ class BenchmarkApplication {
 			String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
 				"logging.level.root=warn", "spring.application.name=bench-client",
-				// the load harnesses start a client per row: warnings that are the same every time, once is enough
+				// the load harnesses start a client per row: warnings that are the same
+				// every time, once is enough
 				"logging.level.dev.mesh.security.ServiceTokenSources=error",
 				"logging.level.org.springframework.cloud.loadbalancer.config=error",
-				// no bean here uses AspectJ annotations; matching resilience4j's pointcuts against every bean
-				// tripled the start-up time of a context (about 5 s instead of under 2 s on a busy 2-core machine)
-				"spring.aop.auto=false",
-				"spring.cloud.loadbalancer.health-check.refetch-instances=false"));
+				// no bean here uses AspectJ annotations; matching resilience4j's
+				// pointcuts against every bean
+				// tripled the start-up time of a context (about 5 s instead of under 2 s
+				// on a busy 2-core machine)
+				"spring.aop.auto=false", "spring.cloud.loadbalancer.health-check.refetch-instances=false"));
 		for (int i = 0; i < servers.size(); i++) {
 			String prefix = "spring.cloud.discovery.client.simple.instances." + SERVICE + "[" + i + "].";
 			all.add(prefix + "instance-id=" + servers.get(i).id());
@@ -130,7 +145,8 @@ class BenchmarkApplication {
 			.web(WebApplicationType.NONE)
 			.properties(all.toArray(String[]::new));
 		if (attempts != null) {
-			application.initializers((context) -> context.getBeanFactory().registerSingleton("attemptTracer", attempts));
+			application
+				.initializers((context) -> context.getBeanFactory().registerSingleton("attemptTracer", attempts));
 		}
 		return application.run();
 	}

@@ -23,11 +23,12 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * One GET on loopback, one call at a time, in JMH, to the same server through a plain RestClient to its
- * fixed URL, through a RestClient from Spring Boot's builder (observed as {@code http.client.requests},
- * with tracing) to the same URL, and through a {@code @MeshClient} RestClient. With {@code -prof gc}
- * the differences of {@code gc.alloc.rate.norm} are what each layer allocates per call: Boot's
- * observation, then the mesh's pipeline with its own two observations. {@link CallOverhead} measures
+ * One GET on loopback, one call at a time, in JMH, to the same server through a plain
+ * RestClient to its fixed URL, through a RestClient from Spring Boot's builder (observed
+ * as {@code http.client.requests}, with tracing) to the same URL, and through a
+ * {@code @MeshClient} RestClient. With {@code -prof gc} the differences of
+ * {@code gc.alloc.rate.norm} are what each layer allocates per call: Boot's observation,
+ * then the mesh's pipeline with its own two observations. {@link CallOverhead} measures
  * percentiles, caller CPU time and throughput under concurrency.
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -13,18 +13,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
 /**
- * What a client costs the calling thread, with the least noise this machine allows: one thread calls
- * the same loopback server through a plain RestClient, a RestClient from Boot's builder (observed) and
- * a {@code @MeshClient}, in rounds of a fixed number of calls per client, the clients in turn, and
- * reports each client's median over the rounds of the caller's CPU time per call. The mesh client does
- * all of its own work on the calling thread, so the differences are what each layer costs; with one
- * caller the HTTP client's and the server's threads never compete with it for a core.
+ * What a client costs the calling thread, with the least noise this machine allows: one
+ * thread calls the same loopback server through a plain RestClient, a RestClient from
+ * Boot's builder (observed) and a {@code @MeshClient}, in rounds of a fixed number of
+ * calls per client, the clients in turn, and reports each client's median over the rounds
+ * of the caller's CPU time per call. The mesh client does all of its own work on the
+ * calling thread, so the differences are what each layer costs; with one caller the HTTP
+ * client's and the server's threads never compete with it for a core.
  *
- * <p>Two more mesh clients, each in its own application context with parts of its telemetry switched
- * off by property, split what the mesh client costs into its own logic (balancing, retry and ejection
- * bookkeeping, deadline, call timer: nothing observed) and its observing: Boot's
- * {@code http.client.requests} observation of the call ({@code management.observations.enable.*}), and
- * each attempt's {@code mesh.client.requests} timer and span ({@code management.metrics.enable.*},
+ * <p>
+ * Two more mesh clients, each in its own application context with parts of its telemetry
+ * switched off by property, split what the mesh client costs into its own logic
+ * (balancing, retry and ejection bookkeeping, deadline, call timer: nothing observed) and
+ * its observing: Boot's {@code http.client.requests} observation of the call
+ * ({@code management.observations.enable.*}), and each attempt's
+ * {@code mesh.client.requests} timer and span ({@code management.metrics.enable.*},
  * {@code mesh.tracing.attempt-spans}). Arguments: rounds (default 30; the first third are
  * warm-up), calls per client per round (default 1000).
  */
@@ -47,26 +50,31 @@ public final class CallCpu {
 	 * Runs the rounds.
 	 * @param rounds rounds; the first third are not counted
 	 * @param calls calls per client per round
-	 * @return each client's median caller CPU per call, in µs, in the order plain, observed, mesh, mesh
-	 * with attempts not observed, mesh with nothing observed
+	 * @return each client's median caller CPU per call, in µs, in the order plain,
+	 * observed, mesh, mesh with attempts not observed, mesh with nothing observed
 	 */
 	static Map<String, Double> run(int rounds, int calls) throws Exception {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
 				ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
 						BenchmarkApplication.JDK_TRANSPORT);
 				ConfigurableApplicationContext attemptsUnobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED);
+						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED,
+						BenchmarkApplication.ATTEMPTS_UNTIMED);
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
-						BenchmarkApplication.CALLS_UNOBSERVED)) {
+						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED,
+						BenchmarkApplication.ATTEMPTS_UNTIMED, BenchmarkApplication.CALLS_UNOBSERVED)) {
 			Map<String, RestClient> clients = new LinkedHashMap<>();
 			clients.put("plain RestClient",
-					RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());
-			clients.put("RestClient from Boot's builder (observed)", context.getBean(RestClientBuilderConfigurer.class)
-				.configure(RestClient.builder())
-				.requestFactory(BenchmarkApplication.jdkRequestFactory())
-				.baseUrl(server.uri())
-				.build());
+					RestClient.builder()
+						.requestFactory(BenchmarkApplication.jdkRequestFactory())
+						.baseUrl(server.uri())
+						.build());
+			clients.put("RestClient from Boot's builder (observed)",
+					context.getBean(RestClientBuilderConfigurer.class)
+						.configure(RestClient.builder())
+						.requestFactory(BenchmarkApplication.jdkRequestFactory())
+						.baseUrl(server.uri())
+						.build());
 			clients.put("@MeshClient", context.getBean("meshClient", RestClient.class));
 			clients.put(ATTEMPTS_UNOBSERVED, attemptsUnobserved.getBean("meshClient", RestClient.class));
 			clients.put(UNOBSERVED, unobserved.getBean("meshClient", RestClient.class));
@@ -85,7 +93,8 @@ public final class CallCpu {
 				}
 			}
 			Map<String, Double> medians = new LinkedHashMap<>();
-			perRound.forEach((name, values) -> medians.put(name, values.stream().sorted().toList().get(values.size() / 2)));
+			perRound
+				.forEach((name, values) -> medians.put(name, values.stream().sorted().toList().get(values.size() / 2)));
 			return medians;
 		}
 	}
@@ -98,6 +107,5 @@ public final class CallCpu {
 			.append(String.format(Locale.ROOT, "| %s | %.1f | %+.1f |%n", name, micros, micros - plain)));
 		return table.toString().stripTrailing();
 	}
-
 
 }

@@ -24,29 +24,33 @@ import org.springframework.web.client.RestClient;
  * Call overhead on loopback: the same GET to the same one-instance server through
  * <ol>
  * <li>a plain RestClient to the server's fixed URL (the floor);</li>
- * <li>a RestClient from Spring Boot's builder to the same URL, observed as {@code http.client.requests}
- * with tracing, as any Boot application's client is (so the next rows show what the mesh adds to
- * that);</li>
- * <li>a {@code @MeshClient} RestClient (discovery cache, pick, retry rule and budget, outlier detection,
- * deadline header, call and attempt timers, attempt spans), without a token;</li>
- * <li>the same with a client-credentials token from the sample authorization server (mesh-sample-auth,
- * started in-process), cached as the mesh caches it;</li>
- * <li>the mesh client without a token in an application context of its own where Boot's observation of
- * the call ({@code http.client.requests}) and each attempt's timer ({@code mesh.client.requests}) and
- * span are switched off by property: what the mesh's own logic costs (its call timer stays on);</li>
- * <li>the mesh client without a token in a context of its own where only its attempts are neither timed
- * nor traced: observed as the RestClient from Boot's builder is, so the two differ by the mesh's own
- * work;</li>
- * <li>a Spring Cloud {@code @LoadBalanced} RestClient (round robin) inside a Spring Cloud CircuitBreaker
- * (resilience4j, defaults: circuit breaker plus time limiter, which runs the call on another thread).</li>
+ * <li>a RestClient from Spring Boot's builder to the same URL, observed as
+ * {@code http.client.requests} with tracing, as any Boot application's client is (so the
+ * next rows show what the mesh adds to that);</li>
+ * <li>a {@code @MeshClient} RestClient (discovery cache, pick, retry rule and budget,
+ * outlier detection, deadline header, call and attempt timers, attempt spans), without a
+ * token;</li>
+ * <li>the same with a client-credentials token from the sample authorization server
+ * (mesh-sample-auth, started in-process), cached as the mesh caches it;</li>
+ * <li>the mesh client without a token in an application context of its own where Boot's
+ * observation of the call ({@code http.client.requests}) and each attempt's timer
+ * ({@code mesh.client.requests}) and span are switched off by property: what the mesh's
+ * own logic costs (its call timer stays on);</li>
+ * <li>the mesh client without a token in a context of its own where only its attempts are
+ * neither timed nor traced: observed as the RestClient from Boot's builder is, so the two
+ * differ by the mesh's own work;</li>
+ * <li>a Spring Cloud {@code @LoadBalanced} RestClient (round robin) inside a Spring Cloud
+ * CircuitBreaker (resilience4j, defaults: circuit breaker plus time limiter, which runs
+ * the call on another thread).</li>
  * </ol>
- * All use the JDK HTTP client (the mesh's contexts pinned to it, {@link BenchmarkApplication#JDK_TRANSPORT}).
- * Per transport, and against the fastest plain client, see {@link TransportOverhead}. Latency is measured with the clients interleaved call by
- * call ({@link InterleavedRun}), so the machine's drift hits them alike, together with the CPU time each
- * call takes on the calling thread; throughput is measured with
- * each client alone in a closed loop, in two rounds of opposite order. Arguments: seconds of the
- * latency run (default 20; warm-up half of it, each throughput run half of it), client threads
- * (default 2).
+ * All use the JDK HTTP client (the mesh's contexts pinned to it,
+ * {@link BenchmarkApplication#JDK_TRANSPORT}). Per transport, and against the fastest
+ * plain client, see {@link TransportOverhead}. Latency is measured with the clients
+ * interleaved call by call ({@link InterleavedRun}), so the machine's drift hits them
+ * alike, together with the CPU time each call takes on the calling thread; throughput is
+ * measured with each client alone in a closed loop, in two rounds of opposite order.
+ * Arguments: seconds of the latency run (default 20; warm-up half of it, each throughput
+ * run half of it), client threads (default 2).
  */
 public final class CallOverhead {
 
@@ -70,7 +74,10 @@ public final class CallOverhead {
 		System.out.println(report.throughputTable());
 	}
 
-	/** What a run measured: latency per client (interleaved) and throughput per client (alone, two rounds). */
+	/**
+	 * What a run measured: latency per client (interleaved) and throughput per client
+	 * (alone, two rounds).
+	 */
 	record Report(List<InterleavedRun.Measured> latency, List<LoadRun.Result> firstRound,
 			List<LoadRun.Result> secondRound, long tokenRequests) {
 
@@ -104,7 +111,8 @@ public final class CallOverhead {
 			for (int i = 0; i < this.firstRound.size(); i++) {
 				table.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.1f%% | %+.1f%% |%n",
 						this.firstRound.get(i).name(), this.firstRound.get(i).throughput(),
-						this.secondRound.get(i).throughput(), 100 * (mean(i) / plain - 1), 100 * (mean(i) / observed - 1)));
+						this.secondRound.get(i).throughput(), 100 * (mean(i) / plain - 1),
+						100 * (mean(i) / observed - 1)));
 			}
 			return table.toString().stripTrailing();
 		}
@@ -122,19 +130,20 @@ public final class CallOverhead {
 			String registration = "spring.security.oauth2.client.registration.mesh.";
 			String tokenInstance = "spring.cloud.discovery.client.simple.instances." + TOKEN_SERVICE + "[0].";
 			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
-					BenchmarkApplication.JDK_TRANSPORT, "spring.main.sources=" + TokenClient.class.getName(), tokenInstance + "instance-id=" + server.id(),
-					tokenInstance + "uri=" + server.uri(), registration + "client-id=order",
-					registration + "client-secret=order-secret",
+					BenchmarkApplication.JDK_TRANSPORT, "spring.main.sources=" + TokenClient.class.getName(),
+					tokenInstance + "instance-id=" + server.id(), tokenInstance + "uri=" + server.uri(),
+					registration + "client-id=order", registration + "client-secret=order-secret",
 					registration + "authorization-grant-type=client_credentials", registration + "scope=inventory.read",
 					"spring.security.oauth2.client.provider.mesh.token-uri=http://127.0.0.1:" + authPort
 							+ "/oauth2/token",
 					"mesh.clients." + BenchmarkApplication.SERVICE + ".oauth2.enabled=false",
 					"mesh.clients." + TOKEN_SERVICE + ".oauth2.enabled=true");
 					ConfigurableApplicationContext unobservedContext = BenchmarkApplication.start(List.of(server),
-							BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
-							BenchmarkApplication.CALLS_UNOBSERVED);
-					ConfigurableApplicationContext attemptsUnobservedContext = BenchmarkApplication.start(List.of(server),
-							BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED)) {
+							BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED,
+							BenchmarkApplication.ATTEMPTS_UNTIMED, BenchmarkApplication.CALLS_UNOBSERVED);
+					ConfigurableApplicationContext attemptsUnobservedContext = BenchmarkApplication.start(
+							List.of(server), BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED,
+							BenchmarkApplication.ATTEMPTS_UNTIMED)) {
 				RestClient plain = RestClient.builder()
 					.requestFactory(BenchmarkApplication.jdkRequestFactory())
 					.baseUrl(server.uri())
@@ -163,8 +172,11 @@ public final class CallOverhead {
 								() -> unobserved.get().uri("/api/stock/1").retrieve().body(String.class)),
 						new InterleavedRun.Client(ATTEMPTS_UNOBSERVED,
 								() -> attemptsUnobserved.get().uri("/api/stock/1").retrieve().body(String.class)),
-						new InterleavedRun.Client("@LoadBalanced + CircuitBreaker", () -> breaker.run(
-								() -> loadBalanced.get().uri("http://bench/api/stock/1").retrieve().body(String.class))));
+						new InterleavedRun.Client("@LoadBalanced + CircuitBreaker",
+								() -> breaker.run(() -> loadBalanced.get()
+									.uri("http://bench/api/stock/1")
+									.retrieve()
+									.body(String.class))));
 				InterleavedRun.run(threads, measure.dividedBy(2), clients);
 				List<InterleavedRun.Measured> latency = InterleavedRun.run(threads, measure, clients);
 				Duration alone = measure.dividedBy(2);
@@ -196,7 +208,10 @@ public final class CallOverhead {
 		return (counter != null) ? (long) counter.count() : -1;
 	}
 
-	/** The token-carrying mesh client, added to the benchmark application for this benchmark only. */
+	/**
+	 * The token-carrying mesh client, added to the benchmark application for this
+	 * benchmark only.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class TokenClient {
 

@@ -20,20 +20,24 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * What a call costs beyond the calling thread: one thread calls the same loopback server through each
- * client in turn, in rounds of a fixed number of calls, and each client's medians over the rounds are
- * reported for the caller's CPU, the whole process's CPU (the JDK HTTP client's selector thread and the
- * in-process server included), wall-clock time and context switches of all the process's threads
- * ({@code /proc/self/task/}{@literal *}{@code /status}; Linux only, otherwise reported as NaN; a thread
- * that starts or ends during a round skews that round's count), per call.
- * {@link CallCpu} sees only the caller; this shows work a client hands to other threads, such as a JDK
- * {@code HttpRequest.timeout}, which the JDK client arms by waking its selector thread.
+ * What a call costs beyond the calling thread: one thread calls the same loopback server
+ * through each client in turn, in rounds of a fixed number of calls, and each client's
+ * medians over the rounds are reported for the caller's CPU, the whole process's CPU (the
+ * JDK HTTP client's selector thread and the in-process server included), wall-clock time
+ * and context switches of all the process's threads
+ * ({@code /proc/self/task/}{@literal *}{@code /status}; Linux only, otherwise reported as
+ * NaN; a thread that starts or ends during a round skews that round's count), per call.
+ * {@link CallCpu} sees only the caller; this shows work a client hands to other threads,
+ * such as a JDK {@code HttpRequest.timeout}, which the JDK client arms by waking its
+ * selector thread.
  *
- * <p>Clients: a plain RestClient on the JDK client (no timeout), the same with a read timeout (Spring's
- * JDK factory then sets {@code HttpRequest.timeout}), and the mesh client with nothing observed (its own
- * logic only). Process CPU is counted in the operating system's clock ticks (10 ms on Linux), so a
- * round must last far longer than that. Arguments: rounds (default 30; the first third are warm-up),
- * calls per client per round (default 2000).
+ * <p>
+ * Clients: a plain RestClient on the JDK client (no timeout), the same with a read
+ * timeout (Spring's JDK factory then sets {@code HttpRequest.timeout}), and the mesh
+ * client with nothing observed (its own logic only). Process CPU is counted in the
+ * operating system's clock ticks (10 ms on Linux), so a round must last far longer than
+ * that. Arguments: rounds (default 30; the first third are warm-up), calls per client per
+ * round (default 2000).
  */
 public final class CallThreads {
 
@@ -75,13 +79,16 @@ public final class CallThreads {
 	static List<Row> run(int rounds, int calls) throws Exception {
 		try (LoopbackServer server = LoopbackServer.start("bench-1");
 				ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED, BenchmarkApplication.ATTEMPTS_UNTIMED,
-						BenchmarkApplication.CALLS_UNOBSERVED)) {
+						BenchmarkApplication.JDK_TRANSPORT, BenchmarkApplication.ATTEMPTS_UNTRACED,
+						BenchmarkApplication.ATTEMPTS_UNTIMED, BenchmarkApplication.CALLS_UNOBSERVED)) {
 			JdkClientHttpRequestFactory timed = BenchmarkApplication.jdkRequestFactory();
 			timed.setReadTimeout(Duration.ofSeconds(10));
 			Map<String, RestClient> clients = new LinkedHashMap<>();
 			clients.put(PLAIN,
-					RestClient.builder().requestFactory(BenchmarkApplication.jdkRequestFactory()).baseUrl(server.uri()).build());
+					RestClient.builder()
+						.requestFactory(BenchmarkApplication.jdkRequestFactory())
+						.baseUrl(server.uri())
+						.build());
 			clients.put(PLAIN_WITH_TIMEOUT, RestClient.builder().requestFactory(timed).baseUrl(server.uri()).build());
 			clients.put(MESH, unobserved.getBean("meshClient", RestClient.class));
 			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -105,8 +112,8 @@ public final class CallThreads {
 				}
 			}
 			List<Row> rows = new ArrayList<>();
-			perRound.forEach((name, values) -> rows.add(
-					new Row(name, median(values, 0), median(values, 1), median(values, 2), median(values, 3))));
+			perRound.forEach((name, values) -> rows
+				.add(new Row(name, median(values, 0), median(values, 1), median(values, 2), median(values, 3))));
 			return rows;
 		}
 	}
@@ -116,7 +123,10 @@ public final class CallThreads {
 		return sorted.get(sorted.size() / 2);
 	}
 
-	/** @return voluntary and involuntary context switches of all this process's threads, or -1 off Linux */
+	/**
+	 * @return voluntary and involuntary context switches of all this process's threads,
+	 * or -1 off Linux
+	 */
 	static long contextSwitches() {
 		if (!Files.isDirectory(TASKS)) {
 			return -1;
@@ -148,6 +158,5 @@ public final class CallThreads {
 			return 0;
 		}
 	}
-
 
 }

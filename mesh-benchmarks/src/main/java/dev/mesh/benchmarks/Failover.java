@@ -13,13 +13,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
 /**
- * Failover: three instances under steady open-loop load with the mesh client's defaults; one third
- * into the run one instance is killed (it stops listening and drops its connections, as a killed
- * process does). Reports the errors callers saw and, from the client's own attempt observations (the
- * server cannot see refused connections), how many attempts the dead instance got after the kill, how
- * many of them failed, and when the last one started. The dead instance stays in discovery (static
- * discovery, as when the registry has not noticed yet), so only the client's own failure handling
- * keeps calls away from it; the run ends before its 30 s ejection is up and it is tried again.
+ * Failover: three instances under steady open-loop load with the mesh client's defaults;
+ * one third into the run one instance is killed (it stops listening and drops its
+ * connections, as a killed process does). Reports the errors callers saw and, from the
+ * client's own attempt observations (the server cannot see refused connections), how many
+ * attempts the dead instance got after the kill, how many of them failed, and when the
+ * last one started. The dead instance stays in discovery (static discovery, as when the
+ * registry has not noticed yet), so only the client's own failure handling keeps calls
+ * away from it; the run ends before its 30 s ejection is up and it is tried again.
  * Arguments: seconds (default 20), calls per second (default 150).
  */
 public final class Failover {
@@ -65,8 +66,8 @@ public final class Failover {
 				LoopbackServer dead = servers.get(0);
 				AtomicLong killedAt = new AtomicLong();
 				long attemptsBefore = log.attempts(servers);
-				OpenLoop.Result calls = OpenLoop.run("failover", rate, duration,
-						call, List.of(new OpenLoop.Step(duration.dividedBy(3), () -> {
+				OpenLoop.Result calls = OpenLoop.run("failover", rate, duration, call,
+						List.of(new OpenLoop.Step(duration.dividedBy(3), () -> {
 							killedAt.set(log.mark());
 							dead.kill();
 						})));
@@ -81,7 +82,8 @@ public final class Failover {
 				}
 				ClientSnapshot snapshot = context.getBean(MeshClientsView.class).clients().get(0);
 				perInstance.add(String.format(Locale.ROOT, "client at the end: %d ejections, panic %s, ejected now %s",
-						snapshot.ejections(), snapshot.panic(), snapshot.instances()
+						snapshot.ejections(), snapshot.panic(),
+						snapshot.instances()
 							.stream()
 							.filter(ClientSnapshot.Instance::ejected)
 							.map(ClientSnapshot.Instance::id)

@@ -9,19 +9,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Measures several clients in the same moments: every thread calls each client in turn, one call each,
- * in a new random order every round, and records each call's latency under its client. The order is
- * shuffled, not rotated, so that every client follows every other equally often: a call can be slowed
- * by work the call before it left on other threads (such as a Spring Cloud time limiter's thread), and
- * with a rotated order each client always followed the same one. A
- * noisy machine (other processes, GC, CPU frequency) then slows every client alike, so the differences
- * between clients stay visible even when the absolute numbers drift; measuring clients one after
- * another, the drift between runs was larger than the differences.
+ * Measures several clients in the same moments: every thread calls each client in turn,
+ * one call each, in a new random order every round, and records each call's latency under
+ * its client. The order is shuffled, not rotated, so that every client follows every
+ * other equally often: a call can be slowed by work the call before it left on other
+ * threads (such as a Spring Cloud time limiter's thread), and with a rotated order each
+ * client always followed the same one. A noisy machine (other processes, GC, CPU
+ * frequency) then slows every client alike, so the differences between clients stay
+ * visible even when the absolute numbers drift; measuring clients one after another, the
+ * drift between runs was larger than the differences.
  *
- * <p>Besides the latency it records the CPU time each call took on the calling thread, where the mesh
- * client does all its own work (picking, retry rules, observations, token lookup); the HTTP client's
- * selector threads and the server are the same for every client. On a machine where waking a thread
- * costs more than the work (as on a small virtual machine) that is the clearer measure of overhead.
+ * <p>
+ * Besides the latency it records the CPU time each call took on the calling thread, where
+ * the mesh client does all its own work (picking, retry rules, observations, token
+ * lookup); the HTTP client's selector threads and the server are the same for every
+ * client. On a machine where waking a thread costs more than the work (as on a small
+ * virtual machine) that is the clearer measure of overhead.
  */
 final class InterleavedRun {
 
@@ -31,12 +34,16 @@ final class InterleavedRun {
 
 	/**
 	 * What one client measured.
+	 *
 	 * @param latency the calls' latencies
 	 * @param sortedCpuNanos CPU time of each call on the calling thread, sorted
 	 */
 	record Measured(LoadRun.Result latency, long[] sortedCpuNanos) {
 
-		/** @return the calling thread's CPU time per call at a percentile (0-100), in microseconds */
+		/**
+		 * @return the calling thread's CPU time per call at a percentile (0-100), in
+		 * microseconds
+		 */
 		double cpuMicros(double percentile) {
 			return LoadRun.Result.percentile(this.sortedCpuNanos, percentile) / 1_000.0;
 		}

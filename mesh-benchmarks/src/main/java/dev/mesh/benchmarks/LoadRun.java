@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Closed-loop load: a number of threads each make calls one after another for a while, recording the
- * latency of every call (successful or not) and whether it succeeded.
+ * Closed-loop load: a number of threads each make calls one after another for a while,
+ * recording the latency of every call (successful or not) and whether it succeeded.
  */
 final class LoadRun {
 
@@ -31,12 +31,16 @@ final class LoadRun {
 			return (this.calls == 0) ? 0 : 100.0 * (this.calls - this.failures) / this.calls;
 		}
 
-		/** @return the latency at a percentile (0-100) in microseconds */
+		/**
+		 * @return the latency at a percentile (0-100) in microseconds */
 		double percentileMicros(double percentile) {
 			return percentile(this.sortedLatencies, percentile) / 1_000.0;
 		}
 
-		/** @return the value at a percentile (0-100) of sorted values, or NaN when there are none */
+		/**
+		 * @return the value at a percentile (0-100) of sorted values, or NaN when there
+		 * are none
+		 */
 		static double percentile(long[] sorted, double percentile) {
 			if (sorted.length == 0) {
 				return Double.NaN;
@@ -47,9 +51,8 @@ final class LoadRun {
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT,
-					"| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %.0f |", this.name, this.calls, successRate(),
-					throughput(), percentileMicros(50), percentileMicros(99), percentileMicros(99.9));
+			return String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %.0f |", this.name, this.calls,
+					successRate(), throughput(), percentileMicros(50), percentileMicros(99), percentileMicros(99.9));
 		}
 
 		static String header() {

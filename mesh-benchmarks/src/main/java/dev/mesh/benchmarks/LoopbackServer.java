@@ -14,15 +14,18 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A small HTTP/1.1 server on 127.0.0.1 (the JDK's {@code HttpServer}) that answers every request with
- * its id, optionally after a delay or with a 503 for a share of requests, and counts what it served.
- * The same server serves every client of a benchmark, so differences are the clients'.
+ * A small HTTP/1.1 server on 127.0.0.1 (the JDK's {@code HttpServer}) that answers every
+ * request with its id, optionally after a delay or with a 503 for a share of requests,
+ * and counts what it served. The same server serves every client of a benchmark, so
+ * differences are the clients'.
  */
 final class LoopbackServer implements AutoCloseable {
 
 	static {
-		// Without it the server's separate header and body writes meet the client's delayed ACK, and
-		// every response waits about 40 ms (Nagle's algorithm). Read once, when the first server starts.
+		// Without it the server's separate header and body writes meet the client's
+		// delayed ACK, and
+		// every response waits about 40 ms (Nagle's algorithm). Read once, when the first
+		// server starts.
 		System.setProperty("sun.net.httpserver.nodelay", "true");
 	}
 
@@ -105,12 +108,14 @@ final class LoopbackServer implements AutoCloseable {
 		return this.requests.get();
 	}
 
-	/** @param millis delay before every answer from now on; 0 for none */
+	/**
+	 * @param millis delay before every answer from now on; 0 for none */
 	void delay(long millis) {
 		this.delayMillis = millis;
 	}
 
-	/** @param every answer every n-th request with 503; 0 for never, 1 for always */
+	/**
+	 * @param every answer every n-th request with 503; 0 for never, 1 for always */
 	void failEvery(int every) {
 		this.failEvery = every;
 	}

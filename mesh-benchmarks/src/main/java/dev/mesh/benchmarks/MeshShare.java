@@ -15,24 +15,30 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
 /**
- * Where a mesh call's time goes on one transport, in four clients to the same loopback server:
+ * Where a mesh call's time goes on one transport, in four clients to the same loopback
+ * server:
  * <ol>
- * <li>{@link #BARE}: a plain {@code RestClient.builder()} on the transport as Boot builds it, unobserved;</li>
- * <li>{@link #BOOT}: a RestClient from Boot's builder in a Boot application, as any service's plain client is:
- * Boot's {@code http.client.requests} observation (timer and span, 10% sampling) on;</li>
- * <li>{@link #MESH_UNOBSERVED}: a {@code @MeshClient} with every observation off (the mesh's own work and
- * the transport's);</li>
- * <li>{@link #MESH}: a {@code @MeshClient} with Boot's defaults, in the same application as {@link #BOOT};</li>
- * <li>{@link #SIMPLE}: for reference, the fastest plain client of {@link TransportOverhead} here.</li>
+ * <li>{@link #BARE}: a plain {@code RestClient.builder()} on the transport as Boot builds
+ * it, unobserved;</li>
+ * <li>{@link #BOOT}: a RestClient from Boot's builder in a Boot application, as any
+ * service's plain client is: Boot's {@code http.client.requests} observation (timer and
+ * span, 10% sampling) on;</li>
+ * <li>{@link #MESH_UNOBSERVED}: a {@code @MeshClient} with every observation off (the
+ * mesh's own work and the transport's);</li>
+ * <li>{@link #MESH}: a {@code @MeshClient} with Boot's defaults, in the same application
+ * as {@link #BOOT};</li>
+ * <li>{@link #SIMPLE}: for reference, the fastest plain client of
+ * {@link TransportOverhead} here.</li>
  * </ol>
- * Unlike {@link TransportOverhead}, which switches client on every call among fifteen clients on five HTTP
- * libraries (which makes the shared call sites of RestClient megamorphic and the caches cold for
- * whichever client has the most code), this runs each client for a block of calls in turn, on one thread,
- * rotating every {@link #BLOCK}, so the clients still share the machine's moments but each block runs as a
- * service's single client would. Throughput: each client alone on two threads, several rounds, the last
- * two reported (the first ones run while the JIT is still compiling). Arguments: seconds of measured
- * latency (default 30, plus half as much warm-up), throughput rounds (default 6), transport (default
- * {@code http-components}).
+ * Unlike {@link TransportOverhead}, which switches client on every call among fifteen
+ * clients on five HTTP libraries (which makes the shared call sites of RestClient
+ * megamorphic and the caches cold for whichever client has the most code), this runs each
+ * client for a block of calls in turn, on one thread, rotating every {@link #BLOCK}, so
+ * the clients still share the machine's moments but each block runs as a service's single
+ * client would. Throughput: each client alone on two threads, several rounds, the last
+ * two reported (the first ones run while the JIT is still compiling). Arguments: seconds
+ * of measured latency (default 30, plus half as much warm-up), throughput rounds (default
+ * 6), transport (default {@code http-components}).
  */
 public final class MeshShare {
 
@@ -44,7 +50,10 @@ public final class MeshShare {
 
 	static final String MESH = "@MeshClient, Boot's defaults";
 
-	/** The fastest plain client of {@link TransportOverhead} on this machine, for reference. */
+	/**
+	 * The fastest plain client of {@link TransportOverhead} on this machine, for
+	 * reference.
+	 */
 	static final String SIMPLE = "plain RestClient.builder() on simple (HttpURLConnection), unobserved";
 
 	/** How long each client runs before the next one's turn. */
@@ -61,7 +70,10 @@ public final class MeshShare {
 		System.exit(0);
 	}
 
-	/** What a run measured: latency per client (blocks) and the throughput of its last two rounds alone. */
+	/**
+	 * What a run measured: latency per client (blocks) and the throughput of its last two
+	 * rounds alone.
+	 */
 	record Report(String transport, Map<String, LoadRun.Result> latency, Map<String, double[]> throughput) {
 
 		String table() {
@@ -74,7 +86,8 @@ public final class MeshShare {
 			for (Map.Entry<String, LoadRun.Result> row : this.latency.entrySet()) {
 				LoadRun.Result result = row.getValue();
 				double calls = mean(this.throughput.get(row.getKey()));
-				table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %+.0f / %+.0f | %+.0f / %+.0f | %.0f | %.1f%% | %.1f%% |%n",
+				table.append(String.format(Locale.ROOT,
+						"| %s | %d | %.0f | %.0f | %.0f | %+.0f / %+.0f | %+.0f / %+.0f | %.0f | %.1f%% | %.1f%% |%n",
 						row.getKey(), result.calls(), result.percentileMicros(50), result.percentileMicros(99),
 						result.percentileMicros(99.9), result.percentileMicros(50) - bare.percentileMicros(50),
 						result.percentileMicros(99) - bare.percentileMicros(99),
@@ -111,10 +124,11 @@ public final class MeshShare {
 			contexts.add(unobserved);
 			Map<String, LoadRun.Call> clients = new LinkedHashMap<>();
 			clients.put(BARE, call(bare.client(server.uri())));
-			clients.put(BOOT, call(observed.getBean(RestClientBuilderConfigurer.class)
-				.configure(RestClient.builder())
-				.baseUrl(server.uri())
-				.build()));
+			clients.put(BOOT,
+					call(observed.getBean(RestClientBuilderConfigurer.class)
+						.configure(RestClient.builder())
+						.baseUrl(server.uri())
+						.build()));
 			clients.put(MESH_UNOBSERVED, call(unobserved.getBean("meshClient", RestClient.class)));
 			clients.put(MESH, call(observed.getBean("meshClient", RestClient.class)));
 			clients.put(SIMPLE, call(simple.client(server.uri())));
@@ -138,18 +152,23 @@ public final class MeshShare {
 		}
 	}
 
-	/** The transport as Boot builds it with default settings, for the unobserved plain client. */
+	/**
+	 * The transport as Boot builds it with default settings, for the unobserved plain
+	 * client.
+	 */
 	private static TransportOverhead.Transport bare(String transport) {
 		ClientHttpRequestFactorySettings defaults = ClientHttpRequestFactorySettings.defaults();
 		return switch (transport) {
-			case "http-components" -> new TransportOverhead.Transport(BARE,
-					ClientHttpRequestFactoryBuilder.httpComponents().build(defaults));
+			case "http-components" ->
+				new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.httpComponents().build(defaults));
 			case "jdk" -> new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.jdk().build(defaults));
-			case "simple" -> new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.simple().build(defaults));
+			case "simple" ->
+				new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.simple().build(defaults));
 			case "jetty" -> TransportOverhead.jetty(defaults);
-			case "reactor" -> new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.reactor().build(defaults));
-			default -> throw new IllegalArgumentException("Unknown transport '" + transport
-					+ "': one of http-components, jdk, simple, jetty, reactor");
+			case "reactor" ->
+				new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.reactor().build(defaults));
+			default -> throw new IllegalArgumentException(
+					"Unknown transport '" + transport + "': one of http-components, jdk, simple, jetty, reactor");
 		};
 	}
 
@@ -157,7 +176,10 @@ public final class MeshShare {
 		return () -> client.get().uri(TransportOverhead.PATH).retrieve().body(String.class);
 	}
 
-	/** Runs the clients one block at a time, in turn, on one thread, for the given time in all. */
+	/**
+	 * Runs the clients one block at a time, in turn, on one thread, for the given time in
+	 * all.
+	 */
 	private static Map<String, LoadRun.Result> inBlocks(Map<String, LoadRun.Call> clients, Duration total)
 			throws InterruptedException {
 		Map<String, List<LoadRun.Result>> blocks = new LinkedHashMap<>();
@@ -182,7 +204,10 @@ public final class MeshShare {
 			failures += result.failures();
 			seconds += result.seconds();
 		}
-		long[] latencies = results.stream().flatMapToLong((result) -> Arrays.stream(result.sortedLatencies())).sorted().toArray();
+		long[] latencies = results.stream()
+			.flatMapToLong((result) -> Arrays.stream(result.sortedLatencies()))
+			.sorted()
+			.toArray();
 		return new LoadRun.Result(name, calls, failures, seconds, latencies);
 	}
 

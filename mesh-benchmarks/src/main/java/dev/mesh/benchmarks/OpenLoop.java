@@ -13,15 +13,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Open-loop load at a fixed rate: call {@code i} is due at {@code start + i / rate}, whether or not
- * earlier calls have returned, and runs on its own pooled thread. Latency is measured from the time a
- * call was due, not from when it actually started, so a stalled client or a late dispatcher shows up in
- * the latencies instead of quietly lowering the rate (no coordinated omission). A closed loop with a
- * few threads would hide a slow instance: its threads wait on it and simply make fewer calls.
+ * Open-loop load at a fixed rate: call {@code i} is due at {@code start + i / rate},
+ * whether or not earlier calls have returned, and runs on its own pooled thread. Latency
+ * is measured from the time a call was due, not from when it actually started, so a
+ * stalled client or a late dispatcher shows up in the latencies instead of quietly
+ * lowering the rate (no coordinated omission). A closed loop with a few threads would
+ * hide a slow instance: its threads wait on it and simply make fewer calls.
  */
 final class OpenLoop {
 
-	/** Something to do at an offset from the start of the run, such as slowing down or killing a server. */
+	/**
+	 * Something to do at an offset from the start of the run, such as slowing down or
+	 * killing a server.
+	 */
 	record Step(Duration at, Runnable action) {
 	}
 
@@ -32,12 +36,14 @@ final class OpenLoop {
 			return (this.calls == 0) ? 0 : 100.0 * (this.calls - this.failures) / this.calls;
 		}
 
-		/** @return the latency at a percentile (0-100) in milliseconds */
+		/**
+		 * @return the latency at a percentile (0-100) in milliseconds */
 		double percentileMillis(double percentile) {
 			return LoadRun.Result.percentile(this.sortedLatencies, percentile) / 1e6;
 		}
 
-		/** @return success rate, p50, p99 and p99.9 as Markdown table cells */
+		/**
+		 * @return success rate, p50, p99 and p99.9 as Markdown table cells */
 		String cells() {
 			return String.format(Locale.ROOT, "%d | %.2f%% | %.1f | %.1f | %.1f", this.calls, successRate(),
 					percentileMillis(50), percentileMillis(99), percentileMillis(99.9));
@@ -53,7 +59,8 @@ final class OpenLoop {
 	 * @param name what is measured
 	 * @param perSecond calls per second
 	 * @param duration how long calls are started
-	 * @param call one call; returning normally is a success, throwing an exception a failure
+	 * @param call one call; returning normally is a success, throwing an exception a
+	 * failure
 	 * @param steps actions to run (on another thread) at offsets from the start
 	 * @return the measurements
 	 */
@@ -115,12 +122,11 @@ final class OpenLoop {
 	/** One thread per call in flight, reused: the rate never waits for a free thread. */
 	private static ExecutorService callers(String name) {
 		AtomicInteger count = new AtomicInteger();
-		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				(task) -> {
-					Thread thread = new Thread(task, "open-loop-" + name + "-" + count.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), (task) -> {
+			Thread thread = new Thread(task, "open-loop-" + name + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	private static Thread stepper(String name, long start, List<Step> steps) {

@@ -33,13 +33,14 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 
 /**
- * Cost of one pick: each mesh policy's {@link InstancePicker#pick} and Spring Cloud LoadBalancer's
- * {@code RoundRobinLoadBalancer} and {@code RandomLoadBalancer} {@code choose()} (blocked on, as
- * {@code BlockingLoadBalancerClient} does), over the same lists of 3, 100 and 1000 instances with
- * weights 1 to 10. Run with {@code -prof gc} for allocation per pick. The mesh pickers see some
- * requests in flight and latency estimates, as in a running client, so least-request and peak-ewma do
- * their full comparison. Each mesh pick is given its time, as the {@code @MeshClient} pipeline gives it
- * the time it read for the attempt.
+ * Cost of one pick: each mesh policy's {@link InstancePicker#pick} and Spring Cloud
+ * LoadBalancer's {@code RoundRobinLoadBalancer} and {@code RandomLoadBalancer}
+ * {@code choose()} (blocked on, as {@code BlockingLoadBalancerClient} does), over the
+ * same lists of 3, 100 and 1000 instances with weights 1 to 10. Run with {@code -prof gc}
+ * for allocation per pick. The mesh pickers see some requests in flight and latency
+ * estimates, as in a running client, so least-request and peak-ewma do their full
+ * comparison. Each mesh pick is given its time, as the {@code @MeshClient} pipeline gives
+ * it the time it read for the attempt.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -60,8 +61,9 @@ public class PickerBenchmark {
 		List<MeshInstance> meshInstances;
 
 		/**
-		 * The time each pick is made at, as the {@code @MeshClient} pipeline passes it: half a millisecond
-		 * after the requests in flight started, less than any latency estimate, as under steady load.
+		 * The time each pick is made at, as the {@code @MeshClient} pipeline passes it:
+		 * half a millisecond after the requests in flight started, less than any latency
+		 * estimate, as under steady load.
 		 */
 		long pickNanos;
 
@@ -79,7 +81,8 @@ public class PickerBenchmark {
 				for (int j = 0; j < i % 4; j++) {
 					meshInstance.state().attemptStarted(now);
 				}
-				// sampled at different times, as in a running client, so peak-ewma pays for the decay
+				// sampled at different times, as in a running client, so peak-ewma pays
+				// for the decay
 				meshInstance.state().recordLatency(1_000_000L + 10_000L * (i % 37), now - 1_000_000L * (i % 53));
 				this.meshInstances.add(meshInstance);
 			}

@@ -12,16 +12,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
 /**
- * Linkerd's "beyond round robin" scenario, scaled down: 11 instances of one service, open-loop load at
- * a fixed rate, a 1 s call timeout, and
+ * Linkerd's "beyond round robin" scenario, scaled down: 11 instances of one service,
+ * open-loop load at a fixed rate, a 1 s call timeout, and
  * <ul>
  * <li>{@link Scenario#HEALTHY}: every instance answers at once (the baseline);</li>
- * <li>{@link Scenario#SLOW}: one instance answers after 2 s during the middle third of the run;</li>
- * <li>{@link Scenario#ERRORS}: one instance answers 503 to every 20th request it gets (5%).</li>
+ * <li>{@link Scenario#SLOW}: one instance answers after 2 s during the middle third of
+ * the run;</li>
+ * <li>{@link Scenario#ERRORS}: one instance answers 503 to every 20th request it gets
+ * (5%).</li>
  * </ul>
- * Every row is one policy with one client configuration ({@link Client}) in its own client application
- * context, warmed up on healthy instances first, so no row inherits another's estimates or ejections.
- * Arguments: seconds per row (default 20), calls per second (default 150).
+ * Every row is one policy with one client configuration ({@link Client}) in its own
+ * client application context, warmed up on healthy instances first, so no row inherits
+ * another's estimates or ejections. Arguments: seconds per row (default 20), calls per
+ * second (default 150).
  */
 public final class SlowInstance {
 
@@ -48,11 +51,17 @@ public final class SlowInstance {
 		/** The balancer alone: one attempt per call, outlier ejection at its default. */
 		BALANCER("(a) 1 attempt", "retry.max-attempts=1"),
 
-		/** The balancer alone with ejection effectively off, so only the picker avoids the bad instance. */
+		/**
+		 * The balancer alone with ejection effectively off, so only the picker avoids the
+		 * bad instance.
+		 */
 		BALANCER_NO_EJECTION("(a') 1 attempt, no ejection", "retry.max-attempts=1",
 				"outlier.consecutive-failures=1000000"),
 
-		/** Mesh defaults (3 attempts, budget, ejection) with attempts short enough to fail over within the call. */
+		/**
+		 * Mesh defaults (3 attempts, budget, ejection) with attempts short enough to fail
+		 * over within the call.
+		 */
 		MESH("(b) defaults, 300 ms/attempt", "per-attempt-timeout=300ms");
 
 		final String label;
@@ -67,13 +76,13 @@ public final class SlowInstance {
 	}
 
 	/** One measured row. */
-	record Row(Scenario scenario, String policy, Client client, OpenLoop.Result result, long badAttempts,
-			long attempts, long ejections) {
+	record Row(Scenario scenario, String policy, Client client, OpenLoop.Result result, long badAttempts, long attempts,
+			long ejections) {
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.3f | %d |", this.scenario.label, this.policy,
-					this.client.label, this.result.cells(), this.badAttempts,
+			return String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.3f | %d |", this.scenario.label,
+					this.policy, this.client.label, this.result.cells(), this.badAttempts,
 					(double) this.attempts / this.result.calls(), this.ejections);
 		}
 
@@ -101,7 +110,8 @@ public final class SlowInstance {
 		for (Scenario scenario : List.of(Scenario.SLOW, Scenario.ERRORS)) {
 			for (Client client : Client.values()) {
 				if (scenario == Scenario.ERRORS && client == Client.BALANCER_NO_EJECTION) {
-					continue; // one 503 in 20 never makes 5 in a row: ejection does not act here
+					continue; // one 503 in 20 never makes 5 in a row: ejection does not
+								// act here
 				}
 				for (String policy : POLICIES) {
 					plans.add(new Plan(scenario, policy, client));
@@ -113,10 +123,12 @@ public final class SlowInstance {
 
 	/**
 	 * Measures each plan in turn.
-	 * @param duration length of each row (each client is also warmed up for a tenth of it first)
+	 * @param duration length of each row (each client is also warmed up for a tenth of it
+	 * first)
 	 * @param rate calls per second
 	 * @param plans the rows
-	 * @param jvmWarmUp how long to run a throwaway client first, so the first row is not measured cold
+	 * @param jvmWarmUp how long to run a throwaway client first, so the first row is not
+	 * measured cold
 	 * @return the rows
 	 */
 	static List<Row> run(Duration duration, int rate, List<Plan> plans, Duration jvmWarmUp) throws Exception {
@@ -143,12 +155,12 @@ public final class SlowInstance {
 		}
 	}
 
-	private static Row measure(List<LoopbackServer> servers, LoopbackServer bad, Plan plan, Duration duration,
-			int rate) throws Exception {
+	private static Row measure(List<LoopbackServer> servers, LoopbackServer bad, Plan plan, Duration duration, int rate)
+			throws Exception {
 		bad.delay(0);
 		bad.failEvery(0);
-		List<String> properties = new ArrayList<>(List.of("mesh.clients.bench.timeout=1s",
-				"mesh.clients.bench.load-balancer=" + plan.policy()));
+		List<String> properties = new ArrayList<>(
+				List.of("mesh.clients.bench.timeout=1s", "mesh.clients.bench.load-balancer=" + plan.policy()));
 		plan.client().properties.forEach((property) -> properties.add("mesh.clients.bench." + property));
 		AttemptLog log = new AttemptLog();
 		ConfigurableApplicationContext context = BenchmarkApplication.start(servers, log,
@@ -178,7 +190,6 @@ public final class SlowInstance {
 			bad.failEvery(0);
 		}
 	}
-
 
 	private static long ejections(MeshClientsView view) {
 		return view.clients().stream().mapToLong(ClientSnapshot::ejections).sum();

@@ -27,31 +27,34 @@ import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * The HTTP transports side by side, plain and under the mesh: the same GET to the same loopback server
- * through unobserved RestClients ({@code RestClient.builder().requestFactory(...)}), one per request
- * factory, each built as Spring Boot's {@link ClientHttpRequestFactoryBuilder} builds it
+ * The HTTP transports side by side, plain and under the mesh: the same GET to the same
+ * loopback server through unobserved RestClients
+ * ({@code RestClient.builder().requestFactory(...)}), one per request factory, each built
+ * as Spring Boot's {@link ClientHttpRequestFactoryBuilder} builds it
  * ({@code spring.http.client.factory}):
  * <ol>
  * <li>{@code simple}: {@code HttpURLConnection};</li>
- * <li>{@code jdk}: the JDK {@code HttpClient} with Boot's settings (HTTP/2 preferred, so the first
- * request on each connection offers an h2c upgrade), without and with a read timeout, and on HTTP/1.1
- * as the mesh's own transport uses it;</li>
- * <li>{@code http-components}: Apache HttpClient 5 classic, with Boot's default pool and with a tuned
- * pool ({@link #TUNED_POOL});</li>
+ * <li>{@code jdk}: the JDK {@code HttpClient} with Boot's settings (HTTP/2 preferred, so
+ * the first request on each connection offers an h2c upgrade), without and with a read
+ * timeout, and on HTTP/1.1 as the mesh's own transport uses it;</li>
+ * <li>{@code http-components}: Apache HttpClient 5 classic, with Boot's default pool and
+ * with a tuned pool ({@link #TUNED_POOL});</li>
  * <li>{@code jetty}: the Jetty 12 client;</li>
  * <li>{@code reactor}: Reactor Netty;</li>
  * </ol>
- * and, for each transport in {@link #MESH_TRANSPORTS}, a {@code @MeshClient} in a Boot application of its
- * own ({@link BenchmarkApplication}) with {@code spring.http.client.factory} set to it, static discovery to
- * the same server, and Boot's defaults otherwise (metrics and tracing on, as a new user has them). The
- * plain row of the same name is that transport with Boot's default settings, so each pair differs by
- * the mesh alone ({@link Report#meshTable()}).
- * Latency and the calling thread's CPU per call are measured with the clients interleaved call by call
- * ({@link InterleavedRun}); throughput with each client alone in a closed loop ({@link LoadRun}), in two
- * rounds of opposite order, together with the whole process's CPU per call (the in-process server's
- * share is the same for every client; the rest is the work a transport does on its own threads, which
- * the caller's CPU does not see). Arguments: seconds of the latency run (default 20; warm-up half of it,
- * each throughput run a quarter of it), client threads (default 2).
+ * and, for each transport in {@link #MESH_TRANSPORTS}, a {@code @MeshClient} in a Boot
+ * application of its own ({@link BenchmarkApplication}) with
+ * {@code spring.http.client.factory} set to it, static discovery to the same server, and
+ * Boot's defaults otherwise (metrics and tracing on, as a new user has them). The plain
+ * row of the same name is that transport with Boot's default settings, so each pair
+ * differs by the mesh alone ({@link Report#meshTable()}). Latency and the calling
+ * thread's CPU per call are measured with the clients interleaved call by call
+ * ({@link InterleavedRun}); throughput with each client alone in a closed loop
+ * ({@link LoadRun}), in two rounds of opposite order, together with the whole process's
+ * CPU per call (the in-process server's share is the same for every client; the rest is
+ * the work a transport does on its own threads, which the caller's CPU does not see).
+ * Arguments: seconds of the latency run (default 20; warm-up half of it, each throughput
+ * run a quarter of it), client threads (default 2).
  */
 public final class TransportOverhead {
 
@@ -60,14 +63,23 @@ public final class TransportOverhead {
 
 	static final String PATH = "/api/stock/1";
 
-	/** The {@code spring.http.client.factory} values a mesh client is measured on, the default first. */
+	/**
+	 * The {@code spring.http.client.factory} values a mesh client is measured on, the
+	 * default first.
+	 */
 	static final List<String> MESH_TRANSPORTS = List.of("http-components", "jdk", "simple", "jetty", "reactor");
 
-	/** The plain row each mesh row is compared with: the transport as Boot builds it by default. */
+	/**
+	 * The plain row each mesh row is compared with: the transport as Boot builds it by
+	 * default.
+	 */
 	static final Map<String, String> PLAIN_OF = Map.of("http-components", "http-components, default pool", "jdk", "jdk",
 			"simple", "simple (HttpURLConnection)", "jetty", "jetty", "reactor", "reactor");
 
-	/** The name of the row of a plain RestClient from Boot's builder, observed, on a transport. */
+	/**
+	 * The name of the row of a plain RestClient from Boot's builder, observed, on a
+	 * transport.
+	 */
 	static String bootName(String transport) {
 		return "Boot's RestClient.Builder on " + transport + " (observed)";
 	}
@@ -90,18 +102,21 @@ public final class TransportOverhead {
 		System.out.println(report.throughputTable());
 		System.out.println();
 		System.out.println(report.meshTable());
-		// The mesh's jetty transport leaves its Jetty HttpClient running when its application context
-		// closes (its non-daemon threads keep the JVM alive; reported with this benchmark's run), so the
+		// The mesh's jetty transport leaves its Jetty HttpClient running when its
+		// application context
+		// closes (its non-daemon threads keep the JVM alive; reported with this
+		// benchmark's run), so the
 		// benchmark ends the JVM itself once the tables are out.
 		System.exit(0);
 	}
 
 	/**
 	 * A named request factory; closing it releases its pool and threads where it has any.
+	 *
 	 * @param name the name in the tables
 	 * @param factory the request factory
-	 * @param resources what else to close with the factory (such as a client the factory does not stop
-	 * because it did not make it), or {@code null}
+	 * @param resources what else to close with the factory (such as a client the factory
+	 * does not stop because it did not make it), or {@code null}
 	 */
 	record Transport(String name, ClientHttpRequestFactory factory, AutoCloseable resources) implements AutoCloseable {
 
@@ -128,11 +143,16 @@ public final class TransportOverhead {
 
 	}
 
-	/** One client run alone: its result and the process's CPU time per call over the run. */
+	/**
+	 * One client run alone: its result and the process's CPU time per call over the run.
+	 */
 	record Alone(LoadRun.Result result, double processCpuMicros) {
 	}
 
-	/** What a run measured: latency per client (interleaved) and throughput per client (alone, two rounds). */
+	/**
+	 * What a run measured: latency per client (interleaved) and throughput per client
+	 * (alone, two rounds).
+	 */
 	record Report(List<InterleavedRun.Measured> latency, List<Alone> firstRound, List<Alone> secondRound) {
 
 		String latencyTable() {
@@ -143,9 +163,10 @@ public final class TransportOverhead {
 					+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 			for (InterleavedRun.Measured measured : this.latency) {
 				LoadRun.Result result = measured.latency();
-				table.append(String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f | %.0f |%n",
-						result.name(), result.calls(), result.successRate(), result.percentileMicros(50),
-						result.percentileMicros(99), result.percentileMicros(99.9), result.percentileMicros(50) - bestP50,
+				table.append(String.format(Locale.ROOT,
+						"| %s | %d | %.2f%% | %.0f | %.0f | %.0f | %+.0f | %+.0f | %.0f |%n", result.name(),
+						result.calls(), result.successRate(), result.percentileMicros(50), result.percentileMicros(99),
+						result.percentileMicros(99.9), result.percentileMicros(50) - bestP50,
 						result.percentileMicros(99) - bestP99, measured.cpuMicros(50)));
 			}
 			return table.toString().stripTrailing();
@@ -171,9 +192,10 @@ public final class TransportOverhead {
 		}
 
 		/**
-		 * Each mesh row against the plain row on the same transport: the differences in latency
-		 * (interleaved), the calling thread's CPU per call (p50, interleaved), the whole process's CPU per
-		 * call (alone, mean of the two rounds) and throughput (alone, mean of the two rounds).
+		 * Each mesh row against the plain row on the same transport: the differences in
+		 * latency (interleaved), the calling thread's CPU per call (p50, interleaved),
+		 * the whole process's CPU per call (alone, mean of the two rounds) and throughput
+		 * (alone, mean of the two rounds).
 		 */
 		String meshTable() {
 			List<InterleavedRun.Measured> plain = plain();
@@ -209,10 +231,12 @@ public final class TransportOverhead {
 					int plainAt = indexOf(PLAIN_OF.get(transport));
 					int meshAt = indexOf(meshName(transport));
 					int unobservedAt = indexOf(meshName(transport) + ", nothing observed");
-					table.append(String.format(Locale.ROOT, "%non %s, p50 (p99): Boot's observed RestClient − plain %+.0f µs (%+.0f); "
-							+ "mesh − Boot's observed RestClient %+.0f µs (%+.0f); mesh with nothing observed − plain %+.0f µs (%+.0f)",
-							transport, diff(bootAt, plainAt, 50), diff(bootAt, plainAt, 99), diff(meshAt, bootAt, 50),
-							diff(meshAt, bootAt, 99), diff(unobservedAt, plainAt, 50), diff(unobservedAt, plainAt, 99)));
+					table.append(String
+						.format(Locale.ROOT, "%non %s, p50 (p99): Boot's observed RestClient − plain %+.0f µs (%+.0f); "
+								+ "mesh − Boot's observed RestClient %+.0f µs (%+.0f); mesh with nothing observed − plain %+.0f µs (%+.0f)",
+								transport, diff(bootAt, plainAt, 50), diff(bootAt, plainAt, 99),
+								diff(meshAt, bootAt, 50), diff(meshAt, bootAt, 99), diff(unobservedAt, plainAt, 50),
+								diff(unobservedAt, plainAt, 99)));
 				}
 			}
 			return table.toString();
@@ -245,7 +269,10 @@ public final class TransportOverhead {
 					+ this.secondRound.get(index).result().throughput()) / 2;
 		}
 
-		/** Whether a row is no bare plain client (a mesh client, or Boot's observed one): not a "best plain". */
+		/**
+		 * Whether a row is no bare plain client (a mesh client, or Boot's observed one):
+		 * not a "best plain".
+		 */
 		private static boolean isBarePlainExcluded(String name) {
 			return name.startsWith("@MeshClient") || name.startsWith("Boot's");
 		}
@@ -258,8 +285,8 @@ public final class TransportOverhead {
 	}
 
 	/**
-	 * The plain transports, each as Boot's builder makes it with default settings unless the name says
-	 * otherwise.
+	 * The plain transports, each as Boot's builder makes it with default settings unless
+	 * the name says otherwise.
 	 */
 	static List<Transport> plainTransports() {
 		ClientHttpRequestFactorySettings defaults = ClientHttpRequestFactorySettings.defaults();
@@ -273,18 +300,18 @@ public final class TransportOverhead {
 							.build(defaults)),
 				new Transport("http-components, default pool",
 						ClientHttpRequestFactoryBuilder.httpComponents().build(defaults)),
-				new Transport("http-components, tuned pool", tunedHttpComponents(defaults)),
-				jetty(defaults),
+				new Transport("http-components, tuned pool", tunedHttpComponents(defaults)), jetty(defaults),
 				new Transport("reactor", ClientHttpRequestFactoryBuilder.reactor().build(defaults)));
 	}
 
 	/**
-	 * Apache HttpClient 5 classic with the pool a service calling a few instances at high concurrency
-	 * wants: Boot's default pool allows 5 connections per route (25 in all), so a 6th concurrent caller
-	 * to one instance waits for a connection; 64/256 leave room. The LAX pool takes no pool-wide lock on
-	 * lease and release (the STRICT default does, to enforce the total exactly). Validating after 2 s
-	 * idle is HttpClient's own default, stated here because 0 (check before every lease) costs a blocking
-	 * read per call, and never checking hands out connections the server closed while idle.
+	 * Apache HttpClient 5 classic with the pool a service calling a few instances at high
+	 * concurrency wants: Boot's default pool allows 5 connections per route (25 in all),
+	 * so a 6th concurrent caller to one instance waits for a connection; 64/256 leave
+	 * room. The LAX pool takes no pool-wide lock on lease and release (the STRICT default
+	 * does, to enforce the total exactly). Validating after 2 s idle is HttpClient's own
+	 * default, stated here because 0 (check before every lease) costs a blocking read per
+	 * call, and never checking hands out connections the server closed while idle.
 	 */
 	static ClientHttpRequestFactory tunedHttpComponents(ClientHttpRequestFactorySettings settings) {
 		return ClientHttpRequestFactoryBuilder.httpComponents()
@@ -292,13 +319,15 @@ public final class TransportOverhead {
 				.setMaxConnTotal(256)
 				.setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
 				.setConnPoolPolicy(PoolReusePolicy.LIFO))
-			.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(2)))
+			.withConnectionConfigCustomizer(
+					(connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(2)))
 			.build(settings);
 	}
 
 	/**
-	 * Jetty as Boot builds it. Spring's factory stops only a Jetty client it made itself, and Jetty's
-	 * threads keep the JVM alive, so the client Boot made is caught here to be stopped with the factory.
+	 * Jetty as Boot builds it. Spring's factory stops only a Jetty client it made itself,
+	 * and Jetty's threads keep the JVM alive, so the client Boot made is caught here to
+	 * be stopped with the factory.
 	 */
 	static Transport jetty(ClientHttpRequestFactorySettings settings) {
 		AtomicReference<org.eclipse.jetty.client.HttpClient> made = new AtomicReference<>();
@@ -312,7 +341,9 @@ public final class TransportOverhead {
 		});
 	}
 
-	/** @return a client under measurement that GETs {@link #PATH} through the RestClient */
+	/**
+	 * @return a client under measurement that GETs {@link #PATH} through the RestClient
+	 */
 	static InterleavedRun.Client call(String name, RestClient client) {
 		return new InterleavedRun.Client(name, () -> client.get().uri(PATH).retrieve().body(String.class));
 	}
@@ -322,7 +353,8 @@ public final class TransportOverhead {
 	}
 
 	/**
-	 * @param meshTransports the transports to measure a mesh client on ({@link #MESH_TRANSPORTS} or some)
+	 * @param meshTransports the transports to measure a mesh client on
+	 * ({@link #MESH_TRANSPORTS} or some)
 	 */
 	static Report run(Duration measure, int threads, List<String> meshTransports) throws Exception {
 		List<Transport> transports = plainTransports();
@@ -338,12 +370,15 @@ public final class TransportOverhead {
 				contexts.add(context);
 				clients.add(call(meshName(transport), context.getBean("meshClient", RestClient.class)));
 				if (transport.equals(meshTransports.get(0))) {
-					// what any RestClient from Boot's builder costs on this transport (Boot's call observation
-					// included), and the mesh client with nothing observed: the mesh's own share of the gap
-					clients.add(call(bootName(transport), context.getBean(RestClientBuilderConfigurer.class)
-						.configure(RestClient.builder())
-						.baseUrl(server.uri())
-						.build()));
+					// what any RestClient from Boot's builder costs on this transport
+					// (Boot's call observation
+					// included), and the mesh client with nothing observed: the mesh's
+					// own share of the gap
+					clients.add(call(bootName(transport),
+							context.getBean(RestClientBuilderConfigurer.class)
+								.configure(RestClient.builder())
+								.baseUrl(server.uri())
+								.build()));
 					ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
 							BenchmarkApplication.TRANSPORT + transport, BenchmarkApplication.ATTEMPTS_UNTRACED,
 							BenchmarkApplication.ATTEMPTS_UNTIMED, BenchmarkApplication.CALLS_UNOBSERVED);

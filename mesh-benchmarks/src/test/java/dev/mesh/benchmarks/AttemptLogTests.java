@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * Tests for {@link AttemptLog}: the failover benchmark's "attempts after the kill, of them failed"
- * must count each attempt on the side of the kill where it started.
+ * Tests for {@link AttemptLog}: the failover benchmark's "attempts after the kill, of
+ * them failed" must count each attempt on the side of the kill where it started.
  */
 class AttemptLogTests {
 

@@ -22,8 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every benchmark briefly with tiny parameters, so the build proves they compile and work. The
- * numbers mean nothing; docs/benchmarks.md has the real runs.
+ * Runs every benchmark briefly with tiny parameters, so the build proves they compile and
+ * work. The numbers mean nothing; docs/benchmarks.md has the real runs.
  */
 class BenchmarkSmokeTests {
 
@@ -58,14 +58,15 @@ class BenchmarkSmokeTests {
 	@Test
 	void callOverheadCallsTheServerThroughEveryClientWithoutErrors() throws Exception {
 		CallOverhead.Report report = CallOverhead.run(Duration.ofMillis(400), 1);
-		// plain, Boot-observed, mesh without and with a token, mesh unobserved, mesh with attempts
+		// plain, Boot-observed, mesh without and with a token, mesh unobserved, mesh with
+		// attempts
 		// unobserved, Spring Cloud; measured interleaved, then alone twice
 		assertThat(report.latency()).hasSize(7);
 		assertThat(report.firstRound()).hasSize(7);
 		assertThat(report.secondRound()).hasSize(7);
 		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
-		assertThat(List.of(interleaved, report.firstRound(), report.secondRound())).allSatisfy((results) -> assertThat(results)
-			.allSatisfy((result) -> {
+		assertThat(List.of(interleaved, report.firstRound(), report.secondRound()))
+			.allSatisfy((results) -> assertThat(results).allSatisfy((result) -> {
 				assertThat(result.calls()).as(result.name()).isPositive();
 				assertThat(result.failures()).as(result.name()).isZero();
 			}));
@@ -99,9 +100,12 @@ class BenchmarkSmokeTests {
 	@Test
 	void transportOverheadCallsTheServerThroughEveryPlainTransportAndAMeshClientOnEachWithoutErrors() throws Exception {
 		TransportOverhead.Report report = TransportOverhead.run(Duration.ofMillis(400), 1);
-		// simple, jdk (without and with a read timeout, on HTTP/1.1), http-components (default and tuned
-		// pool), jetty, reactor, then a mesh client on each of the 5 transports, and on the first (the
-		// default) also Boot's observed RestClient and a mesh client with nothing observed; measured
+		// simple, jdk (without and with a read timeout, on HTTP/1.1), http-components
+		// (default and tuned
+		// pool), jetty, reactor, then a mesh client on each of the 5 transports, and on
+		// the first (the
+		// default) also Boot's observed RestClient and a mesh client with nothing
+		// observed; measured
 		// interleaved, then alone twice
 		assertThat(report.latency()).hasSize(15);
 		assertThat(report.firstRound()).hasSize(15);
@@ -109,8 +113,8 @@ class BenchmarkSmokeTests {
 		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
 		List<LoadRun.Result> first = report.firstRound().stream().map(TransportOverhead.Alone::result).toList();
 		List<LoadRun.Result> second = report.secondRound().stream().map(TransportOverhead.Alone::result).toList();
-		assertThat(List.of(interleaved, first, second)).allSatisfy((results) -> assertThat(results)
-			.allSatisfy((result) -> {
+		assertThat(List.of(interleaved, first, second))
+			.allSatisfy((results) -> assertThat(results).allSatisfy((result) -> {
 				assertThat(result.calls()).as(result.name()).isPositive();
 				assertThat(result.failures()).as(result.name()).isZero();
 			}));
@@ -126,8 +130,8 @@ class BenchmarkSmokeTests {
 		assertThat(report.meshTable().lines().filter((line) -> line.startsWith("| ")).toList()).hasSize(7)
 			.anySatisfy((line) -> assertThat(line).startsWith("| http-components |"))
 			.anySatisfy((line) -> assertThat(line).startsWith("| simple |"));
-		assertThat(report.meshTable()).contains("p50 mesh − plain µs", "throughput mesh / plain", "fastest plain at p50: ",
-				"on http-components, p50 (p99): Boot's observed RestClient − plain ");
+		assertThat(report.meshTable()).contains("p50 mesh − plain µs", "throughput mesh / plain",
+				"fastest plain at p50: ", "on http-components, p50 (p99): Boot's observed RestClient − plain ");
 	}
 
 	@Test
@@ -146,7 +150,10 @@ class BenchmarkSmokeTests {
 		}
 	}
 
-	/** Spring's Jetty factory does not stop a client Boot handed it: the mesh does, with the context. */
+	/**
+	 * Spring's Jetty factory does not stop a client Boot handed it: the mesh does, with
+	 * the context.
+	 */
 	@Test
 	void theJettyTransportLeavesNoThreadOnceItsContextIsClosed() throws Exception {
 		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
@@ -154,7 +161,10 @@ class BenchmarkSmokeTests {
 			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
 					BenchmarkApplication.TRANSPORT + "jetty")) {
 				context.getBean("meshClient", org.springframework.web.client.RestClient.class)
-					.get().uri("/api/stock/1").retrieve().body(String.class);
+					.get()
+					.uri("/api/stock/1")
+					.retrieve()
+					.body(String.class);
 				assertThat(jettyThreads()).hasSizeGreaterThan(before.size());
 			}
 			long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
@@ -171,11 +181,15 @@ class BenchmarkSmokeTests {
 
 	private static java.util.Set<Thread> jettyThreads() {
 		java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
-		threads.removeIf((thread) -> !thread.isAlive() || thread.isDaemon() || !thread.getName().startsWith("HttpClient@"));
+		threads.removeIf(
+				(thread) -> !thread.isAlive() || thread.isDaemon() || !thread.getName().startsWith("HttpClient@"));
 		return threads;
 	}
 
-	/** The transport the mesh builds for the benchmark's service in a context (made anew, and closed again). */
+	/**
+	 * The transport the mesh builds for the benchmark's service in a context (made anew,
+	 * and closed again).
+	 */
 	private static String transportOf(ConfigurableApplicationContext context) throws Exception {
 		MeshTransport transport = context.getBean(MeshTransports.class)
 			.create(BenchmarkApplication.SERVICE,
@@ -192,8 +206,8 @@ class BenchmarkSmokeTests {
 	@Test
 	void callCpuMeasuresEveryClientsCallerCpu() throws Exception {
 		Map<String, Double> medians = CallCpu.run(3, 20);
-		assertThat(medians).containsOnlyKeys("plain RestClient", "RestClient from Boot's builder (observed)", "@MeshClient",
-				CallCpu.ATTEMPTS_UNOBSERVED, CallCpu.UNOBSERVED);
+		assertThat(medians).containsOnlyKeys("plain RestClient", "RestClient from Boot's builder (observed)",
+				"@MeshClient", CallCpu.ATTEMPTS_UNOBSERVED, CallCpu.UNOBSERVED);
 		assertThat(medians.values()).allSatisfy((micros) -> assertThat(micros).isPositive());
 		assertThat(CallCpu.table(medians)).contains("| @MeshClient |");
 	}
@@ -222,20 +236,23 @@ class BenchmarkSmokeTests {
 	void slowInstanceRunsEveryScenarioAtTheRequestedRateAndCountsAttempts() throws Exception {
 		List<SlowInstance.Plan> plans = List.of(
 				new SlowInstance.Plan(SlowInstance.Scenario.HEALTHY, "round-robin", SlowInstance.Client.BALANCER),
-				new SlowInstance.Plan(SlowInstance.Scenario.SLOW, "peak-ewma", SlowInstance.Client.BALANCER_NO_EJECTION),
+				new SlowInstance.Plan(SlowInstance.Scenario.SLOW, "peak-ewma",
+						SlowInstance.Client.BALANCER_NO_EJECTION),
 				new SlowInstance.Plan(SlowInstance.Scenario.ERRORS, "least-request", SlowInstance.Client.MESH));
 		List<SlowInstance.Row> rows = SlowInstance.run(Duration.ofSeconds(1), 66, plans, Duration.ZERO);
 		assertThat(rows).hasSize(3);
 		assertThat(rows).allSatisfy((row) -> {
 			assertThat(row.result().calls()).as(row.toString()).isEqualTo(66);
 			assertThat(row.result().sortedLatencies()).hasSize(66);
-			// every call made at least one attempt; the balancer-alone clients exactly one
+			// every call made at least one attempt; the balancer-alone clients exactly
+			// one
 			assertThat(row.attempts()).as(row.toString()).isGreaterThanOrEqualTo(66);
 		});
 		SlowInstance.Row healthy = rows.get(0);
 		assertThat(healthy.result().failures()).isZero();
 		assertThat(healthy.attempts()).isEqualTo(66);
-		// round robin over 11 instances: 66 calls give each 6 (the warm-up's 6 calls shift where it starts)
+		// round robin over 11 instances: 66 calls give each 6 (the warm-up's 6 calls
+		// shift where it starts)
 		assertThat(healthy.badAttempts()).isEqualTo(6);
 		assertThat(rows.get(1).attempts()).isEqualTo(66);
 	}
@@ -245,8 +262,10 @@ class BenchmarkSmokeTests {
 		Failover.Result result = Failover.run(Duration.ofMillis(1500), 100);
 		assertThat(result.calls().calls()).isEqualTo(150);
 		assertThat(result.attempts()).isGreaterThanOrEqualTo(150);
-		// both count attempts that started after the kill, so the failures are some of those attempts (an
-		// attempt started just before the kill may fail after it and counts on neither side); and the dead
+		// both count attempts that started after the kill, so the failures are some of
+		// those attempts (an
+		// attempt started just before the kill may fail after it and counts on neither
+		// side); and the dead
 		// instance is found by failed attempts, so at least one failed
 		assertThat(result.failedAfterKill()).isLessThanOrEqualTo(result.attemptsToDeadAfterKill());
 		assertThat(result.failedAfterKill()).isPositive();

@@ -10,8 +10,8 @@ import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
- * The user's request, addressed to the chosen instance and carrying the attempt's timeout, which the
- * transport enforces and the server reads as the caller's deadline.
+ * The user's request, addressed to the chosen instance and carrying the attempt's
+ * timeout, which the transport enforces and the server reads as the caller's deadline.
  */
 final class AttemptRequest extends HttpRequestWrapper {
 

@@ -7,12 +7,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The {@value MeshMeterNames#ATTEMPTS} timers of one service in one meter registry: one sample per
- * attempt, as the instance answered it, tagged {@code service}, {@code instance}, {@code method},
- * {@code status}, {@code outcome} and {@code attempt} (its number within the call).
+ * The {@value MeshMeterNames#ATTEMPTS} timers of one service in one meter registry: one
+ * sample per attempt, as the instance answered it, tagged {@code service},
+ * {@code instance}, {@code method}, {@code status}, {@code outcome} and {@code attempt}
+ * (its number within the call).
  *
- * <p>Kept by the client rather than by a Micrometer observation of the attempt: see
- * {@link dev.mesh.observability.MicrometerAttemptTracer} for why, and for the attempt's span.
+ * <p>
+ * Kept by the client rather than by a Micrometer observation of the attempt: see
+ * {@link dev.mesh.observability.MicrometerAttemptTracer} for why, and for the attempt's
+ * span.
  */
 final class AttemptTimers {
 
@@ -34,7 +37,8 @@ final class AttemptTimers {
 		this.timers.timer(new Tags(instanceId, method, attempt, status, outcome)).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** @return how many tag combinations are cached now */
+	/**
+	 * @return how many tag combinations are cached now */
 	int cached() {
 		return this.timers.size();
 	}

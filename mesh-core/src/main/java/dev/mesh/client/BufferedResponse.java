@@ -9,8 +9,9 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * A response whose body was read in full within its attempt (see {@link ResponseSizeLimit}); the
- * transport's response is closed once it is read, which returns its connection to the pool.
+ * A response whose body was read in full within its attempt (see
+ * {@link ResponseSizeLimit}); the transport's response is closed once it is read, which
+ * returns its connection to the pool.
  */
 final class BufferedResponse implements ClientHttpResponse {
 
@@ -34,8 +35,8 @@ final class BufferedResponse implements ClientHttpResponse {
 	 * @param response the response
 	 * @param head whether the request was a HEAD
 	 * @param maxBytes the most bytes its body may have
-	 * @throws ResponseSizeLimit.Exceeded when the body is longer (the response is then left open, for the
-	 * caller to abort its exchange before closing it)
+	 * @throws ResponseSizeLimit.Exceeded when the body is longer (the response is then
+	 * left open, for the caller to abort its exchange before closing it)
 	 */
 	static BufferedResponse read(ClientHttpResponse response, boolean head, long maxBytes) throws IOException {
 		if (response instanceof BufferedResponse buffered) {
@@ -53,7 +54,8 @@ final class BufferedResponse implements ClientHttpResponse {
 			InputStream stream = response.getBody();
 			body = ResponseSizeLimit.read(stream, announced, maxBytes);
 			if (announced > body.length) {
-				// some clients (HttpURLConnection) end a body the server broke off as if it were whole
+				// some clients (HttpURLConnection) end a body the server broke off as if
+				// it were whole
 				throw new java.io.EOFException("The response ended after " + body.length + " of the " + announced
 						+ " bytes its Content-Length announced");
 			}

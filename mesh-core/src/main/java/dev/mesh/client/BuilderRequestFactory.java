@@ -7,10 +7,10 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.web.client.RestClient;
 
 /**
- * Reads the request factory set on a {@code RestClient.Builder}, which the builder has no getter for:
- * Spring's builder keeps it in its {@code requestFactory} field, read here by reflection. A builder of
- * another kind, or a Spring version that renamed the field, reads as none set, and then the mesh uses the
- * service's own transport.
+ * Reads the request factory set on a {@code RestClient.Builder}, which the builder has no
+ * getter for: Spring's builder keeps it in its {@code requestFactory} field, read here by
+ * reflection. A builder of another kind, or a Spring version that renamed the field,
+ * reads as none set, and then the mesh uses the service's own transport.
  */
 final class BuilderRequestFactory {
 
@@ -19,7 +19,8 @@ final class BuilderRequestFactory {
 	private BuilderRequestFactory() {
 	}
 
-	/** @return the factory set on the builder, or {@code null} */
+	/**
+	 * @return the factory set on the builder, or {@code null} */
 	static ClientHttpRequestFactory of(RestClient.Builder builder) {
 		if (FIELD == null || !FIELD.getDeclaringClass().isInstance(builder)) {
 			return null;

@@ -4,10 +4,11 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.loadbalancer.InstanceFilter;
 
 /**
- * The attempts of one call: how many were sent, the instances they tried, whether the latest was aborted
- * by the caller (see {@link dev.mesh.resilience.CallerAbort}), and the filter that steers its next attempt: first to an instance
- * it has not tried that is not ejected, then (when none is left) to any instance that is not ejected.
- * Ejected instances count as healthy while the service is in panic mode (every instance ejected).
+ * The attempts of one call: how many were sent, the instances they tried, whether the
+ * latest was aborted by the caller (see {@link dev.mesh.resilience.CallerAbort}), and the
+ * filter that steers its next attempt: first to an instance it has not tried that is not
+ * ejected, then (when none is left) to any instance that is not ejected. Ejected
+ * instances count as healthy while the service is in panic mode (every instance ejected).
  */
 final class CallAttempts implements InstanceFilter {
 
@@ -35,7 +36,8 @@ final class CallAttempts implements InstanceFilter {
 	}
 
 	/**
-	 * @return the instance for the next attempt, or {@code null} when no instance can take it
+	 * @return the instance for the next attempt, or {@code null} when no instance can
+	 * take it
 	 */
 	MeshInstance next() {
 		this.now = this.route.now();
@@ -55,7 +57,8 @@ final class CallAttempts implements InstanceFilter {
 	}
 
 	/**
-	 * Numbers an attempt being sent: 1, 2, ... in the order sent, a re-send with a fresh token included.
+	 * Numbers an attempt being sent: 1, 2, ... in the order sent, a re-send with a fresh
+	 * token included.
 	 * @return its number
 	 */
 	int sent() {
@@ -64,8 +67,8 @@ final class CallAttempts implements InstanceFilter {
 	}
 
 	/**
-	 * Ends the attempt in flight as aborted by the caller: the instance's in-flight count goes down and
-	 * nothing is recorded against it.
+	 * Ends the attempt in flight as aborted by the caller: the instance's in-flight count
+	 * goes down and nothing is recorded against it.
 	 * @param instance the instance it was sent to
 	 * @param now the time it ended, on the route's clock
 	 */
@@ -75,8 +78,8 @@ final class CallAttempts implements InstanceFilter {
 	}
 
 	/**
-	 * @return whether the latest attempt was aborted by the caller: the call ends
-	 * without counting against the instance or the retry budget
+	 * @return whether the latest attempt was aborted by the caller: the call ends without
+	 * counting against the instance or the retry budget
 	 */
 	boolean aborted() {
 		return this.aborted;
@@ -88,14 +91,17 @@ final class CallAttempts implements InstanceFilter {
 	}
 
 	/**
-	 * @return whether the call was aborted with none of its attempts failing before: the circuit breaker
-	 * counts it neither way (a call whose first attempts failed still counts as failed)
+	 * @return whether the call was aborted with none of its attempts failing before: the
+	 * circuit breaker counts it neither way (a call whose first attempts failed still
+	 * counts as failed)
 	 */
 	boolean abortedWithoutFailure() {
 		return this.aborted && !this.failed;
 	}
 
-	/** @return whether an attempt of this call failed (was recorded against its instance) */
+	/**
+	 * @return whether an attempt of this call failed (was recorded against its instance)
+	 */
 	boolean anyFailed() {
 		return this.failed;
 	}

@@ -7,14 +7,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The {@value MeshMeterNames#CALLS} timers of one service in one meter registry: one sample per call, as
- * the caller saw it (after retries), tagged {@code service}, {@code method}, {@code status} and
- * {@code outcome}.
+ * The {@value MeshMeterNames#CALLS} timers of one service in one meter registry: one
+ * sample per call, as the caller saw it (after retries), tagged {@code service},
+ * {@code method}, {@code status} and {@code outcome}.
  *
- * <p>A timer rather than an observation: the call's span is already the RestClient's own
- * {@code http.client.requests} observation, which every attempt span is a child of, so a third
- * observation per call only added a span that told nothing new, and it cost about a quarter of what the
- * mesh added to a call's CPU time (docs/benchmarks.md).
+ * <p>
+ * A timer rather than an observation: the call's span is already the RestClient's own
+ * {@code http.client.requests} observation, which every attempt span is a child of, so a
+ * third observation per call only added a span that told nothing new, and it cost about a
+ * quarter of what the mesh added to a call's CPU time (docs/benchmarks.md).
  */
 final class CallTimers {
 

@@ -8,16 +8,19 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * Runs a whole call (all its attempts) through the service's resilience4j circuit breaker, when it has
- * one: a call whose final answer is 5xx or an I/O failure counts as failed, anything else as a success,
- * and an open circuit refuses calls at once with {@link CircuitOpenException}. Per-instance ejection
- * still happens inside; the breaker is for when the whole service is failing.
+ * Runs a whole call (all its attempts) through the service's resilience4j circuit
+ * breaker, when it has one: a call whose final answer is 5xx or an I/O failure counts as
+ * failed, anything else as a success, and an open circuit refuses calls at once with
+ * {@link CircuitOpenException}. Per-instance ejection still happens inside; the breaker
+ * is for when the whole service is failing.
  *
- * <p>A call its caller aborted (see {@link dev.mesh.resilience.CallerAbort}) before any of its attempts
- * failed, and a call ended by an {@link Error}, count neither way: the permit is released, so a
- * half-open breaker's few trial calls are never used up by them. A call whose attempts failed and whose
- * last attempt was then cut short by its own {@code timeout} still counts as failed, so a hung service
- * opens the circuit whatever the number of attempts. A call that ends without a token
+ * <p>
+ * A call its caller aborted (see {@link dev.mesh.resilience.CallerAbort}) before any of
+ * its attempts failed, and a call ended by an {@link Error}, count neither way: the
+ * permit is released, so a half-open breaker's few trial calls are never used up by them.
+ * A call whose attempts failed and whose last attempt was then cut short by its own
+ * {@code timeout} still counts as failed, so a hung service opens the circuit whatever
+ * the number of attempts. A call that ends without a token
  * ({@link TokenUnavailableException}), with a response over {@code max-response-size}
  * ({@link ResponseTooLargeException}) or with a request the transport refused to send
  * ({@link IllegalArgumentException}) before any attempt failed counts neither way either.
@@ -76,12 +79,14 @@ final class CircuitGuard {
 	}
 
 	/**
-	 * A token that could not be had (the token endpoint's fault, or the caller's deadline while waiting),
-	 * a response larger than {@code max-response-size} (what the request asked for) and a request the
-	 * transport refused to send ({@link IllegalArgumentException}, such as a header value copied from a
-	 * caller that HTTP cannot carry; the transport turns the JDK's refusal of a response into an
-	 * {@link IOException}) say nothing about the service's health: counted as failures, a hung token
-	 * endpoint or hostile callers would open the circuit of a healthy service for everyone.
+	 * A token that could not be had (the token endpoint's fault, or the caller's deadline
+	 * while waiting), a response larger than {@code max-response-size} (what the request
+	 * asked for) and a request the transport refused to send
+	 * ({@link IllegalArgumentException}, such as a header value copied from a caller that
+	 * HTTP cannot carry; the transport turns the JDK's refusal of a response into an
+	 * {@link IOException}) say nothing about the service's health: counted as failures, a
+	 * hung token endpoint or hostile callers would open the circuit of a healthy service
+	 * for everyone.
 	 */
 	private static boolean saysNothingAboutTheService(Exception ex) {
 		return ex instanceof TokenUnavailableException || ex instanceof ResponseTooLargeException

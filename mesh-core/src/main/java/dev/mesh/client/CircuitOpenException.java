@@ -3,8 +3,8 @@ package dev.mesh.client;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Thrown at once, without sending anything, when the service's resilience4j circuit breaker
- * ({@code mesh-<service>}) is open because too many recent calls failed.
+ * Thrown at once, without sending anything, when the service's resilience4j circuit
+ * breaker ({@code mesh-<service>}) is open because too many recent calls failed.
  */
 public class CircuitOpenException extends RestClientException {
 

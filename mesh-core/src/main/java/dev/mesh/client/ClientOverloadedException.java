@@ -3,8 +3,9 @@ package dev.mesh.client;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Thrown at once, without sending anything, when a mesh client already has as many calls in flight as
- * its bulkhead allows ({@code mesh.clients.<service>.max-concurrent-requests}).
+ * Thrown at once, without sending anything, when a mesh client already has as many calls
+ * in flight as its bulkhead allows
+ * ({@code mesh.clients.<service>.max-concurrent-requests}).
  */
 public class ClientOverloadedException extends RestClientException {
 

@@ -14,8 +14,8 @@ import dev.mesh.security.TokenPolicy;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The settings in effect for one mesh client, after {@code mesh.clients.<service>.*} has been laid
- * over {@code mesh.client-defaults.*} and the built-in defaults.
+ * The settings in effect for one mesh client, after {@code mesh.clients.<service>.*} has
+ * been laid over {@code mesh.client-defaults.*} and the built-in defaults.
  *
  * @param loadBalancer how calls are spread over the service's instances
  * @param timeout deadline of a whole call, retries and backoff included
@@ -23,13 +23,15 @@ import org.springframework.util.unit.DataSize;
  * @param connectTimeout deadline for opening a connection
  * @param retry how failed attempts are retried
  * @param outlier when instances are ejected
- * @param maxConcurrentRequests calls allowed in flight at once, or {@code null} for no limit
+ * @param maxConcurrentRequests calls allowed in flight at once, or {@code null} for no
+ * limit
  * @param oauth2 which client-credentials token the calls carry
- * @param circuitBreaker whether calls go through a resilience4j circuit breaker {@code mesh-<service>}
- * (also on when resilience4j configures one under that name)
+ * @param circuitBreaker whether calls go through a resilience4j circuit breaker
+ * {@code mesh-<service>} (also on when resilience4j configures one under that name)
  * @param zoneAffinity whether calls prefer instances in this instance's zone
  * @param slowStart how recently started instances are ramped up
- * @param maxResponseSize the largest response body read; a larger one fails the attempt, not retried
+ * @param maxResponseSize the largest response body read; a larger one fails the attempt,
+ * not retried
  * @param transport how attempts are sent: TLS, and whether bodies are buffered
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
@@ -51,8 +53,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 					new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0.5),
 					new RetryPolicy.Budget(0.2, 10)),
 			new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 50), null, TokenPolicy.DEFAULTS, false,
-			ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS, DEFAULT_MAX_RESPONSE_SIZE,
-			TransportPolicy.DEFAULTS);
+			ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS, DEFAULT_MAX_RESPONSE_SIZE, TransportPolicy.DEFAULTS);
 
 	/**
 	 * @param policy another load balancer

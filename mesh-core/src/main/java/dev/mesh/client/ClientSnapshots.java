@@ -16,7 +16,8 @@ import dev.mesh.resilience.OutlierDetector;
 import dev.mesh.security.ServiceTokenSource;
 
 /**
- * Takes a read-only {@link ClientSnapshot} of a route for the health contributor and the endpoint.
+ * Takes a read-only {@link ClientSnapshot} of a route for the health contributor and the
+ * endpoint.
  */
 final class ClientSnapshots {
 
@@ -42,14 +43,14 @@ final class ClientSnapshots {
 			boolean ejected = detector.isEjected(instance, nowNanos);
 			Instant until = ejected ? now.plusNanos(state.ejectedUntilNanos() - nowNanos) : null;
 			double latency = state.peakEwmaNanos(nowNanos);
-			instances.add(new ClientSnapshot.Instance(instance.id(), RedactedUris.of(instance.baseUri()), instance.weight(), effectiveWeight,
-					effectiveWeight < instance.weight(), instance.zone(),
-					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos((long) latency) : null, state.inFlight(),
-					state.requests(), state.failures()));
+			instances.add(new ClientSnapshot.Instance(instance.id(), RedactedUris.of(instance.baseUri()),
+					instance.weight(), effectiveWeight, effectiveWeight < instance.weight(), instance.zone(),
+					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos((long) latency) : null,
+					state.inFlight(), state.requests(), state.failures()));
 		}
 		ServiceTokenSource tokens = route.tokens();
-		ClientSnapshot.Token token = (tokens != null) ? new ClientSnapshot.Token(tokens.registrationId(), tokens.expiresAt(),
-				tokens.lastRefresh(), tokens.requestCount(), tokens.failureCount()) : null;
+		ClientSnapshot.Token token = (tokens != null) ? new ClientSnapshot.Token(tokens.registrationId(),
+				tokens.expiresAt(), tokens.lastRefresh(), tokens.requestCount(), tokens.failureCount()) : null;
 		return new ClientSnapshot(route.serviceId(), policy.loadBalancer().configName(), policy.timeout(),
 				policy.perAttemptTimeout(), policy.connectTimeout(), policy.retry().maxAttempts(),
 				policy.retry().on().toString(), policy.maxConcurrentRequests(), route.retryBudget().available(),

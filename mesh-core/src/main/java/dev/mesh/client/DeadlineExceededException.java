@@ -3,8 +3,8 @@ package dev.mesh.client;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Thrown when a mesh call cannot start because its deadline (its own {@code timeout}, or what is left
- * of the deadline of the request being handled) has already passed.
+ * Thrown when a mesh call cannot start because its deadline (its own {@code timeout}, or
+ * what is left of the deadline of the request being handled) has already passed.
  */
 public class DeadlineExceededException extends RestClientException {
 

@@ -3,12 +3,13 @@ package dev.mesh.client;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Refuses a request whose header names are not HTTP tokens or whose values hold line breaks or other
- * control characters, before anything is sent. Some HTTP client libraries write headers as they are
- * given (Apache HttpClient does), so a value the application copied from its own caller could otherwise
- * end a header early and add headers, or a whole request, of the caller's choosing (request splitting).
- * The error names the header and the service, never the value (which may be a secret, or carry line
- * breaks into a log), nor a name that is not a plain token.
+ * Refuses a request whose header names are not HTTP tokens or whose values hold line
+ * breaks or other control characters, before anything is sent. Some HTTP client libraries
+ * write headers as they are given (Apache HttpClient does), so a value the application
+ * copied from its own caller could otherwise end a header early and add headers, or a
+ * whole request, of the caller's choosing (request splitting). The error names the header
+ * and the service, never the value (which may be a secret, or carry line breaks into a
+ * log), nor a name that is not a plain token.
  */
 final class HeaderValidation {
 
@@ -47,7 +48,10 @@ final class HeaderValidation {
 		return true;
 	}
 
-	/** RFC 9110 field value: visible characters, spaces and tabs; no CR, LF, NUL or other controls. */
+	/**
+	 * RFC 9110 field value: visible characters, spaces and tabs; no CR, LF, NUL or other
+	 * controls.
+	 */
 	private static boolean isFieldValue(String value) {
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
@@ -59,9 +63,11 @@ final class HeaderValidation {
 	}
 
 	private static IllegalArgumentException invalid(String name, String serviceId) {
-		boolean printable = !name.isEmpty() && name.length() <= 100 && name.chars().allMatch((c) -> c > ' ' && c < 0x7f);
-		return new IllegalArgumentException("Header " + (printable ? "'" + name + "'" : "with a name that is no HTTP token")
-				+ " of a request to service '" + serviceId
+		boolean printable = !name.isEmpty() && name.length() <= 100
+				&& name.chars().allMatch((c) -> c > ' ' && c < 0x7f);
+		return new IllegalArgumentException("Header "
+				+ (printable ? "'" + name + "'" : "with a name that is no HTTP token") + " of a request to service '"
+				+ serviceId
 				+ "' cannot be sent: HTTP header names are tokens and values are visible ASCII, spaces and tabs, with no line breaks");
 	}
 

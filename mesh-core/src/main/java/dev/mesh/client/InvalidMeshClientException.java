@@ -1,8 +1,8 @@
 package dev.mesh.client;
 
 /**
- * Thrown at startup when a {@link MeshClient @MeshClient} bean cannot be made into a mesh client, for
- * example because it names no service.
+ * Thrown at startup when a {@link MeshClient @MeshClient} bean cannot be made into a mesh
+ * client, for example because it names no service.
  */
 public class InvalidMeshClientException extends RuntimeException {
 
@@ -21,12 +21,14 @@ public class InvalidMeshClientException extends RuntimeException {
 		this.value = value;
 	}
 
-	/** @return the annotated bean */
+	/**
+	 * @return the annotated bean */
 	public String getBeanName() {
 		return this.beanName;
 	}
 
-	/** @return the annotation's value */
+	/**
+	 * @return the annotation's value */
 	public String getValue() {
 		return this.value;
 	}

@@ -10,14 +10,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * For the JDK client: reads a response body into a {@code byte[]} without ever holding more than a limit: a body whose
- * {@code Content-Length} is over it is refused before a byte of it is read, and one that grows past it
- * (chunked, or longer than announced) is refused by the chunk that crosses it. A refused body ends in
- * {@link ResponseSizeLimit.Exceeded}; its subscription is cancelled, which makes the JDK client close the connection
- * instead of reading the rest.
+ * For the JDK client: reads a response body into a {@code byte[]} without ever holding
+ * more than a limit: a body whose {@code Content-Length} is over it is refused before a
+ * byte of it is read, and one that grows past it (chunked, or longer than announced) is
+ * refused by the chunk that crosses it. A refused body ends in
+ * {@link ResponseSizeLimit.Exceeded}; its subscription is cancelled, which makes the JDK
+ * client close the connection instead of reading the rest.
  *
- * <p>The counting is written here because the JDK's {@link BodySubscribers#ofByteArray()} has no limit;
- * the collecting is still its own.
+ * <p>
+ * The counting is written here because the JDK's {@link BodySubscribers#ofByteArray()}
+ * has no limit; the collecting is still its own.
  */
 final class JdkBodyLimit {
 
@@ -26,7 +28,8 @@ final class JdkBodyLimit {
 
 	/**
 	 * @param maxBytes the most bytes a body may have
-	 * @param head whether the request is a HEAD, whose answer announces the length of a body it does not have
+	 * @param head whether the request is a HEAD, whose answer announces the length of a
+	 * body it does not have
 	 * @return a body handler that reads at most {@code maxBytes}
 	 */
 	static BodyHandler<byte[]> handler(long maxBytes, boolean head) {
@@ -34,8 +37,9 @@ final class JdkBodyLimit {
 	}
 
 	/**
-	 * @return the {@code Content-Length} of a response that has a body, or {@code -1} when it has none,
-	 * announces none, or announces one that is not a number (which the JDK client rejects itself)
+	 * @return the {@code Content-Length} of a response that has a body, or {@code -1}
+	 * when it has none, announces none, or announces one that is not a number (which the
+	 * JDK client rejects itself)
 	 */
 	private static long announcedLength(ResponseInfo info) {
 		return ResponseSizeLimit.announcedLength(info.statusCode(), false,

@@ -31,20 +31,26 @@ import org.springframework.util.CollectionUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The {@code jdk} transport: the JDK {@link HttpClient} that Spring Boot built (with the application's
- * settings, SSL bundle and customizers), driven with its synchronous {@code send} on the calling thread.
+ * The {@code jdk} transport: the JDK {@link HttpClient} that Spring Boot built (with the
+ * application's settings, SSL bundle and customizers), driven with its synchronous
+ * {@code send} on the calling thread.
  *
- * <p>Not Spring's {@link JdkClientHttpRequestFactory}, which waits on {@code sendAsync} and reads the body
- * through {@code BodyHandlers.ofInputStream()}: on JDK 17 a read blocked in that stream is not ended by an
- * interrupt nor by closing it, so an instance that stops mid-body would hold the caller past its
- * deadline, and every exchange is handed to the client's executor and back (about 3 times the latency of
- * a blocking client on the benchmark machine, docs/benchmarks.md). With {@code send} and a body handler that
- * reads the whole body (up to {@code max-response-size}, {@link JdkBodyLimit}), the watchdog's interrupt
- * cancels the exchange whatever phase it is in, and the JDK closes its connection. With
- * {@code buffer-response=false} the body is a stream, read by the caller after the attempt.
+ * <p>
+ * Not Spring's {@link JdkClientHttpRequestFactory}, which waits on {@code sendAsync} and
+ * reads the body through {@code BodyHandlers.ofInputStream()}: on JDK 17 a read blocked
+ * in that stream is not ended by an interrupt nor by closing it, so an instance that
+ * stops mid-body would hold the caller past its deadline, and every exchange is handed to
+ * the client's executor and back (about 3 times the latency of a blocking client on the
+ * benchmark machine, docs/benchmarks.md). With {@code send} and a body handler that reads
+ * the whole body (up to {@code max-response-size}, {@link JdkBodyLimit}), the watchdog's
+ * interrupt cancels the exchange whatever phase it is in, and the JDK closes its
+ * connection. With {@code buffer-response=false} the body is a stream, read by the caller
+ * after the attempt.
  *
- * <p>The client is read from Spring's factory, which has no getter for it, by reflection; the factory is
- * made by Boot's builder so that nothing the application configured is lost.
+ * <p>
+ * The client is read from Spring's factory, which has no getter for it, by reflection;
+ * the factory is made by Boot's builder so that nothing the application configured is
+ * lost.
  */
 final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoCloseable {
 
@@ -56,8 +62,8 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 	/** {@code HttpClient.shutdownNow()}, JDK 21 and later; {@code null} before. */
 	private static final Method SHUTDOWN_NOW = ReflectionUtils.findMethod(HttpClient.class, "shutdownNow");
 
-	private static final Field READ_TIMEOUT = ReflectionUtils.findField(JdkClientHttpRequestFactory.class, "readTimeout",
-			java.time.Duration.class);
+	private static final Field READ_TIMEOUT = ReflectionUtils.findField(JdkClientHttpRequestFactory.class,
+			"readTimeout", java.time.Duration.class);
 
 	static {
 		if (CLIENT != null) {
@@ -99,7 +105,10 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		return (READ_TIMEOUT != null) ? (java.time.Duration) ReflectionUtils.getField(READ_TIMEOUT, factory) : null;
 	}
 
-	/** Keeps the application's {@code spring.http.client.read-timeout}, as Boot set it on Spring's factory. */
+	/**
+	 * Keeps the application's {@code spring.http.client.read-timeout}, as Boot set it on
+	 * Spring's factory.
+	 */
 	JdkSyncRequestFactory withReadTimeout(java.time.Duration readTimeout) {
 		this.readTimeout = readTimeout;
 		return this;
@@ -114,7 +123,10 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		return new Request(uri, httpMethod);
 	}
 
-	/** On JDK 21 and later closes the client's connections and ends its threads; before, the GC does. */
+	/**
+	 * On JDK 21 and later closes the client's connections and ends its threads; before,
+	 * the GC does.
+	 */
 	@Override
 	public void close() {
 		if (SHUTDOWN_NOW != null) {
@@ -128,8 +140,9 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 	}
 
 	/**
-	 * Whether the JDK client sets this header itself and refuses it from callers ({@code Connection},
-	 * {@code Content-Length}, {@code Expect}, {@code Host}, {@code Upgrade}, in any case).
+	 * Whether the JDK client sets this header itself and refuses it from callers
+	 * ({@code Connection}, {@code Content-Length}, {@code Expect}, {@code Host},
+	 * {@code Upgrade}, in any case).
 	 */
 	private static boolean isRestricted(String name) {
 		return switch (name.length()) {
@@ -143,11 +156,13 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 	}
 
 	/**
-	 * A request body for the JDK client. The body the mesh hands over (the caller's bytes, buffered once by the
-	 * {@code RestClient}) is written once into an array of exactly its {@code Content-Length}, rather than
-	 * into a growing buffer and copied out of it again; the JDK then copies it into its send buffers 16 KB at a
-	 * time ({@code ofByteArrays}, where {@code ofByteArray} would copy it all at once). That one copy per
-	 * attempt is the JDK client's: its publishers take no caller's array as it is.
+	 * A request body for the JDK client. The body the mesh hands over (the caller's
+	 * bytes, buffered once by the {@code RestClient}) is written once into an array of
+	 * exactly its {@code Content-Length}, rather than into a growing buffer and copied
+	 * out of it again; the JDK then copies it into its send buffers 16 KB at a time
+	 * ({@code ofByteArrays}, where {@code ofByteArray} would copy it all at once). That
+	 * one copy per attempt is the JDK client's: its publishers take no caller's array as
+	 * it is.
 	 */
 	private static HttpRequest.BodyPublisher publisherOf(StreamingHttpOutputMessage.Body body, long length,
 			ByteArrayOutputStream written) throws IOException {
@@ -166,11 +181,14 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 			body.writeTo(any);
 			bytes = any.toByteArray();
 		}
-		return (bytes.length == 0) ? HttpRequest.BodyPublishers.noBody()
-				: HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(List.of(bytes)), bytes.length);
+		return (bytes.length == 0) ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers
+			.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(List.of(bytes)), bytes.length);
 	}
 
-	/** Collects a body announced with a length into an array of that length; one that is longer or shorter is copied. */
+	/**
+	 * Collects a body announced with a length into an array of that length; one that is
+	 * longer or shorter is copied.
+	 */
 	private static final class ExactArray extends OutputStream {
 
 		private byte[] bytes;
@@ -259,7 +277,8 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		public ClientHttpResponse execute() throws IOException {
 			HttpRequest.Builder request = HttpRequest.newBuilder(this.uri);
 			if (JdkSyncRequestFactory.this.readTimeout != null) {
-				// the JDK's request timeout, as Spring's factory applies it: until the response's headers
+				// the JDK's request timeout, as Spring's factory applies it: until the
+				// response's headers
 				request.timeout(JdkSyncRequestFactory.this.readTimeout);
 			}
 			request.method(this.method.name(),
@@ -284,7 +303,8 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				InterruptedIOException interrupted = new InterruptedIOException("Interrupted waiting for " + RedactedUris.of(this.uri));
+				InterruptedIOException interrupted = new InterruptedIOException(
+						"Interrupted waiting for " + RedactedUris.of(this.uri));
 				interrupted.initCause(ex);
 				throw interrupted;
 			}
@@ -297,17 +317,20 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 				throw ex;
 			}
 			catch (IllegalArgumentException ex) {
-				// the request was checked, so this is the JDK refusing the response, such as a Content-Length that
+				// the request was checked, so this is the JDK refusing the response, such
+				// as a Content-Length that
 				// is not a number: the instance's failure, like any bad answer
-				throw new IOException("Malformed response from " + RedactedUris.of(this.uri) + ": " + ex.getMessage(), ex);
+				throw new IOException("Malformed response from " + RedactedUris.of(this.uri) + ": " + ex.getMessage(),
+						ex);
 			}
 		}
 
 	}
 
 	/**
-	 * The response's headers as Spring's read-only {@link HttpHeaders}: a view of the JDK's map, whose
-	 * names are already case-insensitive; copied only when the map holds HTTP/2 pseudo-headers.
+	 * The response's headers as Spring's read-only {@link HttpHeaders}: a view of the
+	 * JDK's map, whose names are already case-insensitive; copied only when the map holds
+	 * HTTP/2 pseudo-headers.
 	 */
 	private static HttpHeaders headersOf(Map<String, List<String>> map) {
 		if (!map.containsKey(":status")) {
@@ -322,7 +345,9 @@ final class JdkSyncRequestFactory implements ClientHttpRequestFactory, AutoClose
 		return HttpHeaders.readOnlyHttpHeaders(headers);
 	}
 
-	/** A response whose body the caller reads as a stream ({@code buffer-response=false}). */
+	/**
+	 * A response whose body the caller reads as a stream ({@code buffer-response=false}).
+	 */
 	private static final class Streamed implements ClientHttpResponse {
 
 		private final HttpResponse<InputStream> response;

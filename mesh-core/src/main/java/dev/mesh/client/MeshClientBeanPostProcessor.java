@@ -10,8 +10,9 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Turns {@code RestClient} and {@code RestClient.Builder} beans annotated with
- * {@link MeshClient @MeshClient} into mesh clients. A cheap type check comes first, so other beans
- * cost nothing; collaborators are looked up lazily so this post-processor can be created early.
+ * {@link MeshClient @MeshClient} into mesh clients. A cheap type check comes first, so
+ * other beans cost nothing; collaborators are looked up lazily so this post-processor can
+ * be created early.
  */
 public class MeshClientBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 

@@ -28,14 +28,17 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * Makes {@code RestClient} builders into mesh clients of a service. All clients of one service share
- * one route, so they share its picker and the state it keeps about the instances.
+ * Makes {@code RestClient} builders into mesh clients of a service. All clients of one
+ * service share one route, so they share its picker and the state it keeps about the
+ * instances.
  *
- * <p>It owns what the clients hold outside the heap: each service's transport (the HTTP client
- * library's connections and threads, see {@link MeshTransports}) and the one {@link AttemptWatchdog} thread that keeps all their
- * attempts' timeouts, started by the first attempt. {@link #close()}, called by Spring when the
- * application context closes, ends them, so nothing of the mesh outlives its context (a test's, or the
- * one each devtools restart replaces).
+ * <p>
+ * It owns what the clients hold outside the heap: each service's transport (the HTTP
+ * client library's connections and threads, see {@link MeshTransports}) and the one
+ * {@link AttemptWatchdog} thread that keeps all their attempts' timeouts, started by the
+ * first attempt. {@link #close()}, called by Spring when the application context closes,
+ * ends them, so nothing of the mesh outlives its context (a test's, or the one each
+ * devtools restart replaces).
  */
 public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 
@@ -63,9 +66,12 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 
 	private final MeshTransports transports;
 
-	/** Request factories Spring Boot put on its builders: its default, not a choice of the application's. */
-	private final Set<ClientHttpRequestFactory> bootDefaults = Collections.synchronizedSet(
-			Collections.newSetFromMap(new WeakHashMap<>()));
+	/**
+	 * Request factories Spring Boot put on its builders: its default, not a choice of the
+	 * application's.
+	 */
+	private final Set<ClientHttpRequestFactory> bootDefaults = Collections
+		.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
 	/** Whether {@link #close()} has run; guarded by {@link #routes}. */
 	private boolean closed;
@@ -73,18 +79,21 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	/**
 	 * @param instanceCache where instances of each service come from
 	 * @param policies the settings of each service's client
-	 * @param bulkheads resilience4j's bulkhead registry, so bulkheads can be tuned with resilience4j's
-	 * properties and seen in its actuator endpoints
+	 * @param bulkheads resilience4j's bulkhead registry, so bulkheads can be tuned with
+	 * resilience4j's properties and seen in its actuator endpoints
 	 * @param circuitBreakers resilience4j's circuit breaker registry, likewise
-	 * @param tokenSources the token source of each service, returning {@code null} for a service whose
-	 * calls carry no token
-	 * @param attemptTracer what traces each attempt (its timers come from {@link MeshClientMeterBinder})
-	 * @param clock the wall clock instances' published start times are compared with (slow start)
+	 * @param tokenSources the token source of each service, returning {@code null} for a
+	 * service whose calls carry no token
+	 * @param attemptTracer what traces each attempt (its timers come from
+	 * {@link MeshClientMeterBinder})
+	 * @param clock the wall clock instances' published start times are compared with
+	 * (slow start)
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
 			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
 			AttemptTracer attemptTracer, Clock clock) {
-		this(instanceCache, policies, bulkheads, circuitBreakers, tokenSources, attemptTracer, clock, MeshTransports.jdk());
+		this(instanceCache, policies, bulkheads, circuitBreakers, tokenSources, attemptTracer, clock,
+				MeshTransports.jdk());
 	}
 
 	/**
@@ -92,9 +101,11 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	 * @param policies the settings of each service's client
 	 * @param bulkheads resilience4j's bulkhead registry
 	 * @param circuitBreakers resilience4j's circuit breaker registry
-	 * @param tokenSources the token source of each service, or {@code null} for a service without tokens
+	 * @param tokenSources the token source of each service, or {@code null} for a service
+	 * without tokens
 	 * @param attemptTracer what traces each attempt
-	 * @param clock the wall clock instances' published start times are compared with (slow start)
+	 * @param clock the wall clock instances' published start times are compared with
+	 * (slow start)
 	 * @param transports what makes each service's transport
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
@@ -120,7 +131,8 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 
 	/**
 	 * Adds the mesh pipeline for a service to a builder.
-	 * @param builder the builder to configure (Boot's builder keeps its observation instrumentation)
+	 * @param builder the builder to configure (Boot's builder keeps its observation
+	 * instrumentation)
 	 * @param serviceId the service every request goes to
 	 * @return the same builder
 	 */
@@ -137,9 +149,10 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	}
 
 	/**
-	 * Records a request factory that Spring Boot put on a {@code RestClient.Builder} it made: a builder that
-	 * still carries it gets the service's own transport, built from the same Boot settings, while a
-	 * factory the application set on its builder is used as it is.
+	 * Records a request factory that Spring Boot put on a {@code RestClient.Builder} it
+	 * made: a builder that still carries it gets the service's own transport, built from
+	 * the same Boot settings, while a factory the application set on its builder is used
+	 * as it is.
 	 * @param factory the factory
 	 */
 	public void bootDefault(ClientHttpRequestFactory factory) {
@@ -158,8 +171,9 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	}
 
 	/**
-	 * The transport of a builder's clients: the service's own, unless the application set a request
-	 * factory of its own on the builder; then that, under the mesh's deadline and redirect rules.
+	 * The transport of a builder's clients: the service's own, unless the application set
+	 * a request factory of its own on the builder; then that, under the mesh's deadline
+	 * and redirect rules.
 	 */
 	private ClientHttpRequestFactory transportFor(RestClient.Builder builder, ServiceRoute route) {
 		ClientHttpRequestFactory chosen = BuilderRequestFactory.of(builder);
@@ -169,9 +183,10 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 		ClientPolicy policy = route.policy();
 		String serviceId = route.serviceId();
 		if (policy.transport().sslBundle() != null) {
-			throw new IllegalStateException("mesh.clients." + serviceId + ".ssl-bundle (or mesh.client-defaults.ssl-bundle) is '"
-					+ policy.transport().sslBundle() + "', but a mesh client of service '" + serviceId
-					+ "' has a request factory of its own (" + chosen.getClass().getName()
+			throw new IllegalStateException("mesh.clients." + serviceId
+					+ ".ssl-bundle (or mesh.client-defaults.ssl-bundle) is '" + policy.transport().sslBundle()
+					+ "', but a mesh client of service '" + serviceId + "' has a request factory of its own ("
+					+ chosen.getClass().getName()
 					+ "), which the mesh cannot give a bundle: configure TLS on that factory and unset the property, or drop the "
 					+ "factory so the mesh builds the transport with spring.http.client.*");
 		}
@@ -193,7 +208,8 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 						this.transports.create(serviceId, policy), policy.perAttemptTimeout(),
 						policy.maxResponseSize().toBytes(), policy.transport().bufferResponse(), this.watchdog);
 				if (this.closed) {
-					// a client made after close must not open what nothing would close again
+					// a client made after close must not open what nothing would close
+					// again
 					transport.close();
 				}
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
@@ -232,10 +248,11 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 		if (policy.maxConcurrentRequests() == null) {
 			return null;
 		}
-		return this.bulkheads.bulkhead(name, BulkheadConfig.custom()
-			.maxConcurrentCalls(policy.maxConcurrentRequests())
-			.maxWaitDuration(Duration.ZERO)
-			.build());
+		return this.bulkheads.bulkhead(name,
+				BulkheadConfig.custom()
+					.maxConcurrentCalls(policy.maxConcurrentRequests())
+					.maxWaitDuration(Duration.ZERO)
+					.build());
 	}
 
 	@Override
@@ -244,8 +261,9 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	}
 
 	/**
-	 * Closes every service's transport and lets the attempt watchdog's thread end; a call made through
-	 * one of this factory's clients afterwards fails with an {@link IllegalStateException}.
+	 * Closes every service's transport and lets the attempt watchdog's thread end; a call
+	 * made through one of this factory's clients afterwards fails with an
+	 * {@link IllegalStateException}.
 	 */
 	@Override
 	public void close() {

@@ -23,30 +23,36 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * The transport of a mesh client: the attempts of one service, sent with the {@link MeshTransport} of the
- * application's choice, under the mesh's contract. Each attempt has one timeout for the whole exchange,
- * the body included, taken from the {@value InboundDeadline#HEADER} header the pipeline sets on it (the
- * same value tells the server how long the caller waits). The body is read in full within that time, up to
- * {@code max-response-size} (see {@link ResponseSizeLimit}), so a response broken off mid-body fails the
- * attempt instead of reaching the caller truncated; with {@code buffer-response=false} the body is handed
- * to the caller as a stream once the headers are in (a 2xx answer's; any other is still read in full), and
- * the timeout covers the exchange up to them; closing that stream before its end aborts the exchange
+ * The transport of a mesh client: the attempts of one service, sent with the
+ * {@link MeshTransport} of the application's choice, under the mesh's contract. Each
+ * attempt has one timeout for the whole exchange, the body included, taken from the
+ * {@value InboundDeadline#HEADER} header the pipeline sets on it (the same value tells
+ * the server how long the caller waits). The body is read in full within that time, up to
+ * {@code max-response-size} (see {@link ResponseSizeLimit}), so a response broken off
+ * mid-body fails the attempt instead of reaching the caller truncated; with
+ * {@code buffer-response=false} the body is handed to the caller as a stream once the
+ * headers are in (a 2xx answer's; any other is still read in full), and the timeout
+ * covers the exchange up to them; closing that stream before its end aborts the exchange
  * rather than reading on ({@link StreamedResponse}).
  *
- * <p>The timeout is kept by the {@link AttemptWatchdog}, which interrupts the calling thread when it is up
- * (ending the JDK, Jetty and Reactor Netty clients' waits, which cancel the exchange) and runs the abort
- * the transport registered for the attempt (Apache HttpClient's request cancel, the
- * {@code HttpURLConnection}'s disconnect: see {@link HttpComponentsAttemptAbort}, {@link UrlConnectionAttemptAbort}),
- * which closes the connection. Either way the attempt fails with an {@link HttpTimeoutException}.
+ * <p>
+ * The timeout is kept by the {@link AttemptWatchdog}, which interrupts the calling thread
+ * when it is up (ending the JDK, Jetty and Reactor Netty clients' waits, which cancel the
+ * exchange) and runs the abort the transport registered for the attempt (Apache
+ * HttpClient's request cancel, the {@code HttpURLConnection}'s disconnect: see
+ * {@link HttpComponentsAttemptAbort}, {@link UrlConnectionAttemptAbort}), which closes
+ * the connection. Either way the attempt fails with an {@link HttpTimeoutException}.
  *
- * <p>Redirects are followed here, never by the transport: only when the application's
- * {@code spring.http.client.redirects} allows it, at most {@value #MAX_REDIRECTS} times within the
- * attempt's time, and only to the same scheme, host and port (the instance that answered). A redirect to
- * anywhere else fails the attempt without a request to that place, so neither the token nor the body
- * ever leaves the service's instances.
+ * <p>
+ * Redirects are followed here, never by the transport: only when the application's
+ * {@code spring.http.client.redirects} allows it, at most {@value #MAX_REDIRECTS} times
+ * within the attempt's time, and only to the same scheme, host and port (the instance
+ * that answered). A redirect to anywhere else fails the attempt without a request to that
+ * place, so neither the token nor the body ever leaves the service's instances.
  *
- * <p>A factory the mesh made is closed with the application context ({@link #close()}); one the application
- * set on its builder is left alone.
+ * <p>
+ * A factory the mesh made is closed with the application context ({@link #close()}); one
+ * the application set on its builder is left alone.
  */
 final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, AutoCloseable {
 
@@ -58,8 +64,9 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	private final String serviceId;
 
 	/**
-	 * The transport, dropped by {@link #close()}: a JDK client that cannot be closed (before JDK 21) then ends
-	 * once collected, even while a {@code RestClient} built on this is still held.
+	 * The transport, dropped by {@link #close()}: a JDK client that cannot be closed
+	 * (before JDK 21) then ends once collected, even while a {@code RestClient} built on
+	 * this is still held.
 	 */
 	private volatile MeshTransport transport;
 
@@ -83,9 +90,11 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	/**
 	 * @param serviceId the service whose instances this sends to
 	 * @param transport what sends the requests
-	 * @param defaultTimeout timeout of an attempt that carries no {@value InboundDeadline#HEADER} header
+	 * @param defaultTimeout timeout of an attempt that carries no
+	 * {@value InboundDeadline#HEADER} header
 	 * @param maxResponseBytes the largest body read, in bytes
-	 * @param bufferResponse whether bodies are read in full within the attempt (else streamed to the caller)
+	 * @param bufferResponse whether bodies are read in full within the attempt (else
+	 * streamed to the caller)
 	 * @param watchdog what keeps the attempts' timeouts
 	 */
 	MeshClientHttpRequestFactory(String serviceId, MeshTransport transport, Duration defaultTimeout,
@@ -100,14 +109,15 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 		this.watchdog = watchdog;
 	}
 
-	/** @return the transport attempts are sent with, or {@code null} once closed */
+	/**
+	 * @return the transport attempts are sent with, or {@code null} once closed */
 	MeshTransport transport() {
 		return this.transport;
 	}
 
 	/**
-	 * Closes the transport when the mesh made it (its connection pool, its threads); an attempt made
-	 * afterwards fails with an {@link IllegalStateException}.
+	 * Closes the transport when the mesh made it (its connection pool, its threads); an
+	 * attempt made afterwards fails with an {@link IllegalStateException}.
 	 */
 	@Override
 	public void close() {
@@ -142,11 +152,12 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	}
 
 	/**
-	 * Whether a header belongs to the connection, which the transport sets itself ({@code Host},
-	 * {@code Connection}, {@code Expect}, {@code Upgrade}, {@code Transfer-Encoding}, {@code Keep-Alive},
-	 * {@code TE}, {@code Trailer}, {@code Proxy-Connection}): a caller's value is dropped, so it cannot name
-	 * another virtual host on the instance nor change how the exchange is framed. Some libraries (the JDK's)
-	 * refuse them, others (Apache HttpClient's) would send them as given.
+	 * Whether a header belongs to the connection, which the transport sets itself
+	 * ({@code Host}, {@code Connection}, {@code Expect}, {@code Upgrade},
+	 * {@code Transfer-Encoding}, {@code Keep-Alive}, {@code TE}, {@code Trailer},
+	 * {@code Proxy-Connection}): a caller's value is dropped, so it cannot name another
+	 * virtual host on the instance nor change how the exchange is framed. Some libraries
+	 * (the JDK's) refuse them, others (Apache HttpClient's) would send them as given.
 	 */
 	static boolean isTransportOwned(String name) {
 		return switch (name.length()) {
@@ -162,9 +173,10 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	}
 
 	/**
-	 * One attempt: collects headers and body like any request, and sends them with the transport when
-	 * executed. The body the pipeline hands over (the caller's bytes, buffered once by the
-	 * {@code RestClient}) is passed on as it is, so a retry makes no copy of it.
+	 * One attempt: collects headers and body like any request, and sends them with the
+	 * transport when executed. The body the pipeline hands over (the caller's bytes,
+	 * buffered once by the {@code RestClient}) is passed on as it is, so a retry makes no
+	 * copy of it.
 	 */
 	private final class Attempt implements ClientHttpRequest, StreamingHttpOutputMessage {
 
@@ -229,8 +241,9 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			MeshTransport current = MeshClientHttpRequestFactory.this.transport;
 			ClientHttpRequestFactory sender = (current != null) ? current.factory() : null;
 			if (sender == null || MeshClientHttpRequestFactory.this.closed) {
-				throw new IllegalStateException("The mesh client of service '" + MeshClientHttpRequestFactory.this.serviceId
-						+ "' is closed: its application context has been closed");
+				throw new IllegalStateException(
+						"The mesh client of service '" + MeshClientHttpRequestFactory.this.serviceId
+								+ "' is closed: its application context has been closed");
 			}
 			Body content = this.body;
 			if (content == null && this.written != null && this.written.size() > 0) {
@@ -244,13 +257,17 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			try {
 				response = exchange(sender, content, watch);
 				boolean head = this.method == HttpMethod.HEAD;
-				// only a 2xx body is streamed: an error's or a redirect's is read here, under the limit and the
-				// deadline, so a retry never waits on it and Spring's error handler never reads it unbounded
+				// only a 2xx body is streamed: an error's or a redirect's is read here,
+				// under the limit and the
+				// deadline, so a retry never waits on it and Spring's error handler never
+				// reads it unbounded
 				ClientHttpResponse result = (MeshClientHttpRequestFactory.this.bufferResponse || head
 						|| !response.getStatusCode().is2xxSuccessful())
-								? BufferedResponse.read(response, head, MeshClientHttpRequestFactory.this.maxResponseBytes)
-								: new StreamedResponse(response, watch.abortAction(), watch.abortClosesResponse(), ResponseSizeLimit
-									.announcedLength(response.getHeaders(), response.getStatusCode().value(), false));
+								? BufferedResponse.read(response, head,
+										MeshClientHttpRequestFactory.this.maxResponseBytes)
+								: new StreamedResponse(response, watch.abortAction(), watch.abortClosesResponse(),
+										ResponseSizeLimit.announcedLength(response.getHeaders(),
+												response.getStatusCode().value(), false));
 				if (watch.release()) {
 					// the whole response arrived as the time ran out: it is kept
 					logger.trace("Attempt completed as its timeout fired");
@@ -265,10 +282,12 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 						MeshClientHttpRequestFactory.this.maxResponseBytes, ex.getMessage());
 			}
 			catch (IOException | RuntimeException | Error ex) {
-				// a failed exchange's connection is never reused: aborted (closed) rather than returned to a pool
+				// a failed exchange's connection is never reused: aborted (closed) rather
+				// than returned to a pool
 				watch.abort();
 				boolean callerInterrupted = Thread.currentThread().isInterrupted();
-				// a transport whose read timeout was cut to the attempt's time (simple) may see it before the watchdog
+				// a transport whose read timeout was cut to the attempt's time (simple)
+				// may see it before the watchdog
 				boolean timedOut = watch.release() || (ex instanceof java.net.SocketTimeoutException
 						&& watch.remainingNanos() <= AttemptWatchdog.TICK_NANOS);
 				TransportFailures.closeAborted(response, watch);
@@ -279,11 +298,13 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 					throw timedOut(timeout, ex);
 				}
 				if (MeshClientHttpRequestFactory.this.closed) {
-					throw new IOException("Attempt to " + RedactedUris.of(this.uri) + " aborted: the mesh client of service '"
-							+ MeshClientHttpRequestFactory.this.serviceId + "' was closed with its application context", ex);
+					throw new IOException("Attempt to " + RedactedUris.of(this.uri)
+							+ " aborted: the mesh client of service '" + MeshClientHttpRequestFactory.this.serviceId
+							+ "' was closed with its application context", ex);
 				}
 				if (callerInterrupted) {
-					// the caller's own interrupt (the watchdog's was cleared by release()): whatever the library made of it
+					// the caller's own interrupt (the watchdog's was cleared by
+					// release()): whatever the library made of it
 					java.io.InterruptedIOException interrupted = new java.io.InterruptedIOException(
 							"Interrupted waiting for " + RedactedUris.of(this.uri));
 					interrupted.initCause(new InterruptedException("the calling thread was interrupted"));
@@ -297,7 +318,10 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			}
 		}
 
-		/** Sends the request, following redirects to the same instance; returns the final response. */
+		/**
+		 * Sends the request, following redirects to the same instance; returns the final
+		 * response.
+		 */
 		private ClientHttpResponse exchange(ClientHttpRequestFactory sender, Body content, AttemptWatchdog.Watch watch)
 				throws IOException {
 			URI target = this.uri;
@@ -307,8 +331,10 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				ClientHttpResponse response = send(sender, target, currentMethod, currentBody, watch);
 				int status = statusOf(response, target);
 				if (status < 200) {
-					// an interim answer the library handed over as the answer (HttpURLConnection does with a 103):
-					// the real one follows on the connection, which is closed rather than read until the deadline
+					// an interim answer the library handed over as the answer
+					// (HttpURLConnection does with a 103):
+					// the real one follows on the connection, which is closed rather than
+					// read until the deadline
 					watch.abort();
 					TransportFailures.closeAborted(response, watch);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
@@ -325,8 +351,10 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 				}
 				URI next = Redirects.resolve(target, location);
 				if (next == null || !Redirects.sameOrigin(target, next)) {
-					// its connection is closed, not drained: closing a response reads the rest of its body
-					// (Spring's HttpComponents and Simple responses do), which an instance can make endless
+					// its connection is closed, not drained: closing a response reads the
+					// rest of its body
+					// (Spring's HttpComponents and Simple responses do), which an
+					// instance can make endless
 					watch.abort();
 					TransportFailures.closeAborted(response, watch);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
@@ -338,7 +366,8 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 					watch.abort();
 					TransportFailures.closeAborted(response, watch);
 					throw new IOException("Instance " + RedactedUris.origin(target) + " of service '"
-							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected more than " + MAX_REDIRECTS + " times");
+							+ MeshClientHttpRequestFactory.this.serviceId + "' redirected more than " + MAX_REDIRECTS
+							+ " times");
 				}
 				discardBody(response, target, currentMethod == HttpMethod.HEAD, watch);
 				if (Redirects.becomesGet(status, currentMethod)) {
@@ -350,9 +379,9 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 		}
 
 		/**
-		 * Reads a followed redirect's body, no further than {@code max-response-size} (like any body the mesh
-		 * reads), so its connection can be reused; closing the response unread would read all of it, without
-		 * a limit.
+		 * Reads a followed redirect's body, no further than {@code max-response-size}
+		 * (like any body the mesh reads), so its connection can be reused; closing the
+		 * response unread would read all of it, without a limit.
 		 */
 		private void discardBody(ClientHttpResponse response, URI target, boolean head, AttemptWatchdog.Watch watch)
 				throws IOException {
@@ -366,14 +395,18 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			}
 		}
 
-		/** The response's status; one that is no HTTP status (as {@code HttpURLConnection} gives for garbage) fails. */
+		/**
+		 * The response's status; one that is no HTTP status (as {@code HttpURLConnection}
+		 * gives for garbage) fails.
+		 */
 		private int statusOf(ClientHttpResponse response, URI target) throws IOException {
 			try {
 				return response.getStatusCode().value();
 			}
 			catch (IllegalArgumentException ex) {
 				TransportFailures.closeQuietly(response);
-				throw new IOException("Malformed response from " + RedactedUris.of(target) + ": " + ex.getMessage(), ex);
+				throw new IOException("Malformed response from " + RedactedUris.of(target) + ": " + ex.getMessage(),
+						ex);
 			}
 		}
 
@@ -383,7 +416,8 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 			UrlConnectionAttemptAbort.register(request, watch, MeshClientHttpRequestFactory.this.bufferResponse);
 			HttpHeaders outgoing = request.getHeaders();
 			this.headers.forEach((name, values) -> {
-				if (!isTransportOwned(name) && (content != null || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name))) {
+				if (!isTransportOwned(name)
+						&& (content != null || !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name))) {
 					outgoing.addAll(name, values);
 				}
 			});

@@ -21,33 +21,43 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
- * The request pipeline of a mesh client. For each call: start the deadline; then per attempt pick an
- * instance (skipping ejected ones and those this call tried), send with the attempt's timeout, record the
- * outcome for the outlier detector, and retry on another instance if the failure is retryable, the
- * method is safe to retry, the retry budget allows it and the deadline leaves time for the backoff.
+ * The request pipeline of a mesh client. For each call: start the deadline; then per
+ * attempt pick an instance (skipping ejected ones and those this call tried), send with
+ * the attempt's timeout, record the outcome for the outlier detector, and retry on
+ * another instance if the failure is retryable, the method is safe to retry, the retry
+ * budget allows it and the deadline leaves time for the backoff.
  *
- * <p>An attempt ended by the caller rather than the instance is <em>aborted</em> (see {@link CallerAbort}):
- * the calling thread was interrupted, or the attempt was given less than its full time (by the deadline
- * of the request being handled, or by the call's {@code timeout} running down) and ran out of it. It ends
- * the instance's in-flight count and nothing else: no failure for the outlier detector or the circuit
- * breaker, no retry, no retry budget. A call whose inbound deadline has passed is refused before the
- * bulkhead and the circuit breaker. Whatever an attempt throws, an {@link Error} included, ends its
- * in-flight count and returns its bulkhead and circuit-breaker permits.
+ * <p>
+ * An attempt ended by the caller rather than the instance is <em>aborted</em> (see
+ * {@link CallerAbort}): the calling thread was interrupted, or the attempt was given less
+ * than its full time (by the deadline of the request being handled, or by the call's
+ * {@code timeout} running down) and ran out of it. It ends the instance's in-flight count
+ * and nothing else: no failure for the outlier detector or the circuit breaker, no retry,
+ * no retry budget. A call whose inbound deadline has passed is refused before the
+ * bulkhead and the circuit breaker. Whatever an attempt throws, an {@link Error}
+ * included, ends its in-flight count and returns its bulkhead and circuit-breaker
+ * permits.
  *
- * <p>The loop is written here rather than with resilience4j's {@code Retry} because each attempt must
- * choose a new instance and the budget and deadline must be able to stop a retry before its backoff
- * starts; the backoff itself is resilience4j's interval function and the bulkhead is resilience4j's.
+ * <p>
+ * The loop is written here rather than with resilience4j's {@code Retry} because each
+ * attempt must choose a new instance and the budget and deadline must be able to stop a
+ * retry before its backoff starts; the backoff itself is resilience4j's interval function
+ * and the bulkhead is resilience4j's.
  *
- * <p>Each attempt is timed as {@code mesh.client.requests} (see {@link AttemptTimers}) and traced as a
- * child span of the RestClient's own {@code http.client.requests} observation of the call, its trace
- * context going out in its own headers (see {@link AttemptTracer}); each call is timed as
- * {@code mesh.client.calls} (see {@link CallTimers}).
+ * <p>
+ * Each attempt is timed as {@code mesh.client.requests} (see {@link AttemptTimers}) and
+ * traced as a child span of the RestClient's own {@code http.client.requests} observation
+ * of the call, its trace context going out in its own headers (see
+ * {@link AttemptTracer}); each call is timed as {@code mesh.client.calls} (see
+ * {@link CallTimers}).
  *
- * <p>When the client attaches OAuth2 tokens, the token is obtained before an attempt starts (so nothing
- * is sent without one; a call waits for one at most until its deadline). A 401 with
- * {@code error="invalid_token"} replaces a token older than {@code oauth2.invalid-token-refetch-interval}
- * and re-sends the attempt once to the same instance with the new token; a 401 that remains (or one for
- * a younger token, which is kept) counts as the instance's failure for the outlier detector.
+ * <p>
+ * When the client attaches OAuth2 tokens, the token is obtained before an attempt starts
+ * (so nothing is sent without one; a call waits for one at most until its deadline). A
+ * 401 with {@code error="invalid_token"} replaces a token older than
+ * {@code oauth2.invalid-token-refetch-interval} and re-sends the attempt once to the same
+ * instance with the new token; a 401 that remains (or one for a younger token, which is
+ * kept) counts as the instance's failure for the outlier detector.
  */
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
@@ -89,8 +99,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		long start = this.route.now();
 		long inbound = InboundDeadline.remainingNanos(start);
 		if (inbound <= 0) {
-			// before the bulkhead and circuit breaker: the caller's own deadline is no failure of the service
-			throw new DeadlineExceededException(this.route.serviceId(), "the deadline of the request being handled has passed");
+			// before the bulkhead and circuit breaker: the caller's own deadline is no
+			// failure of the service
+			throw new DeadlineExceededException(this.route.serviceId(),
+					"the deadline of the request being handled has passed");
 		}
 		long deadline = start + Math.min(this.route.policy().timeout().toNanos(), inbound);
 		CallAttempts attempts = new CallAttempts(this.route, this.route.policy().retry().maxAttempts());
@@ -114,7 +126,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			ClientHttpRequestExecution execution, long deadline, CallAttempts attempts) throws IOException {
 		ClientPolicy policy = this.route.policy();
 		long perAttemptNanos = policy.perAttemptTimeout().toNanos();
-		// what an attempt gets when nothing cuts it short: an instance is judged only against this
+		// what an attempt gets when nothing cuts it short: an instance is judged only
+		// against this
 		long fullNanos = Math.min(perAttemptNanos, policy.timeout().toNanos());
 		int maxAttempts = policy.retry().maxAttempts();
 		this.route.retryBudget().recordCall();
@@ -127,13 +140,17 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			ServiceTokenSource tokens = this.route.tokens();
 			long beforeToken = this.route.now();
 			OAuth2AccessToken token = (tokens != null) ? tokens.token(deadline - beforeToken) : null;
-			// the clock is read again only when a token was asked for: without one no time passed
+			// the clock is read again only when a token was asked for: without one no
+			// time passed
 			long afterToken = (tokens != null) ? this.route.now() : beforeToken;
 			long left = deadline - afterToken;
 			long attemptNanos = Math.min(perAttemptNanos, left);
-			// judged on the time the attempt really has: whatever took the rest (the caller's deadline, a slow
-			// first registry load, the wait for a token, earlier attempts) is not the instance's doing, and a
-			// cut too small to matter (the pick, a middle hop's own few milliseconds) is no cut (CallerAbort)
+			// judged on the time the attempt really has: whatever took the rest (the
+			// caller's deadline, a slow
+			// first registry load, the wait for a token, earlier attempts) is not the
+			// instance's doing, and a
+			// cut too small to matter (the pick, a middle hop's own few milliseconds) is
+			// no cut (CallerAbort)
 			boolean cutShort = CallerAbort.cutShort(left, fullNanos);
 			attempts.tried(instance);
 			ClientHttpResponse response = null;
@@ -150,7 +167,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 					rejected.close();
 					token = tokens.replacement(token, deadline - this.route.now());
 					attemptNanos = Math.min(perAttemptNanos, deadline - this.route.now());
-					response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution, attempts);
+					response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution,
+							attempts);
 				}
 				status = response.getStatusCode().value();
 			}
@@ -158,17 +176,20 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				failure = ex;
 			}
 			catch (RuntimeException | Error ex) {
-				// thrown after send() returned (by what a later interceptor returned): end the attempt here
+				// thrown after send() returned (by what a later interceptor returned):
+				// end the attempt here
 				if (response != null && !attempts.aborted()) {
 					instance.state().attemptAborted(this.route.now());
 				}
 				throw ex;
 			}
 			if (attempts.aborted()) {
-				// ended by the caller (send() has ended it): no failure of the instance, no retry
+				// ended by the caller (send() has ended it): no failure of the instance,
+				// no retry
 				return result(response, failure);
 			}
-			// a 401 invalid_token to a token just fetched (or kept as too young to replace) is the instance's fault
+			// a 401 invalid_token to a token just fetched (or kept as too young to
+			// replace) is the instance's fault
 			if (failure != null || status >= 500 || (token != null && status == 401 && isInvalidToken(response))) {
 				attempts.failed();
 				this.route.recordFailure(instance);
@@ -177,13 +198,16 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				this.route.outlierDetector().recordSuccess(instance);
 			}
 			boolean retryable = (failure != null)
-					? this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), FailureKind.of(failure))
-					: status >= 500 && this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), status);
+					? this.route.retryRule()
+						.mayRetry(request.getMethod(), request.getHeaders(), FailureKind.of(failure))
+					: status >= 500
+							&& this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), status);
 			if (!retryable || attempt >= maxAttempts || Thread.currentThread().isInterrupted()) {
 				return result(response, failure);
 			}
 			String retryAfter = (status == 503) ? response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER) : null;
-			// at most BackoffSchedule.MAX_MILLIS, so never overflows; compared as a difference, which cannot overflow
+			// at most BackoffSchedule.MAX_MILLIS, so never overflows; compared as a
+			// difference, which cannot overflow
 			long delayNanos = this.route.backoff().delayMillis(attempt, retryAfter) * MILLI;
 			if (delayNanos >= deadline - this.route.now()) {
 				return result(response, failure);
@@ -201,12 +225,14 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	/**
-	 * Sends one attempt to one instance, and times and traces it. The caller records the outcome for the
-	 * outlier detector (which ends the instance's in-flight count), unless the attempt was aborted
-	 * ({@link CallAttempts#aborted()}; see {@link CallerAbort}) or this throws anything but an
-	 * {@link IOException}: then this has ended the in-flight count itself.
+	 * Sends one attempt to one instance, and times and traces it. The caller records the
+	 * outcome for the outlier detector (which ends the instance's in-flight count),
+	 * unless the attempt was aborted ({@link CallAttempts#aborted()}; see
+	 * {@link CallerAbort}) or this throws anything but an {@link IOException}: then this
+	 * has ended the in-flight count itself.
 	 * @param attemptNanos the time the attempt is given
-	 * @param cutShort whether that is less than its full time ({@link CallerAbort#cutShort})
+	 * @param cutShort whether that is less than its full time
+	 * ({@link CallerAbort#cutShort})
 	 */
 	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, URI relative,
 			long attemptNanos, boolean cutShort, OAuth2AccessToken token, ClientHttpRequestExecution execution,
@@ -227,7 +253,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			int code = response.getStatusCode().value();
 			long ended = this.route.now();
 			if (code >= 500 && CallerAbort.byDeadline(cutShort, attemptNanos, ended - started)) {
-				// a 5xx that came only after the time the caller left ran out, as a service whose own
+				// a 5xx that came only after the time the caller left ran out, as a
+				// service whose own
 				// deadline passed answers: the caller's doing
 				attempts.abort(instance, ended);
 			}
@@ -252,7 +279,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			throw ex;
 		}
 		catch (RuntimeException | Error ex) {
-			// an interceptor or response that throws: nothing to judge the instance by, but the attempt is over
+			// an interceptor or response that throws: nothing to judge the instance by,
+			// but the attempt is over
 			instance.state().attemptAborted(this.route.now());
 			error = ex;
 			throw ex;
@@ -272,7 +300,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 	}
 
-	/** A 401 whose {@code WWW-Authenticate} says the bearer token itself is bad (RFC 6750). */
+	/**
+	 * A 401 whose {@code WWW-Authenticate} says the bearer token itself is bad (RFC
+	 * 6750).
+	 */
 	private static boolean isInvalidToken(ClientHttpResponse response) throws IOException {
 		if (response.getStatusCode().value() != 401) {
 			return false;

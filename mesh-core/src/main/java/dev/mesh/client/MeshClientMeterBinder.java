@@ -7,20 +7,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Publishes each mesh client's request timers and resilience counters to Micrometer, tagged with the called
- * {@code service}: {@code mesh.client.calls} (see {@link CallTimers}), {@code mesh.client.requests} (see
- * {@link AttemptTimers}), {@code mesh.client.retries} (retries the budget allowed),
- * {@code mesh.client.retry.budget.exhausted} (retries refused because the budget was spent) and
- * {@code mesh.client.ejections} (instances ejected), {@code mesh.client.instances.available} (gauge) and
- * {@code mesh.oauth2.token.requests} (token requests, with the {@code registration}). The counters are read from the pipeline's own
- * state when scraped, so the request path does no metrics work for them.
+ * Publishes each mesh client's request timers and resilience counters to Micrometer,
+ * tagged with the called {@code service}: {@code mesh.client.calls} (see
+ * {@link CallTimers}), {@code mesh.client.requests} (see {@link AttemptTimers}),
+ * {@code mesh.client.retries} (retries the budget allowed),
+ * {@code mesh.client.retry.budget.exhausted} (retries refused because the budget was
+ * spent) and {@code mesh.client.ejections} (instances ejected),
+ * {@code mesh.client.instances.available} (gauge) and {@code mesh.oauth2.token.requests}
+ * (token requests, with the {@code registration}). The counters are read from the
+ * pipeline's own state when scraped, so the request path does no metrics work for them.
  */
 public class MeshClientMeterBinder implements MeterBinder {
 
 	private final MeshClientFactory factory;
 
 	/**
-	 * @param factory the factory whose clients are measured, including clients created later
+	 * @param factory the factory whose clients are measured, including clients created
+	 * later
 	 */
 	public MeshClientMeterBinder(MeshClientFactory factory) {
 		this.factory = factory;
@@ -39,16 +42,20 @@ public class MeshClientMeterBinder implements MeterBinder {
 			.description("Retries made by mesh clients")
 			.tag("service", service)
 			.register(registry);
-		FunctionCounter.builder("mesh.client.retry.budget.exhausted", route.retryBudget(), (budget) -> budget.exhaustedCount())
+		FunctionCounter
+			.builder("mesh.client.retry.budget.exhausted", route.retryBudget(), (budget) -> budget.exhaustedCount())
 			.description("Retries refused because the client's retry budget was spent")
 			.tag("service", service)
 			.register(registry);
-		FunctionCounter.builder("mesh.client.ejections", route.outlierDetector(), (detector) -> detector.ejectionCount())
+		FunctionCounter
+			.builder("mesh.client.ejections", route.outlierDetector(), (detector) -> detector.ejectionCount())
 			.description("Instances ejected by passive health checking")
 			.tag("service", service)
 			.register(registry);
-		Gauge.builder("mesh.client.instances.available", route,
-				(measured) -> measured.instances().size() - measured.outlierDetector().ejectedCount(measured.instances()))
+		Gauge
+			.builder("mesh.client.instances.available", route,
+					(measured) -> measured.instances().size()
+							- measured.outlierDetector().ejectedCount(measured.instances()))
 			.description("Instances of the service that are not ejected")
 			.tag("service", service)
 			.register(registry);

@@ -3,7 +3,8 @@ package dev.mesh.client;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Thrown by a mesh client when discovery knows no instance of its service that can take the request.
+ * Thrown by a mesh client when discovery knows no instance of its service that can take
+ * the request.
  */
 public class NoInstanceAvailableException extends RestClientException {
 
@@ -18,7 +19,8 @@ public class NoInstanceAvailableException extends RestClientException {
 		this.serviceId = serviceId;
 	}
 
-	/** @return the service that has no available instance */
+	/**
+	 * @return the service that has no available instance */
 	public String getServiceId() {
 		return this.serviceId;
 	}

@@ -9,9 +9,10 @@ import org.springframework.web.client.RestClientException;
 
 /**
  * Thrown by a mesh client when the body of a response is larger than
- * {@code mesh.clients.<service>.max-response-size}, whether its {@code Content-Length} said so or it
- * grew past the limit while being read. The exchange is abandoned (its connection closed) without
- * reading on, and the call is not retried: another instance would send the same.
+ * {@code mesh.clients.<service>.max-response-size}, whether its {@code Content-Length}
+ * said so or it grew past the limit while being read. The exchange is abandoned (its
+ * connection closed) without reading on, and the call is not retried: another instance
+ * would send the same.
  */
 public class ResponseTooLargeException extends RestClientException {
 
@@ -26,24 +27,29 @@ public class ResponseTooLargeException extends RestClientException {
 	 * @param detail how the size was found out, such as "Content-Length 600000000"
 	 */
 	public ResponseTooLargeException(String serviceId, URI uri, long maxBytes, String detail) {
-		super("Response of service '" + serviceId + "' from " + RedactedUris.of(uri) + " is larger than mesh.clients." + serviceId
-				+ ".max-response-size (" + format(maxBytes) + "): " + detail
+		super("Response of service '" + serviceId + "' from " + RedactedUris.of(uri) + " is larger than mesh.clients."
+				+ serviceId + ".max-response-size (" + format(maxBytes) + "): " + detail
 				+ "; raise the limit (or mesh.client-defaults.max-response-size) if such responses are expected");
 		this.serviceId = serviceId;
 		this.maxBytes = maxBytes;
 	}
 
-	/** @return the called service */
+	/**
+	 * @return the called service */
 	public String getServiceId() {
 		return this.serviceId;
 	}
 
-	/** @return the limit the response went over */
+	/**
+	 * @return the limit the response went over */
 	public DataSize getMaxResponseSize() {
 		return DataSize.ofBytes(this.maxBytes);
 	}
 
-	/** {@code 10485760} → {@code 10MB}, {@code 1536} → {@code 1536B}: the largest unit that is exact. */
+	/**
+	 * {@code 10485760} → {@code 10MB}, {@code 1536} → {@code 1536B}: the largest unit
+	 * that is exact.
+	 */
 	static String format(long bytes) {
 		String[] units = { "B", "KB", "MB", "GB" };
 		int unit = 0;

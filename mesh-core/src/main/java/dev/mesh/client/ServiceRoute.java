@@ -24,21 +24,26 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * Everything the pipeline keeps per called service: its policy, its picker (rebuilt on the discovery
- * thread whenever the instances change, so a pick on the request thread is a volatile read plus the
- * picker's own work), its outlier detector, retry budget, retry rule, backoff, optional bulkhead and
- * circuit breaker,
- * optional token source and transport.
+ * Everything the pipeline keeps per called service: its policy, its picker (rebuilt on
+ * the discovery thread whenever the instances change, so a pick on the request thread is
+ * a volatile read plus the picker's own work), its outlier detector, retry budget, retry
+ * rule, backoff, optional bulkhead and circuit breaker, optional token source and
+ * transport.
  *
- * <p>With slow start on, the picker is built from the instances' effective weights; while any instance
- * is still warming the route recomputes them on the discovery thread every {@link SlowStart.Weights#step()}
- * and stops once all are warm. With zone affinity on, the picker is a {@link ZoneAffinityPicker} whose
- * choice of zone is re-decided at most every 100 ms on the request path (a scan of the local instances'
- * ejection state, no allocation), and at once when an ejection changes it.
+ * <p>
+ * With slow start on, the picker is built from the instances' effective weights; while
+ * any instance is still warming the route recomputes them on the discovery thread every
+ * {@link SlowStart.Weights#step()} and stops once all are warm. With zone affinity on,
+ * the picker is a {@link ZoneAffinityPicker} whose choice of zone is re-decided at most
+ * every 100 ms on the request path (a scan of the local instances' ejection state, no
+ * allocation), and at once when an ejection changes it.
  */
 final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
-	/** How long a decision to use the local zone, or not, holds before it is checked again. */
+	/**
+	 * How long a decision to use the local zone, or not, holds before it is checked
+	 * again.
+	 */
 	static final long ZONE_RECHECK_NANOS = 100_000_000L;
 
 	private final String serviceId;
@@ -128,8 +133,9 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
-	 * Builds the pickers of the current list from its effective weights, unless the list is the same
-	 * and so are the weights, so a recomputation that changes nothing keeps the pick order going.
+	 * Builds the pickers of the current list from its effective weights, unless the list
+	 * is the same and so are the weights, so a recomputation that changes nothing keeps
+	 * the pick order going.
 	 */
 	private void build(boolean newList) {
 		List<MeshInstance> list = this.instances;
@@ -163,8 +169,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
-	 * Re-decides whether the local zone takes the picks, when the last decision is older than
-	 * {@value #ZONE_RECHECK_NANOS} ns. Called once per attempt; allocates nothing.
+	 * Re-decides whether the local zone takes the picks, when the last decision is older
+	 * than {@value #ZONE_RECHECK_NANOS} ns. Called once per attempt; allocates nothing.
 	 * @param now {@link #now()}
 	 */
 	void checkZone(long now) {
@@ -175,7 +181,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
-	 * Records a failed attempt with the outlier detector; an ejection re-decides the zone at once.
+	 * Records a failed attempt with the outlier detector; an ejection re-decides the zone
+	 * at once.
 	 * @param instance the instance that failed
 	 */
 	void recordFailure(MeshInstance instance) {
@@ -186,19 +193,24 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		}
 	}
 
-	/** @return the effective weights the picker was built with, or {@code null} without slow start */
+	/**
+	 * @return the effective weights the picker was built with, or {@code null} without
+	 * slow start
+	 */
 	SlowStart.Weights weights() {
 		return this.weights;
 	}
 
-	/** @return the picker in use now */
+	/**
+	 * @return the picker in use now */
 	InstancePicker picker() {
 		return this.picker;
 	}
 
 	/**
-	 * Picks an instance; only a call of a service that discovery has not loaded yet waits for the
-	 * registry, and not while the registry is failing (see {@link ServiceInstanceCache}).
+	 * Picks an instance; only a call of a service that discovery has not loaded yet waits
+	 * for the registry, and not while the registry is failing (see
+	 * {@link ServiceInstanceCache}).
 	 * @param filter which instances may be picked
 	 * @param now {@link #now()}, read by the caller for this attempt
 	 */
@@ -214,8 +226,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
-	 * @return why discovery has no list for this service (the registry's error, without credentials),
-	 * or {@code null} once it has one or while no registry query has failed
+	 * @return why discovery has no list for this service (the registry's error, without
+	 * credentials), or {@code null} once it has one or while no registry query has failed
 	 */
 	String discoveryFailure() {
 		return this.loaded ? null : this.cache.loadFailure(this.serviceId);
@@ -253,12 +265,18 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		return this.bulkhead;
 	}
 
-	/** @return the service's resilience4j circuit breaker, or {@code null} when it has none */
+	/**
+	 * @return the service's resilience4j circuit breaker, or {@code null} when it has
+	 * none
+	 */
 	CircuitBreaker circuitBreaker() {
 		return this.circuitBreaker;
 	}
 
-	/** @return the source of this service's OAuth2 tokens, or {@code null} when calls carry none */
+	/**
+	 * @return the source of this service's OAuth2 tokens, or {@code null} when calls
+	 * carry none
+	 */
 	ServiceTokenSource tokens() {
 		return this.tokens;
 	}
@@ -291,12 +309,16 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		}
 	}
 
-	/** @return what traces this service's attempts */
+	/**
+	 * @return what traces this service's attempts */
 	AttemptTracer attemptTracer() {
 		return this.attemptTracer;
 	}
 
-	/** @return the transport of this service's attempts, which the factory that made this route closes */
+	/**
+	 * @return the transport of this service's attempts, which the factory that made this
+	 * route closes
+	 */
 	MeshClientHttpRequestFactory requestFactory() {
 		return this.requestFactory;
 	}

@@ -5,9 +5,10 @@ import java.net.URI;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Checks that a request URI addresses the client's service and moves it onto a chosen instance.
- * Accepted forms: relative ({@code /api/stock/1}, {@code api/stock/1}) and
- * {@code http(s)://<service>/...} without a port. Anything else is a {@link ForeignHostException}.
+ * Checks that a request URI addresses the client's service and moves it onto a chosen
+ * instance. Accepted forms: relative ({@code /api/stock/1}, {@code api/stock/1}) and
+ * {@code http(s)://<service>/...} without a port. Anything else is a
+ * {@link ForeignHostException}.
  */
 final class ServiceUris {
 
@@ -15,8 +16,9 @@ final class ServiceUris {
 	}
 
 	/**
-	 * @return the path, query and fragment of {@code uri} as a relative URI whose raw path starts with
-	 * {@code /}: {@code uri} itself when it already is one, so the common case parses nothing
+	 * @return the path, query and fragment of {@code uri} as a relative URI whose raw
+	 * path starts with {@code /}: {@code uri} itself when it already is one, so the
+	 * common case parses nothing
 	 * @throws ForeignHostException if the URI names another host
 	 */
 	static URI relative(String serviceId, URI uri) {
@@ -49,11 +51,13 @@ final class ServiceUris {
 	}
 
 	/**
-	 * Addresses a request to an instance. When the instance's base URI is only scheme, host and port, the
-	 * path is resolved against its parsed {@link MeshInstance#root()}, which copies the parsed parts
-	 * (RFC 3986 5.2 with an absolute path) instead of parsing the whole address again on every attempt.
+	 * Addresses a request to an instance. When the instance's base URI is only scheme,
+	 * host and port, the path is resolved against its parsed {@link MeshInstance#root()},
+	 * which copies the parsed parts (RFC 3986 5.2 with an absolute path) instead of
+	 * parsing the whole address again on every attempt.
 	 * @param instance the chosen instance
-	 * @param relative the request's path, query and fragment, from {@link #relative(String, URI)}
+	 * @param relative the request's path, query and fragment, from
+	 * {@link #relative(String, URI)}
 	 */
 	static URI onInstance(MeshInstance instance, URI relative) {
 		URI root = instance.root();

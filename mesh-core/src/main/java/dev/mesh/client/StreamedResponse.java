@@ -10,13 +10,15 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * A 2xx response whose body the caller reads as a stream ({@code buffer-response=false}). Closing it, or
- * its body, before the body's end aborts the exchange, which closes the connection, rather than reading
- * the rest: Spring's responses of Apache HttpClient and {@code HttpURLConnection} drain a body on close to
- * keep the connection, which for a large download means reading it all and for an endless one (events)
- * never returns, and by then no deadline watches the exchange. A body read to its end is closed as usual,
- * so its connection goes back to the pool. A body that ends before its announced {@code Content-Length}
- * fails the read (some clients, {@code HttpURLConnection}, end it as if it were whole).
+ * A 2xx response whose body the caller reads as a stream ({@code buffer-response=false}).
+ * Closing it, or its body, before the body's end aborts the exchange, which closes the
+ * connection, rather than reading the rest: Spring's responses of Apache HttpClient and
+ * {@code HttpURLConnection} drain a body on close to keep the connection, which for a
+ * large download means reading it all and for an endless one (events) never returns, and
+ * by then no deadline watches the exchange. A body read to its end is closed as usual, so
+ * its connection goes back to the pool. A body that ends before its announced
+ * {@code Content-Length} fails the read (some clients, {@code HttpURLConnection}, end it
+ * as if it were whole).
  */
 final class StreamedResponse implements ClientHttpResponse {
 
@@ -34,9 +36,10 @@ final class StreamedResponse implements ClientHttpResponse {
 
 	/**
 	 * @param response the transport's response
-	 * @param abort what ends its exchange without reading on, or {@code null} when closing does (the JDK client)
-	 * @param abortClosesResponse whether the abort closes the response too, which must then not be closed again
-	 * (Spring's close would read the rest of the body)
+	 * @param abort what ends its exchange without reading on, or {@code null} when
+	 * closing does (the JDK client)
+	 * @param abortClosesResponse whether the abort closes the response too, which must
+	 * then not be closed again (Spring's close would read the rest of the body)
 	 * @param announced the body's announced length, or {@code -1}
 	 */
 	StreamedResponse(ClientHttpResponse response, Runnable abort, boolean abortClosesResponse, long announced) {

@@ -7,11 +7,12 @@ import java.util.function.Function;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The timers of one meter name in one registry, kept by their tag values so that recording a sample is a
- * map lookup and a timer update rather than a registry lookup by tags (building, sorting and hashing
- * them), which Micrometer does on every {@code register} call. Holds at most {@value #MAX_CACHED} tag
- * combinations, after which it starts over: a mesh with instance churn must not grow it forever. (The
- * registry keeps its meters either way; this only bounds the shortcut.)
+ * The timers of one meter name in one registry, kept by their tag values so that
+ * recording a sample is a map lookup and a timer update rather than a registry lookup by
+ * tags (building, sorting and hashing them), which Micrometer does on every
+ * {@code register} call. Holds at most {@value #MAX_CACHED} tag combinations, after which
+ * it starts over: a mesh with instance churn must not grow it forever. (The registry
+ * keeps its meters either way; this only bounds the shortcut.)
  *
  * @param <K> the tag values, a record
  */
@@ -41,7 +42,8 @@ final class TimerCache<K> {
 		return timer;
 	}
 
-	/** @return how many tag combinations are kept now */
+	/**
+	 * @return how many tag combinations are kept now */
 	int size() {
 		return this.timers.size();
 	}

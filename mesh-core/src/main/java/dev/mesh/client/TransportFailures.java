@@ -16,13 +16,15 @@ import dev.mesh.discovery.RedactedUris;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * Turns the failures of the different HTTP client libraries into the few kinds the pipeline tells apart
- * (see {@code FailureKind}): no connection made ({@link ConnectException}, which a TLS handshake failure
- * also is: nothing was sent), no response in time ({@link HttpTimeoutException}), and the rest, which
- * keep their own type. Each library says these differently: a connect timeout is Apache HttpClient's
- * {@code ConnectTimeoutException} (an {@link InterruptedIOException}, like a caller's interrupt), the
- * JDK's {@link HttpConnectTimeoutException}, or {@code HttpURLConnection}'s
- * {@link SocketTimeoutException} "Connect timed out", whose read timeout is the same class.
+ * Turns the failures of the different HTTP client libraries into the few kinds the
+ * pipeline tells apart (see {@code FailureKind}): no connection made
+ * ({@link ConnectException}, which a TLS handshake failure also is: nothing was sent), no
+ * response in time ({@link HttpTimeoutException}), and the rest, which keep their own
+ * type. Each library says these differently: a connect timeout is Apache HttpClient's
+ * {@code ConnectTimeoutException} (an {@link InterruptedIOException}, like a caller's
+ * interrupt), the JDK's {@link HttpConnectTimeoutException}, or
+ * {@code HttpURLConnection}'s {@link SocketTimeoutException} "Connect timed out", whose
+ * read timeout is the same class.
  */
 final class TransportFailures {
 
@@ -41,8 +43,10 @@ final class TransportFailures {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof SSLHandshakeException) {
 				ConnectException tls = new ConnectException("TLS handshake with " + RedactedUris.origin(uri)
-						+ " failed (" + cause.getMessage() + "): the instance's certificate must be trusted by the SSL bundle named by mesh.clients."
-						+ serviceId + ".ssl-bundle (or mesh.client-defaults.ssl-bundle), and its key accepted by the instance");
+						+ " failed (" + cause.getMessage()
+						+ "): the instance's certificate must be trusted by the SSL bundle named by mesh.clients."
+						+ serviceId
+						+ ".ssl-bundle (or mesh.client-defaults.ssl-bundle), and its key accepted by the instance");
 				tls.initCause(failure);
 				return tls;
 			}
@@ -57,8 +61,8 @@ final class TransportFailures {
 				return timedOut;
 			}
 			if (cause instanceof SocketTimeoutException) {
-				HttpTimeoutException timedOut = new HttpTimeoutException(
-						"No response from " + RedactedUris.of(uri) + " within the read timeout (spring.http.client.read-timeout)");
+				HttpTimeoutException timedOut = new HttpTimeoutException("No response from " + RedactedUris.of(uri)
+						+ " within the read timeout (spring.http.client.read-timeout)");
 				timedOut.initCause(failure);
 				return timedOut;
 			}
@@ -67,8 +71,9 @@ final class TransportFailures {
 	}
 
 	/**
-	 * Closes the response of an exchange that {@linkplain AttemptWatchdog.Watch#abort() was aborted}, unless
-	 * the abort closed it already: closing it again would read the rest of its body.
+	 * Closes the response of an exchange that {@linkplain AttemptWatchdog.Watch#abort()
+	 * was aborted}, unless the abort closed it already: closing it again would read the
+	 * rest of its body.
 	 * @param response the response, or {@code null}
 	 * @param watch the attempt's watch
 	 */

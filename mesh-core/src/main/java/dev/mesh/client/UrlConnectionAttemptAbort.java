@@ -11,18 +11,22 @@ import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Keeps an attempt's deadline on the {@code simple} transport ({@code HttpURLConnection}), whose socket
- * reads an interrupt does not end: the connection's read timeout is cut to the time the attempt has left
- * (when that is shorter than the application's {@code spring.http.client.read-timeout}), and until the
- * response comes the attempt's abort disconnects it, which closes the socket under a blocked connect or
- * wait for the status line. Mid-body a disconnect would wait for the read it should end, so there the cut
- * read timeout and the watchdog's interrupt, noticed between reads, end the attempt, and the caller then
- * disconnects (see {@link AttemptWatchdog.Watch#abortWithDisconnect(Runnable)}).
+ * Keeps an attempt's deadline on the {@code simple} transport
+ * ({@code HttpURLConnection}), whose socket reads an interrupt does not end: the
+ * connection's read timeout is cut to the time the attempt has left (when that is shorter
+ * than the application's {@code spring.http.client.read-timeout}), and until the response
+ * comes the attempt's abort disconnects it, which closes the socket under a blocked
+ * connect or wait for the status line. Mid-body a disconnect would wait for the read it
+ * should end, so there the cut read timeout and the watchdog's interrupt, noticed between
+ * reads, end the attempt, and the caller then disconnects (see
+ * {@link AttemptWatchdog.Watch#abortWithDisconnect(Runnable)}).
  *
- * <p>Spring's {@code SimpleClientHttpRequest} does not expose its connection, and Spring Boot builds the
- * factory (with the application's settings and customizers), so a subclass cannot reach it either: its
- * {@code connection} field is read by reflection, once per attempt. Should a later Spring version rename
- * it, the deadline falls back to the read timeout alone, and that is logged once.
+ * <p>
+ * Spring's {@code SimpleClientHttpRequest} does not expose its connection, and Spring
+ * Boot builds the factory (with the application's settings and customizers), so a
+ * subclass cannot reach it either: its {@code connection} field is read by reflection,
+ * once per attempt. Should a later Spring version rename it, the deadline falls back to
+ * the read timeout alone, and that is logged once.
  */
 final class UrlConnectionAttemptAbort {
 
@@ -38,9 +42,10 @@ final class UrlConnectionAttemptAbort {
 	/**
 	 * @param request a transport's request, not yet executed
 	 * @param watch the attempt's watch
-	 * @param cutReadTimeout whether to cut the read timeout to the attempt's time: not for a body streamed
-	 * to the caller ({@code buffer-response=false}), whose reads go on after the attempt (the timeout of a
-	 * connection cannot be changed once it is connected); the disconnect still keeps the deadline
+	 * @param cutReadTimeout whether to cut the read timeout to the attempt's time: not
+	 * for a body streamed to the caller ({@code buffer-response=false}), whose reads go
+	 * on after the attempt (the timeout of a connection cannot be changed once it is
+	 * connected); the disconnect still keeps the deadline
 	 */
 	static void register(ClientHttpRequest request, AttemptWatchdog.Watch watch, boolean cutReadTimeout) {
 		if (CONNECTION == null || !REQUEST_CLASS.equals(request.getClass().getName())) {
@@ -55,7 +60,8 @@ final class UrlConnectionAttemptAbort {
 		if (cutReadTimeout && (configured == 0 || configured > leftMillis)) {
 			connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
 		}
-		// once: a second disconnect would wait for the stream the JDK's keep-alive cleaner took from the first
+		// once: a second disconnect would wait for the stream the JDK's keep-alive
+		// cleaner took from the first
 		AtomicBoolean disconnected = new AtomicBoolean();
 		watch.abortWithDisconnect(() -> {
 			if (disconnected.compareAndSet(false, true)) {

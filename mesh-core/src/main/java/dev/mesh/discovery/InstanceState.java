@@ -5,16 +5,16 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What callers have observed about one instance: requests in flight and how long it has left them
- * unanswered, counts, latency, consecutive failures and ejection. Kept on the {@link MeshInstance},
- * so it survives discovery refreshes while the instance's registration is unchanged. Updated with
- * atomics only.
+ * What callers have observed about one instance: requests in flight and how long it has
+ * left them unanswered, counts, latency, consecutive failures and ejection. Kept on the
+ * {@link MeshInstance}, so it survives discovery refreshes while the instance's
+ * registration is unchanged. Updated with atomics only.
  */
 public final class InstanceState {
 
 	/**
-	 * Updates {@link #inFlight}, a plain field rather than an {@link AtomicInteger}, so the pickers read
-	 * it with one load less on every comparison.
+	 * Updates {@link #inFlight}, a plain field rather than an {@link AtomicInteger}, so
+	 * the pickers read it with one load less on every comparison.
 	 */
 	private static final AtomicIntegerFieldUpdater<InstanceState> IN_FLIGHT = AtomicIntegerFieldUpdater
 		.newUpdater(InstanceState.class, "inFlight");
@@ -34,20 +34,24 @@ public final class InstanceState {
 	volatile boolean ejectedOnce;
 
 	/**
-	 * Time constant of the peak-EWMA latency estimate: an estimate with no new samples decays to 1/e of
-	 * its value in this time, and a faster sample moves it by {@code 1 - exp(-elapsed / decay)}.
+	 * Time constant of the peak-EWMA latency estimate: an estimate with no new samples
+	 * decays to 1/e of its value in this time, and a faster sample moves it by
+	 * {@code 1 - exp(-elapsed / decay)}.
 	 */
 	public static final long PEAK_EWMA_DECAY_NANOS = 10_000_000_000L;
 
-	/** Peak-EWMA latency estimate as of {@link #peakEwmaStampNanos}, or -1 before the first sample. */
+	/**
+	 * Peak-EWMA latency estimate as of {@link #peakEwmaStampNanos}, or -1 before the
+	 * first sample.
+	 */
 	private volatile double peakEwmaNanos = -1;
 
 	private volatile long peakEwmaStampNanos;
 
 	/**
-	 * While attempts are in flight, the instance has ended none of them since this time: the later of
-	 * when it last went from idle to busy and when an attempt on it last ended or was given up. See
-	 * {@link #unansweredSinceNanos()}.
+	 * While attempts are in flight, the instance has ended none of them since this time:
+	 * the later of when it last went from idle to busy and when an attempt on it last
+	 * ended or was given up. See {@link #unansweredSinceNanos()}.
 	 */
 	private volatile long unansweredSinceNanos;
 
@@ -60,7 +64,8 @@ public final class InstanceState {
 	 */
 	public void attemptStarted(long nowNanos) {
 		if (this.inFlight == 0) {
-			// stamped before the count rises, so no picker sees an attempt in flight with an old stamp
+			// stamped before the count rises, so no picker sees an attempt in flight with
+			// an old stamp
 			this.unansweredSinceNanos = nowNanos;
 		}
 		IN_FLIGHT.incrementAndGet(this);
@@ -68,11 +73,13 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Undoes {@link #attemptStarted(long)} for an attempt whose outcome will not be recorded: one its
-	 * caller aborted (interrupted, or cut short by the caller's deadline), one re-sent with a fresh token,
-	 * or one ended by an exception that says nothing about the instance. It counts as neither success
-	 * nor failure and leaves the latency estimate alone.
-	 * @param nowNanos the time it was given up, on the clock passed to {@link #recordLatency}
+	 * Undoes {@link #attemptStarted(long)} for an attempt whose outcome will not be
+	 * recorded: one its caller aborted (interrupted, or cut short by the caller's
+	 * deadline), one re-sent with a fresh token, or one ended by an exception that says
+	 * nothing about the instance. It counts as neither success nor failure and leaves the
+	 * latency estimate alone.
+	 * @param nowNanos the time it was given up, on the clock passed to
+	 * {@link #recordLatency}
 	 */
 	public void attemptAborted(long nowNanos) {
 		attemptEnded(nowNanos);
@@ -80,23 +87,25 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Notes that an attempt ended (answered, failed or given up) at this time, which restarts the
-	 * instance's unanswered time ({@link #unansweredSinceNanos()}). {@link #recordLatency} and
-	 * {@link #recordFailedLatency} call it; callers that record no latency for an attempt call it
-	 * themselves.
-	 * @param nowNanos the time the attempt ended, on the clock passed to {@link #recordLatency}
+	 * Notes that an attempt ended (answered, failed or given up) at this time, which
+	 * restarts the instance's unanswered time ({@link #unansweredSinceNanos()}).
+	 * {@link #recordLatency} and {@link #recordFailedLatency} call it; callers that
+	 * record no latency for an attempt call it themselves.
+	 * @param nowNanos the time the attempt ended, on the clock passed to
+	 * {@link #recordLatency}
 	 */
 	public void attemptEnded(long nowNanos) {
 		this.unansweredSinceNanos = nowNanos;
 	}
 
 	/**
-	 * While {@link #inFlight()} is above 0, a time since which none of the instance's attempts has
-	 * ended, so at least one attempt in flight now started at or before it: {@code now} minus it is a
-	 * lower bound of a latency not yet sampled. That is how {@code peak-ewma} notices an instance that
-	 * has stopped answering before its first attempt times out. Meaningless while nothing is in flight.
-	 * Updated without locks: a race between one attempt ending and another starting can leave it
-	 * earlier than exact by as long as the race lasted.
+	 * While {@link #inFlight()} is above 0, a time since which none of the instance's
+	 * attempts has ended, so at least one attempt in flight now started at or before it:
+	 * {@code now} minus it is a lower bound of a latency not yet sampled. That is how
+	 * {@code peak-ewma} notices an instance that has stopped answering before its first
+	 * attempt times out. Meaningless while nothing is in flight. Updated without locks: a
+	 * race between one attempt ending and another starting can leave it earlier than
+	 * exact by as long as the race lasted.
 	 * @return the time, on the clock passed to {@link #recordLatency}
 	 */
 	public long unansweredSinceNanos() {
@@ -121,10 +130,12 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Records the latency of a successful attempt into the peak-EWMA estimate (Finagle's and
-	 * Linkerd's): a sample above the estimate replaces it at once; a lower one pulls it down by {@code 1 - exp(-elapsed / }{@value #PEAK_EWMA_DECAY_NANOS}
-	 * {@code ns)}, where elapsed is the time since the previous sample, so the estimate falls with time,
-	 * not with the number of samples. Racy updates from many threads lose at most a sample.
+	 * Records the latency of a successful attempt into the peak-EWMA estimate (Finagle's
+	 * and Linkerd's): a sample above the estimate replaces it at once; a lower one pulls
+	 * it down by {@code 1 - exp(-elapsed / }{@value #PEAK_EWMA_DECAY_NANOS} {@code ns)},
+	 * where elapsed is the time since the previous sample, so the estimate falls with
+	 * time, not with the number of samples. Racy updates from many threads lose at most a
+	 * sample.
 	 * @param nanos the attempt's latency
 	 * @param nowNanos the time the attempt ended, from the same monotonic clock as
 	 * {@link #peakEwmaNanos(long)}
@@ -143,13 +154,15 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Records the time a failed attempt took (a timeout, reset, refused connection or 5xx answer). It
-	 * can raise the estimates, as a slow success would, but never lower them: otherwise an instance
-	 * that fails fast (refusing connections, or answering 503 at once) would look like the fastest one
-	 * and attract more calls from the latency-aware picker. A timed-out attempt therefore counts at
-	 * least its timeout, which is what steers {@code peak-ewma} away from an instance that hangs.
+	 * Records the time a failed attempt took (a timeout, reset, refused connection or 5xx
+	 * answer). It can raise the estimates, as a slow success would, but never lower them:
+	 * otherwise an instance that fails fast (refusing connections, or answering 503 at
+	 * once) would look like the fastest one and attract more calls from the latency-aware
+	 * picker. A timed-out attempt therefore counts at least its timeout, which is what
+	 * steers {@code peak-ewma} away from an instance that hangs.
 	 * @param nanos the attempt's duration until it failed
-	 * @param nowNanos the time the attempt ended, on the clock passed to {@link #recordLatency}
+	 * @param nowNanos the time the attempt ended, on the clock passed to
+	 * {@link #recordLatency}
 	 */
 	public void recordFailedLatency(long nanos, long nowNanos) {
 		double estimate = this.peakEwmaNanos;
@@ -162,9 +175,10 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Returns the peak-EWMA latency estimate decayed to {@code nowNanos}: with no new samples it falls
-	 * towards 0 with time constant {@value #PEAK_EWMA_DECAY_NANOS} ns, so an instance that was slow
-	 * long ago gets probed again. Reads only; allocates nothing.
+	 * Returns the peak-EWMA latency estimate decayed to {@code nowNanos}: with no new
+	 * samples it falls towards 0 with time constant {@value #PEAK_EWMA_DECAY_NANOS} ns,
+	 * so an instance that was slow long ago gets probed again. Reads only; allocates
+	 * nothing.
 	 * @param nowNanos now, from the clock passed to {@link #recordLatency(long, long)}
 	 * @return the estimate in nanoseconds, or -1 before the first sample
 	 */
@@ -174,14 +188,17 @@ public final class InstanceState {
 	}
 
 	/**
-	 * @return the peak-EWMA estimate as of its last sample ({@link #peakEwmaStampNanos()}), not decayed
-	 * since; -1 before the first sample
+	 * @return the peak-EWMA estimate as of its last sample
+	 * ({@link #peakEwmaStampNanos()}), not decayed since; -1 before the first sample
 	 */
 	public double peakEwmaSampledNanos() {
 		return this.peakEwmaNanos;
 	}
 
-	/** @return when the peak-EWMA estimate last took a sample, on the clock passed to {@link #recordLatency} */
+	/**
+	 * @return when the peak-EWMA estimate last took a sample, on the clock passed to
+	 * {@link #recordLatency}
+	 */
 	public long peakEwmaStampNanos() {
 		return this.peakEwmaStampNanos;
 	}
@@ -190,32 +207,40 @@ public final class InstanceState {
 		return (elapsedNanos <= 0) ? 1.0 : Math.exp(-(double) elapsedNanos / PEAK_EWMA_DECAY_NANOS);
 	}
 
-	/** @return attempts in flight now */
+	/**
+	 * @return attempts in flight now */
 	public int inFlight() {
 		return this.inFlight;
 	}
 
-	/** @return attempts made so far */
+	/**
+	 * @return attempts made so far */
 	public long requests() {
 		return this.requests.sum();
 	}
 
-	/** @return failed attempts so far */
+	/**
+	 * @return failed attempts so far */
 	public long failures() {
 		return this.failures.sum();
 	}
 
-	/** @return failures in a row since the last success or ejection */
+	/**
+	 * @return failures in a row since the last success or ejection */
 	public int consecutiveFailures() {
 		return this.consecutiveFailures.get();
 	}
 
-	/** @return how many times in a row the instance was ejected without a success in between */
+	/**
+	 * @return how many times in a row the instance was ejected without a success in
+	 * between
+	 */
 	public int ejections() {
 		return this.ejections.get();
 	}
 
-	/** @return the {@link System#nanoTime()} until which the instance is ejected, or 0 */
+	/**
+	 * @return the {@link System#nanoTime()} until which the instance is ejected, or 0 */
 	public long ejectedUntilNanos() {
 		return this.ejectedUntilNanos;
 	}
@@ -231,12 +256,17 @@ public final class InstanceState {
 		this.ejectedUntilNanos = untilNanos;
 	}
 
-	/** @return whether the instance came back from an ejection and has not succeeded since */
+	/**
+	 * @return whether the instance came back from an ejection and has not succeeded since
+	 */
 	public boolean onProbation() {
 		return this.ejectedOnce;
 	}
 
-	/** Ends probation after a success: the next ejection starts from the base ejection time again. */
+	/**
+	 * Ends probation after a success: the next ejection starts from the base ejection
+	 * time again.
+	 */
 	public void recovered() {
 		this.ejectedOnce = false;
 		this.ejections.set(0);

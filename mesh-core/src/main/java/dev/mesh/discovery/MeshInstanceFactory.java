@@ -15,15 +15,16 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * Turns a registry's {@link ServiceInstance} into a {@link MeshInstance}, reading its weight, start
- * time and warm-up from the metadata. Metadata comes from the network and from software we do not
- * control, so nothing in it ever fails a caller: a missing weight counts as
- * {@value MeshMetadata#DEFAULT_WEIGHT} and a garbage one also counts as
- * {@value MeshMetadata#DEFAULT_WEIGHT} with one warning; a missing {@value MeshMetadata#STARTED_AT}
- * means the instance is not ramped up by slow start, and a garbage {@value MeshMetadata#STARTED_AT}
- * or {@value MeshMetadata#WARMUP} means the same, with one warning. A {@value MeshMetadata#STARTED_AT}
- * in the future is clamped to the factory's now, so slow start ramps such an instance for one window
- * from when this caller first sees it, not until that future time.
+ * Turns a registry's {@link ServiceInstance} into a {@link MeshInstance}, reading its
+ * weight, start time and warm-up from the metadata. Metadata comes from the network and
+ * from software we do not control, so nothing in it ever fails a caller: a missing weight
+ * counts as {@value MeshMetadata#DEFAULT_WEIGHT} and a garbage one also counts as
+ * {@value MeshMetadata#DEFAULT_WEIGHT} with one warning; a missing
+ * {@value MeshMetadata#STARTED_AT} means the instance is not ramped up by slow start, and
+ * a garbage {@value MeshMetadata#STARTED_AT} or {@value MeshMetadata#WARMUP} means the
+ * same, with one warning. A {@value MeshMetadata#STARTED_AT} in the future is clamped to
+ * the factory's now, so slow start ramps such an instance for one window from when this
+ * caller first sees it, not until that future time.
  */
 public final class MeshInstanceFactory {
 
@@ -32,23 +33,30 @@ public final class MeshInstanceFactory {
 	/** Longer values are not durations or instants anyone publishes on purpose. */
 	private static final int MAX_LENGTH = 64;
 
-	/** Longest zone or version read; longer ones are not names anyone publishes on purpose. */
+	/**
+	 * Longest zone or version read; longer ones are not names anyone publishes on
+	 * purpose.
+	 */
 	static final int MAX_LABEL_LENGTH = 128;
 
-	/** Longest host name (RFC 1035: 253 characters, plus room for an IPv6 literal with a zone). */
+	/**
+	 * Longest host name (RFC 1035: 253 characters, plus room for an IPv6 literal with a
+	 * zone).
+	 */
 	private static final int MAX_HOST_LENGTH = 255;
 
 	/**
-	 * A host name, IPv4 address or IPv6 literal: letters, digits, {@code . - _}, and {@code : [ ] %}
-	 * for IPv6; never {@code @ / ? #}, whitespace or control characters. Underscores are allowed because
-	 * container and Consul node names use them.
+	 * A host name, IPv4 address or IPv6 literal: letters, digits, {@code . - _}, and
+	 * {@code : [ ] %} for IPv6; never {@code @ / ? #}, whitespace or control characters.
+	 * Underscores are allowed because container and Consul node names use them.
 	 */
 	private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-:\\[\\]%]+");
 
 	private final Clock clock;
 
 	/**
-	 * Creates a factory. It holds no state, so one per owner (cache, load balancer) is enough.
+	 * Creates a factory. It holds no state, so one per owner (cache, load balancer) is
+	 * enough.
 	 */
 	public MeshInstanceFactory() {
 		this(Clock.systemUTC());
@@ -63,36 +71,40 @@ public final class MeshInstanceFactory {
 	}
 
 	/**
-	 * Creates the view of one registry instance. Call it once per new or changed registration
-	 * (never per request): unreadable metadata is logged as a warning on every call.
+	 * Creates the view of one registry instance. Call it once per new or changed
+	 * registration (never per request): unreadable metadata is logged as a warning on
+	 * every call.
 	 * @param serviceInstance the registry's instance
-	 * @return the instance view, with weight {@value MeshMetadata#DEFAULT_WEIGHT} when the metadata
-	 * has none or an unreadable one, and no zone or version when those are unreadable
+	 * @return the instance view, with weight {@value MeshMetadata#DEFAULT_WEIGHT} when
+	 * the metadata has none or an unreadable one, and no zone or version when those are
+	 * unreadable
 	 * @throws IllegalArgumentException when the instance's address cannot be called (see
 	 * {@link #addressProblem}); the message says why, fit for a log line
 	 */
 	public MeshInstance create(ServiceInstance serviceInstance) {
 		String problem = addressProblem(serviceInstance);
 		if (problem != null) {
-			throw new IllegalArgumentException("Instance '" + clean(MeshInstance.idOf(serviceInstance)) + "' of service '"
-					+ clean(serviceInstance.getServiceId()) + "' is left out: it " + problem);
+			throw new IllegalArgumentException("Instance '" + clean(MeshInstance.idOf(serviceInstance))
+					+ "' of service '" + clean(serviceInstance.getServiceId()) + "' is left out: it " + problem);
 		}
 		String id = MeshInstance.idOf(serviceInstance);
 		Map<String, String> metadata = serviceInstance.getMetadata();
 		return new MeshInstance(serviceInstance, id, weightOf(serviceInstance, metadata, id),
 				labelOf(serviceInstance, metadata, id, MeshMetadata.ZONE),
-				labelOf(serviceInstance, metadata, id, MeshMetadata.VERSION), startedAtOf(serviceInstance, metadata, id),
-				warmupOf(serviceInstance, metadata, id));
+				labelOf(serviceInstance, metadata, id, MeshMetadata.VERSION),
+				startedAtOf(serviceInstance, metadata, id), warmupOf(serviceInstance, metadata, id));
 	}
 
 	/**
-	 * Why an instance's address cannot be called, if it cannot: a registration is free text, and a host
-	 * with {@code user:password@}, a path or a query, or a port out of range, would send requests (and
-	 * tokens) somewhere the registry entry does not plainly say. A negative port means the scheme's
-	 * default port, as Spring Cloud's {@code DefaultServiceInstance} reads it; port 0 is refused (an
-	 * instance that registered before its random port was known).
+	 * Why an instance's address cannot be called, if it cannot: a registration is free
+	 * text, and a host with {@code user:password@}, a path or a query, or a port out of
+	 * range, would send requests (and tokens) somewhere the registry entry does not
+	 * plainly say. A negative port means the scheme's default port, as Spring Cloud's
+	 * {@code DefaultServiceInstance} reads it; port 0 is refused (an instance that
+	 * registered before its random port was known).
 	 * @param serviceInstance the registry's instance
-	 * @return what is wrong, as the end of a sentence starting "it", or {@code null} when it is usable
+	 * @return what is wrong, as the end of a sentence starting "it", or {@code null} when
+	 * it is usable
 	 */
 	static String addressProblem(ServiceInstance serviceInstance) {
 		String host = serviceInstance.getHost();
@@ -118,7 +130,8 @@ public final class MeshInstanceFactory {
 		if (uri == null) {
 			return null;
 		}
-		if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().indexOf('@') >= 0)) {
+		if (uri.getRawUserInfo() != null
+				|| (uri.getRawAuthority() != null && uri.getRawAuthority().indexOf('@') >= 0)) {
 			return "has credentials in its address";
 		}
 		if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
@@ -132,12 +145,13 @@ public final class MeshInstanceFactory {
 	}
 
 	/**
-	 * Whether two registrations are the same for callers: same address and metadata. Never throws,
-	 * also for an address that is not a URI.
+	 * Whether two registrations are the same for callers: same address and metadata.
+	 * Never throws, also for an address that is not a URI.
 	 */
 	static boolean sameRegistration(ServiceInstance one, ServiceInstance other) {
 		try {
-			return Objects.equals(one.getUri(), other.getUri()) && Objects.equals(one.getMetadata(), other.getMetadata());
+			return Objects.equals(one.getUri(), other.getUri())
+					&& Objects.equals(one.getMetadata(), other.getMetadata());
 		}
 		catch (RuntimeException ex) {
 			return false;
@@ -146,8 +160,8 @@ public final class MeshInstanceFactory {
 
 	/**
 	 * @param value a zone or version, or {@code null}
-	 * @return the value, or {@code null} when absent, blank, longer than {@value #MAX_LABEL_LENGTH}
-	 * characters or containing control characters
+	 * @return the value, or {@code null} when absent, blank, longer than
+	 * {@value #MAX_LABEL_LENGTH} characters or containing control characters
 	 */
 	static String parseLabel(String value) {
 		if (value == null || value.isBlank() || value.length() > MAX_LABEL_LENGTH) {
@@ -179,10 +193,10 @@ public final class MeshInstanceFactory {
 	}
 
 	/**
-	 * @param value an ISO-8601 instant such as {@code 2025-06-01T10:15:30Z}, or epoch milliseconds such as
-	 * {@code 1748772930000}, or {@code null}
-	 * @return the instant, or {@code null} when absent or unreadable (also a negative or overflowing
-	 * number)
+	 * @param value an ISO-8601 instant such as {@code 2025-06-01T10:15:30Z}, or epoch
+	 * milliseconds such as {@code 1748772930000}, or {@code null}
+	 * @return the instant, or {@code null} when absent or unreadable (also a negative or
+	 * overflowing number)
 	 */
 	static Instant parseStartedAt(String value) {
 		if (value == null || value.length() > MAX_LENGTH) {
@@ -201,10 +215,10 @@ public final class MeshInstanceFactory {
 	}
 
 	/**
-	 * @param value a duration in Spring Boot's forms ({@code 30s}, {@code 500ms}) or ISO-8601
-	 * ({@code PT30S}), or {@code null}
-	 * @return the duration, capped at {@link MeshMetadata#MAX_WARMUP}; or {@code null} when absent,
-	 * unreadable or negative
+	 * @param value a duration in Spring Boot's forms ({@code 30s}, {@code 500ms}) or
+	 * ISO-8601 ({@code PT30S}), or {@code null}
+	 * @return the duration, capped at {@link MeshMetadata#MAX_WARMUP}; or {@code null}
+	 * when absent, unreadable or negative
 	 */
 	static Duration parseWarmup(String value) {
 		if (value == null || value.length() > MAX_LENGTH) {
@@ -240,8 +254,9 @@ public final class MeshInstanceFactory {
 	}
 
 	/**
-	 * The start time slow start measures from: none when it is missing or unreadable, and none when a
-	 * warm-up is published but unreadable (the instance asked for a ramp we cannot honour).
+	 * The start time slow start measures from: none when it is missing or unreadable, and
+	 * none when a warm-up is published but unreadable (the instance asked for a ramp we
+	 * cannot honour).
 	 * @param metadata the instance's metadata, or {@code null}
 	 * @param now the time the instance is seen: a later start time is clamped to it
 	 * @return the start time, or {@code null} for no ramp
@@ -255,8 +270,10 @@ public final class MeshInstanceFactory {
 			return null;
 		}
 		Instant startedAt = parseStartedAt(metadata.get(MeshMetadata.STARTED_AT));
-		// A start in the future (clock skew, or a hostile registration) counts as now, when this caller
-		// first sees it: slow start measures age from the start time, and a far-future one would keep
+		// A start in the future (clock skew, or a hostile registration) counts as now,
+		// when this caller
+		// first sees it: slow start measures age from the start time, and a far-future
+		// one would keep
 		// the instance at its lowest weight for ever.
 		return (startedAt != null && startedAt.isAfter(now)) ? now : startedAt;
 	}
@@ -264,7 +281,8 @@ public final class MeshInstanceFactory {
 	private Instant startedAtOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
 		String raw = (metadata != null) ? metadata.get(MeshMetadata.STARTED_AT) : null;
 		if (raw != null && parseStartedAt(raw) == null) {
-			warnUnreadable(serviceInstance, id, MeshMetadata.STARTED_AT, raw, "an ISO-8601 instant or epoch milliseconds");
+			warnUnreadable(serviceInstance, id, MeshMetadata.STARTED_AT, raw,
+					"an ISO-8601 instant or epoch milliseconds");
 		}
 		return rampStartOf(metadata, this.clock.instant());
 	}
@@ -299,14 +317,17 @@ public final class MeshInstanceFactory {
 				+ "; not ramping it up (slow start)");
 	}
 
-	/** @return at most {@value #MAX_LENGTH} characters of a registry value, fit for a log line */
+	/**
+	 * @return at most {@value #MAX_LENGTH} characters of a registry value, fit for a log
+	 * line
+	 */
 	static String abbreviate(String raw) {
 		return clean((raw.length() > MAX_LENGTH) ? raw.substring(0, MAX_LENGTH) + "..." : raw);
 	}
 
 	/**
-	 * @return a registry value with its control characters replaced, so that it cannot start a forged
-	 * log line; at most 256 characters
+	 * @return a registry value with its control characters replaced, so that it cannot
+	 * start a forged log line; at most 256 characters
 	 */
 	static String clean(String raw) {
 		if (raw == null) {

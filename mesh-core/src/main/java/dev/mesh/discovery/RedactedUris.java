@@ -5,15 +5,17 @@ import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
- * How the mesh writes a URI into a message, log line or the {@code mesh} endpoint: scheme, host, port
- * and path, never the user info ({@code user:password@}) or the query and fragment, which may carry
- * credentials ({@code ?api_key=...}). The path stays, because it says which call failed.
+ * How the mesh writes a URI into a message, log line or the {@code mesh} endpoint:
+ * scheme, host, port and path, never the user info ({@code user:password@}) or the query
+ * and fragment, which may carry credentials ({@code ?api_key=...}). The path stays,
+ * because it says which call failed.
  */
 public final class RedactedUris {
 
 	/**
-	 * {@code scheme://user:password@} in a URL: the credentials must not reach a message. Up to the last
-	 * {@code @} before the path, as HTTP clients read it, so a password with a literal {@code @} goes whole.
+	 * {@code scheme://user:password@} in a URL: the credentials must not reach a message.
+	 * Up to the last {@code @} before the path, as HTTP clients read it, so a password
+	 * with a literal {@code @} goes whole.
 	 */
 	private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s\"']*@");
 
@@ -22,7 +24,10 @@ public final class RedactedUris {
 
 	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
-	/** Longest message text cleaned; more is cut first, so the cleaning stays cheap for any input. */
+	/**
+	 * Longest message text cleaned; more is cut first, so the cleaning stays cheap for
+	 * any input.
+	 */
 	static final int MAX_TEXT = 2_000;
 
 	private RedactedUris() {
@@ -53,7 +58,8 @@ public final class RedactedUris {
 			}
 		}
 		else if (uri.getRawAuthority() != null) {
-			// a registry-based authority (no parsable host): keep what follows the user info
+			// a registry-based authority (no parsable host): keep what follows the user
+			// info
 			String authority = uri.getRawAuthority();
 			text.append("//").append(authority.substring(authority.lastIndexOf('@') + 1));
 		}
@@ -62,8 +68,9 @@ public final class RedactedUris {
 
 	/**
 	 * @param uri a URI as text, possibly one that does not parse
-	 * @return the same as {@link #of(URI)}; for text that does not parse, the text without anything between
-	 * {@code //} and {@code @} and without anything from the first {@code ?} or {@code #}
+	 * @return the same as {@link #of(URI)}; for text that does not parse, the text
+	 * without anything between {@code //} and {@code @} and without anything from the
+	 * first {@code ?} or {@code #}
 	 */
 	public static String of(String uri) {
 		try {
@@ -97,10 +104,11 @@ public final class RedactedUris {
 	}
 
 	/**
-	 * Cleans a message that may quote URLs, as libraries' exception messages do (registry clients, Spring's
-	 * token response client): the user info and the query string of every URL taken out, control characters
-	 * (a forged log line) replaced by {@code ?}, and the text cut to {@value #MAX_TEXT} characters. A URL
-	 * the cut goes through is dropped whole, so no part of its credentials survives the cut.
+	 * Cleans a message that may quote URLs, as libraries' exception messages do (registry
+	 * clients, Spring's token response client): the user info and the query string of
+	 * every URL taken out, control characters (a forged log line) replaced by {@code ?},
+	 * and the text cut to {@value #MAX_TEXT} characters. A URL the cut goes through is
+	 * dropped whole, so no part of its credentials survives the cut.
 	 * @param text a message, or {@code null}
 	 * @return the cleaned message, or {@code null}
 	 */
@@ -111,7 +119,9 @@ public final class RedactedUris {
 		if (text.length() > MAX_TEXT) {
 			text = text.substring(0, MAX_TEXT);
 			int url = text.lastIndexOf("://");
-			if (url >= 0 && text.substring(url).chars().noneMatch((c) -> Character.isWhitespace(c) || c == '"' || c == '\'')) {
+			if (url >= 0 && text.substring(url)
+				.chars()
+				.noneMatch((c) -> Character.isWhitespace(c) || c == '"' || c == '\'')) {
 				text = text.substring(0, url);
 			}
 		}

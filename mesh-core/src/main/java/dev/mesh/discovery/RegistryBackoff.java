@@ -5,13 +5,15 @@ import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 
 /**
- * When the registry may be asked again for one service's instances after it failed: the first failure
- * starts an exponential backoff ({@link #INITIAL} doubling up to {@link #MAX}), and a success ends it.
- * It also keeps what the last failure was, in words fit for an exception message a caller sees.
+ * When the registry may be asked again for one service's instances after it failed: the
+ * first failure starts an exponential backoff ({@link #INITIAL} doubling up to
+ * {@link #MAX}), and a success ends it. It also keeps what the last failure was, in words
+ * fit for an exception message a caller sees.
  *
- * <p>Written by hand, not with resilience4j's {@code IntervalFunction}, because the state (when the next
- * query may be made) must be read without a lock by every caller that decides not to wait, on an
- * injected clock; the arithmetic is three lines.
+ * <p>
+ * Written by hand, not with resilience4j's {@code IntervalFunction}, because the state
+ * (when the next query may be made) must be read without a lock by every caller that
+ * decides not to wait, on an injected clock; the arithmetic is three lines.
  */
 final class RegistryBackoff {
 
@@ -27,15 +29,22 @@ final class RegistryBackoff {
 	/** Failures in a row; guarded by the caller's query lock. */
 	private int failures;
 
-	/** {@code nanoTime} from which the next query may be made; only meaningful while failing. */
+	/**
+	 * {@code nanoTime} from which the next query may be made; only meaningful while
+	 * failing.
+	 */
 	private volatile long retryAtNanos;
 
-	/** What the last query's failure was, or {@code null} when the last query succeeded or none was made. */
+	/**
+	 * What the last query's failure was, or {@code null} when the last query succeeded or
+	 * none was made.
+	 */
 	private volatile String failure;
 
 	/**
 	 * @param now the current {@code nanoTime}
-	 * @return whether a query may be made now: none failed, or the backoff after the last failure is over
+	 * @return whether a query may be made now: none failed, or the backoff after the last
+	 * failure is over
 	 */
 	boolean mayQuery(long now) {
 		return this.failure == null || now - this.retryAtNanos >= 0;
@@ -43,8 +52,8 @@ final class RegistryBackoff {
 
 	/**
 	 * @param ex what a query threw
-	 * @return whether it ended because the querying thread was interrupted (a caller giving up), which
-	 * says nothing about the registry
+	 * @return whether it ended because the querying thread was interrupted (a caller
+	 * giving up), which says nothing about the registry
 	 */
 	static boolean interrupted(Throwable ex) {
 		if (Thread.currentThread().isInterrupted()) {
@@ -59,7 +68,8 @@ final class RegistryBackoff {
 		return false;
 	}
 
-	/** @return whether the last query failed */
+	/**
+	 * @return whether the last query failed */
 	boolean failing() {
 		return this.failure != null;
 	}
@@ -85,8 +95,8 @@ final class RegistryBackoff {
 
 	/**
 	 * @param now the current {@code nanoTime}
-	 * @return the last failure and when the registry will be asked again, or {@code null} when the last
-	 * query succeeded
+	 * @return the last failure and when the registry will be asked again, or {@code null}
+	 * when the last query succeeded
 	 */
 	String describe(long now) {
 		String current = this.failure;
@@ -99,9 +109,9 @@ final class RegistryBackoff {
 
 	/**
 	 * Describes an exception for a message: its type and message, and its causes', with
-	 * credentials and query strings taken out of any URL, control characters replaced and the length
-	 * capped, since registry clients put request URLs (with {@code user:password@} or {@code ?token=})
-	 * into their messages.
+	 * credentials and query strings taken out of any URL, control characters replaced and
+	 * the length capped, since registry clients put request URLs (with
+	 * {@code user:password@} or {@code ?token=}) into their messages.
 	 * @param ex the exception
 	 * @return the description
 	 */

@@ -32,31 +32,33 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The cached instance list of every service a mesh client calls. A background thread refreshes the
- * lists every {@code mesh.discovery.refresh-interval} and at once on a registry change event (Spring
- * Cloud Consul's catalog watch publishes one per change), so a request never waits for the registry
- * and a departed instance stops getting picks within about a second. When the registry cannot be
- * reached the last known list is kept.
+ * The cached instance list of every service a mesh client calls. A background thread
+ * refreshes the lists every {@code mesh.discovery.refresh-interval} and at once on a
+ * registry change event (Spring Cloud Consul's catalog watch publishes one per change),
+ * so a request never waits for the registry and a departed instance stops getting picks
+ * within about a second. When the registry cannot be reached the last known list is kept.
  *
- * <p>A registry that fails is not asked again at once: each service's first failure starts an
- * exponential backoff ({@link RegistryBackoff}, 100 ms doubling up to 10 s) that background refreshes
- * and callers both respect, and a registry change event (which means the registry answers again) ends
- * it. Only one thread queries the registry for a service at a time. A caller whose service was never
- * loaded waits for the first query, its own or one already in progress, at most as long as it says (the
- * query runs on a loader thread, so a hung registry cannot hold the call longer), but once a query
- * has failed nobody waits: the callers fail fast with {@link #loadFailure(String) the registry's error}
- * until a query succeeds.
+ * <p>
+ * A registry that fails is not asked again at once: each service's first failure starts
+ * an exponential backoff ({@link RegistryBackoff}, 100 ms doubling up to 10 s) that
+ * background refreshes and callers both respect, and a registry change event (which means
+ * the registry answers again) ends it. Only one thread queries the registry for a service
+ * at a time. A caller whose service was never loaded waits for the first query, its own
+ * or one already in progress, at most as long as it says (the query runs on a loader
+ * thread, so a hung registry cannot hold the call longer), but once a query has failed
+ * nobody waits: the callers fail fast with {@link #loadFailure(String) the registry's
+ * error} until a query succeeds.
  */
 public final class ServiceInstanceCache implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
 
 	private static final Log logger = LogFactory.getLog(ServiceInstanceCache.class);
 
 	/**
-	 * Most instances of one service taken from the registry; the rest of a longer list is left out. A
-	 * registry (or whoever can write to it) can list any number, and building the pickers costs
-	 * {@code O(cycle length × instances)} (weighted round robin's cycle is at least one pick per
-	 * instance), so 100,000 entries would keep the discovery thread, or the first caller, busy for
-	 * minutes.
+	 * Most instances of one service taken from the registry; the rest of a longer list is
+	 * left out. A registry (or whoever can write to it) can list any number, and building
+	 * the pickers costs {@code O(cycle length × instances)} (weighted round robin's cycle
+	 * is at least one pick per instance), so 100,000 entries would keep the discovery
+	 * thread, or the first caller, busy for minutes.
 	 */
 	public static final int MAX_INSTANCES_PER_SERVICE = 5_000;
 
@@ -70,7 +72,10 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	private final ConcurrentMap<String, ServiceEntry> services = new ConcurrentHashMap<>();
 
-	/** Runs first queries that callers wait for with a time limit; a thread per service being loaded. */
+	/**
+	 * Runs first queries that callers wait for with a time limit; a thread per service
+	 * being loaded.
+	 */
 	private final ExecutorService loader = Executors.newCachedThreadPool((runnable) -> {
 		Thread thread = new Thread(runnable, "mesh-discovery-load");
 		thread.setDaemon(true);
@@ -84,8 +89,10 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	/**
 	 * Creates a cache over a discovery client.
-	 * @param discoveryClient where instances come from (usually Spring Cloud's composite client)
-	 * @param refreshInterval how often every watched service is refreshed in the background
+	 * @param discoveryClient where instances come from (usually Spring Cloud's composite
+	 * client)
+	 * @param refreshInterval how often every watched service is refreshed in the
+	 * background
 	 */
 	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval) {
 		this(discoveryClient, refreshInterval, Clock.systemUTC(), System::nanoTime);
@@ -93,10 +100,13 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	/**
 	 * Creates a cache over a discovery client, with the clocks it reads.
-	 * @param discoveryClient where instances come from (usually Spring Cloud's composite client)
-	 * @param refreshInterval how often every watched service is refreshed in the background
+	 * @param discoveryClient where instances come from (usually Spring Cloud's composite
+	 * client)
+	 * @param refreshInterval how often every watched service is refreshed in the
+	 * background
 	 * @param clock the wall clock published start times in the future are clamped to
-	 * @param nanoClock the monotonic clock that times the backoff after a registry failure
+	 * @param nanoClock the monotonic clock that times the backoff after a registry
+	 * failure
 	 */
 	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval, Clock clock,
 			LongSupplier nanoClock) {
@@ -107,8 +117,9 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Watches a service: the listener is called on the refreshing thread with the new list every time
-	 * the service's instances change (not when a refresh finds them unchanged).
+	 * Watches a service: the listener is called on the refreshing thread with the new
+	 * list every time the service's instances change (not when a refresh finds them
+	 * unchanged).
 	 * @param serviceId the service
 	 * @param listener receives the new, unmodifiable instance list
 	 */
@@ -123,8 +134,9 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Returns the cached instances of a service, loading them once from the registry if this service
-	 * was never loaded (unless another thread is loading it, or the registry failed and is backing off).
+	 * Returns the cached instances of a service, loading them once from the registry if
+	 * this service was never loaded (unless another thread is loading it, or the registry
+	 * failed and is backing off).
 	 * @param serviceId the service
 	 * @return the unmodifiable instance list, possibly empty
 	 */
@@ -134,8 +146,8 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Loads a service from the registry now if it was never loaded, as {@link #ensureLoaded(String, Duration)}
-	 * without waiting for another thread's query.
+	 * Loads a service from the registry now if it was never loaded, as
+	 * {@link #ensureLoaded(String, Duration)} without waiting for another thread's query.
 	 * @param serviceId the service
 	 * @return whether the service has been loaded at least once
 	 */
@@ -144,9 +156,10 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Loads a service from the registry now if it was never loaded, unless the registry failed and is
-	 * backing off, or another thread is querying it after a failure: then it returns at once. While
-	 * nothing has failed yet, it waits for another thread's first query at most {@code maxWait}.
+	 * Loads a service from the registry now if it was never loaded, unless the registry
+	 * failed and is backing off, or another thread is querying it after a failure: then
+	 * it returns at once. While nothing has failed yet, it waits for another thread's
+	 * first query at most {@code maxWait}.
 	 * @param serviceId the service
 	 * @param maxWait how long to wait for a first query of another thread
 	 * @return whether the service has been loaded at least once
@@ -166,10 +179,11 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Runs a service's first query on a loader thread and waits for it at most {@code waitNanos}: the
-	 * registry client's own timeout (Consul's can be minutes) must not hold a call past its timeout. A
-	 * query left running still fills the cache for the calls after it. One query per service at a time;
-	 * while a query has failed only the caller that starts the next one waits for it.
+	 * Runs a service's first query on a loader thread and waits for it at most
+	 * {@code waitNanos}: the registry client's own timeout (Consul's can be minutes) must
+	 * not hold a call past its timeout. A query left running still fills the cache for
+	 * the calls after it. One query per service at a time; while a query has failed only
+	 * the caller that starts the next one waits for it.
 	 */
 	private void awaitFirstLoad(ServiceEntry entry, long waitNanos) {
 		CompletableFuture<Void> load;
@@ -181,7 +195,8 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 					return;
 				}
 				try {
-					// waits for a query in progress (the background refresh's) as long as the caller waits
+					// waits for a query in progress (the background refresh's) as long as
+					// the caller waits
 					load = CompletableFuture.runAsync(() -> query(entry, false, true, waitNanos), this.loader);
 				}
 				catch (RejectedExecutionException ex) {
@@ -206,15 +221,17 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			// the query records its own failure; one that outlives the wait carries on for later calls
+			// the query records its own failure; one that outlives the wait carries on
+			// for later calls
 		}
 	}
 
 	/**
-	 * Why a service that was never loaded has no instances: the registry's error (type and message,
-	 * without credentials) and when it will be asked again.
+	 * Why a service that was never loaded has no instances: the registry's error (type
+	 * and message, without credentials) and when it will be asked again.
 	 * @param serviceId the service
-	 * @return the description, or {@code null} when the service is loaded or no query has failed
+	 * @return the description, or {@code null} when the service is loaded or no query has
+	 * failed
 	 */
 	public String loadFailure(String serviceId) {
 		ServiceEntry entry = this.services.get(serviceId);
@@ -225,8 +242,9 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Refreshes every watched service now, on the calling thread, also one whose registry queries are
-	 * backing off after a failure; skips a service another thread is querying.
+	 * Refreshes every watched service now, on the calling thread, also one whose registry
+	 * queries are backing off after a failure; skips a service another thread is
+	 * querying.
 	 */
 	public void refreshAll() {
 		refreshAll(true);
@@ -239,8 +257,9 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Asks the background thread to refresh every watched service as soon as it can, also one whose
-	 * registry queries are backing off: a change event means the registry answers again.
+	 * Asks the background thread to refresh every watched service as soon as it can, also
+	 * one whose registry queries are backing off: a change event means the registry
+	 * answers again.
 	 */
 	public void requestRefresh() {
 		ScheduledExecutorService current = this.scheduler;
@@ -255,10 +274,10 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Runs a task once on the discovery thread after a delay, for watchers that must recompute what
-	 * they derived from an instance list as time passes (slow start), on the same thread that
-	 * delivers new lists. A task scheduled before the cache starts runs when it starts; one scheduled
-	 * while it stops is dropped.
+	 * Runs a task once on the discovery thread after a delay, for watchers that must
+	 * recompute what they derived from an instance list as time passes (slow start), on
+	 * the same thread that delivers new lists. A task scheduled before the cache starts
+	 * runs when it starts; one scheduled while it stops is dropped.
 	 * @param task the task; a runtime exception it throws is logged
 	 * @param delay how long to wait first
 	 */
@@ -287,18 +306,22 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		}
 	}
 
-	/** A registry change event (Spring Cloud Consul's catalog watch sends one per change). */
+	/**
+	 * A registry change event (Spring Cloud Consul's catalog watch sends one per change).
+	 */
 	@Override
 	public void onApplicationEvent(HeartbeatEvent event) {
 		requestRefresh();
 	}
 
 	/**
-	 * Queries the registry for one service, unless it is backing off after a failure or another thread
-	 * is querying it.
+	 * Queries the registry for one service, unless it is backing off after a failure or
+	 * another thread is querying it.
 	 * @param force query also while backing off
-	 * @param firstLoad skip the query if the service is loaded by the time this thread may query it
-	 * @param waitNanos how long to wait for another thread's query while no query has failed
+	 * @param firstLoad skip the query if the service is loaded by the time this thread
+	 * may query it
+	 * @param waitNanos how long to wait for another thread's query while no query has
+	 * failed
 	 */
 	private void query(ServiceEntry entry, boolean force, boolean firstLoad, long waitNanos) {
 		if (!force && !entry.backoff.mayQuery(this.nanoClock.getAsLong())) {
@@ -317,12 +340,14 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 			}
 			catch (Throwable ex) {
 				if (RegistryBackoff.interrupted(ex)) {
-					// the caller gave up (its deadline, its interrupt): no news about the registry
+					// the caller gave up (its deadline, its interrupt): no news about the
+					// registry
 					return;
 				}
 				if (!entry.backoff.failing()) {
-					logger.warn("Could not refresh instances of service '" + entry.serviceId + "'; keeping the last known "
-							+ entry.instances.size() + " instance(s) and asking the registry again with backoff: "
+					logger.warn("Could not refresh instances of service '" + entry.serviceId
+							+ "'; keeping the last known " + entry.instances.size()
+							+ " instance(s) and asking the registry again with backoff: "
 							+ RegistryBackoff.describe(ex));
 				}
 				entry.backoff.failed(ex, this.nanoClock.getAsLong());
@@ -343,8 +368,8 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * Takes the right to query a service. Nobody waits once a query has failed (the registry is down:
-	 * waiting would make every caller as slow as the failing query).
+	 * Takes the right to query a service. Nobody waits once a query has failed (the
+	 * registry is down: waiting would make every caller as slow as the failing query).
 	 */
 	private static boolean lock(ServiceEntry entry, long waitNanos) {
 		if (waitNanos <= 0 || entry.backoff.failing()) {
@@ -370,15 +395,19 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 						listener.accept(updated);
 					}
 					catch (RuntimeException ex) {
-						// one watcher's failure must not keep the list from the others, or fail the refresh
-						logger.warn("A watcher of service '" + entry.serviceId + "' failed to take its new instance list", ex);
+						// one watcher's failure must not keep the list from the others,
+						// or fail the refresh
+						logger.warn(
+								"A watcher of service '" + entry.serviceId + "' failed to take its new instance list",
+								ex);
 					}
 				}
 			}
 		}
 	}
 
-	/** @return the new list, or {@code null} when nothing changed */
+	/**
+	 * @return the new list, or {@code null} when nothing changed */
 	private List<MeshInstance> merge(ServiceEntry entry, List<ServiceInstance> found) {
 		Map<String, MeshInstance> previous = entry.byId;
 		Map<String, ServiceInstance> previouslyRejected = entry.rejected;
@@ -423,20 +452,25 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		return Collections.unmodifiableList(list);
 	}
 
-	/** Warns once when a service's list grows past {@link #MAX_INSTANCES_PER_SERVICE}, and again after it shrank. */
+	/**
+	 * Warns once when a service's list grows past {@link #MAX_INSTANCES_PER_SERVICE}, and
+	 * again after it shrank.
+	 */
 	private static void warnIfTooMany(ServiceEntry entry, int listed) {
 		boolean tooMany = listed > MAX_INSTANCES_PER_SERVICE;
 		if (tooMany && !entry.tooMany) {
-			logger.warn("The registry lists " + listed + " instances of service '" + entry.serviceId + "'; using the first "
-					+ MAX_INSTANCES_PER_SERVICE + " usable ones in the registry's order");
+			logger.warn("The registry lists " + listed + " instances of service '" + entry.serviceId
+					+ "'; using the first " + MAX_INSTANCES_PER_SERVICE + " usable ones in the registry's order");
 		}
 		entry.tooMany = tooMany;
 	}
 
 	/**
-	 * Creates an instance's view, or rejects the instance: one bad registration must not keep the
-	 * others from being used, nor fail the refresh. A rejection is logged once per registration.
-	 * @param lastRejected this id's registration rejected by the previous refresh, or {@code null}
+	 * Creates an instance's view, or rejects the instance: one bad registration must not
+	 * keep the others from being used, nor fail the refresh. A rejection is logged once
+	 * per registration.
+	 * @param lastRejected this id's registration rejected by the previous refresh, or
+	 * {@code null}
 	 * @return the view, or {@code null} when the instance is rejected
 	 */
 	private MeshInstance create(ServiceInstance serviceInstance, ServiceInstance lastRejected) {
@@ -467,7 +501,10 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		}
 	}
 
-	/** Refreshes on the discovery thread; catches everything, or the periodic refresh would stop for good. */
+	/**
+	 * Refreshes on the discovery thread; catches everything, or the periodic refresh
+	 * would stop for good.
+	 */
 	private void refreshAllQuietly(boolean force) {
 		try {
 			refreshAll(force);
@@ -509,16 +546,24 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 		final Object firstLoadLock = new Object();
 
-		/** The first query callers wait for, or {@code null}; guarded by firstLoadLock. */
+		/**
+		 * The first query callers wait for, or {@code null}; guarded by firstLoadLock.
+		 */
 		CompletableFuture<Void> firstLoad;
 
 		/** Guarded by this. */
 		Map<String, MeshInstance> byId = Map.of();
 
-		/** Registrations the last refresh left out, by id, so each is logged once; guarded by this. */
+		/**
+		 * Registrations the last refresh left out, by id, so each is logged once; guarded
+		 * by this.
+		 */
 		Map<String, ServiceInstance> rejected = Map.of();
 
-		/** Whether the last list was longer than {@link #MAX_INSTANCES_PER_SERVICE}; guarded by this. */
+		/**
+		 * Whether the last list was longer than {@link #MAX_INSTANCES_PER_SERVICE};
+		 * guarded by this.
+		 */
 		boolean tooMany;
 
 		ServiceEntry(String serviceId) {

@@ -1,7 +1,8 @@
 /**
  * Discovery: the cached, background-refreshed view of each service's instances
- * ({@link dev.mesh.discovery.ServiceInstanceCache}), the per-instance view the pickers use
- * ({@link dev.mesh.discovery.MeshInstance}), the metadata every mesh instance publishes, and how an
- * instance's or request's URI is written into messages ({@link dev.mesh.discovery.RedactedUris}).
+ * ({@link dev.mesh.discovery.ServiceInstanceCache}), the per-instance view the pickers
+ * use ({@link dev.mesh.discovery.MeshInstance}), the metadata every mesh instance
+ * publishes, and how an instance's or request's URI is written into messages
+ * ({@link dev.mesh.discovery.RedactedUris}).
  */
 package dev.mesh.discovery;

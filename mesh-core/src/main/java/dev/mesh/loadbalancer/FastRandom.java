@@ -4,12 +4,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * The calling thread's {@link ThreadLocalRandom}, with bounded draws done by a multiplication instead of
- * a division. {@code ThreadLocalRandom.nextLong(bound)} takes a 64-bit remainder for every bound that
- * is not a power of two, and a 64-bit division costs tens of cycles: with two draws per pick it was most
- * of the cost of the power-of-two-choices pickers. Here a 63-bit uniform value is scaled into
- * {@code [0, bound)} with {@link Math#multiplyHigh}; the bias is below {@code bound / 2^63}, far below
- * anything a load balancer can notice. Stateless, so one shared instance serves every thread.
+ * The calling thread's {@link ThreadLocalRandom}, with bounded draws done by a
+ * multiplication instead of a division. {@code ThreadLocalRandom.nextLong(bound)} takes a
+ * 64-bit remainder for every bound that is not a power of two, and a 64-bit division
+ * costs tens of cycles: with two draws per pick it was most of the cost of the
+ * power-of-two-choices pickers. Here a 63-bit uniform value is scaled into
+ * {@code [0, bound)} with {@link Math#multiplyHigh}; the bias is below
+ * {@code bound / 2^63}, far below anything a load balancer can notice. Stateless, so one
+ * shared instance serves every thread.
  */
 final class FastRandom implements RandomGenerator {
 

@@ -3,8 +3,9 @@ package dev.mesh.loadbalancer;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Decides whether an instance may be picked for the current attempt, for example because this call
- * already tried it or it is ejected. Implemented by the per-call state, so picking allocates nothing.
+ * Decides whether an instance may be picked for the current attempt, for example because
+ * this call already tried it or it is ejected. Implemented by the per-call state, so
+ * picking allocates nothing.
  */
 @FunctionalInterface
 public interface InstanceFilter {

@@ -17,17 +17,20 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * The {@link MeshInstance}s of one service as {@link MeshReactorLoadBalancer} has seen them, so that an
- * instance's counters (in flight, latency estimate) survive changes of the list: a listed instance whose
- * registration (id, address and metadata) is unchanged keeps its {@link MeshInstance}. An instance that
- * drops out of the list is kept for {@value #KEEP_UNLISTED_NANOS} ns, and for as long as it has calls in
- * flight, because suppliers that filter per request (retry-aware, hints) leave instances out of some
- * lists only; its counters are there when it comes back, and a call that ends after it left still ends
- * on the instance it started on.
+ * The {@link MeshInstance}s of one service as {@link MeshReactorLoadBalancer} has seen
+ * them, so that an instance's counters (in flight, latency estimate) survive changes of
+ * the list: a listed instance whose registration (id, address and metadata) is unchanged
+ * keeps its {@link MeshInstance}. An instance that drops out of the list is kept for
+ * {@value #KEEP_UNLISTED_NANOS} ns, and for as long as it has calls in flight, because
+ * suppliers that filter per request (retry-aware, hints) leave instances out of some
+ * lists only; its counters are there when it comes back, and a call that ends after it
+ * left still ends on the instance it started on.
  *
- * <p>{@link #find} maps a chosen {@link ServiceInstance} back to its {@link MeshInstance} by object
- * identity: the balancer always hands out {@link MeshInstance#serviceInstance()}, so the lookup is exact,
- * allocates nothing and never confuses an instance with a re-registered one of the same id.
+ * <p>
+ * {@link #find} maps a chosen {@link ServiceInstance} back to its {@link MeshInstance} by
+ * object identity: the balancer always hands out {@link MeshInstance#serviceInstance()},
+ * so the lookup is exact, allocates nothing and never confuses an instance with a
+ * re-registered one of the same id.
  */
 final class KnownInstances {
 
@@ -44,8 +47,9 @@ final class KnownInstances {
 	private Map<String, Known> byId = new HashMap<>();
 
 	/**
-	 * Registrations left out (address that cannot be called), by id, kept as long as unlisted instances
-	 * are, so each is logged once however often per-request filtering lists change; guarded by this.
+	 * Registrations left out (address that cannot be called), by id, kept as long as
+	 * unlisted instances are, so each is logged once however often per-request filtering
+	 * lists change; guarded by this.
 	 */
 	private Map<String, Rejected> rejected = new HashMap<>();
 
@@ -53,7 +57,8 @@ final class KnownInstances {
 	private volatile Map<ServiceInstance, MeshInstance> byServiceInstance = new IdentityHashMap<>();
 
 	/**
-	 * @param nanoClock the monotonic clock that times how long unlisted instances are kept
+	 * @param nanoClock the monotonic clock that times how long unlisted instances are
+	 * kept
 	 * @param clock the wall clock a published start time in the future is clamped to
 	 */
 	KnownInstances(LongSupplier nanoClock, Clock clock) {
@@ -84,7 +89,8 @@ final class KnownInstances {
 					instance = this.instanceFactory.create(serviceInstance);
 				}
 				catch (IllegalArgumentException ex) {
-					// an address that cannot be called: left out, the others are still chosen
+					// an address that cannot be called: left out, the others are still
+					// chosen
 					Rejected last = this.rejected.get(id);
 					if (last == null || !sameRegistration(last.serviceInstance, serviceInstance)) {
 						logger.warn(ex.getMessage());
@@ -121,14 +127,15 @@ final class KnownInstances {
 	/**
 	 * Finds the instance a chosen {@link ServiceInstance} belongs to.
 	 * @param serviceInstance an instance the balancer chose
-	 * @return its {@link MeshInstance}, or {@code null} for an instance this balancer did not hand out
-	 * or no longer knows
+	 * @return its {@link MeshInstance}, or {@code null} for an instance this balancer did
+	 * not hand out or no longer knows
 	 */
 	MeshInstance find(ServiceInstance serviceInstance) {
 		return this.byServiceInstance.get(serviceInstance);
 	}
 
-	/** @return the number of instances known, listed or kept */
+	/**
+	 * @return the number of instances known, listed or kept */
 	int size() {
 		return this.byServiceInstance.size();
 	}

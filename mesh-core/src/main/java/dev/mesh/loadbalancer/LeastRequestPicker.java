@@ -7,10 +7,11 @@ import java.util.random.RandomGenerator;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Least request by the power of two choices: of two distinct candidates drawn in proportion to weight,
- * the one with fewer requests in flight per unit of weight ({@code inFlight / weight}); on a tie the
- * first drawn. With nothing in flight every comparison ties, so a sequential caller's picks follow the
- * weights; under concurrency in-flight counts steer calls away from busy (often slow) instances. See
+ * Least request by the power of two choices: of two distinct candidates drawn in
+ * proportion to weight, the one with fewer requests in flight per unit of weight
+ * ({@code inFlight / weight}); on a tie the first drawn. With nothing in flight every
+ * comparison ties, so a sequential caller's picks follow the weights; under concurrency
+ * in-flight counts steer calls away from busy (often slow) instances. See
  * {@link PowerOfTwoChoicesPicker} for how the candidates are drawn.
  */
 final class LeastRequestPicker extends PowerOfTwoChoicesPicker {

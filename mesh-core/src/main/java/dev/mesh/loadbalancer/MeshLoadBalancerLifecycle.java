@@ -16,22 +16,26 @@ import org.springframework.cloud.client.loadbalancer.TimedRequestContext;
 import org.springframework.http.HttpStatusCode;
 
 /**
- * Feeds the outcome of each call a {@link MeshReactorLoadBalancer} chose an instance for back to that
- * instance's {@link InstanceState}, as the {@code @MeshClient} pipeline does, so that
- * {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma}
- * see in-flight counts and latencies: {@link InstanceState#attemptStarted(long)} when the request starts,
- * and when it completes {@link InstanceState#attemptFinished(boolean)} plus the latency, through
- * {@link InstanceState#recordLatency} for a success or {@link InstanceState#recordFailedLatency} for a
- * failure (an I/O error, or a response of 500 or above). A call that failed with anything but an I/O
- * error (a bug, a cancelled exchange) only leaves the in-flight count, as in the pipeline.
+ * Feeds the outcome of each call a {@link MeshReactorLoadBalancer} chose an instance for
+ * back to that instance's {@link InstanceState}, as the {@code @MeshClient} pipeline
+ * does, so that {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and
+ * {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma} see in-flight counts and latencies:
+ * {@link InstanceState#attemptStarted(long)} when the request starts, and when it
+ * completes {@link InstanceState#attemptFinished(boolean)} plus the latency, through
+ * {@link InstanceState#recordLatency} for a success or
+ * {@link InstanceState#recordFailedLatency} for a failure (an I/O error, or a response of
+ * 500 or above). A call that failed with anything but an I/O error (a bug, a cancelled
+ * exchange) only leaves the in-flight count, as in the pipeline.
  *
- * <p>Spring Cloud LoadBalancer calls it from the client's own context: the blocking client behind
- * {@code @LoadBalanced} {@code RestTemplate}/{@code RestClient}, its retrying variant and the reactive
- * {@code WebClient} filter all look up the {@code LoadBalancerLifecycle} beans of the service's context.
- * The start time lives in the request's {@link TimedRequestContext}, which Spring Cloud creates per call
- * (Micrometer's lifecycle sets the same field at the same moment). Instances that the balancer did not
- * choose, and calls whose request context is not timed, are counted without latency or not at all, never
- * wrongly.
+ * <p>
+ * Spring Cloud LoadBalancer calls it from the client's own context: the blocking client
+ * behind {@code @LoadBalanced} {@code RestTemplate}/{@code RestClient}, its retrying
+ * variant and the reactive {@code WebClient} filter all look up the
+ * {@code LoadBalancerLifecycle} beans of the service's context. The start time lives in
+ * the request's {@link TimedRequestContext}, which Spring Cloud creates per call
+ * (Micrometer's lifecycle sets the same field at the same moment). Instances that the
+ * balancer did not choose, and calls whose request context is not timed, are counted
+ * without latency or not at all, never wrongly.
  */
 final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
@@ -43,9 +47,10 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 	private final LongSupplier nanoClock;
 
 	/**
-	 * @param loadBalancer the balancer whose choices to follow, or {@code null} when the service's
-	 * balancer is not a mesh one (then this lifecycle supports nothing)
-	 * @param nanoClock the monotonic clock of the latency estimates, {@link System#nanoTime()}
+	 * @param loadBalancer the balancer whose choices to follow, or {@code null} when the
+	 * service's balancer is not a mesh one (then this lifecycle supports nothing)
+	 * @param nanoClock the monotonic clock of the latency estimates,
+	 * {@link System#nanoTime()}
 	 */
 	MeshLoadBalancerLifecycle(MeshReactorLoadBalancer loadBalancer, LongSupplier nanoClock) {
 		this.loadBalancer = loadBalancer;
@@ -123,8 +128,9 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 	}
 
 	/**
-	 * An I/O error, directly or as the cause of a client's wrapper ({@code ResourceAccessException},
-	 * {@code WebClientRequestException}): connect failure, reset, read timeout.
+	 * An I/O error, directly or as the cause of a client's wrapper
+	 * ({@code ResourceAccessException}, {@code WebClientRequestException}): connect
+	 * failure, reset, read timeout.
 	 */
 	private static boolean isIoFailure(Throwable throwable) {
 		Throwable cause = throwable;

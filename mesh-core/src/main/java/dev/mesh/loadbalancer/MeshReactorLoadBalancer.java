@@ -24,44 +24,56 @@ import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 
 /**
- * Spring Cloud LoadBalancer's SPI over the mesh pickers, so {@code @LoadBalanced} clients can use
- * {@link LoadBalancerPolicy#WEIGHTED_ROUND_ROBIN weighted round robin} and the other policies with the
- * {@code weight} metadata every mesh instance publishes, plus zone affinity and slow start. Usually
- * declared by {@link MeshLoadBalancerClientConfiguration}, together with the
- * {@link MeshLoadBalancerLifecycle} that feeds each call's start, end and latency back to the chosen
- * instance, which {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and
+ * Spring Cloud LoadBalancer's SPI over the mesh pickers, so {@code @LoadBalanced} clients
+ * can use {@link LoadBalancerPolicy#WEIGHTED_ROUND_ROBIN weighted round robin} and the
+ * other policies with the {@code weight} metadata every mesh instance publishes, plus
+ * zone affinity and slow start. Usually declared by
+ * {@link MeshLoadBalancerClientConfiguration}, together with the
+ * {@link MeshLoadBalancerLifecycle} that feeds each call's start, end and latency back to
+ * the chosen instance, which {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and
  * {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma} pick by.
  *
- * <p>Each {@link #choose(Request) choose} takes the current list from the
- * {@link ServiceInstanceListSupplier} and reuses the picker built for the previous list while the
- * instances are the same (same registration: id, host, port, scheme and metadata), so the pick order
- * carries on across calls even when the supplier hands out a new list object every time. A changed
- * list gets a new picker, built on the calling thread; instances whose registration did not change keep
- * their counters ({@link KnownInstances}). Suppliers that filter the list per request (hints, sticky
- * sessions) change it on most calls, so each call pays for a new picker and weighted round robin loses
- * its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits them better.
+ * <p>
+ * Each {@link #choose(Request) choose} takes the current list from the
+ * {@link ServiceInstanceListSupplier} and reuses the picker built for the previous list
+ * while the instances are the same (same registration: id, host, port, scheme and
+ * metadata), so the pick order carries on across calls even when the supplier hands out a
+ * new list object every time. A changed list gets a new picker, built on the calling
+ * thread; instances whose registration did not change keep their counters
+ * ({@link KnownInstances}). Suppliers that filter the list per request (hints, sticky
+ * sessions) change it on most calls, so each call pays for a new picker and weighted
+ * round robin loses its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits
+ * them better.
  *
- * <p><b>Zone affinity</b> ({@link ZoneAffinityPolicy#active() active}: on, and this instance has a zone)
- * builds a {@link ZoneAffinityPicker}: picks go to the listed instances of the local zone that have a
- * weight, and to every zone when the list has none. There is no outlier ejection here, so every listed
- * instance counts as available and {@link ZoneAffinityPolicy#minAvailablePercent()} has no effect; calls
- * spill over when the supplier stops listing the local instances (discovery, or Spring Cloud's
+ * <p>
+ * <b>Zone affinity</b> ({@link ZoneAffinityPolicy#active() active}: on, and this instance
+ * has a zone) builds a {@link ZoneAffinityPicker}: picks go to the listed instances of
+ * the local zone that have a weight, and to every zone when the list has none. There is
+ * no outlier ejection here, so every listed instance counts as available and
+ * {@link ZoneAffinityPolicy#minAvailablePercent()} has no effect; calls spill over when
+ * the supplier stops listing the local instances (discovery, or Spring Cloud's
  * health-check and retry-aware suppliers).
  *
- * <p><b>Slow start</b> builds the picker from the {@link SlowStart} effective weights. While any
- * instance is still warming, the picker records when its weights are due again ({@link SlowStart.Weights#step()},
- * 100 ms to 1 s), and the first {@code choose} after that recomputes them on the calling thread: a new
- * picker when they changed, the same one (so its order carries on) when not. Once every instance is
- * warm, nothing is recomputed and a choice does no extra work. There is no background thread because the
- * balancer has none to borrow (the {@code @MeshClient} path uses its discovery thread) and only calls
- * need fresh weights; a service that is not called does not need them recomputed. Several threads that
- * find the weights due at the same moment may each recompute them; one result is kept.
+ * <p>
+ * <b>Slow start</b> builds the picker from the {@link SlowStart} effective weights. While
+ * any instance is still warming, the picker records when its weights are due again
+ * ({@link SlowStart.Weights#step()}, 100 ms to 1 s), and the first {@code choose} after
+ * that recomputes them on the calling thread: a new picker when they changed, the same
+ * one (so its order carries on) when not. Once every instance is warm, nothing is
+ * recomputed and a choice does no extra work. There is no background thread because the
+ * balancer has none to borrow (the {@code @MeshClient} path uses its discovery thread)
+ * and only calls need fresh weights; a service that is not called does not need them
+ * recomputed. Several threads that find the weights due at the same moment may each
+ * recompute them; one result is kept.
  */
 public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
 	private static final Log logger = LogFactory.getLog(MeshReactorLoadBalancer.class);
 
-	/** {@link PickerForList#reweighAtMillis} of a picker whose weights never need recomputing. */
+	/**
+	 * {@link PickerForList#reweighAtMillis} of a picker whose weights never need
+	 * recomputing.
+	 */
 	private static final long NEVER = Long.MAX_VALUE;
 
 	private final ObjectProvider<ServiceInstanceListSupplier> supplierProvider;
@@ -87,8 +99,8 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	/**
 	 * Creates a load balancer for one service, without zone affinity or slow start.
-	 * @param supplierProvider gives the supplier of the service's instance lists, looked up on each
-	 * choice as Spring Cloud's own load balancers do
+	 * @param supplierProvider gives the supplier of the service's instance lists, looked
+	 * up on each choice as Spring Cloud's own load balancers do
 	 * @param serviceId the service
 	 * @param policy how to spread choices over the instances
 	 */
@@ -99,8 +111,8 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	/**
 	 * Creates a load balancer for one service.
-	 * @param supplierProvider gives the supplier of the service's instance lists, looked up on each
-	 * choice as Spring Cloud's own load balancers do
+	 * @param supplierProvider gives the supplier of the service's instance lists, looked
+	 * up on each choice as Spring Cloud's own load balancers do
 	 * @param serviceId the service
 	 * @param policy how to spread choices over the instances
 	 * @param zoneAffinity whether to prefer the local zone's instances
@@ -112,9 +124,11 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	}
 
 	/**
-	 * @param clock the wall clock slow start compares start times with, and that times recomputations
-	 * @param nanoClock the monotonic clock that times how long unlisted instances are remembered, and
-	 * that {@link MeshLoadBalancerLifecycle} stamps the instances' attempts with
+	 * @param clock the wall clock slow start compares start times with, and that times
+	 * recomputations
+	 * @param nanoClock the monotonic clock that times how long unlisted instances are
+	 * remembered, and that {@link MeshLoadBalancerLifecycle} stamps the instances'
+	 * attempts with
 	 */
 	MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
 			LoadBalancerPolicy policy, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart, Clock clock,
@@ -169,7 +183,8 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	}
 
 	/**
-	 * Recomputes the effective weights of warming instances; keeps the picker when they did not change.
+	 * Recomputes the effective weights of warming instances; keeps the picker when they
+	 * did not change.
 	 */
 	private InstancePicker reweigh(PickerForList last) {
 		SlowStart.Weights weighed = this.slowStart.weigh(last.instances);
@@ -185,12 +200,13 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	}
 
 	/**
-	 * Builds the picker of a list: by effective weights while an instance warms, else by the
-	 * instances' weights; a {@link ZoneAffinityPicker} when zone affinity is active.
+	 * Builds the picker of a list: by effective weights while an instance warms, else by
+	 * the instances' weights; a {@link ZoneAffinityPicker} when zone affinity is active.
 	 * @param weighed the slow-start weights, or {@code null} without slow start
 	 */
 	private PickerForList build(List<ServiceInstance> source, List<MeshInstance> instances, SlowStart.Weights weighed) {
-		int[] weights = (weighed != null && weighed.warming()) ? weighed.weights() : InstancePickers.weightsOf(instances);
+		int[] weights = (weighed != null && weighed.warming()) ? weighed.weights()
+				: InstancePickers.weightsOf(instances);
 		InstancePicker picker;
 		if (this.zoneAffinity.active()) {
 			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy, instances, weights,
@@ -213,29 +229,34 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	 * Finds the instance behind a {@link ServiceInstance} this balancer chose, for
 	 * {@link MeshLoadBalancerLifecycle}. Allocates nothing.
 	 * @param serviceInstance the chosen instance
-	 * @return its {@link MeshInstance}, or {@code null} when this balancer did not choose it
+	 * @return its {@link MeshInstance}, or {@code null} when this balancer did not choose
+	 * it
 	 */
 	MeshInstance instanceFor(ServiceInstance serviceInstance) {
 		return this.known.find(serviceInstance);
 	}
 
-	/** @return the picker of the last list, or {@code null} before the first choice */
+	/**
+	 * @return the picker of the last list, or {@code null} before the first choice */
 	InstancePicker picker() {
 		PickerForList last = this.current.get();
 		return (last != null) ? last.picker : null;
 	}
 
-	/** @return the policy choices follow */
+	/**
+	 * @return the policy choices follow */
 	public LoadBalancerPolicy policy() {
 		return this.policy;
 	}
 
-	/** @return the zone affinity settings */
+	/**
+	 * @return the zone affinity settings */
 	ZoneAffinityPolicy zoneAffinity() {
 		return this.zoneAffinity;
 	}
 
-	/** @return the slow start settings */
+	/**
+	 * @return the slow start settings */
 	SlowStartPolicy slowStart() {
 		return this.slowStartPolicy;
 	}
@@ -246,8 +267,8 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	}
 
 	/**
-	 * A picker, a copy of the list it was built from and when its slow-start weights are due again,
-	 * swapped in as one value.
+	 * A picker, a copy of the list it was built from and when its slow-start weights are
+	 * due again, swapped in as one value.
 	 */
 	private static final class PickerForList {
 

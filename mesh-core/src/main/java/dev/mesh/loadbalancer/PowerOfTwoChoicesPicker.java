@@ -8,20 +8,22 @@ import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * The power of two choices: draw two distinct instances at random among those the filter accepts and
- * take the one a subclass prefers, the first drawn on a tie. Candidates are drawn in proportion to
- * weight (a binary search over cumulative weights, {@code O(log n)}), so with nothing in flight, when
- * every comparison ties, picks follow the weights exactly as weighted random does; under load the
- * subclass's cost takes over. (Breaking ties by the higher weight instead would send every call of a
- * sequential caller to the heavier candidate: weights 3 and 1 would give {@code a a a a}.) Draining
- * instances (weight 0) are not drawn while any accepted instance has a weight; when every instance is
- * draining they count as weight 1 each.
+ * The power of two choices: draw two distinct instances at random among those the filter
+ * accepts and take the one a subclass prefers, the first drawn on a tie. Candidates are
+ * drawn in proportion to weight (a binary search over cumulative weights,
+ * {@code O(log n)}), so with nothing in flight, when every comparison ties, picks follow
+ * the weights exactly as weighted random does; under load the subclass's cost takes over.
+ * (Breaking ties by the higher weight instead would send every call of a sequential
+ * caller to the heavier candidate: weights 3 and 1 would give {@code a a a a}.) Draining
+ * instances (weight 0) are not drawn while any accepted instance has a weight; when every
+ * instance is draining they count as weight 1 each.
  *
- * <p>If the filter rejects a drawn instance the draw walks on to the next acceptable instance,
- * wrapping around, so rejected instances make their successors a little more likely (only retries and
- * ejections pay for that walk). When one instance is acceptable it is the pick; when none with a
- * weight is, the pick falls back to {@link DrainingRule#firstAccepted} from a random offset.
- * Allocates nothing.
+ * <p>
+ * If the filter rejects a drawn instance the draw walks on to the next acceptable
+ * instance, wrapping around, so rejected instances make their successors a little more
+ * likely (only retries and ejections pay for that walk). When one instance is acceptable
+ * it is the pick; when none with a weight is, the pick falls back to
+ * {@link DrainingRule#firstAccepted} from a random offset. Allocates nothing.
  */
 abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 
@@ -90,15 +92,17 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 	}
 
 	/**
-	 * @return the time {@link #pick(InstanceFilter)} passes to the comparison; 0 unless the subclass
-	 * compares times, so only such a picker reads a clock
+	 * @return the time {@link #pick(InstanceFilter)} passes to the comparison; 0 unless
+	 * the subclass compares times, so only such a picker reads a clock
 	 */
 	long now() {
 		return 0;
 	}
 
-
-	/** @return the first acceptable index from {@code start} on, wrapping, other than {@code skip}; or -1 */
+	/**
+	 * @return the first acceptable index from {@code start} on, wrapping, other than
+	 * {@code skip}; or -1
+	 */
 	private int candidate(int start, int skip, InstanceFilter filter) {
 		int length = this.instances.length;
 		for (int step = 0; step < length; step++) {
@@ -123,8 +127,10 @@ abstract class PowerOfTwoChoicesPicker implements InstancePicker {
 	abstract boolean prefersSecond(int first, int second, long nowNanos);
 
 	/**
-	 * Compares requests in flight per unit of weight ({@code inFlight / weight}), without dividing.
-	 * @return negative when the first candidate has less load, positive when the second has, 0 on a tie
+	 * Compares requests in flight per unit of weight ({@code inFlight / weight}), without
+	 * dividing.
+	 * @return negative when the first candidate has less load, positive when the second
+	 * has, 0 on a tie
 	 */
 	final int compareLoad(int first, int second) {
 		long firstLoad = (long) this.states[first].inFlight() * this.weights[second];

@@ -6,13 +6,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Plain round robin over the instances that are not draining, in registry order; their weights are
- * otherwise ignored. Instances a, b (draining), c give {@code a c a c}; when every instance is
- * draining it rotates over all of them.
+ * Plain round robin over the instances that are not draining, in registry order; their
+ * weights are otherwise ignored. Instances a, b (draining), c give {@code a c a c}; when
+ * every instance is draining it rotates over all of them.
  *
- * <p>When the filter rejects the instance in turn the pick takes the next turn from the counter, so the
- * accepted instances share the rejected one's turns evenly (see {@link IndexCycle}); if none is
- * accepted it falls back to {@link DrainingRule#firstAccepted}.
+ * <p>
+ * When the filter rejects the instance in turn the pick takes the next turn from the
+ * counter, so the accepted instances share the rejected one's turns evenly (see
+ * {@link IndexCycle}); if none is accepted it falls back to
+ * {@link DrainingRule#firstAccepted}.
  */
 final class RoundRobinPicker implements InstancePicker {
 

@@ -9,23 +9,30 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.MeshMetadata;
 
 /**
- * Slow start, as Envoy's and Dubbo's warm-up: an instance's effective weight ramps up over a window
- * after it starts, {@code weight × max(minWeightPercent / 100, (age / window)^(1 / aggression))}, so a
- * cold instance (empty caches, code not yet compiled) is not flooded the moment it appears.
+ * Slow start, as Envoy's and Dubbo's warm-up: an instance's effective weight ramps up
+ * over a window after it starts,
+ * {@code weight × max(minWeightPercent / 100, (age / window)^(1 / aggression))}, so a
+ * cold instance (empty caches, code not yet compiled) is not flooded the moment it
+ * appears.
  *
- * <p>Unlike Envoy, the age is measured from the instance's own start time, which it publishes as
- * metadata {@value MeshMetadata#STARTED_AT}, not from when this client first saw it: a client that
- * starts later, or that loses and re-discovers an instance after a registry flap, does not ramp it up
- * again. The window is the instance's published {@value MeshMetadata#WARMUP} when it has one (at most
- * {@link MeshMetadata#MAX_WARMUP}), else the client's. An instance that publishes no (or an unreadable)
- * start time is not ramped; a start time in the future (clock skew, or a hostile registration) was
- * clamped to when this caller first saw the instance ({@link dev.mesh.discovery.MeshInstanceFactory}), so
- * it ramps for one window from then and never for ever.
+ * <p>
+ * Unlike Envoy, the age is measured from the instance's own start time, which it
+ * publishes as metadata {@value MeshMetadata#STARTED_AT}, not from when this client first
+ * saw it: a client that starts later, or that loses and re-discovers an instance after a
+ * registry flap, does not ramp it up again. The window is the instance's published
+ * {@value MeshMetadata#WARMUP} when it has one (at most {@link MeshMetadata#MAX_WARMUP}),
+ * else the client's. An instance that publishes no (or an unreadable) start time is not
+ * ramped; a start time in the future (clock skew, or a hostile registration) was clamped
+ * to when this caller first saw the instance
+ * ({@link dev.mesh.discovery.MeshInstanceFactory}), so it ramps for one window from then
+ * and never for ever.
  *
- * <p>Effective weights are in units of 1/{@value #SCALE} of a weight, so that instances of weight 1,
- * the default, can ramp too: weight 1 at 10% is 10 where a warm instance of weight 1 is 100. A positive
- * weight never ramps below 1 (1/{@value #SCALE}); weight 0 (draining) stays 0. Pickers only compare
- * weights with each other, so the scale changes nothing but precision.
+ * <p>
+ * Effective weights are in units of 1/{@value #SCALE} of a weight, so that instances of
+ * weight 1, the default, can ramp too: weight 1 at 10% is 10 where a warm instance of
+ * weight 1 is 100. A positive weight never ramps below 1 (1/{@value #SCALE}); weight 0
+ * (draining) stays 0. Pickers only compare weights with each other, so the scale changes
+ * nothing but precision.
  */
 public final class SlowStart {
 
@@ -83,7 +90,8 @@ public final class SlowStart {
 	 * Returns the share of its weight an instance gets now.
 	 * @param instance the instance
 	 * @param now the wall-clock time
-	 * @return from {@code minWeightPercent / 100} to 1; 1 for an instance that is warm or not ramped
+	 * @return from {@code minWeightPercent / 100} to 1; 1 for an instance that is warm or
+	 * not ramped
 	 */
 	double factor(MeshInstance instance, Instant now) {
 		Instant startedAt = instance.startedAt();

@@ -1,18 +1,20 @@
 package dev.mesh.loadbalancer;
 
 /**
- * Computes one full cycle of nginx's smooth weighted round robin. Each step adds every instance's
- * weight to its current value, picks the instance with the highest current value (the first one on a
- * tie) and subtracts the total weight from the picked instance's current value. After
- * {@code total / gcd} steps every current value is back to 0, so the cycle repeats forever; within one
- * cycle each instance is picked exactly {@code weight / gcd} times, interleaved. Weights 5, 1, 1 give
- * {@code a a b a c a a}; weights 3, 1 give {@code a a b a}; weights 1, 2, 3 give {@code c b a c b c}.
+ * Computes one full cycle of nginx's smooth weighted round robin. Each step adds every
+ * instance's weight to its current value, picks the instance with the highest current
+ * value (the first one on a tie) and subtracts the total weight from the picked
+ * instance's current value. After {@code total / gcd} steps every current value is back
+ * to 0, so the cycle repeats forever; within one cycle each instance is picked exactly
+ * {@code weight / gcd} times, interleaved. Weights 5, 1, 1 give {@code a a b a c a a};
+ * weights 3, 1 give {@code a a b a}; weights 1, 2, 3 give {@code c b a c b c}.
  *
- * <p>When the reduced total exceeds the maximum length the weights are first scaled down in
- * proportion, rounded, with every non-zero weight kept at 1 or more; shares are then approximate
- * (each instance is off by at most about one pick per cycle). Building costs
- * {@code O(length × instances)} time, paid once per instance list on the thread that builds the
- * picker.
+ * <p>
+ * When the reduced total exceeds the maximum length the weights are first scaled down in
+ * proportion, rounded, with every non-zero weight kept at 1 or more; shares are then
+ * approximate (each instance is off by at most about one pick per cycle). Building costs
+ * {@code O(length × instances)} time, paid once per instance list on the thread that
+ * builds the picker.
  */
 final class SmoothWeightedCycle {
 
@@ -25,8 +27,8 @@ final class SmoothWeightedCycle {
 	/**
 	 * Computes the cycle.
 	 * @param weights the weights, each 0 or more; instances with weight 0 never appear
-	 * @param maxLength the longest cycle to build; a longer one is approximated, but never shorter than
-	 * the number of non-zero weights
+	 * @param maxLength the longest cycle to build; a longer one is approximated, but
+	 * never shorter than the number of non-zero weights
 	 * @return the instance indexes in pick order; empty when every weight is 0
 	 */
 	static int[] of(int[] weights, int maxLength) {
@@ -74,7 +76,10 @@ final class SmoothWeightedCycle {
 		return reduced;
 	}
 
-	/** Scales weights so that their sum is at most {@code maxLength}, keeping non-zero ones at 1 or more. */
+	/**
+	 * Scales weights so that their sum is at most {@code maxLength}, keeping non-zero
+	 * ones at 1 or more.
+	 */
 	private static int[] scale(int[] weights, long total, int maxLength) {
 		int nonZero = 0;
 		for (int weight : weights) {
@@ -82,7 +87,8 @@ final class SmoothWeightedCycle {
 				nonZero++;
 			}
 		}
-		// Rounding and the floor of 1 add at most 1 per non-zero weight, so aim that much lower.
+		// Rounding and the floor of 1 add at most 1 per non-zero weight, so aim that much
+		// lower.
 		long target = Math.max(0, maxLength - nonZero);
 		int[] scaled = new int[weights.length];
 		for (int i = 0; i < weights.length; i++) {

@@ -6,21 +6,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Smooth weighted round robin, exactly nginx's algorithm: over every cycle of {@code total / gcd}
- * picks each instance is picked exactly {@code weight / gcd} times, interleaved rather than in runs.
- * Weights 5, 1, 1 give {@code a a b a c a a}, weights 3, 1 give {@code a a b a}, weights 1, 2, 3 give
- * {@code c b a c b c}, and then the cycle repeats. Draining instances (weight 0) are not in the cycle;
- * when every instance is draining the cycle is plain round robin over all of them.
+ * Smooth weighted round robin, exactly nginx's algorithm: over every cycle of
+ * {@code total / gcd} picks each instance is picked exactly {@code weight / gcd} times,
+ * interleaved rather than in runs. Weights 5, 1, 1 give {@code a a b a c a a}, weights 3,
+ * 1 give {@code a a b a}, weights 1, 2, 3 give {@code c b a c b c}, and then the cycle
+ * repeats. Draining instances (weight 0) are not in the cycle; when every instance is
+ * draining the cycle is plain round robin over all of them.
  *
- * <p>The cycle is computed once, when the picker is built ({@link SmoothWeightedCycle}), so that a
- * pick is one atomic increment and one array read: picks from many threads together still follow the
- * cycle exactly. Cycles longer than {@value SmoothWeightedCycle#MAX_LENGTH} picks are approximated by
- * scaling the weights down, so with very large, coprime weights the shares are close to the weights
- * rather than exact.
+ * <p>
+ * The cycle is computed once, when the picker is built ({@link SmoothWeightedCycle}), so
+ * that a pick is one atomic increment and one array read: picks from many threads
+ * together still follow the cycle exactly. Cycles longer than
+ * {@value SmoothWeightedCycle#MAX_LENGTH} picks are approximated by scaling the weights
+ * down, so with very large, coprime weights the shares are close to the weights rather
+ * than exact.
  *
- * <p>When the filter rejects the instance at the current position the pick takes the next position
- * from the counter, so the rejected instance's share goes to the others by their weights (see
- * {@link IndexCycle}); if none is accepted it falls back to {@link DrainingRule#firstAccepted}.
+ * <p>
+ * When the filter rejects the instance at the current position the pick takes the next
+ * position from the counter, so the rejected instance's share goes to the others by their
+ * weights (see {@link IndexCycle}); if none is accepted it falls back to
+ * {@link DrainingRule#firstAccepted}.
  */
 final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 
@@ -67,7 +72,8 @@ final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 		return this.instanceList;
 	}
 
-	/** @return the number of picks after which the pick order repeats */
+	/**
+	 * @return the number of picks after which the pick order repeats */
 	int cycleLength() {
 		return this.cycle.length;
 	}

@@ -4,14 +4,16 @@ import java.util.random.RandomGenerator;
 
 /**
  * The effective weights of a picker's instances (the weights it was built with, after
- * {@link DrainingRule}) with their running sums, so a weighted random draw is one random number and a
- * search for the first running sum above it. No allocation.
+ * {@link DrainingRule}) with their running sums, so a weighted random draw is one random
+ * number and a search for the first running sum above it. No allocation.
  *
- * <p>The search is written by hand because nothing in the JDK or Spring Cloud draws by weight in
- * constant time while keeping the mapping from a random point to an instance (which the tests script).
- * A guide table splits the points {@code 0..total-1} into {@code 2n} equal buckets and remembers, per
- * bucket, the first and last instance whose share reaches into it; a draw then searches only between
- * those two, which is usually one or two instances: {@code O(1)} for typical weights, never worse than
+ * <p>
+ * The search is written by hand because nothing in the JDK or Spring Cloud draws by
+ * weight in constant time while keeping the mapping from a random point to an instance
+ * (which the tests script). A guide table splits the points {@code 0..total-1} into
+ * {@code 2n} equal buckets and remembers, per bucket, the first and last instance whose
+ * share reaches into it; a draw then searches only between those two, which is usually
+ * one or two instances: {@code O(1)} for typical weights, never worse than
  * {@code O(log n)}.
  */
 final class WeightTable {
@@ -22,7 +24,10 @@ final class WeightTable {
 
 	final long total;
 
-	/** {@code guide[k]}: the first instance whose share reaches bucket k or beyond; one more entry at the end. */
+	/**
+	 * {@code guide[k]}: the first instance whose share reaches bucket k or beyond; one
+	 * more entry at the end.
+	 */
 	private final int[] guide;
 
 	/** Maps a point to its bucket: {@code (point * bucketScale) >>> 32}. */
@@ -58,15 +63,19 @@ final class WeightTable {
 		return (int) ((point * this.bucketScale) >>> 32);
 	}
 
-	/** @return an index drawn with probability proportional to its weight; {@link #total} must be > 0 */
+	/**
+	 * @return an index drawn with probability proportional to its weight; {@link #total}
+	 * must be > 0
+	 */
 	int draw(RandomGenerator generator) {
 		return indexOf(generator.nextLong(this.total));
 	}
 
 	/**
-	 * Finds the index of the first running sum above {@code point}, between the guide table's bounds for
-	 * the point's bucket, by a binary search written so that the JIT can compile each step to a
-	 * conditional move (the steps' outcomes are random, so branches would be mispredicted half the time).
+	 * Finds the index of the first running sum above {@code point}, between the guide
+	 * table's bounds for the point's bucket, by a binary search written so that the JIT
+	 * can compile each step to a conditional move (the steps' outcomes are random, so
+	 * branches would be mispredicted half the time).
 	 * @param point from 0 to {@code total - 1}
 	 * @return the index
 	 */

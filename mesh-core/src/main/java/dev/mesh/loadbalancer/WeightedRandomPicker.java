@@ -7,13 +7,16 @@ import java.util.random.RandomGenerator;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Picks at random with probability proportional to weight: a uniform draw below the total weight and
- * a binary search over the cumulative weights, {@code O(log n)}. Draining instances (weight 0) are
- * never drawn; when every instance is draining they are drawn with equal probability.
+ * Picks at random with probability proportional to weight: a uniform draw below the total
+ * weight and a binary search over the cumulative weights, {@code O(log n)}. Draining
+ * instances (weight 0) are never drawn; when every instance is draining they are drawn
+ * with equal probability.
  *
- * <p>When the filter rejects the drawn instance the pick draws again among the accepted instances
- * only, still in proportion to their weights ({@code O(n)}, which only retries pay); if they are all
- * draining it falls back to {@link DrainingRule#firstAccepted} from a random offset.
+ * <p>
+ * When the filter rejects the drawn instance the pick draws again among the accepted
+ * instances only, still in proportion to their weights ({@code O(n)}, which only retries
+ * pay); if they are all draining it falls back to {@link DrainingRule#firstAccepted} from
+ * a random offset.
  */
 final class WeightedRandomPicker implements InstancePicker {
 
@@ -24,7 +27,6 @@ final class WeightedRandomPicker implements InstancePicker {
 	private final MeshInstance[] instances;
 
 	private final int[] weights;
-
 
 	private final WeightTable table;
 
@@ -69,7 +71,6 @@ final class WeightedRandomPicker implements InstancePicker {
 		return pickAmongAccepted(generator, filter);
 	}
 
-
 	private MeshInstance pickAmongAccepted(RandomGenerator generator, InstanceFilter filter) {
 		long acceptedWeight = 0;
 		for (int i = 0; i < this.instances.length; i++) {
@@ -88,8 +89,10 @@ final class WeightedRandomPicker implements InstancePicker {
 				}
 			}
 		}
-		// Nothing with a weight is accepted (or the filter changed its mind between the two scans).
-		return DrainingRule.firstAccepted(this.instances, this.weights, generator.nextInt(this.instances.length), filter);
+		// Nothing with a weight is accepted (or the filter changed its mind between the
+		// two scans).
+		return DrainingRule.firstAccepted(this.instances, this.weights, generator.nextInt(this.instances.length),
+				filter);
 	}
 
 	@Override

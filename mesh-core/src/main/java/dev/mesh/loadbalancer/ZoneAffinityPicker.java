@@ -8,15 +8,17 @@ import java.util.function.LongSupplier;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Zone affinity: two pickers over one instance list, one over the instances in the local zone and one
- * over all of them. While the local zone is {@linkplain #update in use} a pick goes to the local picker
- * first and to the all-instances picker only when the local one finds nothing the filter accepts (for
- * example when a retry already tried every local instance), so retries fail over across zones. Out of
- * use, every pick goes to the all-instances picker. Both pickers are built once per list, so a pick
- * allocates nothing and takes no lock: one volatile read more than the policy's own pick.
+ * Zone affinity: two pickers over one instance list, one over the instances in the local
+ * zone and one over all of them. While the local zone is {@linkplain #update in use} a
+ * pick goes to the local picker first and to the all-instances picker only when the local
+ * one finds nothing the filter accepts (for example when a retry already tried every
+ * local instance), so retries fail over across zones. Out of use, every pick goes to the
+ * all-instances picker. Both pickers are built once per list, so a pick allocates nothing
+ * and takes no lock: one volatile read more than the policy's own pick.
  *
- * <p>The local picker leaves out local instances whose effective weight is 0 (draining), so a draining
- * local instance is never preferred over a remote one with a weight.
+ * <p>
+ * The local picker leaves out local instances whose effective weight is 0 (draining), so
+ * a draining local instance is never preferred over a remote one with a weight.
  */
 public final class ZoneAffinityPicker implements InstancePicker {
 
@@ -41,13 +43,14 @@ public final class ZoneAffinityPicker implements InstancePicker {
 	}
 
 	/**
-	 * Builds the two pickers. The local zone is out of use until the first {@link #update}.
+	 * Builds the two pickers. The local zone is out of use until the first
+	 * {@link #update}.
 	 * @param policy how each picker spreads picks
 	 * @param instances all instances, in registry order
 	 * @param weights their effective weights, one per instance
 	 * @param zone the local zone
-	 * @param minAvailablePercent the share of the local instances with a weight that must be available
-	 * for the local zone to be used, 0 to 100
+	 * @param minAvailablePercent the share of the local instances with a weight that must
+	 * be available for the local zone to be used, 0 to 100
 	 * @param nanoClock the monotonic clock of the instances' stamps
 	 * ({@link InstancePickers#create(LoadBalancerPolicy, List, int[], LongSupplier)})
 	 * @return the picker
@@ -73,10 +76,10 @@ public final class ZoneAffinityPicker implements InstancePicker {
 	}
 
 	/**
-	 * Decides whether the local zone alone takes the picks: when at least one of its instances with a
-	 * weight is available and they are at least {@code minAvailablePercent} of them. Costs one check per
-	 * local instance; call it when availability may have changed (an ejection, or periodically), not
-	 * per pick.
+	 * Decides whether the local zone alone takes the picks: when at least one of its
+	 * instances with a weight is available and they are at least
+	 * {@code minAvailablePercent} of them. Costs one check per local instance; call it
+	 * when availability may have changed (an ejection, or periodically), not per pick.
 	 * @param available which instances are available (for example: not ejected)
 	 * @return whether the local zone is in use now
 	 */
@@ -119,17 +122,22 @@ public final class ZoneAffinityPicker implements InstancePicker {
 		return this.all.instances();
 	}
 
-	/** @return the local instances with a weight, the ones the local picker chooses from */
+	/**
+	 * @return the local instances with a weight, the ones the local picker chooses from
+	 */
 	public List<MeshInstance> localInstances() {
 		return this.local.instances();
 	}
 
-	/** @return the local zone */
+	/**
+	 * @return the local zone */
 	public String zone() {
 		return this.zone;
 	}
 
-	/** @return whether picks go to the local zone first, as of the last {@link #update} */
+	/**
+	 * @return whether picks go to the local zone first, as of the last {@link #update}
+	 */
 	public boolean localInUse() {
 		return this.localInUse;
 	}

@@ -4,13 +4,15 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.lang.Nullable;
 
 /**
- * Traces the attempts of mesh calls: one span per attempt, a child of the current span (the RestClient's
- * {@code http.client.requests} span of the call), whose trace context goes out in the attempt's own
- * headers so that the server's span is a child of the attempt that reached it.
+ * Traces the attempts of mesh calls: one span per attempt, a child of the current span
+ * (the RestClient's {@code http.client.requests} span of the call), whose trace context
+ * goes out in the attempt's own headers so that the server's span is a child of the
+ * attempt that reached it.
  *
- * <p>The starter's is a {@link MicrometerAttemptTracer} when Micrometer Tracing is set up; declare a bean
- * of this type to replace it, or set {@code mesh.tracing.attempt-spans=false} to trace no attempts
- * ({@link #NONE}).
+ * <p>
+ * The starter's is a {@link MicrometerAttemptTracer} when Micrometer Tracing is set up;
+ * declare a bean of this type to replace it, or set
+ * {@code mesh.tracing.attempt-spans=false} to trace no attempts ({@link #NONE}).
  */
 @FunctionalInterface
 public interface AttemptTracer {
@@ -39,7 +41,8 @@ public interface AttemptTracer {
 
 		/**
 		 * Ends the span with how the attempt ended.
-		 * @param status the HTTP status, {@code IO_ERROR} or {@code NONE} (see {@link MeshOutcome#statusTag})
+		 * @param status the HTTP status, {@code IO_ERROR} or {@code NONE} (see
+		 * {@link MeshOutcome#statusTag})
 		 * @param outcome the outcome, see {@link MeshOutcome}
 		 * @param error what made the attempt fail without a response, if anything
 		 */

@@ -27,10 +27,16 @@ public final class MeshOutcome {
 	/** No whole response within the attempt's timeout. */
 	public static final String TIMEOUT = "TIMEOUT";
 
-	/** The call failed before any attempt (no instance, bulkhead full, deadline passed, no token). */
+	/**
+	 * The call failed before any attempt (no instance, bulkhead full, deadline passed, no
+	 * token).
+	 */
 	public static final String REJECTED = "REJECTED";
 
-	/** The status tags of codes 100-599, made once: a fresh string per call would be hashed again on every meter lookup. */
+	/**
+	 * The status tags of codes 100-599, made once: a fresh string per call would be
+	 * hashed again on every meter lookup.
+	 */
 	private static final String[] STATUS_TAGS = new String[600];
 
 	static {

@@ -8,14 +8,18 @@ import java.time.format.DateTimeParseException;
 import io.github.resilience4j.core.IntervalFunction;
 
 /**
- * The wait before each retry: resilience4j's exponential random backoff, or longer when a 503 says
- * {@code Retry-After}. A {@code Retry-After} however far away (a date in the year 9999, a number of
- * seconds with twenty digits) is capped at {@value #MAX_MILLIS} ms, so the wait always fits a
- * {@code long} of nanoseconds; the pipeline then finds it beyond its deadline and returns the 503.
+ * The wait before each retry: resilience4j's exponential random backoff, or longer when a
+ * 503 says {@code Retry-After}. A {@code Retry-After} however far away (a date in the
+ * year 9999, a number of seconds with twenty digits) is capped at {@value #MAX_MILLIS}
+ * ms, so the wait always fits a {@code long} of nanoseconds; the pipeline then finds it
+ * beyond its deadline and returns the 503.
  */
 public final class BackoffSchedule {
 
-	/** The longest wait: more milliseconds than this overflow a {@code long} of nanoseconds. */
+	/**
+	 * The longest wait: more milliseconds than this overflow a {@code long} of
+	 * nanoseconds.
+	 */
 	public static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
 	private final IntervalFunction intervals;
@@ -47,8 +51,8 @@ public final class BackoffSchedule {
 	}
 
 	/**
-	 * Reads a {@code Retry-After} value: seconds (ASCII digits, any number of them) or an HTTP date.
-	 * Garbage counts as absent.
+	 * Reads a {@code Retry-After} value: seconds (ASCII digits, any number of them) or an
+	 * HTTP date. Garbage counts as absent.
 	 * @param value the header value, may be {@code null}
 	 * @return the wait it asks for in milliseconds, from 0 to {@value #MAX_MILLIS}
 	 */
@@ -58,7 +62,8 @@ public final class BackoffSchedule {
 		}
 		String trimmed = value.trim();
 		if (trimmed.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-			// more digits than a long holds is as far away as can be: saturate rather than ignore
+			// more digits than a long holds is as far away as can be: saturate rather
+			// than ignore
 			long seconds = (trimmed.length() <= 18) ? Long.parseLong(trimmed) : Long.MAX_VALUE;
 			return (seconds <= MAX_MILLIS / 1000) ? seconds * 1000 : MAX_MILLIS;
 		}

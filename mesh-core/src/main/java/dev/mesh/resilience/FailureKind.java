@@ -8,18 +8,23 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 
 /**
- * How an attempt failed without a response, as far as retry safety is concerned: a connect failure
- * never reached a server, a reset or timeout may have.
+ * How an attempt failed without a response, as far as retry safety is concerned: a
+ * connect failure never reached a server, a reset or timeout may have.
  */
 public enum FailureKind {
 
 	/** No connection was made: the request never reached a server. */
 	CONNECT_FAILURE,
 
-	/** The connection broke before a whole response arrived: the server may have done the work. */
+	/**
+	 * The connection broke before a whole response arrived: the server may have done the
+	 * work.
+	 */
 	RESET,
 
-	/** No whole response within the attempt's timeout: the server may have done the work. */
+	/**
+	 * No whole response within the attempt's timeout: the server may have done the work.
+	 */
 	TIMEOUT;
 
 	/**

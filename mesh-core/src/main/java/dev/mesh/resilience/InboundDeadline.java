@@ -2,9 +2,9 @@ package dev.mesh.resilience;
 
 /**
  * The deadline of the request this thread is handling, set from the caller's
- * {@value #HEADER} header, so that outbound mesh calls made while handling it never outlive the caller's
- * patience (deadline propagation, as Dubbo does). Held per thread: work handed to other threads does not
- * carry it.
+ * {@value #HEADER} header, so that outbound mesh calls made while handling it never
+ * outlive the caller's patience (deadline propagation, as Dubbo does). Held per thread:
+ * work handed to other threads does not carry it.
  */
 public final class InboundDeadline {
 
@@ -12,8 +12,8 @@ public final class InboundDeadline {
 	public static final String HEADER = "Mesh-Timeout-Ms";
 
 	/**
-	 * The largest deadline the header can carry: more milliseconds than this overflow a {@code long} of
-	 * nanoseconds.
+	 * The largest deadline the header can carry: more milliseconds than this overflow a
+	 * {@code long} of nanoseconds.
 	 */
 	public static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
@@ -24,7 +24,8 @@ public final class InboundDeadline {
 
 	/**
 	 * Sets the deadline of the current request.
-	 * @param deadlineNanos the {@link System#nanoTime()} at which the caller stops waiting
+	 * @param deadlineNanos the {@link System#nanoTime()} at which the caller stops
+	 * waiting
 	 */
 	public static void set(long deadlineNanos) {
 		DEADLINE.set(new long[] { deadlineNanos });
@@ -37,7 +38,8 @@ public final class InboundDeadline {
 
 	/**
 	 * @param now {@link System#nanoTime()}
-	 * @return nanoseconds left until the inbound deadline, or {@link Long#MAX_VALUE} when there is none
+	 * @return nanoseconds left until the inbound deadline, or {@link Long#MAX_VALUE} when
+	 * there is none
 	 */
 	public static long remainingNanos(long now) {
 		long[] deadline = DEADLINE.get();
@@ -45,14 +47,16 @@ public final class InboundDeadline {
 	}
 
 	/**
-	 * Reads the header value: an optional {@code -} and ASCII digits, with surrounding whitespace ignored
-	 * (HTTP's optional whitespace). Anything else, a {@code +} sign, inner spaces, decimals and digits of
-	 * other scripts included, is garbage. A value above {@value #MAX_MILLIS} ms (about 292 years; in
-	 * nanoseconds it would overflow a {@code long}) is no deadline either, so it can never wrap round to
-	 * a deadline in the past. Any negative value, however long, is a deadline that has passed.
+	 * Reads the header value: an optional {@code -} and ASCII digits, with surrounding
+	 * whitespace ignored (HTTP's optional whitespace). Anything else, a {@code +} sign,
+	 * inner spaces, decimals and digits of other scripts included, is garbage. A value
+	 * above {@value #MAX_MILLIS} ms (about 292 years; in nanoseconds it would overflow a
+	 * {@code long}) is no deadline either, so it can never wrap round to a deadline in
+	 * the past. Any negative value, however long, is a deadline that has passed.
 	 * @param value the header value, may be {@code null}
-	 * @return the milliseconds, from {@code -}{@value #MAX_MILLIS} to {@value #MAX_MILLIS}, or
-	 * {@code null} when absent, garbage or too large (bad input from the network is ignored, never fatal)
+	 * @return the milliseconds, from {@code -}{@value #MAX_MILLIS} to
+	 * {@value #MAX_MILLIS}, or {@code null} when absent, garbage or too large (bad input
+	 * from the network is ignored, never fatal)
 	 */
 	public static Long parseMillis(String value) {
 		if (value == null) {
@@ -64,7 +68,8 @@ public final class InboundDeadline {
 		if (trimmed.length() == first) {
 			return null;
 		}
-		// by hand: Long.parseLong takes a '+' and any Unicode digit, and throws on overflow
+		// by hand: Long.parseLong takes a '+' and any Unicode digit, and throws on
+		// overflow
 		long millis = 0;
 		for (int i = first; i < trimmed.length(); i++) {
 			char c = trimmed.charAt(i);

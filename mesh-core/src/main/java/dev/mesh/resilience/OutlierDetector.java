@@ -8,21 +8,25 @@ import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * Passive health checking of one service's instances, as Envoy's outlier detection does: after
- * {@code consecutive-failures} failed attempts in a row an instance is ejected for {@code ejection-time},
- * doubled on each repeated ejection up to {@code max-ejection-time}. When the time is up it gets real
- * traffic again on probation: its first success clears the record, its first failure ejects it again.
+ * Passive health checking of one service's instances, as Envoy's outlier detection does:
+ * after {@code consecutive-failures} failed attempts in a row an instance is ejected for
+ * {@code ejection-time}, doubled on each repeated ejection up to
+ * {@code max-ejection-time}. When the time is up it gets real traffic again on probation:
+ * its first success clears the record, its first failure ejects it again.
  *
- * <p>As in Envoy, at most {@code max-ejection-percent} of the instances are ejected at once, but one
- * always may be: an ejection past that share is refused, and the instance keeps taking traffic (and
- * counting failures, so it is ejected as soon as a slot frees). Refusing the ejection, rather than
- * ejecting and then using every instance when too many are out, keeps a dead instance ejected when a
- * healthy one has a bad moment. Only when every instance is ejected (one instance, or a share of 100)
- * is the service in panic mode, and ejected instances are used: sending traffic to a possibly bad
- * instance beats failing every call.
+ * <p>
+ * As in Envoy, at most {@code max-ejection-percent} of the instances are ejected at once,
+ * but one always may be: an ejection past that share is refused, and the instance keeps
+ * taking traffic (and counting failures, so it is ejected as soon as a slot frees).
+ * Refusing the ejection, rather than ejecting and then using every instance when too many
+ * are out, keeps a dead instance ejected when a healthy one has a bad moment. Only when
+ * every instance is ejected (one instance, or a share of 100) is the service in panic
+ * mode, and ejected instances are used: sending traffic to a possibly bad instance beats
+ * failing every call.
  *
- * <p>Written by hand because resilience4j's circuit breakers are per-resource and know nothing of a
- * service's other instances.
+ * <p>
+ * Written by hand because resilience4j's circuit breakers are per-resource and know
+ * nothing of a service's other instances.
  */
 public final class OutlierDetector {
 
@@ -68,8 +72,8 @@ public final class OutlierDetector {
 	}
 
 	/**
-	 * Whether the picker should skip ejected instances: true unless the service is in panic mode (every
-	 * instance ejected).
+	 * Whether the picker should skip ejected instances: true unless the service is in
+	 * panic mode (every instance ejected).
 	 * @param instances all instances of the service
 	 * @param now {@link #now()}
 	 * @return whether to skip ejected instances
@@ -94,8 +98,8 @@ public final class OutlierDetector {
 	}
 
 	/**
-	 * Records a failed attempt (connect failure, reset, timeout or 5xx) and ejects the instance if that
-	 * makes too many in a row, or if it was on probation.
+	 * Records a failed attempt (connect failure, reset, timeout or 5xx) and ejects the
+	 * instance if that makes too many in a row, or if it was on probation.
 	 * @param instance the instance that failed
 	 * @param instances all instances of the service, to update panic mode
 	 * @return whether the instance was ejected by this failure
@@ -125,7 +129,8 @@ public final class OutlierDetector {
 		return true;
 	}
 
-	/** @return ejections so far */
+	/**
+	 * @return ejections so far */
 	public long ejectionCount() {
 		return this.ejectionCount.sum();
 	}
@@ -148,12 +153,16 @@ public final class OutlierDetector {
 		return ejected;
 	}
 
-	/** @return the detector's clock now, in nanoseconds */
+	/**
+	 * @return the detector's clock now, in nanoseconds */
 	public long now() {
 		return this.nanoClock.getAsLong();
 	}
 
-	/** Whether one more ejection keeps within {@code max-ejection-percent}; the first always does. */
+	/**
+	 * Whether one more ejection keeps within {@code max-ejection-percent}; the first
+	 * always does.
+	 */
 	private boolean mayEjectOneMore(List<MeshInstance> instances, long now) {
 		int ejected = ejectedCount(instances, now);
 		return ejected == 0 || (ejected + 1) * 100L <= (long) instances.size() * this.maxEjectionPercent;

@@ -6,20 +6,25 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * A client's retry budget over a sliding window of {@value #WINDOW_SECONDS} seconds: retries may be at
- * most {@code ratio} of the calls in the window plus {@code minPerSecond × window} (Finagle's retry
- * budget; with the defaults, retries add at most 20% load plus 10 per second). Once spent, failures are
- * returned at once instead of retried, so a partial outage never becomes a retry storm.
+ * A client's retry budget over a sliding window of {@value #WINDOW_SECONDS} seconds:
+ * retries may be at most {@code ratio} of the calls in the window plus
+ * {@code minPerSecond × window} (Finagle's retry budget; with the defaults, retries add
+ * at most 20% load plus 10 per second). Once spent, failures are returned at once instead
+ * of retried, so a partial outage never becomes a retry storm.
  *
- * <p>Written by hand because resilience4j has no budget shared across calls. No lock on any path:
+ * <p>
+ * Written by hand because resilience4j has no budget shared across calls. No lock on any
+ * path:
  * <ul>
- * <li>calls, counted on every call, go to a ring of one-second buckets, each one {@code long} holding
- * the bucket's second and its count, so starting a new second and counting in it are one
- * compare-and-set and a rollover never loses a count that raced with it;</li>
+ * <li>calls, counted on every call, go to a ring of one-second buckets, each one
+ * {@code long} holding the bucket's second and its count, so starting a new second and
+ * counting in it are one compare-and-set and a rollover never loses a count that raced
+ * with it;</li>
  * <li>retries, taken only after a failure, are an immutable per-second window replaced by
- * compare-and-set, so taking a token is one atomic step: of many threads that see one token left,
- * exactly one gets it, also across a second boundary. A granted retry allocates that small window;
- * retries are rare and each one makes a new HTTP request anyway.</li>
+ * compare-and-set, so taking a token is one atomic step: of many threads that see one
+ * token left, exactly one gets it, also across a second boundary. A granted retry
+ * allocates that small window; retries are rare and each one makes a new HTTP request
+ * anyway.</li>
  * </ul>
  */
 public final class RetryBudget {
@@ -32,7 +37,10 @@ public final class RetryBudget {
 	/** Bits of a call bucket that hold its count; the bits above hold its second. */
 	private static final int COUNT_BITS = 24;
 
-	/** Largest count of calls a bucket holds (16.7 million in one second); more are not counted. */
+	/**
+	 * Largest count of calls a bucket holds (16.7 million in one second); more are not
+	 * counted.
+	 */
 	private static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
 
 	private final double ratio;
@@ -41,10 +49,15 @@ public final class RetryBudget {
 
 	private final LongSupplier nanoClock;
 
-	/** Seconds are kept relative to this one, so that they fit above the count in a bucket. */
+	/**
+	 * Seconds are kept relative to this one, so that they fit above the count in a
+	 * bucket.
+	 */
 	private final long baseSecond;
 
-	/** One per second of the window: {@code (second - baseSecond) << COUNT_BITS | calls}. */
+	/**
+	 * One per second of the window: {@code (second - baseSecond) << COUNT_BITS | calls}.
+	 */
 	private final AtomicLongArray calls = new AtomicLongArray(WINDOW_SECONDS);
 
 	private final AtomicReference<RetryWindow> retries;
@@ -77,11 +90,13 @@ public final class RetryBudget {
 				next = ((bucket & MAX_COUNT) == MAX_COUNT) ? bucket : bucket + 1;
 			}
 			else if (bucketSecond < now) {
-				// this call starts the bucket's new second: the reset and the count are one step
+				// this call starts the bucket's new second: the reset and the count are
+				// one step
 				next = (now << COUNT_BITS) | 1;
 			}
 			else {
-				// the bucket already holds a second 10 s later than this thread's clock reading: this
+				// the bucket already holds a second 10 s later than this thread's clock
+				// reading: this
 				// call is outside every window still to be asked about
 				return;
 			}
@@ -93,13 +108,14 @@ public final class RetryBudget {
 
 	/**
 	 * Takes one retry from the budget.
-	 * @return {@code true} if the retry may be made, {@code false} if the budget is spent (counted in
-	 * {@link #exhaustedCount()})
+	 * @return {@code true} if the retry may be made, {@code false} if the budget is spent
+	 * (counted in {@link #exhaustedCount()})
 	 */
 	public boolean tryRetry() {
 		for (;;) {
 			RetryWindow window = this.retries.get();
-			// a thread that read the clock just before another moved the window on counts in the newer second
+			// a thread that read the clock just before another moved the window on counts
+			// in the newer second
 			long now = Math.max(second(), window.second);
 			if (allowed(now) - window.retriesAt(now) < 1) {
 				this.exhausted.increment();
@@ -112,24 +128,29 @@ public final class RetryBudget {
 		}
 	}
 
-	/** @return retries still allowed in the current window */
+	/**
+	 * @return retries still allowed in the current window */
 	public long available() {
 		RetryWindow window = this.retries.get();
 		long now = Math.max(second(), window.second);
 		return Math.max(0, allowed(now) - window.retriesAt(now));
 	}
 
-	/** @return how many retries were refused because the budget was spent */
+	/**
+	 * @return how many retries were refused because the budget was spent */
 	public long exhaustedCount() {
 		return this.exhausted.sum();
 	}
 
-	/** @return how many retries the budget allowed */
+	/**
+	 * @return how many retries the budget allowed */
 	public long retryCount() {
 		return this.retried.sum();
 	}
 
-	/** @return retries the calls of the window ending at {@code now} allow, spent or not */
+	/**
+	 * @return retries the calls of the window ending at {@code now} allow, spent or not
+	 */
 	private long allowed(long now) {
 		long callsInWindow = 0;
 		for (int i = 0; i < WINDOW_SECONDS; i++) {
@@ -141,7 +162,8 @@ public final class RetryBudget {
 		return (long) Math.floor(this.ratio * callsInWindow + (double) this.minPerSecond * WINDOW_SECONDS);
 	}
 
-	/** @return the current second, counted from the budget's first one */
+	/**
+	 * @return the current second, counted from the budget's first one */
 	private long second() {
 		return Math.max(0, Math.floorDiv(this.nanoClock.getAsLong(), SECOND) - this.baseSecond);
 	}
@@ -154,7 +176,10 @@ public final class RetryBudget {
 	 */
 	private record RetryWindow(long second, long[] counts) {
 
-		/** @return retries granted in the window ending at {@code now} ({@code now >= second}) */
+		/**
+		 * @return retries granted in the window ending at {@code now}
+		 * ({@code now >= second})
+		 */
 		long retriesAt(long now) {
 			long total = 0;
 			for (int k = 0; k < WINDOW_SECONDS - (now - this.second); k++) {
@@ -163,7 +188,10 @@ public final class RetryBudget {
 			return total;
 		}
 
-		/** @return this window moved on to {@code now} ({@code now >= second}) with one more retry in it */
+		/**
+		 * @return this window moved on to {@code now} ({@code now >= second}) with one
+		 * more retry in it
+		 */
 		RetryWindow plusOne(long now) {
 			long[] moved = new long[WINDOW_SECONDS];
 			long shift = now - this.second;

@@ -5,9 +5,9 @@ import java.util.Collection;
 import java.util.Locale;
 
 /**
- * The failures a client may retry ({@code mesh.clients.<service>.retry.on}): {@code connect-failure},
- * {@code reset} (connection broken before a whole response arrived), {@code timeout} (per-attempt
- * timeout) and HTTP status codes from 500 to 599.
+ * The failures a client may retry ({@code mesh.clients.<service>.retry.on}):
+ * {@code connect-failure}, {@code reset} (connection broken before a whole response
+ * arrived), {@code timeout} (per-attempt timeout) and HTTP status codes from 500 to 599.
  */
 public final class RetryOn {
 

@@ -13,8 +13,9 @@ import java.time.Duration;
 public record RetryPolicy(int maxAttempts, RetryOn on, Backoff backoff, Budget budget) {
 
 	/**
-	 * Exponential backoff with jitter: attempt {@code n} waits about {@code initial × multiplier^(n-1)},
-	 * at most {@code max}, randomised by ± {@code jitter} of itself.
+	 * Exponential backoff with jitter: attempt {@code n} waits about
+	 * {@code initial × multiplier^(n-1)}, at most {@code max}, randomised by ±
+	 * {@code jitter} of itself.
 	 *
 	 * @param initial the first wait
 	 * @param multiplier growth per retry
@@ -25,8 +26,9 @@ public record RetryPolicy(int maxAttempts, RetryOn on, Backoff backoff, Budget b
 	}
 
 	/**
-	 * A retry budget: retries may be at most {@code ratio} of calls, plus {@code minPerSecond} retries per
-	 * second so that low-traffic clients can still retry.
+	 * A retry budget: retries may be at most {@code ratio} of calls, plus
+	 * {@code minPerSecond} retries per second so that low-traffic clients can still
+	 * retry.
 	 *
 	 * @param ratio retries per call, from 0 to 1
 	 * @param minPerSecond retries per second always allowed

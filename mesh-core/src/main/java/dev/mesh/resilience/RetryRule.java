@@ -4,10 +4,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
 /**
- * Whether a failed attempt may be retried without making a server do work twice where the user did not
- * allow it. GET, HEAD, OPTIONS, TRACE, PUT and DELETE are idempotent and are retried on every failure
- * in {@link RetryOn}. POST and PATCH are retried only when the request never reached a server (a
- * connect failure) or when it carries an {@value #IDEMPOTENCY_KEY} header.
+ * Whether a failed attempt may be retried without making a server do work twice where the
+ * user did not allow it. GET, HEAD, OPTIONS, TRACE, PUT and DELETE are idempotent and are
+ * retried on every failure in {@link RetryOn}. POST and PATCH are retried only when the
+ * request never reached a server (a connect failure) or when it carries an
+ * {@value #IDEMPOTENCY_KEY} header.
  */
 public final class RetryRule {
 
@@ -48,14 +49,16 @@ public final class RetryRule {
 
 	private static boolean isIdempotent(HttpMethod method, HttpHeaders headers) {
 		if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
-				|| HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method)) {
+				|| HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)
+				|| HttpMethod.DELETE.equals(method)) {
 			return true;
 		}
 		String key = headers.getFirst(IDEMPOTENCY_KEY);
 		return key != null && !key.isBlank();
 	}
 
-	/** @return the failures that may be retried */
+	/**
+	 * @return the failures that may be retried */
 	public RetryOn on() {
 		return this.on;
 	}

@@ -5,8 +5,9 @@ import java.util.Set;
 import org.springframework.security.authorization.AuthorizationDecision;
 
 /**
- * A caller rule's verdict, with what was missing when it denies; the access-denied handler puts
- * {@link #reason()} in the 403 problem and {@link #missingScopes()} in {@code WWW-Authenticate}.
+ * A caller rule's verdict, with what was missing when it denies; the access-denied
+ * handler puts {@link #reason()} in the 403 problem and {@link #missingScopes()} in
+ * {@code WWW-Authenticate}.
  */
 final class CallerDecision extends AuthorizationDecision {
 

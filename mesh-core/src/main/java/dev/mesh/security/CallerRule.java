@@ -9,14 +9,16 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Who may call a path: requests to {@code path} (with one of {@code methods}, if any) are allowed only to
- * the {@code callers} listed (if any) and only with every scope in {@code scopes}.
+ * Who may call a path: requests to {@code path} (with one of {@code methods}, if any) are
+ * allowed only to the {@code callers} listed (if any) and only with every scope in
+ * {@code scopes}.
  *
- * @param path a path pattern ({@link org.springframework.web.util.pattern.PathPattern} syntax, such as
- * {@code /api/reservations/**})
- * @param methods the HTTP methods the rule applies to; empty for every method. {@code GET} also covers
- * {@code HEAD} (Spring MVC answers {@code HEAD} with the {@code GET} handler), and an {@code OPTIONS}
- * request is decided by the first rule whose path matches, whatever methods it names
+ * @param path a path pattern ({@link org.springframework.web.util.pattern.PathPattern}
+ * syntax, such as {@code /api/reservations/**})
+ * @param methods the HTTP methods the rule applies to; empty for every method.
+ * {@code GET} also covers {@code HEAD} (Spring MVC answers {@code HEAD} with the
+ * {@code GET} handler), and an {@code OPTIONS} request is decided by the first rule whose
+ * path matches, whatever methods it names
  * @param callers the client ids allowed; empty for any caller
  * @param scopes the scopes the token must all have; empty for none
  */

@@ -16,16 +16,17 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * Decides a request that needs a token: without a validated token it is denied (the entry point answers
- * 401); otherwise the first rule whose path and methods match decides, and with no matching rule the
- * token is enough.
+ * Decides a request that needs a token: without a validated token it is denied (the entry
+ * point answers 401); otherwise the first rule whose path and methods match decides, and
+ * with no matching rule the token is enough.
  * <p>
- * Methods are matched as Spring MVC dispatches them, not as they are spelled: a rule that names
- * {@code GET} also covers {@code HEAD}, because Spring MVC runs a {@code @GetMapping} handler for a
- * {@code HEAD} request; and {@code OPTIONS}, which asks what a path allows, is decided by the first rule
- * whose path matches, whatever methods that rule names, so a caller a rule shuts out of a path learns
- * nothing about it (not even Spring MVC's {@code Allow} list) and never reaches an explicit
- * {@code OPTIONS} handler there.
+ * Methods are matched as Spring MVC dispatches them, not as they are spelled: a rule that
+ * names {@code GET} also covers {@code HEAD}, because Spring MVC runs a
+ * {@code @GetMapping} handler for a {@code HEAD} request; and {@code OPTIONS}, which asks
+ * what a path allows, is decided by the first rule whose path matches, whatever methods
+ * that rule names, so a caller a rule shuts out of a path learns nothing about it (not
+ * even Spring MVC's {@code Allow} list) and never reaches an explicit {@code OPTIONS}
+ * handler there.
  */
 final class CallerRulesAuthorizationManager implements AuthorizationManager<RequestAuthorizationContext> {
 
@@ -66,7 +67,8 @@ final class CallerRulesAuthorizationManager implements AuthorizationManager<Requ
 
 		CompiledRule(CallerRule rule, PathPatternRequestMatcher.Builder paths) {
 			this.rule = rule;
-			// the same parser defaults as Spring MVC's handler mapping, and the DispatcherServlet's path as
+			// the same parser defaults as Spring MVC's handler mapping, and the
+			// DispatcherServlet's path as
 			// base path, so rule and handler see one path
 			this.path = paths.matcher(rule.path());
 			this.methods = new HashSet<>();
@@ -86,14 +88,17 @@ final class CallerRulesAuthorizationManager implements AuthorizationManager<Requ
 
 		AuthorizationDecision decide(MeshCaller caller, HttpServletRequest request) {
 			if (!this.rule.callers().isEmpty() && !this.rule.callers().contains(caller.clientId())) {
-				return CallerDecision.denied("caller '%s' is not allowed to %s %s (allowed: %s)".formatted(caller.clientId(),
-						request.getMethod(), request.getRequestURI(), String.join(", ", this.rule.callers())), Set.of());
+				return CallerDecision.denied(
+						"caller '%s' is not allowed to %s %s (allowed: %s)".formatted(caller.clientId(),
+								request.getMethod(), request.getRequestURI(), String.join(", ", this.rule.callers())),
+						Set.of());
 			}
 			Set<String> missing = new LinkedHashSet<>(this.rule.scopes());
 			missing.removeAll(caller.scopes());
 			if (!missing.isEmpty()) {
 				return CallerDecision.denied(((missing.size() == 1) ? "missing scope " : "missing scopes ")
-						+ String.join(", ", missing) + " to " + request.getMethod() + " " + request.getRequestURI(), missing);
+						+ String.join(", ", missing) + " to " + request.getMethod() + " " + request.getRequestURI(),
+						missing);
 			}
 			return GRANTED;
 		}

@@ -10,12 +10,13 @@ final class Callers {
 	}
 
 	/**
-	 * @param authentication the request's authentication, possibly {@code null} or anonymous
+	 * @param authentication the request's authentication, possibly {@code null} or
+	 * anonymous
 	 * @return the caller, or {@code null} when the request carries no validated token
 	 */
 	static MeshCaller of(Authentication authentication) {
-		if (authentication != null && authentication.isAuthenticated() && authentication.getPrincipal() instanceof Jwt jwt
-				&& MeshCaller.clientId(jwt) != null) {
+		if (authentication != null && authentication.isAuthenticated()
+				&& authentication.getPrincipal() instanceof Jwt jwt && MeshCaller.clientId(jwt) != null) {
 			return MeshCaller.of(jwt);
 		}
 		return null;

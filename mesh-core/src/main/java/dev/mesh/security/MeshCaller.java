@@ -10,12 +10,13 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * The service that made the current request, as its validated token says. Declare a controller method
- * parameter of this type to receive it; it is {@code null} when the request carried no validated token
- * (a public path, or a service that runs open because no issuer is configured).
+ * The service that made the current request, as its validated token says. Declare a
+ * controller method parameter of this type to receive it; it is {@code null} when the
+ * request carried no validated token (a public path, or a service that runs open because
+ * no issuer is configured).
  *
- * @param clientId the caller's client id: the token's {@code azp} claim, else {@code client_id}, else
- * {@code sub}
+ * @param clientId the caller's client id: the token's {@code azp} claim, else
+ * {@code client_id}, else {@code sub}
  * @param scopes the scopes granted to the token (claim {@code scope}, else {@code scp})
  */
 public record MeshCaller(String clientId, Set<String> scopes) {
@@ -37,8 +38,8 @@ public record MeshCaller(String clientId, Set<String> scopes) {
 	 * Reads the caller from a token's claims.
 	 * @param jwt a validated token
 	 * @return the caller
-	 * @throws IllegalArgumentException if the token has none of {@code azp}, {@code client_id} and
-	 * {@code sub}
+	 * @throws IllegalArgumentException if the token has none of {@code azp},
+	 * {@code client_id} and {@code sub}
 	 */
 	public static MeshCaller of(Jwt jwt) {
 		String clientId = clientId(jwt);

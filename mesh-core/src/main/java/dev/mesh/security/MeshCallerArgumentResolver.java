@@ -8,8 +8,8 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
- * Resolves controller method parameters of type {@link MeshCaller} from the current request's validated
- * token; {@code null} when there is none.
+ * Resolves controller method parameters of type {@link MeshCaller} from the current
+ * request's validated token; {@code null} when there is none.
  */
 public final class MeshCallerArgumentResolver implements HandlerMethodArgumentResolver {
 

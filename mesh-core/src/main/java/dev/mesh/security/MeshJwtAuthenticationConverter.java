@@ -8,9 +8,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 
 /**
- * Turns a validated token into an authentication named after the caller's client id ({@code azp}, else
- * {@code client_id}, else {@code sub}), with one {@code SCOPE_<scope>} authority per granted scope. A
- * token that names no caller is refused as invalid.
+ * Turns a validated token into an authentication named after the caller's client id
+ * ({@code azp}, else {@code client_id}, else {@code sub}), with one {@code SCOPE_<scope>}
+ * authority per granted scope. A token that names no caller is refused as invalid.
  */
 final class MeshJwtAuthenticationConverter implements Converter<Jwt, AbstractAuthenticationToken> {
 

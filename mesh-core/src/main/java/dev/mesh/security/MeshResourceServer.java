@@ -18,8 +18,8 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * The pieces of the mesh's JWT resource server. The starter's {@code SecurityFilterChain} uses them; an
- * application that writes its own chain can use them too:
+ * The pieces of the mesh's JWT resource server. The starter's {@code SecurityFilterChain}
+ * uses them; an application that writes its own chain can use them too:
  * <pre class="code">
  * http.authorizeHttpRequests((requests) -&gt; requests.anyRequest().access(MeshResourceServer.callerRules(rules)))
  *     .oauth2ResourceServer((server) -&gt; server
@@ -33,8 +33,8 @@ public final class MeshResourceServer {
 	}
 
 	/**
-	 * The checks a token must pass on top of its signature (and issuer, which Spring Boot's decoder checks
-	 * when an issuer is configured).
+	 * The checks a token must pass on top of its signature (and issuer, which Spring
+	 * Boot's decoder checks when an issuer is configured).
 	 * @param audience the audience the token's {@code aud} must contain
 	 * @param clockSkew the tolerance when checking {@code exp} and {@code nbf}
 	 * @return a validator of expiry and audience
@@ -46,8 +46,8 @@ public final class MeshResourceServer {
 	/**
 	 * The checks a token must pass on top of its signature.
 	 * @param audience the audience the token's {@code aud} must contain
-	 * @param issuer the exact {@code iss} the token must name, or {@code null} to accept any issuer that
-	 * signs with the decoder's keys
+	 * @param issuer the exact {@code iss} the token must name, or {@code null} to accept
+	 * any issuer that signs with the decoder's keys
 	 * @param clockSkew the tolerance when checking {@code exp} and {@code nbf}
 	 * @return a validator of expiry, audience and (when given) issuer
 	 */
@@ -62,10 +62,12 @@ public final class MeshResourceServer {
 	}
 
 	/**
-	 * A decoder that runs {@code validator} on every token {@code decoder} accepts: use it when the
-	 * {@link JwtDecoder} is your own, to which Spring Boot adds no validators.
+	 * A decoder that runs {@code validator} on every token {@code decoder} accepts: use
+	 * it when the {@link JwtDecoder} is your own, to which Spring Boot adds no
+	 * validators.
 	 * @param decoder the decoder that checks the signature
-	 * @param validator the further checks, such as {@link #tokenValidator(String, String, Duration)}
+	 * @param validator the further checks, such as
+	 * {@link #tokenValidator(String, String, Duration)}
 	 * @return a decoder that refuses a token failing either
 	 */
 	public static JwtDecoder validatingDecoder(JwtDecoder decoder, OAuth2TokenValidator<Jwt> validator) {
@@ -73,8 +75,8 @@ public final class MeshResourceServer {
 	}
 
 	/**
-	 * @return a converter to an authentication whose name is the caller's client id and whose authorities
-	 * are {@code SCOPE_<scope>}
+	 * @return a converter to an authentication whose name is the caller's client id and
+	 * whose authorities are {@code SCOPE_<scope>}
 	 */
 	public static Converter<Jwt, AbstractAuthenticationToken> authenticationConverter() {
 		return new MeshJwtAuthenticationConverter();
@@ -82,8 +84,8 @@ public final class MeshResourceServer {
 
 	/**
 	 * @param rules the rules in order; the first match decides
-	 * @return an authorization manager that denies requests without a validated token and applies the rules
-	 * to the others
+	 * @return an authorization manager that denies requests without a validated token and
+	 * applies the rules to the others
 	 */
 	public static AuthorizationManager<RequestAuthorizationContext> callerRules(List<CallerRule> rules) {
 		return callerRules(rules, PathPatternRequestMatcher.withDefaults());
@@ -91,18 +93,23 @@ public final class MeshResourceServer {
 
 	/**
 	 * @param rules the rules in order; the first match decides
-	 * @param paths how rule paths become matchers; give it the {@code DispatcherServlet}'s path
-	 * ({@code PathPatternRequestMatcher.withDefaults().basePath("/mvc")} for {@code spring.mvc.servlet.path=/mvc})
-	 * so that a rule names a path as the handler mappings read it
-	 * @return an authorization manager that denies requests without a validated token and applies the rules
-	 * to the others
+	 * @param paths how rule paths become matchers; give it the
+	 * {@code DispatcherServlet}'s path
+	 * ({@code PathPatternRequestMatcher.withDefaults().basePath("/mvc")} for
+	 * {@code spring.mvc.servlet.path=/mvc}) so that a rule names a path as the handler
+	 * mappings read it
+	 * @return an authorization manager that denies requests without a validated token and
+	 * applies the rules to the others
 	 */
 	public static AuthorizationManager<RequestAuthorizationContext> callerRules(List<CallerRule> rules,
 			PathPatternRequestMatcher.Builder paths) {
 		return new CallerRulesAuthorizationManager(rules, paths);
 	}
 
-	/** @return a handler answering 403 with a problem body that names what the caller was missing */
+	/**
+	 * @return a handler answering 403 with a problem body that names what the caller was
+	 * missing
+	 */
 	public static AccessDeniedHandler accessDeniedHandler() {
 		return new ProblemAccessDeniedHandler();
 	}

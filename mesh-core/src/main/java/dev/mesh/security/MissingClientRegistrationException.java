@@ -1,8 +1,8 @@
 package dev.mesh.security;
 
 /**
- * Thrown at startup when a mesh client must attach OAuth2 tokens but the client registration it names
- * is not configured.
+ * Thrown at startup when a mesh client must attach OAuth2 tokens but the client
+ * registration it names is not configured.
  */
 public class MissingClientRegistrationException extends RuntimeException {
 
@@ -22,12 +22,14 @@ public class MissingClientRegistrationException extends RuntimeException {
 		this.registrationId = registrationId;
 	}
 
-	/** @return the called service */
+	/**
+	 * @return the called service */
 	public String getServiceId() {
 		return this.serviceId;
 	}
 
-	/** @return the missing registration */
+	/**
+	 * @return the missing registration */
 	public String getRegistrationId() {
 		return this.registrationId;
 	}

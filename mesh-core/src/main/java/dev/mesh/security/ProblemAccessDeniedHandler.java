@@ -16,8 +16,9 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
  * Answers a request with a valid token that a caller rule denies: 403 with an
- * {@code application/problem+json} body naming what was missing (the caller or the scopes, never the
- * token) and {@code WWW-Authenticate: Bearer error="insufficient_scope"} as RFC 6750 asks, with the
+ * {@code application/problem+json} body naming what was missing (the caller or the
+ * scopes, never the token) and
+ * {@code WWW-Authenticate: Bearer error="insufficient_scope"} as RFC 6750 asks, with the
  * missing scopes in its {@code scope} attribute.
  */
 final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
@@ -40,7 +41,8 @@ final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		byte[] body = ("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,\"detail\":" + json(detail)
-				+ ",\"instance\":" + json(request.getRequestURI()) + "}").getBytes(StandardCharsets.UTF_8);
+				+ ",\"instance\":" + json(request.getRequestURI()) + "}")
+			.getBytes(StandardCharsets.UTF_8);
 		response.setContentLength(body.length);
 		response.getOutputStream().write(body);
 	}

@@ -21,14 +21,16 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 /**
- * Creates the {@link ServiceTokenSource} of each called service. Every target gets its own
- * registration, derived from the configured one ({@code <registration>@<service>}) with the target's
- * scopes, and its own cached token: a token requested for one service is never attached to calls to
- * another. Tokens are requested with Spring Security's client-credentials token response client, built
- * with the client's {@code oauth2.connect-timeout} and {@code oauth2.read-timeout}, or with the
- * application's own {@code OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest>} when it
- * defines one (its timeouts then apply). Token requests run on daemon threads named {@code mesh-token-*},
- * stopped by {@link #close()}.
+ * Creates the {@link ServiceTokenSource} of each called service. Every target gets its
+ * own registration, derived from the configured one ({@code <registration>@<service>})
+ * with the target's scopes, and its own cached token: a token requested for one service
+ * is never attached to calls to another. Tokens are requested with Spring Security's
+ * client-credentials token response client, built with the client's
+ * {@code oauth2.connect-timeout} and {@code oauth2.read-timeout}, or with the
+ * application's own
+ * {@code OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest>} when it
+ * defines one (its timeouts then apply). Token requests run on daemon threads named
+ * {@code mesh-token-*}, stopped by {@link #close()}.
  */
 public final class ServiceTokenSources implements AutoCloseable {
 
@@ -49,7 +51,8 @@ public final class ServiceTokenSources implements AutoCloseable {
 	private final AtomicBoolean loggedApplicationTokenClient = new AtomicBoolean();
 
 	/**
-	 * @param configured the application's client registrations, or {@code null} when it has none
+	 * @param configured the application's client registrations, or {@code null} when it
+	 * has none
 	 * @param clock the clock of token lifetimes
 	 */
 	public ServiceTokenSources(ClientRegistrationRepository configured, Clock clock) {
@@ -57,9 +60,10 @@ public final class ServiceTokenSources implements AutoCloseable {
 	}
 
 	/**
-	 * @param configured the application's client registrations, or {@code null} when it has none
-	 * @param applicationTokenClient the application's own token response client, used as it is, or
-	 * {@code null} for one built from each client's timeouts
+	 * @param configured the application's client registrations, or {@code null} when it
+	 * has none
+	 * @param applicationTokenClient the application's own token response client, used as
+	 * it is, or {@code null} for one built from each client's timeouts
 	 * @param clock the clock of token lifetimes
 	 */
 	public ServiceTokenSources(ClientRegistrationRepository configured,
@@ -69,9 +73,11 @@ public final class ServiceTokenSources implements AutoCloseable {
 		this.clock = clock;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("mesh-token-");
 		threads.setDaemon(true);
-		// At most one token request per service is in flight, so the threads are bounded by the services
+		// At most one token request per service is in flight, so the threads are bounded
+		// by the services
 		// called; idle ones end after a minute.
-		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
+		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				threads);
 		this.tokenClients = new TokenResponseClients(this.executor);
 	}
 
@@ -79,7 +85,8 @@ public final class ServiceTokenSources implements AutoCloseable {
 	 * @param serviceId the called service
 	 * @param policy the client's token policy
 	 * @return the service's token source, or {@code null} when its calls carry no token
-	 * @throws MissingClientRegistrationException when a token is required but cannot be configured
+	 * @throws MissingClientRegistrationException when a token is required but cannot be
+	 * configured
 	 */
 	public ServiceTokenSource forService(String serviceId, TokenPolicy policy) {
 		if (Boolean.FALSE.equals(policy.enabled())) {
@@ -91,9 +98,10 @@ public final class ServiceTokenSources implements AutoCloseable {
 				throw new MissingClientRegistrationException(serviceId, registrationId, "is not configured");
 			}
 			if (this.warnedNoRegistrations.compareAndSet(false, true)) {
-				logger.warn("Mesh clients send calls without OAuth2 tokens: no OAuth2 client registration is configured."
-						+ " Configure spring.security.oauth2.client.registration." + registrationId
-						+ ".* (client_credentials) to authenticate service-to-service calls.");
+				logger
+					.warn("Mesh clients send calls without OAuth2 tokens: no OAuth2 client registration is configured."
+							+ " Configure spring.security.oauth2.client.registration." + registrationId
+							+ ".* (client_credentials) to authenticate service-to-service calls.");
 			}
 			return null;
 		}
@@ -102,8 +110,8 @@ public final class ServiceTokenSources implements AutoCloseable {
 			throw new MissingClientRegistrationException(serviceId, registrationId, "is not configured");
 		}
 		if (!AuthorizationGrantType.CLIENT_CREDENTIALS.equals(base.getAuthorizationGrantType())) {
-			throw new MissingClientRegistrationException(serviceId, registrationId,
-					"uses grant type '" + base.getAuthorizationGrantType().getValue() + "' instead of client_credentials");
+			throw new MissingClientRegistrationException(serviceId, registrationId, "uses grant type '"
+					+ base.getAuthorizationGrantType().getValue() + "' instead of client_credentials");
 		}
 		ClientRegistration target = ClientRegistration.withClientRegistration(base)
 			.registrationId(registrationId + "@" + serviceId)
@@ -111,10 +119,11 @@ public final class ServiceTokenSources implements AutoCloseable {
 			.build();
 		OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> client = tokenClient(policy);
 		OAuth2ClientCredentialsGrantRequest grant = new OAuth2ClientCredentialsGrantRequest(target);
-		return new ServiceTokenSource(serviceId, registrationId, endpoint(target.getProviderDetails().getTokenUri()), () -> {
-			OAuth2AccessTokenResponse response = client.getTokenResponse(grant);
-			return (response != null) ? response.getAccessToken() : null;
-		}, this.executor, this.clock, policy);
+		return new ServiceTokenSource(serviceId, registrationId, endpoint(target.getProviderDetails().getTokenUri()),
+				() -> {
+					OAuth2AccessTokenResponse response = client.getTokenResponse(grant);
+					return (response != null) ? response.getAccessToken() : null;
+				}, this.executor, this.clock, policy);
 	}
 
 	private OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> tokenClient(TokenPolicy policy) {
@@ -122,8 +131,9 @@ public final class ServiceTokenSources implements AutoCloseable {
 			return this.tokenClients.create(policy.connectTimeout(), policy.readTimeout());
 		}
 		if (this.loggedApplicationTokenClient.compareAndSet(false, true)) {
-			logger.info("Mesh clients request tokens with the application's OAuth2AccessTokenResponseClient bean: its timeouts "
-					+ "apply, not mesh.*.oauth2.connect-timeout / read-timeout");
+			logger.info(
+					"Mesh clients request tokens with the application's OAuth2AccessTokenResponseClient bean: its timeouts "
+							+ "apply, not mesh.*.oauth2.connect-timeout / read-timeout");
 		}
 		return this.applicationTokenClient;
 	}

@@ -12,11 +12,11 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.util.StringUtils;
 
 /**
- * A decoder that runs the mesh's checks on every token another decoder has accepted. Spring Boot adds
- * validator beans only to the decoders it builds, so an application's own {@link JwtDecoder} would
- * otherwise accept a token for any audience. A failed check is a {@link JwtValidationException}, which the
- * resource server answers with {@code 401 invalid_token} and the check's description, as Spring's own
- * decoder does.
+ * A decoder that runs the mesh's checks on every token another decoder has accepted.
+ * Spring Boot adds validator beans only to the decoders it builds, so an application's
+ * own {@link JwtDecoder} would otherwise accept a token for any audience. A failed check
+ * is a {@link JwtValidationException}, which the resource server answers with
+ * {@code 401 invalid_token} and the check's description, as Spring's own decoder does.
  */
 final class ValidatingJwtDecoder implements JwtDecoder {
 
@@ -40,8 +40,10 @@ final class ValidatingJwtDecoder implements JwtDecoder {
 				.filter(StringUtils::hasText)
 				.findFirst()
 				.orElse("invalid token");
-			// the same wording as NimbusJwtDecoder, so callers see one message whichever decoder refused
-			throw new JwtValidationException("An error occurred while attempting to decode the Jwt: " + description, errors);
+			// the same wording as NimbusJwtDecoder, so callers see one message whichever
+			// decoder refused
+			throw new JwtValidationException("An error occurred while attempting to decode the Jwt: " + description,
+					errors);
 		}
 		return jwt;
 	}

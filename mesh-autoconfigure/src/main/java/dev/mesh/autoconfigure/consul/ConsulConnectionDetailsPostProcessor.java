@@ -6,9 +6,10 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.cloud.consul.ConsulProperties;
 
 /**
- * Sets the host and port of every {@link ConsulProperties} bean from {@link ConsulConnectionDetails}, after
- * the properties were bound, so the connection details win over {@code spring.cloud.consul.host}/{@code port}
- * (an application's {@code application.yml} commonly sets them). Does nothing without connection details.
+ * Sets the host and port of every {@link ConsulProperties} bean from
+ * {@link ConsulConnectionDetails}, after the properties were bound, so the connection
+ * details win over {@code spring.cloud.consul.host}/{@code port} (an application's
+ * {@code application.yml} commonly sets them). Does nothing without connection details.
  */
 final class ConsulConnectionDetailsPostProcessor implements BeanPostProcessor {
 

@@ -6,9 +6,10 @@ import org.springframework.boot.testcontainers.service.connection.ContainerConne
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionSource;
 
 /**
- * {@link ConsulConnectionDetails} from a {@code @ServiceConnection ConsulContainer}: the container's host and
- * the port mapped to the agent's HTTP port 8500. Registered in {@code META-INF/spring.factories}; it takes
- * effect only where {@code spring-boot-testcontainers}, {@code org.testcontainers:consul} and Spring Cloud
+ * {@link ConsulConnectionDetails} from a {@code @ServiceConnection ConsulContainer}: the
+ * container's host and the port mapped to the agent's HTTP port 8500. Registered in
+ * {@code META-INF/spring.factories}; it takes effect only where
+ * {@code spring-boot-testcontainers}, {@code org.testcontainers:consul} and Spring Cloud
  * Consul are on the classpath (tests, typically).
  */
 class ConsulContainerConnectionDetailsFactory

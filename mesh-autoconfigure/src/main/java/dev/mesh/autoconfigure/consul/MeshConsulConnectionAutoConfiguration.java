@@ -7,8 +7,9 @@ import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for pointing Spring Cloud Consul at {@link ConsulConnectionDetails}, when a bean of
- * that type exists (for example from a {@code @ServiceConnection ConsulContainer}).
+ * Auto-configuration for pointing Spring Cloud Consul at {@link ConsulConnectionDetails},
+ * when a bean of that type exists (for example from a
+ * {@code @ServiceConnection ConsulContainer}).
  */
 @AutoConfiguration
 @ConditionalOnClass(ConsulProperties.class)

@@ -16,8 +16,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code @ServiceConnection ConsulContainer} in a {@code @SpringBootTest}: Spring Cloud Consul talks to the
- * container although the configured host and port point elsewhere. Skipped where there is no Docker.
+ * {@code @ServiceConnection ConsulContainer} in a {@code @SpringBootTest}: Spring Cloud
+ * Consul talks to the container although the configured host and port point elsewhere.
+ * Skipped where there is no Docker.
  */
 @Testcontainers(disabledWithoutDocker = true)
 @SpringBootTest(properties = { "spring.cloud.consul.host=nowhere.invalid", "spring.cloud.consul.port=1",

@@ -65,8 +65,10 @@ class MeshConsulConnectionAutoConfigurationTests {
 	void shouldRegisterTheContainerFactoryForServiceConnections() {
 		assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(ConnectionDetailsFactory.class))
 			.hasAtLeastOneElementOfType(ConsulContainerConnectionDetailsFactory.class);
-		assertThat(ResolvableType.forClass(ConnectionDetailsFactory.class, ConsulContainerConnectionDetailsFactory.class)
-			.resolveGenerics()).containsExactly(ContainerConnectionSource.class, ConsulConnectionDetails.class);
+		assertThat(
+				ResolvableType.forClass(ConnectionDetailsFactory.class, ConsulContainerConnectionDetailsFactory.class)
+					.resolveGenerics())
+			.containsExactly(ContainerConnectionSource.class, ConsulConnectionDetails.class);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,8 +6,9 @@ import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServic
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Sample authorization server that issues the mesh's client-credentials tokens. It only knows clients,
- * never users, so Spring Boot's in-memory user (and its generated password) is switched off.
+ * Sample authorization server that issues the mesh's client-credentials tokens. It only
+ * knows clients, never users, so Spring Boot's in-memory user (and its generated
+ * password) is switched off.
  */
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan

@@ -13,8 +13,9 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Clients and token settings of the sample authorization server ({@code mesh-auth.*}). Values are checked
- * at startup; a bad one fails startup with a message naming what was expected.
+ * Clients and token settings of the sample authorization server ({@code mesh-auth.*}).
+ * Values are checked at startup; a bad one fails startup with a message naming what was
+ * expected.
  *
  * @param clients the clients allowed to request tokens with the client-credentials grant
  * @param tokenTtl how long an issued access token is valid
@@ -38,9 +39,11 @@ public record AuthProperties(List<Client> clients, @DefaultValue("5m") Duration 
 	/**
 	 * One client allowed to request tokens.
 	 *
-	 * @param clientId the client id; it is also the token's {@code sub} and {@code client_id}
+	 * @param clientId the client id; it is also the token's {@code sub} and
+	 * {@code client_id}
 	 * @param clientSecret the raw client secret; it is kept only in encoded form
-	 * @param scopes the scopes the client may request, each {@code <service>.<permission>}
+	 * @param scopes the scopes the client may request, each
+	 * {@code <service>.<permission>}
 	 */
 	public record Client(String clientId, String clientSecret, @DefaultValue Set<String> scopes) {
 

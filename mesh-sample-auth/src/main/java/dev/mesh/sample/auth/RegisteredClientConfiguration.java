@@ -16,9 +16,10 @@ import org.springframework.security.oauth2.server.authorization.settings.OAuth2T
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 
 /**
- * Registers the clients of {@code mesh-auth.clients}: client-credentials grant only, secret sent with
- * HTTP Basic or in the form body, self-contained (JWT) access tokens valid for {@code mesh-auth.token-ttl}.
- * Secrets are encoded once at startup ({@code {bcrypt}} by default) and never kept in raw form.
+ * Registers the clients of {@code mesh-auth.clients}: client-credentials grant only,
+ * secret sent with HTTP Basic or in the form body, self-contained (JWT) access tokens
+ * valid for {@code mesh-auth.token-ttl}. Secrets are encoded once at startup
+ * ({@code {bcrypt}} by default) and never kept in raw form.
  */
 @Configuration(proxyBeanMethods = false)
 class RegisteredClientConfiguration {
@@ -29,8 +30,7 @@ class RegisteredClientConfiguration {
 	}
 
 	@Bean
-	RegisteredClientRepository registeredClientRepository(AuthProperties properties,
-			PasswordEncoder passwordEncoder) {
+	RegisteredClientRepository registeredClientRepository(AuthProperties properties, PasswordEncoder passwordEncoder) {
 		TokenSettings tokenSettings = TokenSettings.builder()
 			.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
 			.accessTokenTimeToLive(properties.tokenTtl())

@@ -13,11 +13,12 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.stereotype.Component;
 
 /**
- * Shapes the claims of every access token for the mesh. The audience ({@code aud}) is the set of services
- * the granted scopes are for: a scope {@code <service>.<permission>} names service {@code <service>}, so
- * {@code inventory.read inventory.write} gives {@code aud ["inventory"]}; scopes without a dot name no
- * service. With no such scope the {@code aud} claim is left out (the server's default audience, the client
- * id itself, is never used). The {@code client_id} claim carries the client id, like {@code sub}.
+ * Shapes the claims of every access token for the mesh. The audience ({@code aud}) is the
+ * set of services the granted scopes are for: a scope {@code <service>.<permission>}
+ * names service {@code <service>}, so {@code inventory.read inventory.write} gives
+ * {@code aud ["inventory"]}; scopes without a dot name no service. With no such scope the
+ * {@code aud} claim is left out (the server's default audience, the client id itself, is
+ * never used). The {@code client_id} claim carries the client id, like {@code sub}.
  */
 @Component
 class ScopeAudienceTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {

@@ -14,9 +14,10 @@ import org.springframework.security.oauth2.server.authorization.config.annotatio
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Web security: the authorization server's own endpoints (token, JWK set, metadata, introspection,
- * revocation) with their default protection first; then health and info open to anyone and every other
- * request denied. There is no login page: callers are clients that authenticate at the token endpoint.
+ * Web security: the authorization server's own endpoints (token, JWK set, metadata,
+ * introspection, revocation) with their default protection first; then health and info
+ * open to anyone and every other request denied. There is no login page: callers are
+ * clients that authenticate at the token endpoint.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -36,11 +37,11 @@ class SecurityConfiguration {
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 	SecurityFilterChain actuatorSecurityFilterChain(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers(EndpointRequest.to(HealthEndpoint.class, InfoEndpoint.class))
-			.permitAll()
-			.anyRequest()
-			.denyAll())
+		http.authorizeHttpRequests(
+				(requests) -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class, InfoEndpoint.class))
+					.permitAll()
+					.anyRequest()
+					.denyAll())
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		return http.build();
 	}

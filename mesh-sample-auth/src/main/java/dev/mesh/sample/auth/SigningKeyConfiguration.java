@@ -17,10 +17,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The key that signs access tokens: an RSA key pair generated at startup and held only in memory; its public
- * half is published at {@code /oauth2/jwks}. Every restart therefore rotates the key, and tokens issued
- * before the restart no longer verify once resource servers refresh their JWK set: callers simply fetch
- * a new token. A persistent key (keystore) is deliberately out of scope for this sample.
+ * The key that signs access tokens: an RSA key pair generated at startup and held only in
+ * memory; its public half is published at {@code /oauth2/jwks}. Every restart therefore
+ * rotates the key, and tokens issued before the restart no longer verify once resource
+ * servers refresh their JWK set: callers simply fetch a new token. A persistent key
+ * (keystore) is deliberately out of scope for this sample.
  */
 @Configuration(proxyBeanMethods = false)
 class SigningKeyConfiguration {

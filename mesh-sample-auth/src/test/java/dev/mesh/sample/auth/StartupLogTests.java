@@ -12,8 +12,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A full startup of the server, on its own so its log is captured: there are no users, so Spring Boot's
- * generated-password login must not appear.
+ * A full startup of the server, on its own so its log is captured: there are no users, so
+ * Spring Boot's generated-password login must not appear.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupLogTests {

@@ -34,14 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The running server over real HTTP: client-credentials tokens for the configured clients, their claims
- * and signature (checked against the published JWK set), client and scope errors, public health, the
- * metadata document, and secrets kept only encoded. The issuer and token lifetime are set to non-default values so each asserted
- * value proves it came from configuration.
+ * The running server over real HTTP: client-credentials tokens for the configured
+ * clients, their claims and signature (checked against the published JWK set), client and
+ * scope errors, public health, the metadata document, and secrets kept only encoded. The
+ * issuer and token lifetime are set to non-default values so each asserted value proves
+ * it came from configuration.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.security.oauth2.authorizationserver.issuer=" + TokenEndpointTests.ISSUER,
-				"mesh-auth.token-ttl=2m" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"spring.security.oauth2.authorizationserver.issuer=" + TokenEndpointTests.ISSUER, "mesh-auth.token-ttl=2m" })
 class TokenEndpointTests {
 
 	static final String ISSUER = "http://auth.test:9000";
@@ -64,8 +64,7 @@ class TokenEndpointTests {
 				form("scope", "inventory.write"));
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(response.getBody()).containsEntry("token_type", "Bearer")
-			.containsEntry("scope", "inventory.write");
+		assertThat(response.getBody()).containsEntry("token_type", "Bearer").containsEntry("scope", "inventory.write");
 		SignedJWT jwt = SignedJWT.parse((String) response.getBody().get("access_token"));
 		assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
 		JWKSet jwks = JWKSet.load(URI.create(url("/oauth2/jwks")).toURL(), 5000, 5000, 0);
@@ -113,8 +112,7 @@ class TokenEndpointTests {
 
 	@Test
 	void shouldLeaveOutTheAudienceWhenNoScopeIsRequested() throws Exception {
-		ResponseEntity<Map> response = requestToken(basicAuth("order", "order-secret"),
-				new LinkedMultiValueMap<>());
+		ResponseEntity<Map> response = requestToken(basicAuth("order", "order-secret"), new LinkedMultiValueMap<>());
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		JWTClaimsSet claims = claimsOf(response);
@@ -141,8 +139,7 @@ class TokenEndpointTests {
 
 	@Test
 	void shouldRejectAScopeNotRegisteredForTheClientWith400InvalidScope() {
-		ResponseEntity<Map> response = requestToken(basicAuth("order", "order-secret"),
-				form("scope", "order.read"));
+		ResponseEntity<Map> response = requestToken(basicAuth("order", "order-secret"), form("scope", "order.read"));
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(response.getBody()).containsEntry("error", "invalid_scope");
@@ -158,11 +155,9 @@ class TokenEndpointTests {
 
 	@Test
 	void shouldDenyEverythingElse() {
-		assertThat(this.rest.getForEntity("/actuator", String.class).getStatusCode())
-			.isEqualTo(HttpStatus.FORBIDDEN);
+		assertThat(this.rest.getForEntity("/actuator", String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
 		assertThat(this.rest.getForEntity("/login", String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
-		assertThat(this.rest.getForEntity("/anything", String.class).getStatusCode())
-			.isEqualTo(HttpStatus.FORBIDDEN);
+		assertThat(this.rest.getForEntity("/anything", String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
 	}
 
 	@Test

@@ -1,8 +1,8 @@
 package dev.mesh.sample.inventory;
 
 /**
- * Thrown when an {@code Idempotency-Key} comes back with a request different from the one it was first
- * used for.
+ * Thrown when an {@code Idempotency-Key} comes back with a request different from the one
+ * it was first used for.
  */
 final class IdempotencyKeyReusedException extends RuntimeException {
 

@@ -34,7 +34,8 @@ final class InstanceHeaderFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilterErrorDispatch() {
-		// The container's error page dispatch may reset the response; set the header again there.
+		// The container's error page dispatch may reset the response; set the header
+		// again there.
 		return false;
 	}
 

@@ -7,8 +7,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
- * The id of this inventory instance: {@code inventory.instance-id} when set, otherwise the application
- * name and the port the web server actually bound (so {@code server.port=0} still gives a useful id).
+ * The id of this inventory instance: {@code inventory.instance-id} when set, otherwise
+ * the application name and the port the web server actually bound (so
+ * {@code server.port=0} still gives a useful id).
  */
 @Component
 final class InstanceId implements ApplicationListener<WebServerInitializedEvent> {
@@ -33,7 +34,8 @@ final class InstanceId implements ApplicationListener<WebServerInitializedEvent>
 		}
 	}
 
-	/** @return the id of this instance */
+	/**
+	 * @return the id of this instance */
 	String value() {
 		return this.value;
 	}

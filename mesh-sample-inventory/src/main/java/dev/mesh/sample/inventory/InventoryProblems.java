@@ -16,12 +16,14 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Turns the inventory's failures into problem details ({@code application/problem+json}). An invalid
- * request body gets an {@code errors} property (field to message); other Spring MVC failures, such as an
- * unreadable body, are answered by Boot's problem details support ({@code spring.mvc.problemdetails.enabled}),
- * which this advice precedes. When the shared database cannot be reached or is busy the answer is 503
- * with {@code Retry-After}, which the mesh retries on another instance within the caller's deadline (safe:
- * nothing was stored, and a reservation carries its {@code Idempotency-Key}).
+ * Turns the inventory's failures into problem details ({@code application/problem+json}).
+ * An invalid request body gets an {@code errors} property (field to message); other
+ * Spring MVC failures, such as an unreadable body, are answered by Boot's problem details
+ * support ({@code spring.mvc.problemdetails.enabled}), which this advice precedes. When
+ * the shared database cannot be reached or is busy the answer is 503 with
+ * {@code Retry-After}, which the mesh retries on another instance within the caller's
+ * deadline (safe: nothing was stored, and a reservation carries its
+ * {@code Idempotency-Key}).
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -66,7 +68,8 @@ final class InventoryProblems {
 		return unavailable("Database busy", "The inventory database is busy; try again");
 	}
 
-	// The database's own message may name hosts or SQL: it goes to the log (Spring MVC logs resolved
+	// The database's own message may name hosts or SQL: it goes to the log (Spring MVC
+	// logs resolved
 	// exceptions at debug), not to the caller.
 	private static ResponseEntity<ProblemDetail> unavailable(String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);

@@ -12,10 +12,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the inventory sample ({@code inventory.*}).
  *
- * @param instanceId id this instance reports in the {@code X-Mesh-Instance} header; when not set,
- * {@code <spring.application.name>-<actual server port>}
- * @param stock units of each SKU that the shared database gets when it does not have that SKU yet (the
- * first instance to start adds them; a SKU already there keeps its count)
+ * @param instanceId id this instance reports in the {@code X-Mesh-Instance} header; when
+ * not set, {@code <spring.application.name>-<actual server port>}
+ * @param stock units of each SKU that the shared database gets when it does not have that
+ * SKU yet (the first instance to start adds them; a SKU already there keeps its count)
  */
 @ConfigurationProperties("inventory")
 @Validated

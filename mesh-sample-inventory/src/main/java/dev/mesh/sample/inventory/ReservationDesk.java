@@ -8,10 +8,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Makes reservations, at most once per {@code Idempotency-Key} across all inventory instances: a request
- * that repeats a key, on this instance or another, gets the reservation made the first time, and stock is
- * taken only once however many copies arrive at once. Keys, reservations and stock are in the database the
- * instances share; the unique key column decides which copy wins.
+ * Makes reservations, at most once per {@code Idempotency-Key} across all inventory
+ * instances: a request that repeats a key, on this instance or another, gets the
+ * reservation made the first time, and stock is taken only once however many copies
+ * arrive at once. Keys, reservations and stock are in the database the instances share;
+ * the unique key column decides which copy wins.
  */
 @Service
 final class ReservationDesk {
@@ -33,20 +34,25 @@ final class ReservationDesk {
 	}
 
 	/**
-	 * Reserves stock for the request, or returns the reservation already made under the same key.
+	 * Reserves stock for the request, or returns the reservation already made under the
+	 * same key.
 	 * @param request a valid reservation request
-	 * @param idempotencyKey the request's {@code Idempotency-Key} (checked by {@link IdempotencyKey}), or
-	 * {@code null}
-	 * @param caller client id of the calling service, or {@code null} when the call was not authenticated
+	 * @param idempotencyKey the request's {@code Idempotency-Key} (checked by
+	 * {@link IdempotencyKey}), or {@code null}
+	 * @param caller client id of the calling service, or {@code null} when the call was
+	 * not authenticated
 	 * @return the reservation and whether it was made by an earlier request
-	 * @throws InsufficientStockException if the stock does not cover the request; nothing is stored
-	 * @throws IdempotencyKeyReusedException if the key was used for a different request or by another caller
+	 * @throws InsufficientStockException if the stock does not cover the request; nothing
+	 * is stored
+	 * @throws IdempotencyKeyReusedException if the key was used for a different request
+	 * or by another caller
 	 */
 	Outcome reserve(ReservationRequest request, @Nullable String idempotencyKey, @Nullable String caller) {
 		Reservation reservation = new Reservation(UUID.randomUUID().toString(), request.orderId(), request.sku(),
 				request.quantity(), this.instanceId.value(), caller);
 		try {
-			// Key first, then stock, in one transaction: a duplicate key or a shortage rolls back both.
+			// Key first, then stock, in one transaction: a duplicate key or a shortage
+			// rolls back both.
 			this.transactions.executeWithoutResult((status) -> {
 				this.reservations.insert(reservation, idempotencyKey);
 				this.stock.take(request.sku(), request.quantity());
@@ -57,7 +63,8 @@ final class ReservationDesk {
 			if (idempotencyKey == null) {
 				throw ex;
 			}
-			// The key's row is committed (a duplicate is reported only once the other insert commits) and
+			// The key's row is committed (a duplicate is reported only once the other
+			// insert commits) and
 			// never deleted, so it is there to read.
 			Reservation earlier = this.reservations.findByIdempotencyKey(idempotencyKey)
 				.orElseThrow(() -> new IllegalStateException("Idempotency-Key row vanished", ex));
@@ -77,7 +84,8 @@ final class ReservationDesk {
 		return this.reservations.findById(reservationId).orElse(null);
 	}
 
-	/** @return how many reservations all instances have made */
+	/**
+	 * @return how many reservations all instances have made */
 	int count() {
 		return this.reservations.count();
 	}

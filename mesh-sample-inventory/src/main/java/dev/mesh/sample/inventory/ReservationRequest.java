@@ -15,7 +15,9 @@ import jakarta.validation.constraints.Size;
 record ReservationRequest(@NotBlank @Size(max = MAX_ID_LENGTH) String orderId,
 		@NotBlank @Size(max = MAX_ID_LENGTH) String sku, @NotNull @Positive Integer quantity) {
 
-	/** Longest order id and SKU accepted; the database columns hold this many characters. */
+	/**
+	 * Longest order id and SKU accepted; the database columns hold this many characters.
+	 */
 	static final int MAX_ID_LENGTH = 100;
 
 }

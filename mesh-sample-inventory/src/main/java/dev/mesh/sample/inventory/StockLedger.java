@@ -6,10 +6,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Units available per SKU, in the {@code stock} table that every inventory instance shares. On start, each
- * SKU of {@code inventory.stock} that the table does not have yet is added with that many units; SKUs
- * already there keep their count, so an instance that restarts does not undo the others' reservations.
- * Each change is one conditional {@code UPDATE}, so instances never oversell between them.
+ * Units available per SKU, in the {@code stock} table that every inventory instance
+ * shares. On start, each SKU of {@code inventory.stock} that the table does not have yet
+ * is added with that many units; SKUs already there keep their count, so an instance that
+ * restarts does not undo the others' reservations. Each change is one conditional
+ * {@code UPDATE}, so instances never oversell between them.
  */
 @Component
 @DependsOnDatabaseInitialization
@@ -36,11 +37,12 @@ final class StockLedger {
 	}
 
 	/**
-	 * Takes units out of stock, all or none. Called inside the reservation's transaction, so a failure
-	 * after it (or this one) takes nothing.
+	 * Takes units out of stock, all or none. Called inside the reservation's transaction,
+	 * so a failure after it (or this one) takes nothing.
 	 * @param sku the SKU to take
 	 * @param quantity how many units, more than 0
-	 * @throws InsufficientStockException if fewer units are available, or none are kept for the SKU
+	 * @throws InsufficientStockException if fewer units are available, or none are kept
+	 * for the SKU
 	 */
 	void take(String sku, int quantity) {
 		int updated = this.jdbc.sql("UPDATE stock SET available = available - ? WHERE sku = ? AND available >= ?")
@@ -61,7 +63,8 @@ final class StockLedger {
 			this.jdbc.sql("INSERT INTO stock (sku, available) VALUES (?, ?)").params(sku, units).update();
 		}
 		catch (DuplicateKeyException ex) {
-			// Added by an earlier start or by another instance (also one starting now); its count stands.
+			// Added by an earlier start or by another instance (also one starting now);
+			// its count stands.
 		}
 	}
 

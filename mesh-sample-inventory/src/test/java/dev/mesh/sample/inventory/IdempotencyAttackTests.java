@@ -24,10 +24,11 @@ import static dev.mesh.sample.inventory.ReservationsAcrossInstancesTests.reserve
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Plays a hostile caller of {@code POST /api/reservations}: {@code Idempotency-Key} values and bodies that a
- * broken or malicious client would send. Each is refused on its own with a 400 problem (never a 500, never
- * stock taken), the service keeps answering, and a key is only ever data, never SQL. Requests carry a real
- * token of caller {@code order}, because only order may reserve; raw sockets send what an HTTP client
+ * Plays a hostile caller of {@code POST /api/reservations}: {@code Idempotency-Key}
+ * values and bodies that a broken or malicious client would send. Each is refused on its
+ * own with a 400 problem (never a 500, never stock taken), the service keeps answering,
+ * and a key is only ever data, never SQL. Requests carry a real token of caller
+ * {@code order}, because only order may reserve; raw sockets send what an HTTP client
  * library would refuse to.
  */
 class IdempotencyAttackTests {
@@ -76,13 +77,15 @@ class IdempotencyAttackTests {
 
 	@Test
 	void shouldRefuseKeysWithControlOrNonAsciiCharacters() throws IOException {
-		// Tomcat passes a tab and bytes 0x80-0xFF through to the application; other control characters it
+		// Tomcat passes a tab and bytes 0x80-0xFF through to the application; other
+		// control characters it
 		// refuses itself. Either way the answer is a 400, and no stock is taken.
 		int before = available(inventory, "SKU-A");
 		for (byte[] key : List.of(bytes("a\tb"), bytes("a\u0001b"), bytes("a\u007fb"), bytes("a\rb"),
 				new byte[] { 'a', (byte) 0xE9, 'b' }, "ключ".getBytes(StandardCharsets.UTF_8))) {
 			String status = rawReserve(key);
-			assertThat(status).as("key bytes %s", new String(key, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 400");
+			assertThat(status).as("key bytes %s", new String(key, StandardCharsets.ISO_8859_1))
+				.startsWith("HTTP/1.1 400");
 		}
 		assertThat(available(inventory, "SKU-A")).isEqualTo(before);
 		assertThat(reserveA("after-control-characters").getStatusCode()).isEqualTo(HttpStatus.CREATED);
@@ -121,7 +124,8 @@ class IdempotencyAttackTests {
 
 	@Test
 	void shouldRefuseHeadersBeyondTomcatsLimitWithoutHarm() {
-		// Tomcat answers this one itself (max-http-request-header-size, 8KB), before any application code.
+		// Tomcat answers this one itself (max-http-request-header-size, 8KB), before any
+		// application code.
 		ResponseEntity<Void> response = inventory.post()
 			.uri("/api/reservations")
 			.header("Idempotency-Key", "k".repeat(64 * 1024))
@@ -203,9 +207,12 @@ class IdempotencyAttackTests {
 		return answer.substring(0, Math.max(0, answer.indexOf('\r')));
 	}
 
-	/** Sends a reservation with the key's bytes as they are and returns the whole answer. */
+	/**
+	 * Sends a reservation with the key's bytes as they are and returns the whole answer.
+	 */
 	private static String rawReserveAnswer(byte[] key) throws IOException {
-		byte[] body = "{\"orderId\":\"order-raw\",\"sku\":\"SKU-A\",\"quantity\":1}".getBytes(StandardCharsets.US_ASCII);
+		byte[] body = "{\"orderId\":\"order-raw\",\"sku\":\"SKU-A\",\"quantity\":1}"
+			.getBytes(StandardCharsets.US_ASCII);
 		ByteArrayOutputStream request = new ByteArrayOutputStream();
 		request.writeBytes(bytes("POST /api/reservations HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
 				+ "Authorization: Bearer " + instances.orderToken() + "\r\nContent-Type: application/json\r\n"

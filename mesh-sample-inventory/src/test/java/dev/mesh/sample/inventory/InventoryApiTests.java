@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 
 /**
- * The inventory's HTTP API, over a real server and client. Requests carry a token of caller {@code order};
- * the token decoder is replaced, so these tests need no authorization server (mesh-sample-order's
- * OrderInventoryIntegrationTests uses the real one). One instance, on an in-memory database of its own;
+ * The inventory's HTTP API, over a real server and client. Requests carry a token of
+ * caller {@code order}; the token decoder is replaced, so these tests need no
+ * authorization server (mesh-sample-order's OrderInventoryIntegrationTests uses the real
+ * one). One instance, on an in-memory database of its own;
  * {@link ReservationsAcrossInstancesTests} runs two on a shared database server.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -78,7 +79,8 @@ class InventoryApiTests {
 
 	@Test
 	void shouldReportStockSeededFromConfiguration() {
-		// No test reserves SKU-3 (the tests share one context), so it still has what application.yml gives.
+		// No test reserves SKU-3 (the tests share one context), so it still has what
+		// application.yml gives.
 		ResponseEntity<Map<String, Object>> response = getStock("SKU-3");
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -125,7 +127,10 @@ class InventoryApiTests {
 
 		assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(read.getBody()).isEqualTo(made.getBody()).containsEntry("caller", "order");
-		assertThat(this.http.get().uri("/api/reservations/{id}", "no-such-id").retrieve().toBodilessEntity()
+		assertThat(this.http.get()
+			.uri("/api/reservations/{id}", "no-such-id")
+			.retrieve()
+			.toBodilessEntity()
 			.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 	}
 
@@ -143,7 +148,8 @@ class InventoryApiTests {
 		assertThat(stock.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer");
 		assertThat(anonymous.get().uri("/actuator/health").retrieve().toBodilessEntity().getStatusCode())
 			.isEqualTo(HttpStatus.OK);
-		// Tests turn metrics export off (so 404 here), but the path must not ask for a token.
+		// Tests turn metrics export off (so 404 here), but the path must not ask for a
+		// token.
 		assertThat(anonymous.get().uri("/actuator/prometheus").retrieve().toBodilessEntity().getStatusCode())
 			.isNotEqualTo(HttpStatus.UNAUTHORIZED);
 	}
@@ -261,17 +267,11 @@ class InventoryApiTests {
 	}
 
 	private ResponseEntity<Map<String, Object>> reserve(String idempotencyKey, Map<String, Object> body) {
-		return this.http.post()
-			.uri("/api/reservations")
-			.headers((headers) -> {
-				if (idempotencyKey != null) {
-					headers.set("Idempotency-Key", idempotencyKey);
-				}
-			})
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(body)
-			.retrieve()
-			.toEntity(JSON);
+		return this.http.post().uri("/api/reservations").headers((headers) -> {
+			if (idempotencyKey != null) {
+				headers.set("Idempotency-Key", idempotencyKey);
+			}
+		}).contentType(MediaType.APPLICATION_JSON).body(body).retrieve().toEntity(JSON);
 	}
 
 }

@@ -27,10 +27,11 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 
 /**
- * Inventory as it runs in the local mesh, in this JVM: an H2 database server on a random loopback port
- * (what {@code mesh-local.sh} and compose start), the sample authorization server, and inventory instances
- * that all use that one database. Each instance is a full application context on its own random port with
- * inventory's shipped {@code application.yml}; test settings are command-line arguments.
+ * Inventory as it runs in the local mesh, in this JVM: an H2 database server on a random
+ * loopback port (what {@code mesh-local.sh} and compose start), the sample authorization
+ * server, and inventory instances that all use that one database. Each instance is a full
+ * application context on its own random port with inventory's shipped
+ * {@code application.yml}; test settings are command-line arguments.
  */
 final class InventoryInstances implements AutoCloseable {
 
@@ -59,9 +60,9 @@ final class InventoryInstances implements AutoCloseable {
 	 */
 	static InventoryInstances start() throws IOException, SQLException {
 		Path directory = Files.createTempDirectory("inventory-db");
-		// -ifNotExists: the first connection creates the database, as in mesh-local.sh and compose.
-		Server database = Server
-			.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", directory.toString())
+		// -ifNotExists: the first connection creates the database, as in mesh-local.sh
+		// and compose.
+		Server database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", directory.toString())
 			.start();
 		int authPort = freePort();
 		InventoryInstances instances = new InventoryInstances(directory, database, "http://127.0.0.1:" + authPort);
@@ -70,14 +71,16 @@ final class InventoryInstances implements AutoCloseable {
 		return instances;
 	}
 
-	/** @return the JDBC URL every instance uses */
+	/**
+	 * @return the JDBC URL every instance uses */
 	String databaseUrl() {
 		return "jdbc:h2:tcp://127.0.0.1:" + this.database.getPort() + "/inventory";
 	}
 
 	/**
 	 * Starts one inventory instance on the shared database.
-	 * @param args extra command-line arguments, for example {@code --inventory.stock.SKU-9=10}
+	 * @param args extra command-line arguments, for example
+	 * {@code --inventory.stock.SKU-9=10}
 	 * @return the started instance
 	 */
 	Inventory startInventory(String... args) {
@@ -88,7 +91,10 @@ final class InventoryInstances implements AutoCloseable {
 		return new Inventory(client("http://127.0.0.1:" + port, orderToken()), port);
 	}
 
-	/** @return a token of caller {@code order} with inventory.read and inventory.write, from the real server */
+	/**
+	 * @return a token of caller {@code order} with inventory.read and inventory.write,
+	 * from the real server
+	 */
 	String orderToken() {
 		if (this.orderToken == null) {
 			MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
@@ -120,7 +126,8 @@ final class InventoryInstances implements AutoCloseable {
 		List<String> all = new ArrayList<>(List.of("--server.address=127.0.0.1", "--spring.cloud.consul.enabled=false",
 				"--spring.main.banner-mode=off", "--AUTH_ISSUER=" + this.authIssuer));
 		all.addAll(List.of(args));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(application).run(all.toArray(String[]::new));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+			.run(all.toArray(String[]::new));
 		this.contexts.add(context);
 		return context;
 	}
@@ -128,7 +135,8 @@ final class InventoryInstances implements AutoCloseable {
 	/**
 	 * One started inventory instance.
 	 *
-	 * @param http a client for it that sends order's token and does not throw on error statuses
+	 * @param http a client for it that sends order's token and does not throw on error
+	 * statuses
 	 * @param port the port it listens on (127.0.0.1)
 	 */
 	record Inventory(RestClient http, int port) {
@@ -143,7 +151,10 @@ final class InventoryInstances implements AutoCloseable {
 			.build();
 	}
 
-	/** The {@code application.yml} that ships with an application's classes (this classpath has two). */
+	/**
+	 * The {@code application.yml} that ships with an application's classes (this
+	 * classpath has two).
+	 */
 	private static String configFileOf(Class<?> application) {
 		URL location = application.getProtectionDomain().getCodeSource().getLocation();
 		String base = location.toString();

@@ -21,8 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ReservationDesk} without a web server, on a real in-memory H2 database with the inventory's schema:
- * one key, many concurrent requests, one reservation.
+ * {@link ReservationDesk} without a web server, on a real in-memory H2 database with the
+ * inventory's schema: one key, many concurrent requests, one reservation.
  */
 class ReservationDeskTests {
 

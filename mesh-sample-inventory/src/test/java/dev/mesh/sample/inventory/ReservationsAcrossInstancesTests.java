@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two inventory instances on one shared database, as the mesh sees them: a POST with an
- * {@code Idempotency-Key} that the mesh retries on the other instance (after the first one reserved but its
- * answer was lost) must find the first reservation, not make a second one.
+ * {@code Idempotency-Key} that the mesh retries on the other instance (after the first
+ * one reserved but its answer was lost) must find the first reservation, not make a
+ * second one.
  */
 class ReservationsAcrossInstancesTests {
 
@@ -36,11 +37,16 @@ class ReservationsAcrossInstancesTests {
 	@BeforeAll
 	static void start() throws Exception {
 		instances = InventoryInstances.start();
-		a = instances.startInventory("--inventory.stock.SKU-X=100", "--inventory.stock.SKU-LAST=10",
-				"--inventory.instance-id=inventory-a").http();
-		// B is configured with other counts: the shared table keeps what the first instance added.
-		b = instances.startInventory("--inventory.stock.SKU-X=5", "--inventory.stock.SKU-LAST=500",
-				"--inventory.instance-id=inventory-b").http();
+		a = instances
+			.startInventory("--inventory.stock.SKU-X=100", "--inventory.stock.SKU-LAST=10",
+					"--inventory.instance-id=inventory-a")
+			.http();
+		// B is configured with other counts: the shared table keeps what the first
+		// instance added.
+		b = instances
+			.startInventory("--inventory.stock.SKU-X=5", "--inventory.stock.SKU-LAST=500",
+					"--inventory.instance-id=inventory-b")
+			.http();
 	}
 
 	@AfterAll
@@ -85,8 +91,10 @@ class ReservationsAcrossInstancesTests {
 				ResponseEntity<Map<String, Object>> fromA = answers.get(0).get(30, TimeUnit.SECONDS);
 				ResponseEntity<Map<String, Object>> fromB = answers.get(1).get(30, TimeUnit.SECONDS);
 
-				assertThat(fromA.getStatusCode()).as("round %d: %s", round, fromA.getBody()).isEqualTo(HttpStatus.CREATED);
-				assertThat(fromB.getStatusCode()).as("round %d: %s", round, fromB.getBody()).isEqualTo(HttpStatus.CREATED);
+				assertThat(fromA.getStatusCode()).as("round %d: %s", round, fromA.getBody())
+					.isEqualTo(HttpStatus.CREATED);
+				assertThat(fromB.getStatusCode()).as("round %d: %s", round, fromB.getBody())
+					.isEqualTo(HttpStatus.CREATED);
 				assertThat(fromB.getBody().get("reservationId")).as("round %d", round)
 					.isEqualTo(fromA.getBody().get("reservationId"));
 			}
@@ -153,21 +161,19 @@ class ReservationsAcrossInstancesTests {
 	}
 
 	static ResponseEntity<Map<String, Object>> reserve(RestClient instance, String key, Map<String, Object> body) {
-		return instance.post()
-			.uri("/api/reservations")
-			.headers((headers) -> {
-				if (key != null) {
-					headers.set("Idempotency-Key", key);
-				}
-			})
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(body)
-			.retrieve()
-			.toEntity(InventoryInstances.JSON);
+		return instance.post().uri("/api/reservations").headers((headers) -> {
+			if (key != null) {
+				headers.set("Idempotency-Key", key);
+			}
+		}).contentType(MediaType.APPLICATION_JSON).body(body).retrieve().toEntity(InventoryInstances.JSON);
 	}
 
 	static int available(RestClient instance, String sku) {
-		return (Integer) instance.get().uri("/api/stock/{sku}", sku).retrieve().body(InventoryInstances.JSON).get("available");
+		return (Integer) instance.get()
+			.uri("/api/stock/{sku}", sku)
+			.retrieve()
+			.body(InventoryInstances.JSON)
+			.get("available");
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

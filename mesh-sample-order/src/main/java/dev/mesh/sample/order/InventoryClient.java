@@ -8,10 +8,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
 /**
- * Reserves stock at the inventory service. The order id is sent as {@code Idempotency-Key}, so the mesh
- * may retry the POST, on another inventory instance too, and inventory still reserves only once: its
- * instances keep keys in one shared database. (Send the header only to services that deduplicate across
- * all their instances; otherwise a retry does the work twice.)
+ * Reserves stock at the inventory service. The order id is sent as
+ * {@code Idempotency-Key}, so the mesh may retry the POST, on another inventory instance
+ * too, and inventory still reserves only once: its instances keep keys in one shared
+ * database. (Send the header only to services that deduplicate across all their
+ * instances; otherwise a retry does the work twice.)
  */
 @Component
 final class InventoryClient {
@@ -30,8 +31,9 @@ final class InventoryClient {
 	 * @param sku the SKU to reserve
 	 * @param quantity how many units
 	 * @return the reservation and the inventory instance that made it
-	 * @throws org.springframework.web.client.RestClientException if inventory could not be reached or
-	 * refused the reservation ({@link dev.mesh.client.NoInstanceAvailableException} when no instance is
+	 * @throws org.springframework.web.client.RestClientException if inventory could not
+	 * be reached or refused the reservation
+	 * ({@link dev.mesh.client.NoInstanceAvailableException} when no instance is
 	 * available)
 	 */
 	InventoryReservation reserve(String orderId, String sku, int quantity) {

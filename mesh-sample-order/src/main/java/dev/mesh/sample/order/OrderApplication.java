@@ -11,7 +11,8 @@ public class OrderApplication {
 
 	/**
 	 * Starts the service.
-	 * @param args command-line arguments, for example {@code --spring.profiles.active=local}
+	 * @param args command-line arguments, for example
+	 * {@code --spring.profiles.active=local}
 	 */
 	public static void main(String[] args) {
 		SpringApplication.run(OrderApplication.class, args);

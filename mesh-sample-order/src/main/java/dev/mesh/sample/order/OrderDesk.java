@@ -5,8 +5,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 /**
- * Places orders: reserves the stock at inventory, then records the order. An order whose reservation
- * fails is not recorded.
+ * Places orders: reserves the stock at inventory, then records the order. An order whose
+ * reservation fails is not recorded.
  */
 @Service
 final class OrderDesk {
@@ -23,7 +23,8 @@ final class OrderDesk {
 	/**
 	 * @param request a valid order request
 	 * @return the placed order
-	 * @throws org.springframework.web.client.RestClientException if inventory did not reserve the stock
+	 * @throws org.springframework.web.client.RestClientException if inventory did not
+	 * reserve the stock
 	 */
 	Order place(PlaceOrderRequest request) {
 		String orderId = UUID.randomUUID().toString();

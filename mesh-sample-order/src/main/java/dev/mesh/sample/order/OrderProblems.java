@@ -17,10 +17,11 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Turns failures of order and of its calls to inventory into problem details
- * ({@code application/problem+json}): no inventory instance is 503, inventory refusing for lack of stock
- * is 409, anything else inventory did wrong is 502. An invalid request body gets an {@code errors}
- * property (field to message); other Spring MVC failures, such as an unreadable body, are answered by
- * Boot's problem details support ({@code spring.mvc.problemdetails.enabled}), which this advice precedes.
+ * ({@code application/problem+json}): no inventory instance is 503, inventory refusing
+ * for lack of stock is 409, anything else inventory did wrong is 502. An invalid request
+ * body gets an {@code errors} property (field to message); other Spring MVC failures,
+ * such as an unreadable body, are answered by Boot's problem details support
+ * ({@code spring.mvc.problemdetails.enabled}), which this advice precedes.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -16,11 +16,13 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The repository's {@code docker-compose.yml}, checked without a Docker engine: {@code docker-compose config
- * -q} (or {@code docker compose config -q}) when a Compose binary is installed ({@code .ci/run} installs one),
- * and always a structural check of what the samples rely on: the services, their images and builds, health
- * checks, start order (the inventories after their shared database) and which ports reach the host.
- * {@link ComposeSmokeTests} runs it for real where Docker is.
+ * The repository's {@code docker-compose.yml}, checked without a Docker engine:
+ * {@code docker-compose config
+ * -q} (or {@code docker compose config -q}) when a Compose binary is installed
+ * ({@code .ci/run} installs one), and always a structural check of what the samples rely
+ * on: the services, their images and builds, health checks, start order (the inventories
+ * after their shared database) and which ports reach the host. {@link ComposeSmokeTests}
+ * runs it for real where Docker is.
  */
 class ComposeFileTests {
 
@@ -46,13 +48,16 @@ class ComposeFileTests {
 		assertThat(services).containsOnlyKeys("consul", "auth", "inventory-a", "inventory-b", "inventory-db", "order",
 				"zipkin");
 		assertThat(service(services, "consul")).containsEntry("image", "hashicorp/consul:1.20");
-		assertThat((List<String>) service(services, "consul").get("command")).contains("agent", "-dev", "-client=0.0.0.0");
+		assertThat((List<String>) service(services, "consul").get("command")).contains("agent", "-dev",
+				"-client=0.0.0.0");
 		assertThat((String) service(services, "zipkin").get("image")).startsWith("openzipkin/zipkin");
 		for (String name : List.of("auth", "inventory-a", "inventory-b", "order")) {
 			Map<String, Object> service = service(services, name);
 			Map<String, Object> build = (Map<String, Object>) service.get("build");
 			String module = "mesh-sample-" + (name.startsWith("inventory") ? "inventory" : name);
-			assertThat(build).as(name).containsEntry("context", ".").containsEntry("dockerfile", module + "/Dockerfile");
+			assertThat(build).as(name)
+				.containsEntry("context", ".")
+				.containsEntry("dockerfile", module + "/Dockerfile");
 			assertThat(COMPOSE_FILE.resolveSibling(module + "/Dockerfile")).exists();
 			assertThat(service).as(name).containsKey("healthcheck");
 			assertThat(environment(service)).as(name)
@@ -63,7 +68,8 @@ class ComposeFileTests {
 		assertThat(environment(service(services, "inventory-a"))).containsEntry("MESH_INSTANCE_WEIGHT", "3");
 		assertThat(environment(service(services, "inventory-b"))).containsEntry("MESH_INSTANCE_WEIGHT", "1");
 
-		// Both inventories share one database (Idempotency-Keys, reservations, stock): an H2 server run from the
+		// Both inventories share one database (Idempotency-Keys, reservations, stock): an
+		// H2 server run from the
 		// inventory image, which the inventories wait for.
 		Map<String, Object> database = service(services, "inventory-db");
 		assertThat((Map<String, Object>) database.get("build")).containsEntry("context", ".")

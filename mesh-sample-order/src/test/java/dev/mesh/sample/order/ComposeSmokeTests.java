@@ -20,10 +20,10 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole sample mesh from the repository's {@code docker-compose.yml}: images built from this checkout,
- * Consul, auth, two inventory instances, order and Zipkin. Orders placed on the published order port all
- * succeed and both inventory instances serve some. Skipped where there is no Docker; slow (it builds three
- * images).
+ * The whole sample mesh from the repository's {@code docker-compose.yml}: images built
+ * from this checkout, Consul, auth, two inventory instances, order and Zipkin. Orders
+ * placed on the published order port all succeed and both inventory instances serve some.
+ * Skipped where there is no Docker; slow (it builds three images).
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ComposeSmokeTests {
@@ -35,8 +35,7 @@ class ComposeSmokeTests {
 	static final ComposeContainer mesh = new ComposeContainer(ComposeFileTests.COMPOSE_FILE.toFile())
 		.withLocalCompose(true)
 		.withBuild(true)
-		.withExposedService("order", 8080,
-				Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(15)));
+		.withExposedService("order", 8080, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(15)));
 
 	@Test
 	void shouldPlaceOrdersThroughTheMesh() {
@@ -57,7 +56,8 @@ class ComposeSmokeTests {
 			assertThat(placed.getStatusCode()).as("order %d: %s", i, placed.getBody()).isEqualTo(HttpStatus.CREATED);
 			servedBy.merge((String) placed.getBody().get("inventoryInstance"), 1, Integer::sum);
 		}
-		// Weights 3 and 1: about 6 and 2 (exactly, once both are in every order instance's cache).
+		// Weights 3 and 1: about 6 and 2 (exactly, once both are in every order
+		// instance's cache).
 		assertThat(servedBy).containsOnlyKeys("inventory-a", "inventory-b");
 	}
 

@@ -18,10 +18,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * Added to inventory instances in tests: once {@link #arm() armed}, the next {@code POST /api/reservations}
- * to reach any of them is served in full (the reservation is made and committed) but its answer is held
- * back until {@link #release()}, as when a response is lost or late. The caller's per-attempt timeout then
- * ends that attempt and the mesh retries elsewhere. No sleeping: the held thread waits on a latch.
+ * Added to inventory instances in tests: once {@link #arm() armed}, the next
+ * {@code POST /api/reservations} to reach any of them is served in full (the reservation
+ * is made and committed) but its answer is held back until {@link #release()}, as when a
+ * response is lost or late. The caller's per-attempt timeout then ends that attempt and
+ * the mesh retries elsewhere. No sleeping: the held thread waits on a latch.
  */
 @Configuration(proxyBeanMethods = false)
 class HeldReservationAnswer {
@@ -44,29 +45,32 @@ class HeldReservationAnswer {
 
 	@Bean
 	FilterRegistrationBean<OncePerRequestFilter> heldReservationAnswerFilter() {
-		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+				new OncePerRequestFilter() {
 
-			@Override
-			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-					throws ServletException, IOException {
-				boolean reservation = "POST".equals(request.getMethod()) && "/api/reservations".equals(request.getRequestURI());
-				if (!reservation || !armed.compareAndSet(true, false)) {
-					chain.doFilter(request, response);
-					return;
-				}
-				// The body stays in the wrapper, so nothing reaches the caller until the latch opens.
-				ContentCachingResponseWrapper held = new ContentCachingResponseWrapper(response);
-				chain.doFilter(request, held);
-				try {
-					released.await(60, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				held.copyBodyToResponse();
-			}
+					@Override
+					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+							FilterChain chain) throws ServletException, IOException {
+						boolean reservation = "POST".equals(request.getMethod())
+								&& "/api/reservations".equals(request.getRequestURI());
+						if (!reservation || !armed.compareAndSet(true, false)) {
+							chain.doFilter(request, response);
+							return;
+						}
+						// The body stays in the wrapper, so nothing reaches the caller
+						// until the latch opens.
+						ContentCachingResponseWrapper held = new ContentCachingResponseWrapper(response);
+						chain.doFilter(request, held);
+						try {
+							released.await(60, TimeUnit.SECONDS);
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+						}
+						held.copyBodyToResponse();
+					}
 
-		});
+				});
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
 	}

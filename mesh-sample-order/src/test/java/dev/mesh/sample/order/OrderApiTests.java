@@ -33,8 +33,9 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
- * The order service's HTTP API over a real server, with the inventory client replaced, so these tests do
- * not depend on the mesh client; {@link OrderInventoryIntegrationTests} covers the real calls.
+ * The order service's HTTP API over a real server, with the inventory client replaced, so
+ * these tests do not depend on the mesh client; {@link OrderInventoryIntegrationTests}
+ * covers the real calls.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.cloud.consul.enabled=false", "server.address=127.0.0.1" })
@@ -154,9 +155,8 @@ class OrderApiTests {
 
 	@Test
 	void shouldAnswerConflictWhenInventoryLacksStock() {
-		given(this.inventory.reserve(anyString(), anyString(), anyInt()))
-			.willThrow(HttpClientErrorException.create(HttpStatus.CONFLICT, "Conflict", HttpHeaders.EMPTY,
-					new byte[0], StandardCharsets.UTF_8));
+		given(this.inventory.reserve(anyString(), anyString(), anyInt())).willThrow(HttpClientErrorException
+			.create(HttpStatus.CONFLICT, "Conflict", HttpHeaders.EMPTY, new byte[0], StandardCharsets.UTF_8));
 		int placed = this.orders.size();
 
 		ResponseEntity<Map<String, Object>> response = placeOrder(Map.of("sku", "SKU-1", "quantity", 1));

@@ -37,16 +37,18 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Order, inventory and the sample authorization server as they run for real, in one JVM: three inventory
- * instances with weights 1, 2 and 3 listed in order's static discovery, sharing one H2 database server (as
- * mesh-local.sh runs them), and orders placed over HTTP. Order calls inventory with its own
- * client-credentials token; inventory checks it against the real authorization server. Needs the mesh auto-configuration (mesh-autoconfigure) to route order's
- * {@code @MeshClient("inventory")} calls.
+ * Order, inventory and the sample authorization server as they run for real, in one JVM:
+ * three inventory instances with weights 1, 2 and 3 listed in order's static discovery,
+ * sharing one H2 database server (as mesh-local.sh runs them), and orders placed over
+ * HTTP. Order calls inventory with its own client-credentials token; inventory checks it
+ * against the real authorization server. Needs the mesh auto-configuration
+ * (mesh-autoconfigure) to route order's {@code @MeshClient("inventory")} calls.
  * <p>
- * All three samples' {@code application.yml} are on this classpath, and {@code classpath:application.yml}
- * finds only order's, so auth and inventory are pointed at their own file with
- * {@code spring.config.location}; test-specific settings are command-line arguments, which outrank any
- * config file. {@code AUTH_ISSUER} is the placeholder all three files use for the issuer.
+ * All three samples' {@code application.yml} are on this classpath, and
+ * {@code classpath:application.yml} finds only order's, so auth and inventory are pointed
+ * at their own file with {@code spring.config.location}; test-specific settings are
+ * command-line arguments, which outrank any config file. {@code AUTH_ISSUER} is the
+ * placeholder all three files use for the issuer.
  */
 class OrderInventoryIntegrationTests {
 
@@ -55,7 +57,9 @@ class OrderInventoryIntegrationTests {
 
 	private static final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
-	/** Inventory instance id (its X-Mesh-Instance header) to its weight, in start order. */
+	/**
+	 * Inventory instance id (its X-Mesh-Instance header) to its weight, in start order.
+	 */
 	private static final Map<String, Integer> weightByInstance = new LinkedHashMap<>();
 
 	/** Inventory instance id to its base URL. */
@@ -82,14 +86,17 @@ class OrderInventoryIntegrationTests {
 		String databaseUrl = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/inventory";
 		int authPort = freePort();
 		authIssuer = "http://127.0.0.1:" + authPort;
-		// The real authorization server with its own application.yml (clients order and inventory).
+		// The real authorization server with its own application.yml (clients order and
+		// inventory).
 		start(AuthApplication.class, "--spring.config.location=" + configFileOf(AuthApplication.class),
 				"--server.port=" + authPort, "--AUTH_ISSUER=" + authIssuer, "--mesh.enabled=false");
 		String inventoryToken = token("order", "order-secret", "inventory.read");
 		List<String> inventoryInstances = new ArrayList<>();
 		for (int weight = 1; weight <= 3; weight++) {
-			// Inventory with its own application.yml: issuer, audience and caller rules as they ship; its
-			// answers can be held back (HeldReservationAnswer) to make order's mesh retry elsewhere.
+			// Inventory with its own application.yml: issuer, audience and caller rules
+			// as they ship; its
+			// answers can be held back (HeldReservationAnswer) to make order's mesh retry
+			// elsewhere.
 			ConfigurableApplicationContext inventory = start(
 					new Class<?>[] { InventoryApplication.class, HeldReservationAnswer.class },
 					"--spring.config.location=" + configFileOf(InventoryApplication.class),
@@ -108,15 +115,15 @@ class OrderInventoryIntegrationTests {
 			urlByInstance.put(instanceId, url);
 			int i = inventoryInstances.size() / 2;
 			inventoryInstances.add("--spring.cloud.discovery.client.simple.instances.inventory[" + i + "].uri=" + url);
-			inventoryInstances.add("--spring.cloud.discovery.client.simple.instances.inventory[" + i
-					+ "].metadata.weight=" + weight);
+			inventoryInstances
+				.add("--spring.cloud.discovery.client.simple.instances.inventory[" + i + "].metadata.weight=" + weight);
 		}
 		List<String> orderArgs = new ArrayList<>(inventoryInstances);
 		orderArgs.add("--spring.application.name=order");
 		orderArgs.add("--AUTH_ISSUER=" + authIssuer);
 		order = http(baseUrl(start(OrderApplication.class, orderArgs.toArray(String[]::new))));
-		orderWithoutInventory = http(baseUrl(start(OrderApplication.class, "--spring.application.name=order",
-				"--AUTH_ISSUER=" + authIssuer)));
+		orderWithoutInventory = http(baseUrl(
+				start(OrderApplication.class, "--spring.application.name=order", "--AUTH_ISSUER=" + authIssuer)));
 	}
 
 	@AfterAll
@@ -144,8 +151,7 @@ class OrderInventoryIntegrationTests {
 		weightByInstance.forEach((instance, weight) -> expected.put(instance, 100 * weight));
 		assertThat(servedBy).isEqualTo(expected);
 		// One stock for all instances: each of them sees all 600 orders taken.
-		urlByInstance.forEach((instance, url) -> assertThat(available(url, "SKU-1"))
-			.as("stock seen at %s", instance)
+		urlByInstance.forEach((instance, url) -> assertThat(available(url, "SKU-1")).as("stock seen at %s", instance)
 			.isEqualTo(10000 - 600));
 	}
 
@@ -156,8 +162,10 @@ class OrderInventoryIntegrationTests {
 		HeldReservationAnswer.arm();
 		ResponseEntity<Map<String, Object>> placed;
 		try {
-			// The first instance picked reserves but its answer is held past order's per-attempt timeout (3s);
-			// the mesh retries on another instance with the same Idempotency-Key (the order id).
+			// The first instance picked reserves but its answer is held past order's
+			// per-attempt timeout (3s);
+			// the mesh retries on another instance with the same Idempotency-Key (the
+			// order id).
 			placed = placeOrder(order, "SKU-3");
 		}
 		finally {
@@ -178,7 +186,8 @@ class OrderInventoryIntegrationTests {
 
 	@Test
 	void shouldReserveWithOrdersOwnToken() {
-		// SKU-2, so the stock counts of the weight test (SKU-1) stay exact whatever the test order.
+		// SKU-2, so the stock counts of the weight test (SKU-1) stay exact whatever the
+		// test order.
 		ResponseEntity<Map<String, Object>> placed = placeOrder(order, "SKU-2");
 		assertThat(placed.getStatusCode()).as("%s", placed.getBody()).isEqualTo(HttpStatus.CREATED);
 
@@ -206,7 +215,8 @@ class OrderInventoryIntegrationTests {
 			assertThat(noToken.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
 			assertThat(noToken.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer");
 
-			// Inventory's own client has a real token, but not for the audience inventory.
+			// Inventory's own client has a real token, but not for the audience
+			// inventory.
 			ResponseEntity<Void> wrongAudience = http(url).get()
 				.uri("/api/stock/SKU-1")
 				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token("inventory", "inventory-secret", "order.read"))
@@ -244,7 +254,8 @@ class OrderInventoryIntegrationTests {
 		List<String> all = new ArrayList<>(List.of("--server.address=127.0.0.1", "--spring.cloud.consul.enabled=false",
 				"--spring.main.banner-mode=off"));
 		all.addAll(List.of(args));
-		// A repeated option would be read as "0,<port>": add the random port only where none is given.
+		// A repeated option would be read as "0,<port>": add the random port only where
+		// none is given.
 		if (all.stream().noneMatch((arg) -> arg.startsWith("--server.port="))) {
 			all.add("--server.port=0");
 		}
@@ -253,7 +264,10 @@ class OrderInventoryIntegrationTests {
 		return context;
 	}
 
-	/** The {@code application.yml} that ships with an application's classes (this classpath has several). */
+	/**
+	 * The {@code application.yml} that ships with an application's classes (this
+	 * classpath has several).
+	 */
 	private static String configFileOf(Class<?> application) {
 		URL location = application.getProtectionDomain().getCodeSource().getLocation();
 		String base = location.toString();
