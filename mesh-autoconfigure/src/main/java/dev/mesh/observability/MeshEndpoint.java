@@ -31,7 +31,8 @@ public class MeshEndpoint {
 	}
 
 	/**
-	 * @return the mesh as this instance sees it */
+	 * @return the mesh as this instance sees it
+	 */
 	@ReadOperation
 	public MeshDescriptor mesh() {
 		Map<String, ClientSnapshot> byService = new LinkedHashMap<>();

@@ -31,7 +31,8 @@ final class TransportPools {
 	}
 
 	/**
-	 * @return the pool's stats as text, for messages */
+	 * @return the pool's stats as text, for messages
+	 */
 	static String stats(ConfigurableApplicationContext context, String serviceId) {
 		PoolingHttpClientConnectionManager pool = pool(context, serviceId);
 		return (pool != null) ? pool.getTotalStats().toString() : "no pool";

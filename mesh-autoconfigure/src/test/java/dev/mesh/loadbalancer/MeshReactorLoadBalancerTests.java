@@ -151,7 +151,8 @@ class MeshReactorLoadBalancerTests {
 	}
 
 	/**
-	 * @return a in zone-a, b in zone-b, c in zone-a, with the given weights */
+	 * @return a in zone-a, b in zone-b, c in zone-a, with the given weights
+	 */
 	private static List<ServiceInstance> zoned(String a, String b, String c) {
 		return List.of(instance("a", Map.of("weight", a, "zone", "zone-a")),
 				instance("b", Map.of("weight", b, "zone", "zone-b")),
@@ -194,7 +195,8 @@ class MeshReactorLoadBalancerTests {
 	}
 
 	/**
-	 * @return instances a, b, ... of service inventory with the given weight metadata */
+	 * @return instances a, b, ... of service inventory with the given weight metadata
+	 */
 	private static List<ServiceInstance> instances(String... weights) {
 		List<ServiceInstance> instances = new ArrayList<>();
 		for (int i = 0; i < weights.length; i++) {

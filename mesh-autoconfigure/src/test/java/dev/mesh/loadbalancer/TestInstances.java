@@ -22,7 +22,8 @@ final class TestInstances {
 	}
 
 	/**
-	 * @return instances named a, b, c, ... with the given weights */
+	 * @return instances named a, b, c, ... with the given weights
+	 */
 	static List<MeshInstance> weighted(int... weights) {
 		List<MeshInstance> instances = new ArrayList<>(weights.length);
 		for (int i = 0; i < weights.length; i++) {
@@ -36,7 +37,8 @@ final class TestInstances {
 	}
 
 	/**
-	 * @return the ids of {@code count} picks, space separated */
+	 * @return the ids of {@code count} picks, space separated
+	 */
 	static String picks(InstancePicker picker, int count) {
 		return picks(picker, count, InstanceFilter.ALL);
 	}

@@ -61,14 +61,16 @@ public final class InProcessAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return the token endpoint */
+	 * @return the token endpoint
+	 */
 	public String tokenUri() {
 		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort()
 				+ "/oauth2/token";
 	}
 
 	/**
-	 * @return token requests served so far, successful or not */
+	 * @return token requests served so far, successful or not
+	 */
 	public int tokenRequests() {
 		return tokenRequests.get();
 	}

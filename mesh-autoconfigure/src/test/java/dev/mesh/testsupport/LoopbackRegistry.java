@@ -53,7 +53,8 @@ public final class LoopbackRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * @return a running registry on a random loopback port, with no services */
+	 * @return a running registry on a random loopback port, with no services
+	 */
 	public static LoopbackRegistry start() {
 		try {
 			return new LoopbackRegistry(0);
@@ -162,7 +163,8 @@ public final class LoopbackRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * @return the registry's port */
+	 * @return the registry's port
+	 */
 	public int port() {
 		return this.port;
 	}

@@ -55,7 +55,8 @@ public final class RawHttpServer implements AutoCloseable {
 		void write(OutputStream out, int number) throws IOException;
 
 		/**
-		 * @return an answer that writes these bytes (US-ASCII) */
+		 * @return an answer that writes these bytes (US-ASCII)
+		 */
 		static Answer ascii(String response) {
 			byte[] bytes = response.getBytes(StandardCharsets.US_ASCII);
 			return (out, number) -> out.write(bytes);
@@ -113,20 +114,23 @@ public final class RawHttpServer implements AutoCloseable {
 	public record Received(String head, long bodyLength, long bodyCrc32) {
 
 		/**
-		 * @return the request line's method */
+		 * @return the request line's method
+		 */
 		public String method() {
 			return this.head.substring(0, this.head.indexOf(' '));
 		}
 
 		/**
-		 * @return the request line's target */
+		 * @return the request line's target
+		 */
 		public String target() {
 			int from = this.head.indexOf(' ') + 1;
 			return this.head.substring(from, this.head.indexOf(' ', from));
 		}
 
 		/**
-		 * @return whether a header of this name (any case) was sent */
+		 * @return whether a header of this name (any case) was sent
+		 */
 		public boolean hasHeader(String name) {
 			return this.head.toLowerCase(Locale.ROOT).contains("\r\n" + name.toLowerCase(Locale.ROOT) + ":");
 		}
@@ -157,13 +161,15 @@ public final class RawHttpServer implements AutoCloseable {
 	}
 
 	/**
-	 * @param answer what to answer the next requests with */
+	 * @param answer what to answer the next requests with
+	 */
 	public void answer(Answer answer) {
 		this.answer = answer;
 	}
 
 	/**
-	 * @return what it answers requests with now */
+	 * @return what it answers requests with now
+	 */
 	public Answer answer() {
 		return this.answer;
 	}
@@ -173,25 +179,29 @@ public final class RawHttpServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return requests whose head was read */
+	 * @return requests whose head was read
+	 */
 	public int requests() {
 		return this.requests.get();
 	}
 
 	/**
-	 * @return the requests read so far, in order */
+	 * @return the requests read so far, in order
+	 */
 	public java.util.List<Received> received() {
 		return java.util.List.copyOf(this.received);
 	}
 
 	/**
-	 * @return connections accepted */
+	 * @return connections accepted
+	 */
 	public int connections() {
 		return this.connections.get();
 	}
 
 	/**
-	 * @return connections the client has not closed yet */
+	 * @return connections the client has not closed yet
+	 */
 	public int openConnections() {
 		return this.open.size();
 	}
@@ -206,7 +216,8 @@ public final class RawHttpServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return a registry entry for this server as an instance of the service */
+	 * @return a registry entry for this server as an instance of the service
+	 */
 	public DefaultServiceInstance instance(String serviceId) {
 		return new DefaultServiceInstance(this.id, serviceId, "127.0.0.1", port(), false, Map.of("weight", "1"));
 	}

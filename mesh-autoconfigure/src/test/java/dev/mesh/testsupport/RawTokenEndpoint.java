@@ -50,7 +50,8 @@ public final class RawTokenEndpoint implements AutoCloseable {
 	}
 
 	/**
-	 * @return an endpoint that reads each request and never answers */
+	 * @return an endpoint that reads each request and never answers
+	 */
 	public static RawTokenEndpoint hanging() {
 		return create(null);
 	}
@@ -105,19 +106,22 @@ public final class RawTokenEndpoint implements AutoCloseable {
 	}
 
 	/**
-	 * @return the token endpoint's URL */
+	 * @return the token endpoint's URL
+	 */
 	public String tokenUri() {
 		return "http://127.0.0.1:" + this.server.getLocalPort() + "/oauth2/token";
 	}
 
 	/**
-	 * @return token requests read so far */
+	 * @return token requests read so far
+	 */
 	public int requests() {
 		return this.requests.get();
 	}
 
 	/**
-	 * @return requests left unanswered whose connection the client still holds open */
+	 * @return requests left unanswered whose connection the client still holds open
+	 */
 	public int hungOpen() {
 		return this.hung.get() - this.hungClosedByClient.get();
 	}

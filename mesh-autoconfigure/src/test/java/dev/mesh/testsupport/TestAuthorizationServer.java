@@ -81,7 +81,8 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return a started server */
+	 * @return a started server
+	 */
 	public static TestAuthorizationServer start() {
 		RSAKey key = newKey(UUID.randomUUID().toString());
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthorizationServerApplication.class)
@@ -109,19 +110,22 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return the URL of its JWK set, for {@code jwk-set-uri} */
+	 * @return the URL of its JWK set, for {@code jwk-set-uri}
+	 */
 	public String jwkSetUri() {
 		return issuer() + "/oauth2/jwks";
 	}
 
 	/**
-	 * @return the issuer, which is also the base URL */
+	 * @return the issuer, which is also the base URL
+	 */
 	public String issuer() {
 		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort();
 	}
 
 	/**
-	 * @return the key pair the server signs tokens with */
+	 * @return the key pair the server signs tokens with
+	 */
 	public RSAKey signingKey() {
 		return this.signingKey;
 	}

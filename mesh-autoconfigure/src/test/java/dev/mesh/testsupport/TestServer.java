@@ -70,7 +70,8 @@ public final class TestServer implements AutoCloseable {
 		}
 
 		/**
-		 * @return a behaviour that waits before answering normally */
+		 * @return a behaviour that waits before answering normally
+		 */
 		static Behaviour delay(java.time.Duration delay) {
 			return (server, request, response) -> {
 				try {
@@ -184,7 +185,8 @@ public final class TestServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return the headers of the last request, names in lower case */
+	 * @return the headers of the last request, names in lower case
+	 */
 	public Map<String, String> lastHeaders() {
 		return this.lastHeaders;
 	}

@@ -43,7 +43,8 @@ final class AttemptLog implements AttemptTracer {
 		}
 
 		/**
-		 * @return attempts that started at or after {@link AttemptLog#mark()} */
+		 * @return attempts that started at or after {@link AttemptLog#mark()}
+		 */
 		long attemptsSinceMark() {
 			return this.attemptsSinceMark.sum();
 		}
@@ -75,13 +76,15 @@ final class AttemptLog implements AttemptTracer {
 	private volatile long markNanos = Long.MAX_VALUE;
 
 	/**
-	 * @return the attempts of all these servers' instances so far */
+	 * @return the attempts of all these servers' instances so far
+	 */
 	long attempts(List<LoopbackServer> servers) {
 		return servers.stream().mapToLong((server) -> instance(server.id()).attempts()).sum();
 	}
 
 	/**
-	 * @return the attempts of an instance so far (zeros if it had none) */
+	 * @return the attempts of an instance so far (zeros if it had none)
+	 */
 	Instance instance(String id) {
 		return this.instances.computeIfAbsent(id, (key) -> new Instance());
 	}

@@ -32,7 +32,8 @@ final class LoadRun {
 		}
 
 		/**
-		 * @return the latency at a percentile (0-100) in microseconds */
+		 * @return the latency at a percentile (0-100) in microseconds
+		 */
 		double percentileMicros(double percentile) {
 			return percentile(this.sortedLatencies, percentile) / 1_000.0;
 		}

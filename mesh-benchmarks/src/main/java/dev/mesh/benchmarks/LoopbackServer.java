@@ -109,13 +109,15 @@ final class LoopbackServer implements AutoCloseable {
 	}
 
 	/**
-	 * @param millis delay before every answer from now on; 0 for none */
+	 * @param millis delay before every answer from now on; 0 for none
+	 */
 	void delay(long millis) {
 		this.delayMillis = millis;
 	}
 
 	/**
-	 * @param every answer every n-th request with 503; 0 for never, 1 for always */
+	 * @param every answer every n-th request with 503; 0 for never, 1 for always
+	 */
 	void failEvery(int every) {
 		this.failEvery = every;
 	}

@@ -37,13 +37,15 @@ final class OpenLoop {
 		}
 
 		/**
-		 * @return the latency at a percentile (0-100) in milliseconds */
+		 * @return the latency at a percentile (0-100) in milliseconds
+		 */
 		double percentileMillis(double percentile) {
 			return LoadRun.Result.percentile(this.sortedLatencies, percentile) / 1e6;
 		}
 
 		/**
-		 * @return success rate, p50, p99 and p99.9 as Markdown table cells */
+		 * @return success rate, p50, p99 and p99.9 as Markdown table cells
+		 */
 		String cells() {
 			return String.format(Locale.ROOT, "%d | %.2f%% | %.1f | %.1f | %.1f", this.calls, successRate(),
 					percentileMillis(50), percentileMillis(99), percentileMillis(99.9));

@@ -28,7 +28,8 @@ public final class RetryAmplification {
 	record Row(String client, OpenLoop.Result calls, long attempts, double seconds) {
 
 		/**
-		 * @return {@code 1.2 × calls + 10/s × seconds}: the target of issue 7 */
+		 * @return {@code 1.2 × calls + 10/s × seconds}: the target of issue 7
+		 */
 		long bound() {
 			return (long) Math.floor(1.2 * this.calls.calls() + 10 * this.seconds);
 		}

@@ -38,7 +38,8 @@ final class AttemptTimers {
 	}
 
 	/**
-	 * @return how many tag combinations are cached now */
+	 * @return how many tag combinations are cached now
+	 */
 	int cached() {
 		return this.timers.size();
 	}

@@ -133,7 +133,8 @@ final class AttemptWatchdog implements AutoCloseable {
 	}
 
 	/**
-	 * @return the thread looking at the attempts now, or {@code null} */
+	 * @return the thread looking at the attempts now, or {@code null}
+	 */
 	Thread thread() {
 		return this.thread;
 	}

@@ -20,7 +20,8 @@ final class BuilderRequestFactory {
 	}
 
 	/**
-	 * @return the factory set on the builder, or {@code null} */
+	 * @return the factory set on the builder, or {@code null}
+	 */
 	static ClientHttpRequestFactory of(RestClient.Builder builder) {
 		if (FIELD == null || !FIELD.getDeclaringClass().isInstance(builder)) {
 			return null;

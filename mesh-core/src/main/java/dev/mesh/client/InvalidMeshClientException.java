@@ -22,13 +22,15 @@ public class InvalidMeshClientException extends RuntimeException {
 	}
 
 	/**
-	 * @return the annotated bean */
+	 * @return the annotated bean
+	 */
 	public String getBeanName() {
 		return this.beanName;
 	}
 
 	/**
-	 * @return the annotation's value */
+	 * @return the annotation's value
+	 */
 	public String getValue() {
 		return this.value;
 	}

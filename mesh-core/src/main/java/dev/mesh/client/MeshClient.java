@@ -30,7 +30,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 public @interface MeshClient {
 
 	/**
-	 * @return the service id the client calls, as registered in discovery */
+	 * @return the service id the client calls, as registered in discovery
+	 */
 	String value();
 
 }

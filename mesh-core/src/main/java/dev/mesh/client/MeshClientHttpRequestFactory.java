@@ -110,7 +110,8 @@ final class MeshClientHttpRequestFactory implements ClientHttpRequestFactory, Au
 	}
 
 	/**
-	 * @return the transport attempts are sent with, or {@code null} once closed */
+	 * @return the transport attempts are sent with, or {@code null} once closed
+	 */
 	MeshTransport transport() {
 		return this.transport;
 	}

@@ -20,7 +20,8 @@ public class NoInstanceAvailableException extends RestClientException {
 	}
 
 	/**
-	 * @return the service that has no available instance */
+	 * @return the service that has no available instance
+	 */
 	public String getServiceId() {
 		return this.serviceId;
 	}

@@ -35,13 +35,15 @@ public class ResponseTooLargeException extends RestClientException {
 	}
 
 	/**
-	 * @return the called service */
+	 * @return the called service
+	 */
 	public String getServiceId() {
 		return this.serviceId;
 	}
 
 	/**
-	 * @return the limit the response went over */
+	 * @return the limit the response went over
+	 */
 	public DataSize getMaxResponseSize() {
 		return DataSize.ofBytes(this.maxBytes);
 	}

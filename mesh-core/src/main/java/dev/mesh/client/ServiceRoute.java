@@ -202,7 +202,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
-	 * @return the picker in use now */
+	 * @return the picker in use now
+	 */
 	InstancePicker picker() {
 		return this.picker;
 	}
@@ -310,7 +311,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
-	 * @return what traces this service's attempts */
+	 * @return what traces this service's attempts
+	 */
 	AttemptTracer attemptTracer() {
 		return this.attemptTracer;
 	}

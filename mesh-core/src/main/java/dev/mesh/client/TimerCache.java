@@ -43,7 +43,8 @@ final class TimerCache<K> {
 	}
 
 	/**
-	 * @return how many tag combinations are kept now */
+	 * @return how many tag combinations are kept now
+	 */
 	int size() {
 		return this.timers.size();
 	}

@@ -208,25 +208,29 @@ public final class InstanceState {
 	}
 
 	/**
-	 * @return attempts in flight now */
+	 * @return attempts in flight now
+	 */
 	public int inFlight() {
 		return this.inFlight;
 	}
 
 	/**
-	 * @return attempts made so far */
+	 * @return attempts made so far
+	 */
 	public long requests() {
 		return this.requests.sum();
 	}
 
 	/**
-	 * @return failed attempts so far */
+	 * @return failed attempts so far
+	 */
 	public long failures() {
 		return this.failures.sum();
 	}
 
 	/**
-	 * @return failures in a row since the last success or ejection */
+	 * @return failures in a row since the last success or ejection
+	 */
 	public int consecutiveFailures() {
 		return this.consecutiveFailures.get();
 	}
@@ -240,7 +244,8 @@ public final class InstanceState {
 	}
 
 	/**
-	 * @return the {@link System#nanoTime()} until which the instance is ejected, or 0 */
+	 * @return the {@link System#nanoTime()} until which the instance is ejected, or 0
+	 */
 	public long ejectedUntilNanos() {
 		return this.ejectedUntilNanos;
 	}

@@ -104,13 +104,15 @@ public final class MeshInstance {
 	}
 
 	/**
-	 * @return the registry's instance */
+	 * @return the registry's instance
+	 */
 	public ServiceInstance serviceInstance() {
 		return this.serviceInstance;
 	}
 
 	/**
-	 * @return the instance id, or {@code host:port} when the registry gives none */
+	 * @return the instance id, or {@code host:port} when the registry gives none
+	 */
 	public String id() {
 		return this.id;
 	}
@@ -128,7 +130,8 @@ public final class MeshInstance {
 	}
 
 	/**
-	 * @return scheme, host and port (plus any base path) without a trailing slash */
+	 * @return scheme, host and port (plus any base path) without a trailing slash
+	 */
 	public String baseUri() {
 		return this.baseUri;
 	}
@@ -144,19 +147,22 @@ public final class MeshInstance {
 	}
 
 	/**
-	 * @return the weight; 0 means draining */
+	 * @return the weight; 0 means draining
+	 */
 	public int weight() {
 		return this.weight;
 	}
 
 	/**
-	 * @return the zone, or {@code null} */
+	 * @return the zone, or {@code null}
+	 */
 	public String zone() {
 		return this.zone;
 	}
 
 	/**
-	 * @return the version, or {@code null} */
+	 * @return the version, or {@code null}
+	 */
 	public String version() {
 		return this.version;
 	}

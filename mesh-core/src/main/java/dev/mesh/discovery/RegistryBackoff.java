@@ -69,7 +69,8 @@ final class RegistryBackoff {
 	}
 
 	/**
-	 * @return whether the last query failed */
+	 * @return whether the last query failed
+	 */
 	boolean failing() {
 		return this.failure != null;
 	}

@@ -407,7 +407,8 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	}
 
 	/**
-	 * @return the new list, or {@code null} when nothing changed */
+	 * @return the new list, or {@code null} when nothing changed
+	 */
 	private List<MeshInstance> merge(ServiceEntry entry, List<ServiceInstance> found) {
 		Map<String, MeshInstance> previous = entry.byId;
 		Map<String, ServiceInstance> previouslyRejected = entry.rejected;

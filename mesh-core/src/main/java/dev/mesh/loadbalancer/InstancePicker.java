@@ -37,7 +37,8 @@ public interface InstancePicker {
 	}
 
 	/**
-	 * @return the instances this picker chooses from, in registry order */
+	 * @return the instances this picker chooses from, in registry order
+	 */
 	List<MeshInstance> instances();
 
 }

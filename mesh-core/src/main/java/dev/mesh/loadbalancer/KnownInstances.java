@@ -135,7 +135,8 @@ final class KnownInstances {
 	}
 
 	/**
-	 * @return the number of instances known, listed or kept */
+	 * @return the number of instances known, listed or kept
+	 */
 	int size() {
 		return this.byServiceInstance.size();
 	}

@@ -237,26 +237,30 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	}
 
 	/**
-	 * @return the picker of the last list, or {@code null} before the first choice */
+	 * @return the picker of the last list, or {@code null} before the first choice
+	 */
 	InstancePicker picker() {
 		PickerForList last = this.current.get();
 		return (last != null) ? last.picker : null;
 	}
 
 	/**
-	 * @return the policy choices follow */
+	 * @return the policy choices follow
+	 */
 	public LoadBalancerPolicy policy() {
 		return this.policy;
 	}
 
 	/**
-	 * @return the zone affinity settings */
+	 * @return the zone affinity settings
+	 */
 	ZoneAffinityPolicy zoneAffinity() {
 		return this.zoneAffinity;
 	}
 
 	/**
-	 * @return the slow start settings */
+	 * @return the slow start settings
+	 */
 	SlowStartPolicy slowStart() {
 		return this.slowStartPolicy;
 	}

@@ -73,7 +73,8 @@ final class SmoothWeightedRoundRobinPicker implements InstancePicker {
 	}
 
 	/**
-	 * @return the number of picks after which the pick order repeats */
+	 * @return the number of picks after which the pick order repeats
+	 */
 	int cycleLength() {
 		return this.cycle.length;
 	}

@@ -130,7 +130,8 @@ public final class ZoneAffinityPicker implements InstancePicker {
 	}
 
 	/**
-	 * @return the local zone */
+	 * @return the local zone
+	 */
 	public String zone() {
 		return this.zone;
 	}

@@ -20,7 +20,8 @@ public record ZoneAffinityPolicy(boolean enabled, int minAvailablePercent, Strin
 	public static final ZoneAffinityPolicy DEFAULTS = new ZoneAffinityPolicy(false, 70, null);
 
 	/**
-	 * @return whether zone affinity applies: enabled, and this instance has a zone */
+	 * @return whether zone affinity applies: enabled, and this instance has a zone
+	 */
 	public boolean active() {
 		return this.enabled && this.localZone != null && !this.localZone.isBlank();
 	}

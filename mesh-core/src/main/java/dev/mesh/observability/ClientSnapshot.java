@@ -36,13 +36,15 @@ public record ClientSnapshot(String service, String loadBalancer, Duration timeo
 		List<Instance> instances, Token token, String circuitState, String localZone, boolean localZoneInUse) {
 
 	/**
-	 * @return instances not ejected now */
+	 * @return instances not ejected now
+	 */
 	public long available() {
 		return this.instances.stream().filter((instance) -> !instance.ejected()).count();
 	}
 
 	/**
-	 * @return instances ejected now */
+	 * @return instances ejected now
+	 */
 	public long ejected() {
 		return this.instances.stream().filter(Instance::ejected).count();
 	}

@@ -10,7 +10,8 @@ import java.util.List;
 public interface MeshClientsView {
 
 	/**
-	 * @return a snapshot of each client, in service id order */
+	 * @return a snapshot of each client, in service id order
+	 */
 	List<ClientSnapshot> clients();
 
 }

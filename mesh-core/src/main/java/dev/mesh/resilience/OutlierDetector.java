@@ -130,7 +130,8 @@ public final class OutlierDetector {
 	}
 
 	/**
-	 * @return ejections so far */
+	 * @return ejections so far
+	 */
 	public long ejectionCount() {
 		return this.ejectionCount.sum();
 	}
@@ -154,7 +155,8 @@ public final class OutlierDetector {
 	}
 
 	/**
-	 * @return the detector's clock now, in nanoseconds */
+	 * @return the detector's clock now, in nanoseconds
+	 */
 	public long now() {
 		return this.nanoClock.getAsLong();
 	}

@@ -129,7 +129,8 @@ public final class RetryBudget {
 	}
 
 	/**
-	 * @return retries still allowed in the current window */
+	 * @return retries still allowed in the current window
+	 */
 	public long available() {
 		RetryWindow window = this.retries.get();
 		long now = Math.max(second(), window.second);
@@ -137,13 +138,15 @@ public final class RetryBudget {
 	}
 
 	/**
-	 * @return how many retries were refused because the budget was spent */
+	 * @return how many retries were refused because the budget was spent
+	 */
 	public long exhaustedCount() {
 		return this.exhausted.sum();
 	}
 
 	/**
-	 * @return how many retries the budget allowed */
+	 * @return how many retries the budget allowed
+	 */
 	public long retryCount() {
 		return this.retried.sum();
 	}
@@ -163,7 +166,8 @@ public final class RetryBudget {
 	}
 
 	/**
-	 * @return the current second, counted from the budget's first one */
+	 * @return the current second, counted from the budget's first one
+	 */
 	private long second() {
 		return Math.max(0, Math.floorDiv(this.nanoClock.getAsLong(), SECOND) - this.baseSecond);
 	}

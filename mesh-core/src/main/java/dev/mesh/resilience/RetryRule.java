@@ -58,7 +58,8 @@ public final class RetryRule {
 	}
 
 	/**
-	 * @return the failures that may be retried */
+	 * @return the failures that may be retried
+	 */
 	public RetryOn on() {
 		return this.on;
 	}

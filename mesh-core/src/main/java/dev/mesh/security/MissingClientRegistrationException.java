@@ -23,13 +23,15 @@ public class MissingClientRegistrationException extends RuntimeException {
 	}
 
 	/**
-	 * @return the called service */
+	 * @return the called service
+	 */
 	public String getServiceId() {
 		return this.serviceId;
 	}
 
 	/**
-	 * @return the missing registration */
+	 * @return the missing registration
+	 */
 	public String getRegistrationId() {
 		return this.registrationId;
 	}

@@ -301,38 +301,44 @@ public final class ServiceTokenSource {
 	}
 
 	/**
-	 * @return the called service */
+	 * @return the called service
+	 */
 	public String serviceId() {
 		return this.serviceId;
 	}
 
 	/**
-	 * @return the client registration the user configured */
+	 * @return the client registration the user configured
+	 */
 	public String registrationId() {
 		return this.registrationId;
 	}
 
 	/**
-	 * @return token requests made so far (successful or not) */
+	 * @return token requests made so far (successful or not)
+	 */
 	public long requestCount() {
 		return this.requests.sum();
 	}
 
 	/**
-	 * @return token requests that failed */
+	 * @return token requests that failed
+	 */
 	public long failureCount() {
 		return this.failures.sum();
 	}
 
 	/**
-	 * @return when the cached token expires, or {@code null} when none is cached */
+	 * @return when the cached token expires, or {@code null} when none is cached
+	 */
 	public Instant expiresAt() {
 		Cached cached = this.current.get();
 		return (cached != null) ? cached.token().getExpiresAt() : null;
 	}
 
 	/**
-	 * @return when a token was last obtained, or {@code null} */
+	 * @return when a token was last obtained, or {@code null}
+	 */
 	public Instant lastRefresh() {
 		return this.lastRefresh;
 	}

@@ -35,7 +35,8 @@ final class InstanceId implements ApplicationListener<WebServerInitializedEvent>
 	}
 
 	/**
-	 * @return the id of this instance */
+	 * @return the id of this instance
+	 */
 	String value() {
 		return this.value;
 	}

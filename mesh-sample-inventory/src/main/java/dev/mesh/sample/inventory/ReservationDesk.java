@@ -85,7 +85,8 @@ final class ReservationDesk {
 	}
 
 	/**
-	 * @return how many reservations all instances have made */
+	 * @return how many reservations all instances have made
+	 */
 	int count() {
 		return this.reservations.count();
 	}

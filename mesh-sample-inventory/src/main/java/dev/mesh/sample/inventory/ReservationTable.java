@@ -60,7 +60,8 @@ final class ReservationTable {
 	}
 
 	/**
-	 * @return how many reservations all instances have made */
+	 * @return how many reservations all instances have made
+	 */
 	int count() {
 		return this.jdbc.sql("SELECT COUNT(*) FROM reservation").query(Integer.class).single();
 	}

@@ -72,7 +72,8 @@ final class InventoryInstances implements AutoCloseable {
 	}
 
 	/**
-	 * @return the JDBC URL every instance uses */
+	 * @return the JDBC URL every instance uses
+	 */
 	String databaseUrl() {
 		return "jdbc:h2:tcp://127.0.0.1:" + this.database.getPort() + "/inventory";
 	}
