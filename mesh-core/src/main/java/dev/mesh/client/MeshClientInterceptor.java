@@ -8,7 +8,6 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.MeshOutcome;
 import dev.mesh.resilience.CallerAbort;
-import dev.mesh.resilience.FailureKind;
 import dev.mesh.resilience.InboundDeadline;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -129,7 +128,6 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		// what an attempt gets when nothing cuts it short: an instance is judged only
 		// against this
 		long fullNanos = Math.min(perAttemptNanos, policy.timeout().toNanos());
-		int maxAttempts = policy.retry().maxAttempts();
 		this.route.retryBudget().recordCall();
 		MeshInstance instance = attempts.next();
 		if (instance == null) {
@@ -197,30 +195,17 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			else {
 				this.route.outlierDetector().recordSuccess(instance);
 			}
-			boolean retryable = (failure != null)
-					? this.route.retryRule()
-						.mayRetry(request.getMethod(), request.getHeaders(), FailureKind.of(failure))
-					: status >= 500
-							&& this.route.retryRule().mayRetry(request.getMethod(), request.getHeaders(), status);
-			if (!retryable || attempt >= maxAttempts || Thread.currentThread().isInterrupted()) {
-				return result(response, failure);
-			}
-			String retryAfter = (status == 503) ? response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER) : null;
-			// at most BackoffSchedule.MAX_MILLIS, so never overflows; compared as a
-			// difference, which cannot overflow
-			long delayNanos = this.route.backoff().delayMillis(attempt, retryAfter) * MILLI;
-			if (delayNanos >= deadline - this.route.now()) {
-				return result(response, failure);
-			}
-			MeshInstance next = attempts.next();
-			if (next == null || !this.route.retryBudget().tryRetry()) {
+			RetryDecider.RetryDecision decision = this.route.retryDecider()
+				.decide(request, attempt, failure, status, (response != null) ? response.getHeaders() : null,
+						deadline - this.route.now(), Thread.currentThread().isInterrupted(), attempts::next);
+			if (!decision.retry()) {
 				return result(response, failure);
 			}
 			if (response != null) {
 				response.close();
 			}
-			sleep(delayNanos);
-			instance = next;
+			sleep(decision.delayNanos());
+			instance = decision.next();
 		}
 	}
 

@@ -58,9 +58,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final RetryBudget retryBudget;
 
-	private final RetryRule retryRule;
-
-	private final BackoffSchedule backoff;
+	private final RetryDecider retryDecider;
 
 	private final Bulkhead bulkhead;
 
@@ -105,8 +103,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.nanoClock = nanoClock;
 		this.outlierDetector = new OutlierDetector(policy.outlier(), nanoClock);
 		this.retryBudget = new RetryBudget(policy.retry().budget(), nanoClock);
-		this.retryRule = new RetryRule(policy.retry().on());
-		this.backoff = new BackoffSchedule(policy.retry().backoff(), Clock.systemUTC());
+		this.retryDecider = new RetryDecider(new RetryRule(policy.retry().on()),
+				new BackoffSchedule(policy.retry().backoff(), clock), this.retryBudget, policy.retry().maxAttempts());
 		this.bulkhead = bulkhead;
 		this.circuitBreaker = circuitBreaker;
 		this.tokens = tokens;
@@ -254,12 +252,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		return this.retryBudget;
 	}
 
-	RetryRule retryRule() {
-		return this.retryRule;
-	}
-
-	BackoffSchedule backoff() {
-		return this.backoff;
+	RetryDecider retryDecider() {
+		return this.retryDecider;
 	}
 
 	Bulkhead bulkhead() {

@@ -1,0 +1,181 @@
+package dev.mesh.client;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.mesh.client.RetryDecider.RetryDecision;
+import dev.mesh.client.RetryDecider.RetryDecision.Reason;
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.resilience.BackoffSchedule;
+import dev.mesh.resilience.RetryBudget;
+import dev.mesh.resilience.RetryOn;
+import dev.mesh.resilience.RetryPolicy;
+import dev.mesh.resilience.RetryRule;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The retry decision on its own, with the mesh's real rule, backoff and budget on fixed
+ * clocks: each check that stops a call, in order, and the decision to go on.
+ */
+class RetryDeciderTests {
+
+	private static final long SECOND = 1_000_000_000L;
+
+	private final AtomicLong nanos = new AtomicLong(1);
+
+	private final Clock wall = Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC);
+
+	private final MeshInstance other = MeshInstance
+		.of(new DefaultServiceInstance("inventory-2", "inventory", "127.0.0.1", 8082, false), 1);
+
+	private final AtomicInteger picks = new AtomicInteger();
+
+	private RetryBudget budget;
+
+	private RetryDecider decider(int maxAttempts, double budgetRatio, int budgetMinPerSecond) {
+		this.budget = new RetryBudget(new RetryPolicy.Budget(budgetRatio, budgetMinPerSecond), this.nanos::get);
+		return new RetryDecider(new RetryRule(RetryOn.parse(List.of("connect-failure", "reset", "timeout", "503"))),
+				new BackoffSchedule(new RetryPolicy.Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0),
+						this.wall),
+				this.budget, maxAttempts);
+	}
+
+	private RetryDecision decide(RetryDecider decider, HttpMethod method, int attempt, IOException failure, int status,
+			HttpHeaders headers, long leftNanos, boolean interrupted) {
+		return decider.decide(request(method), attempt, failure, status, headers, leftNanos, interrupted, () -> {
+			this.picks.incrementAndGet();
+			return this.other;
+		});
+	}
+
+	@Test
+	void aConnectFailureOfAGetIsRetriedOnTheNextInstanceAfterTheBackoff() {
+		RetryDecision decision = decide(decider(3, 0.2, 10), HttpMethod.GET, 1, new ConnectException("refused"), 0,
+				null, 5 * SECOND, false);
+		assertThat(decision.retry()).isTrue();
+		assertThat(decision.next()).isSameAs(this.other);
+		assertThat(decision.delayNanos()).isEqualTo(100_000_000L);
+	}
+
+	@Test
+	void a503WithRetryAfterWaitsWhatTheInstanceAsked() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, "1");
+		RetryDecision decision = decide(decider(3, 0.2, 10), HttpMethod.GET, 1, null, 503, headers, 5 * SECOND, false);
+		assertThat(decision.retry()).isTrue();
+		assertThat(decision.delayNanos()).isEqualTo(SECOND);
+	}
+
+	@Test
+	void aPostThatReachedTheServerIsNotRetriedAndNoInstanceIsPicked() {
+		RetryDecision decision = decide(decider(3, 0.2, 10), HttpMethod.POST, 1, null, 503, new HttpHeaders(),
+				5 * SECOND, false);
+		assertThat(decision.reason()).isEqualTo(Reason.NOT_RETRYABLE);
+		assertThat(this.picks).hasValue(0);
+	}
+
+	@Test
+	void aSuccessOrAClientErrorEndsTheCall() {
+		assertThat(decide(decider(3, 0.2, 10), HttpMethod.GET, 1, null, 200, new HttpHeaders(), 5 * SECOND, false)
+			.reason()).isEqualTo(Reason.NOT_RETRYABLE);
+		assertThat(decide(decider(3, 0.2, 10), HttpMethod.GET, 1, null, 404, new HttpHeaders(), 5 * SECOND, false)
+			.reason()).isEqualTo(Reason.NOT_RETRYABLE);
+	}
+
+	@Test
+	void theLastAttemptIsNotRetried() {
+		assertThat(decide(decider(3, 0.2, 10), HttpMethod.GET, 3, new ConnectException("refused"), 0, null, 5 * SECOND,
+				false)
+			.reason()).isEqualTo(Reason.NO_ATTEMPTS_LEFT);
+	}
+
+	@Test
+	void anInterruptedCallerIsNotRetried() {
+		assertThat(decide(decider(3, 0.2, 10), HttpMethod.GET, 1, new ConnectException("refused"), 0, null, 5 * SECOND,
+				true)
+			.reason()).isEqualTo(Reason.INTERRUPTED);
+	}
+
+	/** A budget of exactly one retry: 10% of ten calls, no minimum. */
+	private RetryDecider deciderWithOneRetryInItsBudget() {
+		RetryDecider decider = decider(3, 0.1, 0);
+		for (int i = 0; i < 10; i++) {
+			this.budget.recordCall();
+		}
+		return decider;
+	}
+
+	@Test
+	void aBackoffThatWouldEndAtOrAfterTheDeadlineEndsTheCallWithoutTakingABudgetToken() {
+		RetryDecider decider = deciderWithOneRetryInItsBudget();
+		assertThat(decide(decider, HttpMethod.GET, 1, new ConnectException("refused"), 0, null, 100_000_000L, false)
+			.reason()).isEqualTo(Reason.DEADLINE);
+		assertThat(this.picks).hasValue(0);
+		// the one token of the budget is still there
+		assertThat(
+				decide(decider, HttpMethod.GET, 1, new ConnectException("refused"), 0, null, 5 * SECOND, false).retry())
+			.isTrue();
+	}
+
+	@Test
+	void noOtherInstanceEndsTheCall() {
+		RetryDecision decision = decider(3, 0.2, 10).decide(request(HttpMethod.GET), 1, new ConnectException("refused"),
+				0, null, 5 * SECOND, false, () -> null);
+		assertThat(decision.reason()).isEqualTo(Reason.NO_INSTANCE);
+		assertThat(decision.next()).isNull();
+	}
+
+	@Test
+	void anEmptyBudgetEndsTheCall() {
+		RetryDecider decider = deciderWithOneRetryInItsBudget();
+		assertThat(
+				decide(decider, HttpMethod.GET, 1, new ConnectException("refused"), 0, null, 5 * SECOND, false).retry())
+			.isTrue();
+		assertThat(decide(decider, HttpMethod.GET, 1, new ConnectException("refused"), 0, null, 5 * SECOND, false)
+			.reason()).isEqualTo(Reason.BUDGET_EXHAUSTED);
+	}
+
+	private static HttpRequest request(HttpMethod method) {
+		return new HttpRequest() {
+
+			private final HttpHeaders headers = new HttpHeaders();
+
+			@Override
+			public HttpMethod getMethod() {
+				return method;
+			}
+
+			@Override
+			public URI getURI() {
+				return URI.create("http://inventory/api/stock/1");
+			}
+
+			@Override
+			public java.util.Map<String, Object> getAttributes() {
+				return new java.util.HashMap<>();
+			}
+
+			@Override
+			public HttpHeaders getHeaders() {
+				return this.headers;
+			}
+
+		};
+	}
+
+}
