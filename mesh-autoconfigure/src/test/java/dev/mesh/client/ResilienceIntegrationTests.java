@@ -61,6 +61,7 @@ class ResilienceIntegrationTests {
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		AtomicInteger done = new AtomicInteger();
 		AtomicInteger failures = new AtomicInteger();
+		java.util.Queue<String> failed = new java.util.concurrent.ConcurrentLinkedQueue<>();
 		CountDownLatch halfway = new CountDownLatch(1);
 		List<Future<?>> workers = new ArrayList<>();
 		for (int t = 0; t < 4; t++) {
@@ -71,6 +72,7 @@ class ResilienceIntegrationTests {
 					}
 					catch (RuntimeException ex) {
 						failures.incrementAndGet();
+						failed.add(ex.toString());
 					}
 					if (done.incrementAndGet() == 1000) {
 						halfway.countDown();
@@ -85,7 +87,7 @@ class ResilienceIntegrationTests {
 		}
 		pool.shutdown();
 		assertThat(done.get()).isEqualTo(2000);
-		assertThat(failures.get()).isZero();
+		assertThat(failures.get()).as("calls that failed: %s", failed).isZero();
 		MeshInstance dead = instance("b");
 		assertThat(dead.state().ejectedUntilNanos()).isNotZero();
 		long attemptsAtEjection = dead.state().requests();
