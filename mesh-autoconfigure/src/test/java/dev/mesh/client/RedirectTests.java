@@ -6,12 +6,11 @@ import java.util.List;
 
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,17 +29,8 @@ class RedirectTests {
 
 	private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone";
 
-	private final List<RawHttpServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(RawHttpServer::close);
-	}
+	@RegisterExtension
+	final RawFixture raw = new RawFixture();
 
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
@@ -137,7 +127,7 @@ class RedirectTests {
 
 	private RawHttpServer server(String id, Answer answer) {
 		RawHttpServer server = RawHttpServer.start(id, answer);
-		this.servers.add(server);
+		this.raw.keep(server);
 		return server;
 	}
 
@@ -145,11 +135,11 @@ class RedirectTests {
 		List<String> properties = new ArrayList<>(
 				List.of("spring.http.client.factory=" + transport, "mesh.clients.inventory.per-attempt-timeout=2s"));
 		properties.addAll(List.of(extra));
-		this.context = RawInstances.start(List.of(instance), properties.toArray(String[]::new));
+		this.raw.start(List.of(instance), properties.toArray(String[]::new));
 	}
 
 	private org.springframework.web.client.RestClient inventory() {
-		return RawInstances.inventory(this.context);
+		return this.raw.inventory();
 	}
 
 }

@@ -1,16 +1,14 @@
 package dev.mesh.client;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
@@ -26,17 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(30)
 class ResponseSizeLimitTests {
 
-	private final List<RawHttpServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(RawHttpServer::close);
-	}
+	@RegisterExtension
+	final RawFixture raw = new RawFixture();
 
 	@Test
 	void shouldFailWithoutRetryingWhenContentLengthIsOverTheLimit() {
@@ -87,7 +76,7 @@ class ResponseSizeLimitTests {
 		RawHttpServer a = server("a", Answer.body(2048, false));
 		start(List.of(a), "mesh.client-defaults.max-response-size=2KB");
 		assertThat(inventory().get().uri("/").retrieve().body(byte[].class)).hasSize(2048);
-		this.context.close();
+		this.raw.closeContext();
 		a.answer(Answer.body(10 * 1024 * 1024 + 1, false));
 		start(List.of(a));
 		assertThatExceptionOfType(ResponseTooLargeException.class)
@@ -119,16 +108,16 @@ class ResponseSizeLimitTests {
 
 	private RawHttpServer server(String id, Answer answer) {
 		RawHttpServer server = RawHttpServer.start(id, answer);
-		this.servers.add(server);
+		this.raw.keep(server);
 		return server;
 	}
 
 	private void start(List<RawHttpServer> instances, String... properties) {
-		this.context = RawInstances.start(instances, properties);
+		this.raw.start(instances, properties);
 	}
 
 	private RestClient inventory() {
-		return RawInstances.inventory(this.context);
+		return this.raw.inventory();
 	}
 
 }

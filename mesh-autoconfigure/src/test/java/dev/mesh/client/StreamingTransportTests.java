@@ -15,12 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -44,17 +43,8 @@ class StreamingTransportTests {
 			+ "Transfer-Encoding: chunked\r\n\r\n")
 		.getBytes(StandardCharsets.US_ASCII);
 
-	private final List<RawHttpServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(RawHttpServer::close);
-	}
+	@RegisterExtension
+	final RawFixture raw = new RawFixture();
 
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
@@ -237,8 +227,8 @@ class StreamingTransportTests {
 	}
 
 	private void assertNoConnectionLeased() {
-		int leased = TransportPools.leased(this.context, "inventory");
-		assertThat(leased).as("leased connections: %s", TransportPools.stats(this.context, "inventory"))
+		int leased = TransportPools.leased(this.raw.context(), "inventory");
+		assertThat(leased).as("leased connections: %s", TransportPools.stats(this.raw.context(), "inventory"))
 			.isLessThanOrEqualTo(0);
 	}
 
@@ -276,7 +266,7 @@ class StreamingTransportTests {
 
 	private RawHttpServer server(String id, Answer answer) {
 		RawHttpServer server = RawHttpServer.start(id, answer);
-		this.servers.add(server);
+		this.raw.keep(server);
 		return server;
 	}
 
@@ -284,11 +274,11 @@ class StreamingTransportTests {
 		List<String> properties = new ArrayList<>(
 				List.of("spring.http.client.factory=" + transport, "mesh.clients.inventory.buffer-response=false"));
 		properties.addAll(List.of(extra));
-		this.context = RawInstances.start(instances, properties.toArray(String[]::new));
+		this.raw.start(instances, properties.toArray(String[]::new));
 	}
 
 	private RestClient inventory() {
-		return RawInstances.inventory(this.context);
+		return this.raw.inventory();
 	}
 
 }

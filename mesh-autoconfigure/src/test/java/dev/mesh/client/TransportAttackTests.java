@@ -8,12 +8,11 @@ import java.util.List;
 
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -37,20 +36,11 @@ class TransportAttackTests {
 
 	private static final Answer HEALTHY = Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nhealthy");
 
-	private final List<RawHttpServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
+	@RegisterExtension
+	final RawFixture raw = new RawFixture();
 
 	/** The HTTP client library under attack ({@code spring.http.client.factory}). */
 	private String transport;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(RawHttpServer::close);
-	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
@@ -251,12 +241,12 @@ class TransportAttackTests {
 	private RawHttpServer start(String transport, Answer hostileAnswer, String... extra) {
 		this.transport = transport;
 		RawHttpServer hostile = RawHttpServer.start("hostile", hostileAnswer);
-		this.servers.add(hostile);
+		this.raw.keep(hostile);
 		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
 				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms",
 				"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.factory=" + transport));
 		properties.addAll(List.of(extra));
-		this.context = RawInstances.start(List.of(hostile), properties.toArray(String[]::new));
+		this.raw.start(List.of(hostile), properties.toArray(String[]::new));
 		return hostile;
 	}
 
@@ -290,10 +280,10 @@ class TransportAttackTests {
 	 */
 	private void assertNextCallsWorkAndRetriesGoElsewhere(RawHttpServer hostile) {
 		Answer attack = answerOf(hostile);
-		this.context.close();
+		this.raw.closeContext();
 		RawHttpServer healthy = RawHttpServer.start("healthy", HEALTHY);
-		this.servers.add(healthy);
-		this.context = RawInstances.start(List.of(hostile, healthy), "mesh.clients.inventory.per-attempt-timeout=1s",
+		this.raw.keep(healthy);
+		this.raw.start(List.of(hostile, healthy), "mesh.clients.inventory.per-attempt-timeout=1s",
 				"mesh.clients.inventory.timeout=" + (3 * DEADLINE.toMillis()) + "ms",
 				"mesh.clients.inventory.load-balancer=round-robin", "spring.http.client.factory=" + this.transport);
 		hostile.answer(attack);
@@ -310,7 +300,7 @@ class TransportAttackTests {
 	}
 
 	private RestClient inventory() {
-		return RawInstances.inventory(this.context);
+		return this.raw.inventory();
 	}
 
 }

@@ -1,19 +1,17 @@
 package dev.mesh.client;
 
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,17 +27,8 @@ class UploadTests {
 
 	private static final int SIZE = 8 * 1024 * 1024;
 
-	private final List<RawHttpServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(RawHttpServer::close);
-	}
+	@RegisterExtension
+	final RawFixture raw = new RawFixture();
 
 	/**
 	 * @param copiesPerAttempt the whole copies of the body the transport makes per
@@ -52,7 +41,7 @@ class UploadTests {
 			int copiesPerAttempt) {
 		RawHttpServer busy = server("busy", Answer.ascii("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"));
 		RawHttpServer ok = server("ok", Answer.ascii("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"));
-		this.context = RawInstances.start(List.of(busy, ok), "spring.http.client.factory=" + transport,
+		this.raw.start(List.of(busy, ok), "spring.http.client.factory=" + transport,
 				"mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.per-attempt-timeout=10s",
 				"mesh.clients.inventory.outlier.consecutive-failures=1000");
 		byte[] body = new byte[SIZE];
@@ -92,7 +81,7 @@ class UploadTests {
 	}
 
 	private String post(byte[] body) {
-		return RawInstances.inventory(this.context)
+		return this.raw.inventory()
 			.post()
 			.uri("/api/upload")
 			.header("Idempotency-Key", "upload-1")
@@ -104,7 +93,7 @@ class UploadTests {
 
 	private RawHttpServer server(String id, Answer answer) {
 		RawHttpServer server = RawHttpServer.start(id, answer);
-		this.servers.add(server);
+		this.raw.keep(server);
 		return server;
 	}
 
