@@ -3,10 +3,10 @@ package dev.mesh.autoconfigure;
 import java.beans.PropertyDescriptor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.ResolvableType;
 
@@ -54,7 +54,7 @@ final class MeshPropertyNames {
 			String best = null;
 			int bestDistance = Integer.MAX_VALUE;
 			for (PropertyDescriptor property : properties(raw)) {
-				String name = dashed(property.getName());
+				String name = DataObjectPropertyName.toDashedForm(property.getName());
 				if (name.equals(element)) {
 					match = property;
 					break;
@@ -107,20 +107,6 @@ final class MeshPropertyNames {
 			name.append(part);
 		}
 		return name.toString();
-	}
-
-	/** {@code maxAttempts} → {@code max-attempts}. */
-	private static String dashed(String camel) {
-		StringBuilder dashed = new StringBuilder(camel.length() + 4);
-		for (char c : camel.toCharArray()) {
-			if (Character.isUpperCase(c)) {
-				dashed.append('-').append(Character.toLowerCase(c));
-			}
-			else {
-				dashed.append(c);
-			}
-		}
-		return dashed.toString().toLowerCase(Locale.ROOT);
 	}
 
 	/**
