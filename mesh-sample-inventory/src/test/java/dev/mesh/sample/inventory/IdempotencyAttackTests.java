@@ -125,16 +125,22 @@ class IdempotencyAttackTests {
 	@Test
 	void shouldRefuseHeadersBeyondTomcatsLimitWithoutHarm() {
 		// Tomcat answers this one itself (max-http-request-header-size, 8KB), before any
-		// application code.
-		ResponseEntity<Void> response = inventory.post()
-			.uri("/api/reservations")
-			.header("Idempotency-Key", "k".repeat(64 * 1024))
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(body("order-huge-header"))
-			.retrieve()
-			.toBodilessEntity();
-
-		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		// application code: with a 400, or, when it closes the connection before the
+		// client has written the rest (Apache HttpClient then sees a broken pipe), with
+		// nothing at all
+		try {
+			ResponseEntity<Void> response = inventory.post()
+				.uri("/api/reservations")
+				.header("Idempotency-Key", "k".repeat(64 * 1024))
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(body("order-huge-header"))
+				.retrieve()
+				.toBodilessEntity();
+			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		}
+		catch (org.springframework.web.client.ResourceAccessException ex) {
+			assertThat(ex).hasRootCauseInstanceOf(java.net.SocketException.class);
+		}
 		assertThat(reserveA("after-huge-header").getStatusCode()).isEqualTo(HttpStatus.CREATED);
 	}
 
