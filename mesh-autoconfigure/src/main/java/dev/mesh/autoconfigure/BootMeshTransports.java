@@ -1,6 +1,7 @@
 package dev.mesh.autoconfigure;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mesh.client.ClientPolicy;
@@ -99,9 +100,7 @@ final class BootMeshTransports implements MeshTransports {
 	}
 
 	Duration connectTimeout(String serviceId, ClientPolicy policy) {
-		MeshProperties.Client client = this.properties.getClients().get(serviceId);
-		boolean meshSet = (client != null && client.getConnectTimeout() != null)
-				|| this.properties.getClientDefaults().getConnectTimeout() != null;
+		boolean meshSet = this.properties.client(serviceId).getConnectTimeout() != null;
 		Duration boot = this.settings.connectTimeout();
 		return (meshSet || boot == null) ? policy.connectTimeout() : boot;
 	}
@@ -130,9 +129,11 @@ final class BootMeshTransports implements MeshTransports {
 	}
 
 	private String propertyOf(String serviceId) {
-		MeshProperties.Client client = this.properties.getClients().get(serviceId);
-		return (client != null && client.getSslBundle() != null) ? "mesh.clients." + serviceId + ".ssl-bundle"
-				: "mesh.client-defaults.ssl-bundle";
+		// a client's value equal to the defaults' one is taken to be inherited
+		MeshClientProperties client = this.properties.getClients().get(serviceId);
+		return (client != null
+				&& !Objects.equals(client.getSslBundle(), this.properties.getClientDefaults().getSslBundle()))
+						? "mesh.clients." + serviceId + ".ssl-bundle" : "mesh.client-defaults.ssl-bundle";
 	}
 
 	private static ClientHttpRequestFactoryBuilder<?> withAttemptAbort(ClientHttpRequestFactoryBuilder<?> builder) {

@@ -26,7 +26,7 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.client.RestClientCustomizer;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
@@ -50,7 +50,7 @@ import org.springframework.web.client.RestClient;
 				RestClientAutoConfiguration.class, HttpClientAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
 @ConditionalOnMeshEnabled
-@EnableConfigurationProperties(MeshProperties.class)
+@Import(MeshPropertiesConfiguration.class)
 public class MeshClientAutoConfiguration {
 
 	@Bean

@@ -10,7 +10,7 @@ import dev.mesh.discovery.MeshMetadata;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
 import org.springframework.context.annotation.Bean;
 
@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnClass(ConsulRegistrationCustomizer.class)
 @ConditionalOnMeshEnabled
-@EnableConfigurationProperties(MeshProperties.class)
+@Import(MeshPropertiesConfiguration.class)
 public class MeshConsulRegistrationAutoConfiguration {
 
 	/**

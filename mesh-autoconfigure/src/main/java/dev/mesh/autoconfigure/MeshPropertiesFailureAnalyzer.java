@@ -42,6 +42,11 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
 			return analyzeUnknown(unbound, cause);
 		}
+		PropertyChecks.InvalidMeshPropertyException refused = findCause(cause,
+				PropertyChecks.InvalidMeshPropertyException.class);
+		if (refused != null) {
+			return analyzeRefused(refused, cause);
+		}
 		return analyzeConversion(cause);
 	}
 
@@ -84,6 +89,26 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 					: "Remove " + name + " (docs/configuration.md lists the mesh properties)."));
 		}
 		return new FailureAnalysis(description.toString(), action.toString(), cause);
+	}
+
+	/**
+	 * A value its setter refused ({@link PropertyChecks}): the binder names the property
+	 * it bound last, the one whose setter threw.
+	 */
+	private FailureAnalysis analyzeRefused(PropertyChecks.InvalidMeshPropertyException refused, BindException cause) {
+		ConfigurationProperty property = cause.getProperty();
+		String name = (property != null) ? property.getName().toString() : cause.getName().toString();
+		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
+		description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name,
+				(property != null) ? property.getValue() : null));
+		if (property != null) {
+			appendOrigin(description, property.getOrigin());
+		}
+		description.append(String.format("    Reason: %s%n", refused.getMessage()));
+		return new FailureAnalysis(description.toString(),
+				String.format("Update your application's configuration:%n%n    Set %s to a value that %s.", name,
+						refused.getMessage()),
+				cause);
 	}
 
 	private static ConfigurationProperty boundProperty(BindValidationException validation, String property) {

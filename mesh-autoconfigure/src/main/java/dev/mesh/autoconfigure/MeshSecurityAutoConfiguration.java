@@ -30,7 +30,7 @@ import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.O
 import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
 import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletPath;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -68,7 +68,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnMeshEnabled
 @ConditionalOnProperty(name = MeshSecurityAutoConfiguration.ENABLED_PROPERTY, havingValue = "true",
 		matchIfMissing = true)
-@EnableConfigurationProperties(MeshProperties.class)
+@Import(MeshPropertiesConfiguration.class)
 public class MeshSecurityAutoConfiguration {
 
 	/**

@@ -29,11 +29,13 @@ final class ZoneAffinityCheck {
 			return List.of();
 		}
 		List<String> enabledBy = new ArrayList<>();
-		if (Boolean.TRUE.equals(properties.getClientDefaults().getZoneAffinity().getEnabled())) {
+		boolean byDefault = properties.getClientDefaults().getZoneAffinity().isEnabled();
+		if (byDefault) {
 			enabledBy.add("mesh.client-defaults.zone-affinity.enabled");
 		}
-		for (Map.Entry<String, MeshProperties.Client> client : properties.getClients().entrySet()) {
-			if (Boolean.TRUE.equals(client.getValue().getZoneAffinity().getEnabled())) {
+		for (Map.Entry<String, MeshClientProperties> client : properties.getClients().entrySet()) {
+			// a client inherits the defaults' value: name only the clients that change it
+			if (client.getValue().getZoneAffinity().isEnabled() && !byDefault) {
 				enabledBy.add("mesh.clients." + client.getKey() + ".zone-affinity.enabled");
 			}
 		}

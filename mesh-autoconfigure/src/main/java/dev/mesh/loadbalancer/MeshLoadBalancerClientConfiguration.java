@@ -1,5 +1,8 @@
 package dev.mesh.loadbalancer;
 
+import dev.mesh.autoconfigure.MeshProperties;
+import dev.mesh.client.ClientPolicy;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
@@ -20,8 +23,9 @@ import org.springframework.core.env.Environment;
  * &#64;LoadBalancerClients(defaultConfiguration = MeshLoadBalancerClientConfiguration.class)
  * </pre> The policy, zone affinity and slow start of a service come from
  * {@code mesh.clients.<service>.*}, else {@code mesh.client-defaults.*}, else the
- * built-in defaults ({@link LoadBalancerSettings}); the service's instance lists come
- * from the suppliers Spring Cloud LoadBalancer configures as usual.
+ * built-in defaults, read from the same {@link MeshProperties} as the {@code @MeshClient}
+ * path; the service's instance lists come from the suppliers Spring Cloud LoadBalancer
+ * configures as usual.
  *
  * <p>
  * The class is deliberately not annotated with {@code @Configuration}, so component
@@ -33,7 +37,7 @@ public class MeshLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	ReactorLoadBalancer<ServiceInstance> meshReactorLoadBalancer(Environment environment,
-			LoadBalancerClientFactory loadBalancerClientFactory) {
+			LoadBalancerClientFactory loadBalancerClientFactory, ObjectProvider<MeshProperties> meshProperties) {
 		String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);
 		if (serviceId == null) {
 			throw new IllegalStateException(
@@ -43,10 +47,13 @@ public class MeshLoadBalancerClientConfiguration {
 							+ " @LoadBalancerClients(defaultConfiguration = ...) instead of importing it into the"
 							+ " application context");
 		}
-		LoadBalancerSettings settings = LoadBalancerSettings.of(serviceId, Binder.get(environment));
+		// the application's MeshProperties when the mesh auto-configuration made them,
+		// else the same model bound here
+		ClientPolicy policy = meshProperties.getIfAvailable(() -> MeshProperties.bind(Binder.get(environment)))
+			.clientPolicy(serviceId);
 		return new MeshReactorLoadBalancer(
 				loadBalancerClientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class), serviceId,
-				settings.loadBalancer(), settings.zoneAffinity(), settings.slowStart());
+				policy.loadBalancer(), policy.zoneAffinity(), policy.slowStart());
 	}
 
 	/**

@@ -2,6 +2,10 @@ package dev.mesh.autoconfigure;
 
 import org.springframework.boot.convert.DurationStyle;
 import dev.mesh.security.TokenPolicy;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.io.InputStream;
 import java.time.Duration;
@@ -12,6 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.ClientPolicy;
+import dev.mesh.client.TransportPolicy;
+import dev.mesh.loadbalancer.LoadBalancerPolicy;
+import dev.mesh.resilience.RetryOn;
 import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import org.junit.jupiter.api.Test;
@@ -149,11 +156,15 @@ class ClientPropertiesTests {
 			.run((context) -> {
 				assertThat(context.getBean(ClientPolicies.class).forService("inventory").zoneAffinity().active())
 					.isFalse();
-				assertThat(output).containsOnlyOnce("Zone affinity is on (mesh.client-defaults.zone-affinity.enabled, "
-						+ "mesh.clients.inventory.zone-affinity.enabled) but mesh.instance.zone is not set");
+				// the client inherits the defaults' value: only the defaults are named
+				assertThat(output).containsOnlyOnce(
+						"Zone affinity is on (mesh.client-defaults.zone-affinity.enabled) but mesh.instance.zone is not set");
 			});
 		this.runner.withPropertyValues("mesh.instance.zone=eu-1a", "mesh.client-defaults.zone-affinity.enabled=true")
 			.run((context) -> assertThat(output).containsOnlyOnce("Zone affinity is on"));
+		this.runner.withPropertyValues("mesh.clients.inventory.zone-affinity.enabled=true")
+			.run((context) -> assertThat(output).containsOnlyOnce(
+					"Zone affinity is on (mesh.clients.inventory.zone-affinity.enabled) but mesh.instance.zone is not set"));
 	}
 
 	@Test
@@ -169,6 +180,74 @@ class ClientPropertiesTests {
 		this.runner.run(
 				(context) -> assertThat(context.getBean(ClientPolicies.class).forService("inventory").maxResponseSize())
 					.isEqualTo(DataSize.ofMegabytes(10)));
+	}
+
+	@Test
+	void shouldDeclareTheCoresBuiltInDefaultsAsThePropertyDefaults() {
+		assertThat(new MeshClientProperties().toPolicy(null)).isEqualTo(ClientPolicy.DEFAULTS);
+	}
+
+	@Test
+	void shouldInheritEveryDefaultAClientDoesNotSetItself() {
+		this.runner
+			.withPropertyValues("mesh.client-defaults.retry.on=connect-failure",
+					"mesh.client-defaults.oauth2.scopes=a,b", "mesh.client-defaults.connect-timeout=2s",
+					"mesh.client-defaults.ssl-bundle=mtls", "mesh.client-defaults.buffer-response=false",
+					"mesh.client-defaults.circuit-breaker=true", "mesh.clients.inventory.oauth2.scopes=c",
+					"mesh.clients.inventory.retry.backoff.max=2s")
+			.run((context) -> {
+				MeshProperties properties = context.getBean(MeshProperties.class);
+				ClientPolicy inventory = properties.clientPolicy("inventory");
+				assertThat(inventory.retry().on()).hasToString("[connect-failure]");
+				assertThat(inventory.retry().backoff().max()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(inventory.oauth2().scopes()).containsExactly("c");
+				assertThat(inventory.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(inventory.transport()).isEqualTo(new TransportPolicy("mtls", false));
+				assertThat(inventory.circuitBreaker()).isTrue();
+				ClientPolicy billing = properties.clientPolicy("billing");
+				assertThat(billing.oauth2().scopes()).containsExactly("a", "b");
+				assertThat(billing.retry().backoff().max()).isEqualTo(Duration.ofSeconds(1));
+				// binding a client never changes the defaults it inherits
+				assertThat(properties.getClientDefaults().getOauth2().getScopes()).containsExactly("a", "b");
+			});
+	}
+
+	@Test
+	void shouldShowEveryClientDefaultInTheIdeMetadataButThoseThatDependOnOtherSettings() throws Exception {
+		try (InputStream metadata = MeshProperties.class
+			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonNode properties = new ObjectMapper().readTree(metadata).get("properties");
+			List<String> withoutDefault = StreamSupport.stream(properties.spliterator(), false)
+				.filter((property) -> property.get("name").asText().startsWith("mesh.client-defaults."))
+				.filter((property) -> !property.has("defaultValue"))
+				.map((property) -> property.get("name").asText())
+				.sorted()
+				.toList();
+			// unset means: Boot's connect timeout, no limit, the JVM's trust, tokens when
+			// registrations exist, the registration's scopes
+			assertThat(withoutDefault).containsExactly("mesh.client-defaults.connect-timeout",
+					"mesh.client-defaults.max-concurrent-requests", "mesh.client-defaults.oauth2.enabled",
+					"mesh.client-defaults.oauth2.scopes", "mesh.client-defaults.ssl-bundle");
+		}
+	}
+
+	@Test
+	void shouldHintEveryLoadBalancerAndEveryRetryOnKeywordInTheIdeMetadata() throws Exception {
+		try (InputStream metadata = MeshProperties.class
+			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonNode hints = new ObjectMapper().readTree(metadata).get("hints");
+			Map<String, List<String>> values = StreamSupport.stream(hints.spliterator(), false)
+				.collect(Collectors.toMap((hint) -> hint.get("name").asText(),
+						(hint) -> StreamSupport.stream(hint.get("values").spliterator(), false)
+							.map((value) -> value.get("value").asText())
+							.toList()));
+			assertThat(values.get("mesh.client-defaults.load-balancer"))
+				.containsExactlyInAnyOrderElementsOf(Arrays.stream(LoadBalancerPolicy.values())
+					.map((policy) -> policy.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+					.toList());
+			assertThat(values.get("mesh.client-defaults.retry.on")).contains("connect-failure", "reset", "timeout")
+				.allSatisfy((value) -> RetryOn.parse(List.of(value)));
+		}
 	}
 
 	@Test

@@ -7,7 +7,12 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mesh.autoconfigure.MeshProperties;
+import dev.mesh.client.ClientPolicy;
+
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -34,7 +39,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link MeshLoadBalancerClientConfiguration} in a real Spring Cloud
@@ -122,13 +127,10 @@ class MeshLoadBalancerClientConfigurationTests {
 				"mesh.clients.inventory.load-balancer", "weighted-random", "mesh.clients.orders.retry.max-attempts",
 				"2", "mesh.clients.Billing_Service.load-balancer", "ROUND_ROBIN");
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
-		assertThat(LoadBalancerSettings.of("inventory", binder).loadBalancer())
-			.isEqualTo(LoadBalancerPolicy.WEIGHTED_RANDOM);
-		assertThat(LoadBalancerSettings.of("orders", binder).loadBalancer()).isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
-		assertThat(LoadBalancerSettings.of("Billing_Service", binder).loadBalancer())
-			.isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
-		assertThat(LoadBalancerSettings.of("inventory", new Binder()).loadBalancer())
-			.isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
+		assertThat(policy("inventory", binder).loadBalancer()).isEqualTo(LoadBalancerPolicy.WEIGHTED_RANDOM);
+		assertThat(policy("orders", binder).loadBalancer()).isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
+		assertThat(policy("Billing_Service", binder).loadBalancer()).isEqualTo(LoadBalancerPolicy.ROUND_ROBIN);
+		assertThat(policy("inventory", new Binder()).loadBalancer()).isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
 	}
 
 	@Test
@@ -194,37 +196,49 @@ class MeshLoadBalancerClientConfigurationTests {
 				"mesh.clients.inventory.slow-start.min-weight-percent", "30",
 				"mesh.clients.inventory.slow-start.aggression", "4", "mesh.clients.orders.slow-start.enabled", "true");
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
-		LoadBalancerSettings inventory = LoadBalancerSettings.of("inventory", binder);
+		ClientPolicy inventory = policy("inventory", binder);
 		assertThat(inventory.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(true, 10, "zone-a"));
 		assertThat(inventory.slowStart()).isEqualTo(new SlowStartPolicy(false, Duration.ofSeconds(100), 30, 4.0));
-		LoadBalancerSettings orders = LoadBalancerSettings.of("orders", binder);
+		ClientPolicy orders = policy("orders", binder);
 		assertThat(orders.zoneAffinity()).isEqualTo(new ZoneAffinityPolicy(false, 10, "zone-a"));
 		assertThat(orders.slowStart()).isEqualTo(new SlowStartPolicy(true, Duration.ofSeconds(100), 20, 1.0));
-		LoadBalancerSettings none = LoadBalancerSettings.of("inventory", new Binder());
+		ClientPolicy none = policy("inventory", new Binder());
 		assertThat(none.zoneAffinity()).isEqualTo(ZoneAffinityPolicy.DEFAULTS);
 		assertThat(none.slowStart()).isEqualTo(SlowStartPolicy.DEFAULTS);
 	}
 
 	@Test
 	void rejectsValuesOutOfRangeNamingTheProperty() {
-		assertRejected("mesh.clients.inventory.zone-affinity.min-available-percent", "150",
-				"mesh.clients.inventory.zone-affinity.min-available-percent: 150 (expected: 0..100)");
+		assertRejected("mesh.clients.inventory.zone-affinity.min-available-percent", "150", "from 0 to 100");
 		// a bad value inherited from the defaults is reported under the property that was
 		// set
-		assertRejected("mesh.client-defaults.slow-start.window", "0s",
-				"mesh.client-defaults.slow-start.window: PT0S (expected: above 0s, at most 1h)");
-		assertRejected("mesh.client-defaults.slow-start.min-weight-percent", "-1",
-				"mesh.client-defaults.slow-start.min-weight-percent: -1 (expected: 0..100)");
-		assertRejected("mesh.clients.inventory.slow-start.window", "61m",
-				"mesh.clients.inventory.slow-start.window: PT1H1M (expected: above 0s, at most 1h)");
-		assertRejected("mesh.clients.inventory.slow-start.aggression", "0",
-				"mesh.clients.inventory.slow-start.aggression: 0.0 (expected: above 0, at most 100)");
+		assertRejected("mesh.client-defaults.slow-start.window", "0s", "positive duration of at most 1h");
+		assertRejected("mesh.client-defaults.slow-start.min-weight-percent", "-1", "from 0 to 100");
+		assertRejected("mesh.clients.inventory.slow-start.window", "61m", "positive duration of at most 1h");
+		assertRejected("mesh.clients.inventory.slow-start.aggression", "0", "above 0 and at most 100");
 	}
 
-	private static void assertRejected(String property, String value, String message) {
+	@Test
+	void rejectsABadValueInALoadBalancerClientContextNamingTheProperty() {
+		this.contextRunner.withPropertyValues("mesh.clients.inventory.slow-start.aggression=0").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThatExceptionOfType(BeanCreationException.class)
+				.isThrownBy(() -> context.getBean(LoadBalancerClientFactory.class).getInstance("inventory"))
+				.havingRootCause()
+				.withMessageContaining("above 0 and at most 100");
+		});
+	}
+
+	private static void assertRejected(String property, String value, String allowed) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(property, value)));
-		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerSettings.of("inventory", binder))
-			.withMessage(message);
+		assertThatExceptionOfType(BindException.class).isThrownBy(() -> policy("inventory", binder))
+			.satisfies((ex) -> assertThat(ex.getProperty().getName()).hasToString(property))
+			.havingRootCause()
+			.withMessageContaining(allowed);
+	}
+
+	private static ClientPolicy policy(String serviceId, Binder binder) {
+		return MeshProperties.bind(binder).clientPolicy(serviceId);
 	}
 
 	private static LoadBalancerPolicy policyOfInventory(AssertableApplicationContext context) {

@@ -3,6 +3,7 @@ package dev.mesh.resilience;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The failures a client may retry ({@code mesh.clients.<service>.retry.on}):
@@ -72,6 +73,17 @@ public final class RetryOn {
 
 	boolean retriesStatus(int status) {
 		return status >= 500 && status <= 599 && this.statuses.get(status);
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return (other instanceof RetryOn that) && this.connectFailure == that.connectFailure && this.reset == that.reset
+				&& this.timeout == that.timeout && this.statuses.equals(that.statuses);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.connectFailure, this.reset, this.timeout, this.statuses);
 	}
 
 	@Override
