@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.mesh.discovery.InstanceState.AttemptResult;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
@@ -57,7 +58,7 @@ class ServiceRouteBalancingTests {
 		MeshInstance a1 = route.instances().get(0);
 		for (int i = 0; i < 5; i++) {
 			a1.state().attemptStarted(this.nanos.get());
-			route.recordFailure(a1);
+			route.recordFailure(a1, a1.state().attemptEnded(AttemptResult.FAILED, -1, this.nanos.get()));
 		}
 		assertThat(route.outlierDetector().isEjected(a1, route.now())).isTrue();
 		assertThat(ClientSnapshots.of(route).localZoneInUse()).as("1 of 2 local instances: 50% < 70%, at once")
@@ -138,8 +139,8 @@ class ServiceRouteBalancingTests {
 		this.registry.addAll(List.of(instance("fast", null, null), instance("steady", null, null)));
 		ServiceRoute route = route(ClientPolicy.DEFAULTS.withLoadBalancer(LoadBalancerPolicy.PEAK_EWMA));
 		MeshInstance fast = route.instances().get(0);
-		fast.state().recordLatency(Duration.ofMillis(1).toNanos(), this.nanos.get());
-		route.instances().get(1).state().recordLatency(Duration.ofMillis(3).toNanos(), this.nanos.get());
+		answered(fast, Duration.ofMillis(1));
+		answered(route.instances().get(1), Duration.ofMillis(3));
 		fast.state().attemptStarted(this.nanos.get());
 		this.nanos.addAndGet(Duration.ofMillis(1).toNanos() / 2);
 		assertThat(firstPicks(route, 1)).as("unanswered for 0.5 ms: 1 ms × 2 < 3 ms").containsExactly("fast");
@@ -158,6 +159,11 @@ class ServiceRouteBalancingTests {
 	private static ClientPolicy zoneAffinity(String zone, int minAvailablePercent) {
 		return ClientPolicy.DEFAULTS.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN)
 			.withZoneAffinity(new ZoneAffinityPolicy(true, minAvailablePercent, zone));
+	}
+
+	private void answered(MeshInstance instance, Duration latency) {
+		instance.state().attemptStarted(this.nanos.get());
+		instance.state().attemptEnded(AttemptResult.SUCCEEDED, latency.toNanos(), this.nanos.get());
 	}
 
 	private ServiceRoute route(ClientPolicy policy) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.mesh.discovery.InstanceState.AttemptResult;
 import dev.mesh.discovery.MeshInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,7 +62,7 @@ class KnownInstancesTests {
 		assertThat(this.known.find(b.serviceInstance())).as("unlisted for a minute, but a call is in flight")
 			.isSameAs(b);
 
-		b.state().attemptFinished(false);
+		b.state().attemptEnded(AttemptResult.SUCCEEDED, -1, System.nanoTime());
 		this.known.update(List.of(instance("a", "1")));
 		assertThat(this.known.find(b.serviceInstance())).as("unlisted for a minute, idle").isNull();
 		assertThat(this.known.size()).isEqualTo(1);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.mesh.discovery.InstanceState.AttemptResult;
 import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
 import org.junit.jupiter.api.Test;
@@ -57,16 +58,16 @@ class PeakEwmaPickerTests {
 	@Test
 	void failedAttemptsRaiseTheEstimateButNeverLowerIt() {
 		InstanceState state = weighted(1).get(0).state();
-		state.recordFailedLatency(2 * MS, this.clock.get());
+		failed(state, 2 * MS);
 		assertThat(state.peakEwmaNanos(this.clock.get())).as("first sample").isEqualTo(2.0 * MS);
 		record(state, 50 * MS);
 		this.clock.addAndGet(TAU);
 		// A 503 or a refused connection a time constant later, 1 ms fast, leaves the
 		// decayed estimate alone,
-		state.recordFailedLatency(1 * MS, this.clock.get());
+		failed(state, 1 * MS);
 		assertThat(state.peakEwmaNanos(this.clock.get())).isCloseTo(50.0 * MS / Math.E, within(1.0));
 		// while an attempt that timed out after 1 s raises it to 1 s at once.
-		state.recordFailedLatency(1_000 * MS, this.clock.get());
+		failed(state, 1_000 * MS);
 		assertThat(state.peakEwmaNanos(this.clock.get())).isEqualTo(1_000.0 * MS);
 	}
 
@@ -151,12 +152,11 @@ class PeakEwmaPickerTests {
 		state.attemptStarted(this.clock.get());
 		assertThat(state.unansweredSinceNanos()).as("the oldest attempt in flight counts").isEqualTo(firstStarted);
 		this.clock.addAndGet(5 * MS);
-		state.recordFailedLatency(10 * MS, this.clock.get());
-		state.attemptFinished(true);
+		state.attemptEnded(AttemptResult.FAILED, 10 * MS, this.clock.get());
 		assertThat(state.unansweredSinceNanos()).as("an attempt ended, so none in flight is older")
 			.isEqualTo(this.clock.get());
 		this.clock.addAndGet(5 * MS);
-		state.attemptAborted(this.clock.get());
+		state.attemptEnded(AttemptResult.ABORTED, -1, this.clock.get());
 		assertThat(state.unansweredSinceNanos()).as("given up counts as ended").isEqualTo(this.clock.get());
 		this.clock.addAndGet(5 * MS);
 		state.attemptStarted(this.clock.get());
@@ -183,8 +183,7 @@ class PeakEwmaPickerTests {
 		assertThat(picks(picker, 1)).isEqualTo("b");
 		// a answers the attempt, slowly: its estimate takes the 2.5 ms, and nothing is in
 		// flight any more
-		record(instances.get(0).state(), 2500 * 1000L);
-		instances.get(0).state().attemptFinished(false);
+		instances.get(0).state().attemptEnded(AttemptResult.SUCCEEDED, 2500 * 1000L, this.clock.get());
 		assertThat(picks(picker, 1)).isEqualTo("a");
 	}
 
@@ -225,8 +224,7 @@ class PeakEwmaPickerTests {
 			}
 			else {
 				// the others answer in 1 ms, well before the next call
-				record(picked.state(), 1 * MS);
-				picked.state().attemptFinished(false);
+				picked.state().attemptEnded(AttemptResult.SUCCEEDED, 1 * MS, this.clock.get());
 			}
 		}
 		// On the estimate alone it would cost 1 ms × (in flight + 1) and win against the
@@ -241,8 +239,16 @@ class PeakEwmaPickerTests {
 		}
 	}
 
+	/** One attempt that succeeds after this long. */
 	private void record(InstanceState state, long latencyNanos) {
-		state.recordLatency(latencyNanos, this.clock.get());
+		state.attemptStarted(this.clock.get());
+		state.attemptEnded(AttemptResult.SUCCEEDED, latencyNanos, this.clock.get());
+	}
+
+	/** One attempt that fails after this long. */
+	private void failed(InstanceState state, long latencyNanos) {
+		state.attemptStarted(this.clock.get());
+		state.attemptEnded(AttemptResult.FAILED, latencyNanos, this.clock.get());
 	}
 
 }

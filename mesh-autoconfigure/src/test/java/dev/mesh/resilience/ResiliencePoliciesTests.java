@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.mesh.discovery.InstanceState.AttemptResult;
 import dev.mesh.discovery.MeshInstance;
 import org.junit.jupiter.api.Test;
 
@@ -190,7 +191,7 @@ class ResiliencePoliciesTests {
 		MeshInstance a = instance("a");
 		List<MeshInstance> all = List.of(a, instance("b"), instance("c"));
 		fail(detector, a, all, 2);
-		detector.recordSuccess(start(a));
+		detector.recordSuccess(succeeded(a));
 		fail(detector, a, all, 2);
 		assertThat(detector.isEjected(a, this.nanos.get())).as("a success resets the run").isFalse();
 		fail(detector, a, all, 1);
@@ -206,7 +207,7 @@ class ResiliencePoliciesTests {
 		fail(detector, a, all, 1);
 		assertThat(ejectedFor(a)).as("capped").isEqualTo(Duration.ofSeconds(100));
 		this.nanos.addAndGet(Duration.ofSeconds(100).toNanos());
-		detector.recordSuccess(start(a));
+		detector.recordSuccess(succeeded(a));
 		fail(detector, a, all, 2);
 		assertThat(detector.isEjected(a, this.nanos.get())).as("a success on probation clears the record").isFalse();
 		fail(detector, a, all, 1);
@@ -229,7 +230,7 @@ class ResiliencePoliciesTests {
 		assertThat(detector.ejectionCount()).isEqualTo(1);
 
 		this.nanos.addAndGet(Duration.ofSeconds(30).toNanos());
-		detector.recordSuccess(start(a));
+		detector.recordSuccess(succeeded(a));
 		fail(detector, b, all, 1);
 		assertThat(detector.isEjected(b, this.nanos.get())).as("ejected at its next failure once a slot is free")
 			.isTrue();
@@ -329,13 +330,19 @@ class ResiliencePoliciesTests {
 
 	private void fail(OutlierDetector detector, MeshInstance instance, List<MeshInstance> all, int times) {
 		for (int i = 0; i < times; i++) {
-			detector.recordFailure(start(instance), all);
+			detector.recordFailure(instance, failedOnce(instance), all);
 		}
 	}
 
-	private static MeshInstance start(MeshInstance instance) {
+	private static MeshInstance succeeded(MeshInstance instance) {
 		instance.state().attemptStarted(System.nanoTime());
+		instance.state().attemptEnded(AttemptResult.SUCCEEDED, -1, System.nanoTime());
 		return instance;
+	}
+
+	private static int failedOnce(MeshInstance instance) {
+		instance.state().attemptStarted(System.nanoTime());
+		return instance.state().attemptEnded(AttemptResult.FAILED, -1, System.nanoTime());
 	}
 
 	private Duration ejectedFor(MeshInstance instance) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.loadbalancer.InstanceFilter;
 import dev.mesh.loadbalancer.InstancePicker;
@@ -83,7 +84,10 @@ public class PickerBenchmark {
 				}
 				// sampled at different times, as in a running client, so peak-ewma pays
 				// for the decay
-				meshInstance.state().recordLatency(1_000_000L + 10_000L * (i % 37), now - 1_000_000L * (i % 53));
+				long sampled = now - 1_000_000L * (i % 53);
+				meshInstance.state().attemptStarted(sampled);
+				meshInstance.state()
+					.attemptEnded(InstanceState.AttemptResult.SUCCEEDED, 1_000_000L + 10_000L * (i % 37), sampled);
 				this.meshInstances.add(meshInstance);
 			}
 			this.pickNanos = now + 500_000L;

@@ -67,13 +67,11 @@ final class CallAttempts implements InstanceFilter {
 	}
 
 	/**
-	 * Ends the attempt in flight as aborted by the caller: the instance's in-flight count
-	 * goes down and nothing is recorded against it.
-	 * @param instance the instance it was sent to
-	 * @param now the time it ended, on the route's clock
+	 * Notes that the caller ended the latest attempt ({@link AttemptOutcomes} has ended
+	 * it on its instance): the call ends without retry.
+	 * @param attempt the attempt
 	 */
-	void abort(MeshInstance instance, long now) {
-		instance.state().attemptAborted(now);
+	void aborted(Attempt attempt) {
 		this.aborted = true;
 	}
 

@@ -1,11 +1,9 @@
 package dev.mesh.client;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 
 import dev.mesh.discovery.MeshInstance;
-import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.MeshOutcome;
 import dev.mesh.resilience.CallerAbort;
 import dev.mesh.resilience.InboundDeadline;
@@ -60,12 +58,23 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  */
 final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
-	private static final long MILLI = 1_000_000L;
-
 	private final ServiceRoute route;
 
+	private final AttemptSender sender;
+
+	private final AttemptOutcomes outcomes;
+
+	private final Sleeper sleeper;
+
 	MeshClientInterceptor(ServiceRoute route) {
+		this(route, Sleeper.THREAD);
+	}
+
+	MeshClientInterceptor(ServiceRoute route, Sleeper sleeper) {
 		this.route = route;
+		this.sender = new AttemptSender(route);
+		this.outcomes = new AttemptOutcomes(route);
+		this.sleeper = sleeper;
 	}
 
 	@Override
@@ -134,7 +143,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			throw new NoInstanceAvailableException(this.route.serviceId(), noInstanceReason());
 		}
 		boolean reauthorized = false;
-		for (int attempt = 1;; attempt++) {
+		for (int number = 1;; number++) {
 			ServiceTokenSource tokens = this.route.tokens();
 			long beforeToken = this.route.now();
 			OAuth2AccessToken token = (tokens != null) ? tokens.token(deadline - beforeToken) : null;
@@ -144,59 +153,61 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			long left = deadline - afterToken;
 			long attemptNanos = Math.min(perAttemptNanos, left);
 			// judged on the time the attempt really has: whatever took the rest (the
-			// caller's deadline, a slow
-			// first registry load, the wait for a token, earlier attempts) is not the
-			// instance's doing, and a
-			// cut too small to matter (the pick, a middle hop's own few milliseconds) is
-			// no cut (CallerAbort)
+			// caller's deadline, a slow first registry load, the wait for a token,
+			// earlier attempts) is not the instance's doing, and a cut too small to
+			// matter (the pick, a middle hop's own few milliseconds) is no cut
+			// (CallerAbort)
 			boolean cutShort = CallerAbort.cutShort(left, fullNanos);
 			attempts.tried(instance);
-			ClientHttpResponse response = null;
-			IOException failure = null;
+			Attempt attempt = this.sender.send(instance, request, body, relative, attemptNanos, cutShort, token,
+					execution, attempts.sent());
 			int status = 0;
+			boolean fault;
 			try {
-				response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution, attempts);
-				if (token != null && !reauthorized && !attempts.aborted() && isInvalidToken(response)
+				if (token != null && !reauthorized && !attempt.byCaller() && isInvalidToken(attempt.response())
 						&& tokens.invalidate(token)) {
+					// re-sent once to the same instance with a fresh token: the rejected
+					// attempt says nothing about the instance
 					reauthorized = true;
-					ClientHttpResponse rejected = response;
-					response = null;
-					instance.state().attemptAborted(this.route.now());
-					rejected.close();
+					this.outcomes.abandon(attempt);
+					attempt.response().close();
 					token = tokens.replacement(token, deadline - this.route.now());
 					attemptNanos = Math.min(perAttemptNanos, deadline - this.route.now());
-					response = send(instance, request, body, relative, attemptNanos, cutShort, token, execution,
-							attempts);
+					attempt = this.sender.send(instance, request, body, relative, attemptNanos, cutShort, token,
+							execution, attempts.sent());
 				}
-				status = response.getStatusCode().value();
+				ClientHttpResponse answer = attempt.response();
+				if (answer != null) {
+					status = answer.getStatusCode().value();
+				}
+				// a 401 invalid_token to a token just fetched (or kept as too young to
+				// replace) is the instance's fault
+				fault = attempt.failure() != null || status >= 500
+						|| (token != null && status == 401 && isInvalidToken(answer));
 			}
 			catch (IOException ex) {
-				failure = ex;
+				if (attempt.ended()) {
+					// no fresh token for the re-send: the token endpoint's failure, not
+					// the instance's
+					throw ex;
+				}
+				// the answer's status could not be read
+				attempt.failed(ex, this.route.now(), false);
+				fault = true;
 			}
 			catch (RuntimeException | Error ex) {
-				// thrown after send() returned (by what a later interceptor returned):
-				// end the attempt here
-				if (response != null && !attempts.aborted()) {
-					instance.state().attemptAborted(this.route.now());
-				}
+				this.outcomes.abandon(attempt);
 				throw ex;
 			}
+			this.outcomes.record(attempt, fault, attempts);
+			ClientHttpResponse response = attempt.response();
+			IOException failure = attempt.failure();
 			if (attempts.aborted()) {
-				// ended by the caller (send() has ended it): no failure of the instance,
-				// no retry
+				// ended by the caller: no failure of the instance, no retry
 				return result(response, failure);
 			}
-			// a 401 invalid_token to a token just fetched (or kept as too young to
-			// replace) is the instance's fault
-			if (failure != null || status >= 500 || (token != null && status == 401 && isInvalidToken(response))) {
-				attempts.failed();
-				this.route.recordFailure(instance);
-			}
-			else {
-				this.route.outlierDetector().recordSuccess(instance);
-			}
 			RetryDecider.RetryDecision decision = this.route.retryDecider()
-				.decide(request, attempt, failure, status, (response != null) ? response.getHeaders() : null,
+				.decide(request, number, failure, status, (response != null) ? response.getHeaders() : null,
 						deadline - this.route.now(), Thread.currentThread().isInterrupted(), attempts::next);
 			if (!decision.retry()) {
 				return result(response, failure);
@@ -204,84 +215,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			if (response != null) {
 				response.close();
 			}
-			sleep(decision.delayNanos());
+			this.sleeper.sleep(decision.delayNanos());
 			instance = decision.next();
-		}
-	}
-
-	/**
-	 * Sends one attempt to one instance, and times and traces it. The caller records the
-	 * outcome for the outlier detector (which ends the instance's in-flight count),
-	 * unless the attempt was aborted ({@link CallAttempts#aborted()}; see
-	 * {@link CallerAbort}) or this throws anything but an {@link IOException}: then this
-	 * has ended the in-flight count itself.
-	 * @param attemptNanos the time the attempt is given
-	 * @param cutShort whether that is less than its full time
-	 * ({@link CallerAbort#cutShort})
-	 */
-	private ClientHttpResponse send(MeshInstance instance, HttpRequest request, byte[] body, URI relative,
-			long attemptNanos, boolean cutShort, OAuth2AccessToken token, ClientHttpRequestExecution execution,
-			CallAttempts attempts) throws IOException {
-		URI target = ServiceUris.onInstance(instance, relative);
-		AttemptRequest attemptRequest = new AttemptRequest(request, target, toMillis(attemptNanos), token);
-		String method = request.getMethod().name();
-		int number = attempts.sent();
-		AttemptTracer.AttemptSpan span = this.route.attemptTracer()
-			.start(attemptRequest.getHeaders(), this.route.serviceId(), instance.id(), method, number);
-		long started = this.route.now();
-		instance.state().attemptStarted(started);
-		String status = "NONE";
-		String outcome = MeshOutcome.REJECTED;
-		Throwable error = null;
-		try {
-			ClientHttpResponse response = execution.execute(attemptRequest, body);
-			int code = response.getStatusCode().value();
-			long ended = this.route.now();
-			if (code >= 500 && CallerAbort.byDeadline(cutShort, attemptNanos, ended - started)) {
-				// a 5xx that came only after the time the caller left ran out, as a
-				// service whose own
-				// deadline passed answers: the caller's doing
-				attempts.abort(instance, ended);
-			}
-			else {
-				recordLatency(instance, ended - started, ended, code >= 500);
-			}
-			status = MeshOutcome.statusTag(code);
-			outcome = MeshOutcome.ofStatus(code);
-			return response;
-		}
-		catch (IOException ex) {
-			long ended = this.route.now();
-			if (CallerAbort.byInterrupt(ex) || CallerAbort.byDeadline(cutShort, attemptNanos, ended - started)) {
-				attempts.abort(instance, ended);
-			}
-			else {
-				recordLatency(instance, ended - started, ended, true);
-			}
-			status = "IO_ERROR";
-			outcome = MeshOutcome.ofFailure(ex);
-			error = ex;
-			throw ex;
-		}
-		catch (RuntimeException | Error ex) {
-			// an interceptor or response that throws: nothing to judge the instance by,
-			// but the attempt is over
-			instance.state().attemptAborted(this.route.now());
-			error = ex;
-			throw ex;
-		}
-		finally {
-			this.route.recordAttempt(instance.id(), method, number, status, outcome, this.route.now() - started);
-			span.end(status, outcome, error);
-		}
-	}
-
-	private static void recordLatency(MeshInstance instance, long nanos, long ended, boolean failed) {
-		if (failed) {
-			instance.state().recordFailedLatency(nanos, ended);
-		}
-		else {
-			instance.state().recordLatency(nanos, ended);
 		}
 	}
 
@@ -290,7 +225,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	 * 6750).
 	 */
 	private static boolean isInvalidToken(ClientHttpResponse response) throws IOException {
-		if (response.getStatusCode().value() != 401) {
+		if (response == null || response.getStatusCode().value() != 401) {
 			return false;
 		}
 		String challenge = response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE);
@@ -303,20 +238,6 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			throw failure;
 		}
 		return response;
-	}
-
-	private static long toMillis(long nanos) {
-		return Math.max(1, (nanos + MILLI - 1) / MILLI);
-	}
-
-	private static void sleep(long nanos) throws InterruptedIOException {
-		try {
-			Thread.sleep(nanos / MILLI, (int) (nanos % MILLI));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new InterruptedIOException("Interrupted while backing off before a retry");
-		}
 	}
 
 	private String noInstanceReason() {

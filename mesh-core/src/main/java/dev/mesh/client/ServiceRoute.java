@@ -182,9 +182,10 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	 * Records a failed attempt with the outlier detector; an ejection re-decides the zone
 	 * at once.
 	 * @param instance the instance that failed
+	 * @param inARow its failures in a row, this one included
 	 */
-	void recordFailure(MeshInstance instance) {
-		if (this.outlierDetector.recordFailure(instance, instances())
+	void recordFailure(MeshInstance instance, int inARow) {
+		if (this.outlierDetector.recordFailure(instance, inARow, instances())
 				&& this.picker instanceof ZoneAffinityPicker zoned) {
 			this.zoneCheckedAt = now();
 			zoned.update(this.notEjected);

@@ -60,7 +60,8 @@ public final class InstanceState {
 
 	/**
 	 * Marks an attempt as started.
-	 * @param nowNanos the time it starts, on the clock passed to {@link #recordLatency}
+	 * @param nowNanos the time it starts, on a monotonic clock (the same for every call
+	 * on this state)
 	 */
 	public void attemptStarted(long nowNanos) {
 		if (this.inFlight == 0) {
@@ -73,29 +74,40 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Undoes {@link #attemptStarted(long)} for an attempt whose outcome will not be
-	 * recorded: one its caller aborted (interrupted, or cut short by the caller's
-	 * deadline), one re-sent with a fresh token, or one ended by an exception that says
-	 * nothing about the instance. It counts as neither success nor failure and leaves the
-	 * latency estimate alone.
-	 * @param nowNanos the time it was given up, on the clock passed to
-	 * {@link #recordLatency}
+	 * Ends an attempt {@linkplain #attemptStarted(long) started} on this instance: the
+	 * only way its in-flight count goes down, so whoever started an attempt ends it,
+	 * exactly once, whatever happened. A success resets the failures in a row and a
+	 * failure adds one; an abort (the caller gave up, or the attempt says nothing about
+	 * the instance) counts as neither and leaves the latency estimate alone.
+	 * @param result how the attempt ended
+	 * @param latencyNanos how long it took, or a negative value when that is not known
+	 * (then no latency is sampled)
+	 * @param nowNanos the time it ended, on the clock passed to {@link #attemptStarted}
+	 * @return failures in a row now: 0 after a success, unchanged after an abort
 	 */
-	public void attemptAborted(long nowNanos) {
-		attemptEnded(nowNanos);
+	public int attemptEnded(AttemptResult result, long latencyNanos, long nowNanos) {
+		if (result == AttemptResult.ABORTED || latencyNanos < 0) {
+			this.unansweredSinceNanos = nowNanos;
+		}
+		else if (result == AttemptResult.SUCCEEDED) {
+			sampleLatency(latencyNanos, nowNanos);
+		}
+		else {
+			sampleFailedLatency(latencyNanos, nowNanos);
+		}
 		IN_FLIGHT.decrementAndGet(this);
-	}
-
-	/**
-	 * Notes that an attempt ended (answered, failed or given up) at this time, which
-	 * restarts the instance's unanswered time ({@link #unansweredSinceNanos()}).
-	 * {@link #recordLatency} and {@link #recordFailedLatency} call it; callers that
-	 * record no latency for an attempt call it themselves.
-	 * @param nowNanos the time the attempt ended, on the clock passed to
-	 * {@link #recordLatency}
-	 */
-	public void attemptEnded(long nowNanos) {
-		this.unansweredSinceNanos = nowNanos;
+		switch (result) {
+			case SUCCEEDED:
+				if (this.consecutiveFailures.get() != 0) {
+					this.consecutiveFailures.set(0);
+				}
+				return 0;
+			case FAILED:
+				this.failures.increment();
+				return this.consecutiveFailures.incrementAndGet();
+			default:
+				return this.consecutiveFailures.get();
+		}
 	}
 
 	/**
@@ -106,27 +118,10 @@ public final class InstanceState {
 	 * attempt times out. Meaningless while nothing is in flight. Updated without locks: a
 	 * race between one attempt ending and another starting can leave it earlier than
 	 * exact by as long as the race lasted.
-	 * @return the time, on the clock passed to {@link #recordLatency}
+	 * @return the time, on the clock passed to {@link #attemptStarted}
 	 */
 	public long unansweredSinceNanos() {
 		return this.unansweredSinceNanos;
-	}
-
-	/**
-	 * Marks an attempt as finished.
-	 * @param failed whether it failed (connect failure, timeout, reset or 5xx)
-	 * @return consecutive failures now (0 after a success)
-	 */
-	public int attemptFinished(boolean failed) {
-		IN_FLIGHT.decrementAndGet(this);
-		if (failed) {
-			this.failures.increment();
-			return this.consecutiveFailures.incrementAndGet();
-		}
-		if (this.consecutiveFailures.get() != 0) {
-			this.consecutiveFailures.set(0);
-		}
-		return 0;
 	}
 
 	/**
@@ -140,8 +135,8 @@ public final class InstanceState {
 	 * @param nowNanos the time the attempt ended, from the same monotonic clock as
 	 * {@link #peakEwmaNanos(long)}
 	 */
-	public void recordLatency(long nanos, long nowNanos) {
-		attemptEnded(nowNanos);
+	private void sampleLatency(long nanos, long nowNanos) {
+		this.unansweredSinceNanos = nowNanos;
 		double estimate = this.peakEwmaNanos;
 		if (estimate < 0 || nanos > estimate) {
 			this.peakEwmaNanos = nanos;
@@ -162,15 +157,15 @@ public final class InstanceState {
 	 * steers {@code peak-ewma} away from an instance that hangs.
 	 * @param nanos the attempt's duration until it failed
 	 * @param nowNanos the time the attempt ended, on the clock passed to
-	 * {@link #recordLatency}
+	 * {@link #attemptStarted}
 	 */
-	public void recordFailedLatency(long nanos, long nowNanos) {
+	private void sampleFailedLatency(long nanos, long nowNanos) {
 		double estimate = this.peakEwmaNanos;
 		if (estimate < 0 || nanos > estimate) {
-			recordLatency(nanos, nowNanos);
+			sampleLatency(nanos, nowNanos);
 		}
 		else {
-			attemptEnded(nowNanos);
+			this.unansweredSinceNanos = nowNanos;
 		}
 	}
 
@@ -179,7 +174,7 @@ public final class InstanceState {
 	 * samples it falls towards 0 with time constant {@value #PEAK_EWMA_DECAY_NANOS} ns,
 	 * so an instance that was slow long ago gets probed again. Reads only; allocates
 	 * nothing.
-	 * @param nowNanos now, from the clock passed to {@link #recordLatency(long, long)}
+	 * @param nowNanos now, from the clock passed to {@link #attemptStarted}
 	 * @return the estimate in nanoseconds, or -1 before the first sample
 	 */
 	public double peakEwmaNanos(long nowNanos) {
@@ -197,7 +192,7 @@ public final class InstanceState {
 
 	/**
 	 * @return when the peak-EWMA estimate last took a sample, on the clock passed to
-	 * {@link #recordLatency}
+	 * {@link #attemptStarted}
 	 */
 	public long peakEwmaStampNanos() {
 		return this.peakEwmaStampNanos;
@@ -276,6 +271,26 @@ public final class InstanceState {
 		this.ejectedOnce = false;
 		this.ejections.set(0);
 		this.ejectedUntilNanos = 0;
+	}
+
+	/** How an attempt ended, for {@link InstanceState#attemptEnded}. */
+	public enum AttemptResult {
+
+		/** An answer that is no failure of the instance. */
+		SUCCEEDED,
+
+		/**
+		 * A failure of the instance: a connect failure, reset or timeout, a 5xx, or a
+		 * rejected fresh token.
+		 */
+		FAILED,
+
+		/**
+		 * Ended by the caller, or by something that says nothing about the instance:
+		 * neither success nor failure.
+		 */
+		ABORTED
+
 	}
 
 }

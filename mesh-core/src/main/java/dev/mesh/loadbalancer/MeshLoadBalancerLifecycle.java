@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.function.LongSupplier;
 
 import dev.mesh.discovery.InstanceState;
+import dev.mesh.discovery.InstanceState.AttemptResult;
 import dev.mesh.discovery.MeshInstance;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -20,12 +21,11 @@ import org.springframework.http.HttpStatusCode;
  * back to that instance's {@link InstanceState}, as the {@code @MeshClient} pipeline
  * does, so that {@link LoadBalancerPolicy#LEAST_REQUEST least-request} and
  * {@link LoadBalancerPolicy#PEAK_EWMA peak-ewma} see in-flight counts and latencies:
- * {@link InstanceState#attemptStarted(long)} when the request starts, and when it
- * completes {@link InstanceState#attemptFinished(boolean)} plus the latency, through
- * {@link InstanceState#recordLatency} for a success or
- * {@link InstanceState#recordFailedLatency} for a failure (an I/O error, or a response of
- * 500 or above). A call that failed with anything but an I/O error (a bug, a cancelled
- * exchange) only leaves the in-flight count, as in the pipeline.
+ * {@link InstanceState#attemptStarted(long)} when the request starts, and
+ * {@link InstanceState#attemptEnded} with its latency when it completes: a failure for an
+ * I/O error or a response of 500 or above, else a success. A call that failed with
+ * anything but an I/O error (a bug, a cancelled exchange) ends as aborted, as in the
+ * pipeline.
  *
  * <p>
  * Spring Cloud LoadBalancer calls it from the client's own context: the blocking client
@@ -90,29 +90,17 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 			return;
 		}
 		InstanceState state = instance.state();
-		boolean failed;
+		AttemptResult result;
 		if (completionContext.status() == CompletionContext.Status.FAILED) {
-			if (!isIoFailure(completionContext.getThrowable())) {
-				state.attemptAborted(this.nanoClock.getAsLong());
-				return;
-			}
-			failed = true;
+			result = isIoFailure(completionContext.getThrowable()) ? AttemptResult.FAILED : AttemptResult.ABORTED;
 		}
 		else {
-			failed = isServerError(completionContext.getClientResponse());
+			result = isServerError(completionContext.getClientResponse()) ? AttemptResult.FAILED
+					: AttemptResult.SUCCEEDED;
 		}
 		long started = startOf(completionContext.getLoadBalancerRequest());
 		long ended = this.nanoClock.getAsLong();
-		if (started == 0) {
-			state.attemptEnded(ended);
-		}
-		else if (failed) {
-			state.recordFailedLatency(ended - started, ended);
-		}
-		else {
-			state.recordLatency(ended - started, ended);
-		}
-		state.attemptFinished(failed);
+		state.attemptEnded(result, (started != 0) ? ended - started : -1, ended);
 	}
 
 	private MeshInstance instanceOf(Response<ServiceInstance> lbResponse) {

@@ -86,27 +86,31 @@ public final class OutlierDetector {
 	}
 
 	/**
-	 * Records a successful attempt (a response below 500).
+	 * Takes note of a successful attempt (a response below 500), which ends the
+	 * instance's probation. The attempt itself was ended by its owner
+	 * ({@link InstanceState#attemptEnded}).
 	 * @param instance the instance that answered
 	 */
 	public void recordSuccess(MeshInstance instance) {
 		InstanceState state = instance.state();
-		state.attemptFinished(false);
 		if (state.onProbation() && !isEjected(instance, now())) {
 			state.recovered();
 		}
 	}
 
 	/**
-	 * Records a failed attempt (connect failure, reset, timeout or 5xx) and ejects the
-	 * instance if that makes too many in a row, or if it was on probation.
+	 * Takes note of a failed attempt (connect failure, reset, timeout or 5xx) and ejects
+	 * the instance if that makes too many in a row, or if it was on probation. The
+	 * attempt itself was ended by its owner ({@link InstanceState#attemptEnded}), which
+	 * counted the failure.
 	 * @param instance the instance that failed
+	 * @param inARow its failures in a row, this one included, as
+	 * {@link InstanceState#attemptEnded} returned them
 	 * @param instances all instances of the service, to update panic mode
 	 * @return whether the instance was ejected by this failure
 	 */
-	public boolean recordFailure(MeshInstance instance, List<MeshInstance> instances) {
+	public boolean recordFailure(MeshInstance instance, int inARow, List<MeshInstance> instances) {
 		InstanceState state = instance.state();
-		int inARow = state.attemptFinished(true);
 		long now = now();
 		boolean ejected = isEjected(instance, now);
 		boolean probationFailed = state.onProbation() && !ejected && state.ejectedUntilNanos() != 0;

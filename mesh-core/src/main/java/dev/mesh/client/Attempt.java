@@ -1,0 +1,107 @@
+package dev.mesh.client;
+
+import java.io.IOException;
+
+import dev.mesh.discovery.InstanceState.AttemptResult;
+import dev.mesh.discovery.MeshInstance;
+
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * One attempt of a call on one instance, from {@link AttemptSender} starting it to
+ * {@link AttemptOutcomes} ending it: the owner of the instance's in-flight count for this
+ * attempt, which {@link #end} lowers exactly once whatever happens in between.
+ */
+final class Attempt {
+
+	private final MeshInstance instance;
+
+	private final int number;
+
+	private final long startedNanos;
+
+	private ClientHttpResponse response;
+
+	private IOException failure;
+
+	private long endedNanos;
+
+	private boolean byCaller;
+
+	private boolean finished;
+
+	private boolean ended;
+
+	Attempt(MeshInstance instance, int number, long startedNanos) {
+		this.instance = instance;
+		this.number = number;
+		this.startedNanos = startedNanos;
+		instance.state().attemptStarted(startedNanos);
+	}
+
+	void answered(ClientHttpResponse response, long endedNanos, boolean byCaller) {
+		this.response = response;
+		this.finished = true;
+		this.endedNanos = endedNanos;
+		this.byCaller = byCaller;
+	}
+
+	void failed(IOException failure, long endedNanos, boolean byCaller) {
+		this.failure = failure;
+		this.finished = true;
+		this.endedNanos = endedNanos;
+		this.byCaller = byCaller;
+	}
+
+	/**
+	 * Ends the attempt on its instance, unless it has ended already.
+	 * @param result how it ended
+	 * @param nowNanos now, the end of an attempt given up before it was answered
+	 * @return the instance's failures in a row now, or -1 when the attempt had ended
+	 * already
+	 */
+	int end(AttemptResult result, long nowNanos) {
+		if (this.ended) {
+			return -1;
+		}
+		this.ended = true;
+		boolean timed = this.finished && result != AttemptResult.ABORTED;
+		return this.instance.state()
+			.attemptEnded(result, timed ? this.endedNanos - this.startedNanos : -1, timed ? this.endedNanos : nowNanos);
+	}
+
+	MeshInstance instance() {
+		return this.instance;
+	}
+
+	int number() {
+		return this.number;
+	}
+
+	/**
+	 * @return the answer, or {@code null} when the attempt failed
+	 */
+	ClientHttpResponse response() {
+		return this.response;
+	}
+
+	/**
+	 * @return why the attempt failed, or {@code null} when it was answered
+	 */
+	IOException failure() {
+		return this.failure;
+	}
+
+	/**
+	 * @return whether the caller, not the instance, ended the attempt (see
+	 * {@link dev.mesh.resilience.CallerAbort})
+	 */
+	boolean byCaller() {
+		return this.byCaller;
+	}
+
+	boolean ended() {
+		return this.ended;
+	}
+
+}

@@ -1,0 +1,52 @@
+package dev.mesh.client;
+
+import dev.mesh.discovery.InstanceState.AttemptResult;
+
+/**
+ * The record-outcome step of the pipeline: ends an {@link Attempt} on its instance (the
+ * one place its in-flight count goes down) as a success, a failure or an abort, and tells
+ * the outlier detector and the call's {@link CallAttempts}. An attempt the caller ended
+ * counts against nothing: not the instance, not the circuit breaker, not the retry
+ * budget.
+ */
+final class AttemptOutcomes {
+
+	private final ServiceRoute route;
+
+	AttemptOutcomes(ServiceRoute route) {
+		this.route = route;
+	}
+
+	/**
+	 * @param attempt an attempt, answered or failed
+	 * @param instanceFault whether its answer or failure is the instance's fault: an I/O
+	 * failure, a 5xx, or a 401 that rejects a token the mesh will not replace
+	 * @param attempts the call's attempts
+	 */
+	void record(Attempt attempt, boolean instanceFault, CallAttempts attempts) {
+		if (attempt.byCaller()) {
+			attempt.end(AttemptResult.ABORTED, this.route.now());
+			attempts.aborted(attempt);
+		}
+		else if (instanceFault) {
+			int inARow = attempt.end(AttemptResult.FAILED, this.route.now());
+			attempts.failed();
+			this.route.recordFailure(attempt.instance(), inARow);
+		}
+		else {
+			attempt.end(AttemptResult.SUCCEEDED, this.route.now());
+			this.route.outlierDetector().recordSuccess(attempt.instance());
+		}
+	}
+
+	/**
+	 * Ends an attempt that says nothing about its instance: one re-sent with a fresh
+	 * token, or one whose answer made something else throw. Does nothing when it has
+	 * ended already.
+	 * @param attempt the attempt
+	 */
+	void abandon(Attempt attempt) {
+		attempt.end(AttemptResult.ABORTED, this.route.now());
+	}
+
+}

@@ -1,0 +1,29 @@
+package dev.mesh.client;
+
+import java.io.InterruptedIOException;
+
+/**
+ * Waits out the backoff before a retry. The pipeline's unit tests pass one that advances
+ * their clock instead of waiting.
+ */
+@FunctionalInterface
+interface Sleeper {
+
+	/** Sleeps the calling thread. */
+	Sleeper THREAD = (nanos) -> {
+		try {
+			Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while backing off before a retry");
+		}
+	};
+
+	/**
+	 * @param nanos how long to wait
+	 * @throws InterruptedIOException when the caller is interrupted meanwhile
+	 */
+	void sleep(long nanos) throws InterruptedIOException;
+
+}

@@ -1,0 +1,340 @@
+package dev.mesh.client;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.discovery.ServiceInstanceCache;
+import dev.mesh.loadbalancer.LoadBalancerPolicy;
+import dev.mesh.observability.AttemptTracer;
+import dev.mesh.resilience.RetryPolicy;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The interceptor on its own: a fake execution answers each attempt and a fake clock
+ * (with a sleeper that advances it) times the call, so each path of the pipeline can be
+ * driven exactly: which instance each attempt went to, the time it was given, how its end
+ * was recorded on the instance, and whether it was retried.
+ */
+class MeshClientInterceptorTests {
+
+	private static final long MS = 1_000_000L;
+
+	private final AtomicLong nanos = new AtomicLong(1_000 * MS);
+
+	private final Clock clock = Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC);
+
+	private final List<Long> sleeps = new ArrayList<>();
+
+	private final List<String> sentTo = new ArrayList<>();
+
+	private final List<String> timeouts = new ArrayList<>();
+
+	@Test
+	void retriesA503OnAnotherInstanceAfterTheBackoffAndEndsEveryAttempt() throws IOException {
+		ServiceRoute route = route(ClientPolicy.DEFAULTS);
+		MeshClientInterceptor interceptor = interceptor(route);
+		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0],
+				execution((host) -> host.equals("a") ? answer(503) : answer(200)))) {
+			assertThat(response.getStatusCode().value()).isEqualTo(200);
+		}
+		assertThat(this.sentTo).containsExactly("a", "b");
+		assertThat(this.sleeps).singleElement().satisfies((nanos) -> assertThat(nanos).isBetween(12 * MS, 38 * MS));
+		assertThat(instance(route, "a").state().consecutiveFailures()).isEqualTo(1);
+		assertThat(instance(route, "b").state().consecutiveFailures()).isZero();
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void givesEachAttemptWhatIsLeftOfTheCallsDeadlineOnTheInjectedClock() throws IOException {
+		ServiceRoute route = route(policy(Duration.ofSeconds(4), Duration.ofSeconds(3), 3));
+		MeshClientInterceptor interceptor = interceptor(route);
+		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
+			if (host.equals("a")) {
+				this.nanos.addAndGet(2_500 * MS);
+				return answer(503);
+			}
+			return answer(200);
+		}))) {
+			assertThat(response.getStatusCode().value()).isEqualTo(200);
+		}
+		long backoff = this.sleeps.get(0);
+		long leftMillis = (4_000 * MS - 2_500 * MS - backoff + MS - 1) / MS;
+		assertThat(this.timeouts).containsExactly("3000", Long.toString(leftMillis));
+	}
+
+	@Test
+	void a503AfterTheTimeTheCallLeftRanOutIsTheCallersDoingNotTheInstances() throws IOException {
+		ServiceRoute route = route(policy(Duration.ofSeconds(2), Duration.ofMillis(1_500), 3));
+		MeshClientInterceptor interceptor = interceptor(route);
+		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
+			// each attempt takes the whole time it is given, then fails
+			this.nanos.addAndGet(Long.parseLong(this.timeouts.get(this.timeouts.size() - 1)) * MS);
+			return answer(503);
+		}))) {
+			assertThat(response.getStatusCode().value()).isEqualTo(503);
+		}
+		assertThat(this.sentTo).as("the second attempt had under 90% of its time: not retried").hasSize(2);
+		assertThat(instance(route, "a").state().consecutiveFailures()).as("judged on its full time").isEqualTo(1);
+		assertThat(instance(route, "b").state().consecutiveFailures()).as("cut short: not judged").isZero();
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void aConnectFailureIsTheInstancesFailureAndIsRetriedEvenForAPost() throws IOException {
+		ServiceRoute route = route(ClientPolicy.DEFAULTS);
+		MeshClientInterceptor interceptor = interceptor(route);
+		try (ClientHttpResponse response = interceptor.intercept(request(HttpMethod.POST), new byte[] { 1 },
+				execution((host) -> {
+					if (host.equals("a")) {
+						throw new Failure(new ConnectException("Connection refused"));
+					}
+					return answer(201);
+				}))) {
+			assertThat(response.getStatusCode().value()).isEqualTo(201);
+		}
+		assertThat(this.sentTo).containsExactly("a", "b");
+		assertThat(instance(route, "a").state().consecutiveFailures()).isEqualTo(1);
+		assertThat(instance(route, "a").state().failures()).isEqualTo(1);
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void aPostThatGotA503IsNotRetried() throws IOException {
+		ServiceRoute route = route(ClientPolicy.DEFAULTS);
+		MeshClientInterceptor interceptor = interceptor(route);
+		try (ClientHttpResponse response = interceptor.intercept(request(HttpMethod.POST), new byte[] { 1 },
+				execution((host) -> answer(503)))) {
+			assertThat(response.getStatusCode().value()).isEqualTo(503);
+		}
+		assertThat(this.sentTo).containsExactly("a");
+		assertThat(this.sleeps).isEmpty();
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void anErrorThrownBySendingEndsTheAttemptAndPropagatesWithoutJudgingTheInstance() {
+		ServiceRoute route = route(ClientPolicy.DEFAULTS);
+		MeshClientInterceptor interceptor = interceptor(route);
+		assertThatExceptionOfType(StackOverflowError.class)
+			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> {
+				throw new StackOverflowError();
+			})));
+		assertThat(this.sentTo).containsExactly("a");
+		assertThat(instance(route, "a").state().consecutiveFailures()).isZero();
+		assertThat(instance(route, "a").state().requests()).isEqualTo(1);
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void anAnswerWhoseStatusCannotBeReadEndsItsAttempt() {
+		ServiceRoute route = route(ClientPolicy.DEFAULTS);
+		MeshClientInterceptor interceptor = interceptor(route);
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> new Answer(200) {
+
+				@Override
+				public HttpStatusCode getStatusCode() {
+					throw new IllegalStateException("no status");
+				}
+
+			})));
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void stopsRetryingWhenTheBackoffWouldOutlastTheDeadline() throws IOException {
+		ServiceRoute route = route(policy(Duration.ofMillis(100), Duration.ofMillis(100), 3));
+		MeshClientInterceptor interceptor = interceptor(route);
+		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
+			this.nanos.addAndGet(95 * MS);
+			return answer(503);
+		}))) {
+			assertThat(response.getStatusCode().value()).isEqualTo(503);
+		}
+		assertThat(this.sentTo).containsExactly("a");
+		assertThat(this.sleeps).isEmpty();
+		assertNothingInFlight(route);
+	}
+
+	private static ClientPolicy policy(Duration timeout, Duration perAttemptTimeout, int maxAttempts) {
+		ClientPolicy defaults = ClientPolicy.DEFAULTS;
+		RetryPolicy retry = defaults.retry();
+		return new ClientPolicy(LoadBalancerPolicy.ROUND_ROBIN, timeout, perAttemptTimeout, defaults.connectTimeout(),
+				new RetryPolicy(maxAttempts, retry.on(), retry.backoff(), retry.budget()), defaults.outlier(),
+				defaults.maxConcurrentRequests(), defaults.oauth2(), false, defaults.zoneAffinity(),
+				defaults.slowStart(), defaults.maxResponseSize(), defaults.transport());
+	}
+
+	private ServiceRoute route(ClientPolicy policy) {
+		ClientPolicy roundRobin = policy.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN);
+		List<ServiceInstance> instances = List.of(serviceInstance("a"), serviceInstance("b"));
+		ServiceInstanceCache cache = new ServiceInstanceCache(new Registry(instances), Duration.ofHours(1));
+		ServiceRoute route = new ServiceRoute("inventory", roundRobin, cache, null, null, null, AttemptTracer.NONE,
+				null, this.nanos::get, this.clock);
+		cache.ensureLoaded("inventory");
+		return route;
+	}
+
+	private MeshClientInterceptor interceptor(ServiceRoute route) {
+		return new MeshClientInterceptor(route, (nanos) -> {
+			this.sleeps.add(nanos);
+			this.nanos.addAndGet(nanos);
+		});
+	}
+
+	private ClientHttpRequestExecution execution(Function<String, ClientHttpResponse> answers) {
+		return (request, body) -> {
+			this.sentTo.add(request.getURI().getHost());
+			this.timeouts.add(request.getHeaders().getFirst("Mesh-Timeout-Ms"));
+			try {
+				return answers.apply(request.getURI().getHost());
+			}
+			catch (Failure failure) {
+				throw failure.io;
+			}
+		};
+	}
+
+	private static MeshInstance instance(ServiceRoute route, String id) {
+		return route.instances().stream().filter((instance) -> instance.id().equals(id)).findFirst().orElseThrow();
+	}
+
+	private static void assertNothingInFlight(ServiceRoute route) {
+		assertThat(route.instances()).allSatisfy((instance) -> assertThat(instance.state().inFlight()).isZero());
+	}
+
+	private static HttpRequest get() {
+		return request(HttpMethod.GET);
+	}
+
+	private static HttpRequest request(HttpMethod method) {
+		return new HttpRequest() {
+
+			private final HttpHeaders headers = new HttpHeaders();
+
+			private final Map<String, Object> attributes = new HashMap<>();
+
+			@Override
+			public HttpMethod getMethod() {
+				return method;
+			}
+
+			@Override
+			public URI getURI() {
+				return URI.create("http://inventory/api/stock");
+			}
+
+			@Override
+			public HttpHeaders getHeaders() {
+				return this.headers;
+			}
+
+			@Override
+			public Map<String, Object> getAttributes() {
+				return this.attributes;
+			}
+
+		};
+	}
+
+	private static ServiceInstance serviceInstance(String id) {
+		return new DefaultServiceInstance(id, "inventory", id, 8080, false, Map.of("weight", "1"));
+	}
+
+	private static ClientHttpResponse answer(int status) {
+		return new Answer(status);
+	}
+
+	/** An answer with a status and an empty body. */
+	private static class Answer implements ClientHttpResponse {
+
+		private final int status;
+
+		Answer(int status) {
+			this.status = status;
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() {
+			return HttpStatusCode.valueOf(this.status);
+		}
+
+		@Override
+		public String getStatusText() {
+			return "";
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return new HttpHeaders();
+		}
+
+		@Override
+		public InputStream getBody() {
+			return new ByteArrayInputStream(new byte[0]);
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+	/** Carries an I/O failure out of an answer function. */
+	private static final class Failure extends RuntimeException {
+
+		private final IOException io;
+
+		Failure(IOException io) {
+			this.io = io;
+		}
+
+	}
+
+	private record Registry(List<ServiceInstance> instances) implements DiscoveryClient {
+
+		@Override
+		public String description() {
+			return "fixed";
+		}
+
+		@Override
+		public List<ServiceInstance> getInstances(String serviceId) {
+			return this.instances;
+		}
+
+		@Override
+		public List<String> getServices() {
+			return List.of("inventory");
+		}
+
+	}
+
+}
