@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.mesh.client.ClientPolicy;
-import dev.mesh.discovery.MeshMetadata;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -144,19 +143,6 @@ public class MeshProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		MeshProperties properties = (MeshProperties) target;
-		int weight = properties.instance.weight;
-		if (weight < MeshMetadata.MIN_WEIGHT || weight > MeshMetadata.MAX_WEIGHT) {
-			errors.rejectValue("instance.weight", "range", "must be an integer from " + MeshMetadata.MIN_WEIGHT + " to "
-					+ MeshMetadata.MAX_WEIGHT + " (0 = draining)");
-		}
-		Duration warmup = properties.instance.warmup;
-		if (warmup != null && (warmup.isNegative() || warmup.compareTo(MeshMetadata.MAX_WARMUP) > 0)) {
-			errors.rejectValue("instance.warmup", "range", "must be a duration from 0s (no ramp) to 1h");
-		}
-		Duration refresh = properties.discovery.refreshInterval;
-		if (refresh == null || refresh.isNegative() || refresh.isZero()) {
-			errors.rejectValue("discovery.refreshInterval", "positive", "must be a positive duration, such as 1s");
-		}
 		SecurityPropertiesValidator.validate("security", properties.security, errors);
 	}
 
@@ -188,7 +174,7 @@ public class MeshProperties implements Validator {
 		}
 
 		public void setWeight(int weight) {
-			this.weight = weight;
+			this.weight = PropertyChecks.weight(weight);
 		}
 
 		public String getZone() {
@@ -212,7 +198,7 @@ public class MeshProperties implements Validator {
 		}
 
 		public void setWarmup(Duration warmup) {
-			this.warmup = warmup;
+			this.warmup = PropertyChecks.warmup(warmup);
 		}
 
 	}
@@ -273,7 +259,7 @@ public class MeshProperties implements Validator {
 		}
 
 		public void setRefreshInterval(Duration refreshInterval) {
-			this.refreshInterval = refreshInterval;
+			this.refreshInterval = PropertyChecks.positive(refreshInterval);
 		}
 
 	}

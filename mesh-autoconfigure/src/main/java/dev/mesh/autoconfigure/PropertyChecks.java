@@ -3,6 +3,7 @@ package dev.mesh.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import dev.mesh.discovery.MeshMetadata;
 import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.resilience.RetryOn;
 
@@ -82,6 +83,19 @@ final class PropertyChecks {
 					"must list only values from: " + RetryOn.ALLOWED + " (" + ex.getMessage() + ")");
 		}
 		return values;
+	}
+
+	static int weight(int value) {
+		check(value >= MeshMetadata.MIN_WEIGHT && value <= MeshMetadata.MAX_WEIGHT, "must be an integer from "
+				+ MeshMetadata.MIN_WEIGHT + " to " + MeshMetadata.MAX_WEIGHT + " (0 = draining)");
+		return value;
+	}
+
+	/** A warmup that may be left unset ({@code null}). */
+	static Duration warmup(Duration value) {
+		check(value == null || (!value.isNegative() && value.compareTo(MeshMetadata.MAX_WARMUP) <= 0),
+				"must be a duration from 0s (no ramp) to 1h");
+		return value;
 	}
 
 	static Duration slowStartWindow(Duration value) {

@@ -107,7 +107,10 @@ class ClientPropertiesTests {
 			"mesh.clients.inventory.slow-start.aggression=-2.5 | mesh.clients.inventory.slow-start.aggression | above 0 and at most 100",
 			"mesh.clients.inventory.max-response-size=0 | mesh.clients.inventory.max-response-size | positive size of at most 1GB",
 			"mesh.client-defaults.max-response-size=-1KB | mesh.client-defaults.max-response-size | positive size of at most 1GB",
-			"mesh.clients.inventory.max-response-size=2GB | mesh.clients.inventory.max-response-size | positive size of at most 1GB" })
+			"mesh.clients.inventory.max-response-size=2GB | mesh.clients.inventory.max-response-size | positive size of at most 1GB",
+			"mesh.instance.warmup=2h | mesh.instance.warmup | from 0s (no ramp) to 1h",
+			"mesh.instance.warmup=-1s | mesh.instance.warmup | from 0s (no ramp) to 1h",
+			"mesh.instance.weight=10001 | mesh.instance.weight | from 0 to 10000" })
 	void shouldFailStartupNamingTheBadPropertyAndWhatIsAllowed(String property, String name, String allowed) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
