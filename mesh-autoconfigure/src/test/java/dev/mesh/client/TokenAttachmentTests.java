@@ -17,15 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
 import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.SettableClock;
 import dev.mesh.testsupport.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -53,7 +54,8 @@ class TokenAttachmentTests {
 	/** The clock of the token sources (the test's {@link ServiceTokenSources} bean). */
 	static final SettableClock clock = new SettableClock(Instant.now());
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	private InProcessAuthorizationServer auth;
 
@@ -62,21 +64,6 @@ class TokenAttachmentTests {
 	@BeforeEach
 	void resetClock() {
 		clock.set(Instant.now());
-	}
-
-	@AfterEach
-	void stop() throws Exception {
-		if (this.context != null) {
-			this.context.close();
-		}
-		for (AutoCloseable closeable : this.closeables) {
-			try {
-				closeable.close();
-			}
-			catch (RuntimeException ex) {
-				// stopped by the test already
-			}
-		}
 	}
 
 	@Test
@@ -188,8 +175,7 @@ class TokenAttachmentTests {
 	@Test
 	void shouldSendNoTokenAndWarnOnceWhenNoRegistrationIsConfigured(CapturedOutput output) {
 		TestServer inventory = track(TestServer.start("inventory-1"));
-		this.context = ResilienceIntegrationTests.start(List.of(inventory), "inventory", Clients.class,
-				WebApplicationType.NONE);
+		this.context = this.mesh.start(Consumer.of(Clients.class), List.of(inventory));
 		client("inventory").get().uri("/").retrieve().body(String.class);
 		client("payments");
 		assertThat(inventory.lastHeaders()).doesNotContainKey("authorization");
@@ -203,8 +189,8 @@ class TokenAttachmentTests {
 		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
 		// would fail every token request made with the mesh's own token response client
 		properties.add("mesh.client-defaults.oauth2.read-timeout=1ms");
-		this.context = ResilienceIntegrationTests.start(List.of(inventory), "inventory", OwnTokenClient.class,
-				WebApplicationType.NONE, properties.toArray(String[]::new));
+		this.context = this.mesh.start(Consumer.of(OwnTokenClient.class), List.of(inventory),
+				properties.toArray(String[]::new));
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		assertThat(inventory.lastHeaders().get("authorization")).startsWith("Bearer ey");
 		assertThat(this.context.getBean(OwnTokenClient.class).requests).hasValue(1);
@@ -239,15 +225,13 @@ class TokenAttachmentTests {
 	}
 
 	private <T extends AutoCloseable> T track(T closeable) {
-		this.closeables.add(closeable);
-		return closeable;
+		return this.mesh.keep(closeable);
 	}
 
 	private void start(List<TestServer> inventory, String... extra) {
 		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
 		properties.addAll(List.of(extra));
-		this.context = ResilienceIntegrationTests.start(inventory, "inventory", Clients.class, WebApplicationType.NONE,
-				properties.toArray(String[]::new));
+		this.context = this.mesh.start(Consumer.of(Clients.class), inventory, properties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -14,14 +14,16 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
 import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.RawTokenEndpoint;
 import dev.mesh.testsupport.SettableClock;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -46,7 +48,8 @@ class TokenAttackTests {
 	/** The clock of the token sources (the test's {@link ServiceTokenSources} bean). */
 	static final SettableClock clock = new SettableClock(Instant.now());
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	private final ExecutorService callers = Executors.newCachedThreadPool();
 
@@ -58,13 +61,7 @@ class TokenAttackTests {
 	}
 
 	@AfterEach
-	void stop() throws Exception {
-		if (this.context != null) {
-			this.context.close();
-		}
-		for (AutoCloseable closeable : this.closeables) {
-			closeable.close();
-		}
+	void stop() {
 		this.callers.shutdownNow();
 	}
 
@@ -354,15 +351,13 @@ class TokenAttackTests {
 	}
 
 	private <T extends AutoCloseable> T track(T closeable) {
-		this.closeables.add(closeable);
-		return closeable;
+		return this.mesh.keep(closeable);
 	}
 
 	private void start(String tokenUri, List<TestServer> instances, String... extra) {
 		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(tokenUri));
 		properties.addAll(List.of(extra));
-		this.context = ResilienceIntegrationTests.start(instances, "inventory", Clients.class, WebApplicationType.NONE,
-				properties.toArray(String[]::new));
+		this.context = this.mesh.start(Consumer.of(Clients.class), instances, properties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)
