@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
-import dev.mesh.testsupport.InProcessAuthorizationServer;
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.SettableClock;
+import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class TokenAttachmentTests {
 	@RegisterExtension
 	final MeshFixture mesh = new MeshFixture();
 
-	private InProcessAuthorizationServer auth;
+	private TestAuthorizationServer auth;
 
 	private ConfigurableApplicationContext context;
 
@@ -68,7 +68,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldAttachOneCachedTokenToAThousandCalls() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory));
 		Set<String> tokens = new HashSet<>();
@@ -83,7 +83,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldMakeOneTokenRequestWhenManyCallersNeedATokenAtOnce() throws Exception {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=1m");
 		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
@@ -98,7 +98,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldReplaceATokenTheServerCallsInvalidAndRetryOnce() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		Set<String> rejected = ConcurrentHashMap.newKeySet();
 		TestServer inventory = track(TestServer.start("inventory-1").behave((server, request, response) -> {
 			String authorization = request.getHeader("Authorization");
@@ -124,7 +124,7 @@ class TokenAttachmentTests {
 	@Test
 	void shouldKeepUsingTheCachedTokenWhileTheTokenEndpointIsDownThenFailWithoutSending(CapturedOutput output)
 			throws Exception {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory));
 		client("inventory").get().uri("/").retrieve().body(String.class);
@@ -147,7 +147,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldGetASeparateTokenForEachServiceWithItsOwnScopes() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		TestServer payments = track(TestServer.start("payments-1"));
 		start(List.of(inventory), "spring.cloud.discovery.client.simple.instances.payments[0].uri=" + payments.uri(),
@@ -164,7 +164,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldSendNoTokenWhenTurnedOffForAClient() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory), "mesh.clients.inventory.oauth2.enabled=false");
 		client("inventory").get().uri("/").retrieve().body(String.class);
@@ -184,9 +184,9 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldRequestTokensWithTheApplicationsOwnTokenResponseClient(CapturedOutput output) {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
-		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
+		List<String> properties = new ArrayList<>(TestAuthorizationServer.meshRegistration(this.auth.tokenUri()));
 		// would fail every token request made with the mesh's own token response client
 		properties.add("mesh.client-defaults.oauth2.read-timeout=1ms");
 		this.context = this.mesh.start(Consumer.of(OwnTokenClient.class), List.of(inventory),
@@ -229,7 +229,7 @@ class TokenAttachmentTests {
 	}
 
 	private void start(List<TestServer> inventory, String... extra) {
-		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
+		List<String> properties = new ArrayList<>(TestAuthorizationServer.meshRegistration(this.auth.tokenUri()));
 		properties.addAll(List.of(extra));
 		this.context = this.mesh.start(Consumer.of(Clients.class), inventory, properties.toArray(String[]::new));
 	}

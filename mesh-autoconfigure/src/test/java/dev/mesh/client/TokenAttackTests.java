@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
-import dev.mesh.testsupport.InProcessAuthorizationServer;
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.RawTokenEndpoint;
 import dev.mesh.testsupport.SettableClock;
+import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,7 +210,7 @@ class TokenAttackTests {
 
 	@Test
 	void shouldMakeOneTokenRequestPerBurstWhenTokensLiveShorterThanTheRefreshWindow() {
-		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofSeconds(30)));
+		TestAuthorizationServer auth = track(TestAuthorizationServer.start(Duration.ofSeconds(30)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(auth.tokenUri(), List.of(inventory));
 		for (int i = 0; i < 50; i++) {
@@ -242,7 +242,7 @@ class TokenAttackTests {
 
 	@Test
 	void shouldFetchAtMostOneTokenPerIntervalForAnInstanceThatCallsEveryTokenInvalid() {
-		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestAuthorizationServer auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer liar = track(TestServer.start("liar").behave(TokenAttackTests::rejectEveryToken));
 		start(auth.tokenUri(), List.of(liar), "mesh.clients.inventory.retry.max-attempts=1");
 		for (int i = 0; i < 30; i++) {
@@ -258,7 +258,7 @@ class TokenAttackTests {
 
 	@Test
 	void shouldEjectAnInstanceThatCallsFreshTokensInvalid() {
-		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestAuthorizationServer auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer liar = track(TestServer.start("liar").behave(TokenAttackTests::rejectEveryToken));
 		TestServer honest = track(TestServer.start("honest"));
 		start(auth.tokenUri(), List.of(liar, honest), "mesh.clients.inventory.retry.max-attempts=1",
@@ -355,7 +355,7 @@ class TokenAttackTests {
 	}
 
 	private void start(String tokenUri, List<TestServer> instances, String... extra) {
-		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(tokenUri));
+		List<String> properties = new ArrayList<>(TestAuthorizationServer.meshRegistration(tokenUri));
 		properties.addAll(List.of(extra));
 		this.context = this.mesh.start(Consumer.of(Clients.class), instances, properties.toArray(String[]::new));
 	}

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.NoInstanceAvailableException;
-import dev.mesh.testsupport.InProcessAuthorizationServer;
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
+import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.SpanKind;
@@ -196,9 +196,9 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void shouldDescribeTheMeshWithoutEverShowingATokenOrSecret() throws Exception {
-		InProcessAuthorizationServer auth = this.mesh.keep(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestAuthorizationServer auth = this.mesh.keep(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer healthy = this.mesh.server("healthy");
-		List<String> extra = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(auth.tokenUri()));
+		List<String> extra = new ArrayList<>(TestAuthorizationServer.meshRegistration(auth.tokenUri()));
 		extra.add("mesh.clients.payments.oauth2.enabled=false");
 		start(List.of(healthy), extra.toArray(String[]::new));
 		get("/place");
