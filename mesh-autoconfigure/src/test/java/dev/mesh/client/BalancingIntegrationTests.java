@@ -1,18 +1,16 @@
 package dev.mesh.client;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.mesh.observability.ClientSnapshot;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,25 +24,16 @@ class BalancingIntegrationTests {
 
 	private static final String INSTANCES = "spring.cloud.discovery.client.simple.instances.inventory";
 
-	private final List<TestServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(TestServer::close);
-	}
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	@Test
 	void shouldKeepCallsInTheLocalZoneAndSpillOverWhenALocalInstanceDies() {
-		TestServer a1 = server("a1");
-		TestServer b1 = server("b1");
-		TestServer a2 = server("a2");
-		start(List.of(a1, b1, a2), "mesh.instance.zone=zone-a", "mesh.clients.inventory.zone-affinity.enabled=true",
-				"mesh.clients.inventory.load-balancer=round-robin",
+		TestServer a1 = this.mesh.server("a1");
+		TestServer b1 = this.mesh.server("b1");
+		TestServer a2 = this.mesh.server("a2");
+		this.mesh.start(List.of(a1, b1, a2), "mesh.instance.zone=zone-a",
+				"mesh.clients.inventory.zone-affinity.enabled=true", "mesh.clients.inventory.load-balancer=round-robin",
 				"mesh.clients.inventory.outlier.consecutive-failures=1",
 				"mesh.clients.inventory.retry.backoff.initial=1ms", INSTANCES + "[0].metadata.zone=zone-a",
 				INSTANCES + "[1].metadata.zone=zone-b", INSTANCES + "[2].metadata.zone=zone-a");
@@ -64,9 +53,9 @@ class BalancingIntegrationTests {
 
 	@Test
 	void shouldGiveAJustStartedInstanceAReducedShareUntilItHasWarmedUp() {
-		TestServer warm = server("warm");
-		TestServer fresh = server("fresh");
-		start(List.of(warm, fresh), "mesh.clients.inventory.slow-start.enabled=true",
+		TestServer warm = this.mesh.server("warm");
+		TestServer fresh = this.mesh.server("fresh");
+		this.mesh.start(List.of(warm, fresh), "mesh.clients.inventory.slow-start.enabled=true",
 				INSTANCES + "[1].metadata.started-at=" + Instant.now(), INSTANCES + "[1].metadata.warmup=1h");
 		// Within minutes of a 1h warm-up the ramp is at its 10% floor: weights 100 and
 		// 10, so 10 to 1.
@@ -80,7 +69,7 @@ class BalancingIntegrationTests {
 	}
 
 	private Map<String, Integer> calls(int count) {
-		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		RestClient inventory = this.mesh.inventory();
 		Map<String, Integer> servedBy = new HashMap<>();
 		for (int i = 0; i < count; i++) {
 			servedBy.merge(inventory.get().uri("/api/stock/1").retrieve().body(String.class), 1, Integer::sum);
@@ -89,18 +78,7 @@ class BalancingIntegrationTests {
 	}
 
 	private ClientSnapshot snapshot() {
-		return ClientSnapshots.of(this.context.getBean(MeshClientFactory.class).route("inventory"));
-	}
-
-	private TestServer server(String id) {
-		TestServer server = TestServer.start(id);
-		this.servers.add(server);
-		return server;
-	}
-
-	private void start(List<TestServer> instances, String... extra) {
-		this.context = ResilienceIntegrationTests.start(instances, "inventory",
-				ResilienceIntegrationTests.ClientApplication.class, WebApplicationType.NONE, extra);
+		return ClientSnapshots.of(this.mesh.bean(MeshClientFactory.class).route("inventory"));
 	}
 
 }

@@ -6,14 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,36 +28,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeadlinePropagationTests {
 
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
+
 	private TestServer backend;
 
-	private ConfigurableApplicationContext middle;
-
-	private ConfigurableApplicationContext caller;
-
-	@AfterEach
-	void stop() {
-		if (this.caller != null) {
-			this.caller.close();
-		}
-		if (this.middle != null) {
-			this.middle.close();
-		}
-		if (this.backend != null) {
-			this.backend.close();
-		}
-	}
+	private int middlePort;
 
 	@Test
 	void shouldCapOutboundCallsToTheTimeTheCallerHasLeft() {
 		startMiddle();
-		this.caller = ResilienceIntegrationTests.start(List.of(), "middle", Caller.class, WebApplicationType.NONE,
-				"spring.cloud.discovery.client.simple.instances.middle[0].uri=http://127.0.0.1:" + middlePort(),
+		this.mesh.start(Consumer.of(Caller.class).calling("middle"), List.of(),
+				"spring.cloud.discovery.client.simple.instances.middle[0].uri=http://127.0.0.1:" + this.middlePort,
 				"mesh.clients.middle.per-attempt-timeout=300ms");
-		String relayed = this.caller.getBean("middle", RestClient.class)
-			.get()
-			.uri("/relay")
-			.retrieve()
-			.body(String.class);
+		String relayed = this.mesh.client("middle").get().uri("/relay").retrieve().body(String.class);
 		long seenByBackend = Long.parseLong(relayed);
 		assertThat(seenByBackend).as("backend's budget (middle's own default is 3000 ms)").isBetween(1L, 300L);
 	}
@@ -67,7 +50,7 @@ class DeadlinePropagationTests {
 	void shouldNotStartWorkForACallerWhoseDeadlineHasPassed() throws Exception {
 		startMiddle();
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + middlePort() + "/relay"))
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.middlePort + "/relay"))
 				.header("Mesh-Timeout-Ms", "0")
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(504);
@@ -79,7 +62,7 @@ class DeadlinePropagationTests {
 	void shouldIgnoreAGarbageDeadlineHeader() throws Exception {
 		startMiddle();
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + middlePort() + "/relay"))
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.middlePort + "/relay"))
 				.header("Mesh-Timeout-Ms", "soon")
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -87,14 +70,10 @@ class DeadlinePropagationTests {
 	}
 
 	private void startMiddle() {
-		this.backend = TestServer.start("backend");
+		this.backend = this.mesh.server("backend");
 		Middle.backendServer = this.backend;
-		this.middle = ResilienceIntegrationTests.start(List.of(this.backend), "backend", Middle.class,
-				WebApplicationType.SERVLET);
-	}
-
-	private int middlePort() {
-		return ((WebServerApplicationContext) this.middle).getWebServer().getPort();
+		this.mesh.start(Consumer.of(Middle.class).servlet().calling("backend"), List.of(this.backend));
+		this.middlePort = this.mesh.port();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -21,6 +21,8 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.InboundDeadline;
 import dev.mesh.resilience.RetryPolicy;
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.SettableClock;
 import dev.mesh.testsupport.TestServer;
 import dev.mesh.testsupport.TestServer.Behaviour;
@@ -28,11 +30,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -63,25 +63,21 @@ class InboundDeadlineAttackTests {
 
 	private static final SettableClock CLOCK = new SettableClock(Instant.parse("2025-06-01T12:00:00Z"));
 
-	private final List<TestServer> servers = new ArrayList<>();
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	private final CountDownLatch release = new CountDownLatch(1);
 
-	private ConfigurableApplicationContext context;
-
+	/** Lets hung servers answer before the fixture closes them. */
 	@AfterEach
-	void stop() {
+	void releaseHungServers() {
 		this.release.countDown();
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(TestServer::close);
 	}
 
 	@Test
 	void shouldKeepHealthyInstancesInRotationWhenCallersSendTinyDeadlines() throws Exception {
-		TestServer a = server("a").behave(Behaviour.delay(Duration.ofMillis(100)));
-		TestServer b = server("b").behave(Behaviour.delay(Duration.ofMillis(100)));
+		TestServer a = this.mesh.server("a").behave(Behaviour.delay(Duration.ofMillis(100)));
+		TestServer b = this.mesh.server("b").behave(Behaviour.delay(Duration.ofMillis(100)));
 		startMiddle(List.of(a, b), breakerOf(5));
 		String[] tiny = { "1", "2", "5", "20", "50" };
 		for (int i = 0; i < 30; i++) {
@@ -112,7 +108,7 @@ class InboundDeadlineAttackTests {
 
 	@Test
 	void shouldStillCountATimeoutOfTheFullPerAttemptTimeoutAgainstTheInstance() throws Exception {
-		TestServer hung = server("hung").behave(hangUntilReleased(null));
+		TestServer hung = this.mesh.server("hung").behave(hangUntilReleased(null));
 		startMiddle(List.of(hung), breakerOf(100), "mesh.clients.inventory.per-attempt-timeout=200ms",
 				"mesh.clients.inventory.retry.max-attempts=1");
 		// the caller's deadline is longer than the attempt's own timeout, so the attempt
@@ -127,14 +123,14 @@ class InboundDeadlineAttackTests {
 
 	@Test
 	void shouldCountAHungInstanceWhenTheCallsTimeoutIsNoLongerThanItsPerAttemptTimeout() {
-		TestServer hung = server("hung").behave(hangUntilReleased(null));
+		TestServer hung = this.mesh.server("hung").behave(hangUntilReleased(null));
 		// timeout below the default per-attempt-timeout (3s), and equal to it: no caller
 		// cut anything short
 		for (String perAttempt : List.of("3s", "300ms")) {
 			startClient(List.of(hung), breakerOf(100), "mesh.clients.inventory.timeout=300ms",
 					"mesh.clients.inventory.per-attempt-timeout=" + perAttempt,
 					"mesh.clients.inventory.retry.max-attempts=1");
-			RestClient inventory = this.context.getBean("inventory", RestClient.class);
+			RestClient inventory = this.mesh.inventory();
 			assertThatExceptionOfType(ResourceAccessException.class)
 				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
 			assertThat(instance("hung").state().failures()).as("per-attempt-timeout %s", perAttempt).isEqualTo(1);
@@ -142,14 +138,13 @@ class InboundDeadlineAttackTests {
 			assertThat(route().circuitBreaker().getMetrics().getNumberOfFailedCalls())
 				.as("per-attempt-timeout %s", perAttempt)
 				.isEqualTo(1);
-			this.context.close();
-			this.context = null;
+			this.mesh.closeContext();
 		}
 	}
 
 	@Test
 	void shouldEjectAHungInstanceBehindAnUpstreamThatSendsTheSamePerAttemptTimeout() throws Exception {
-		TestServer hung = server("hung").behave(hangUntilReleased(null));
+		TestServer hung = this.mesh.server("hung").behave(hangUntilReleased(null));
 		startMiddle(List.of(hung), breakerOf(100), "mesh.clients.inventory.per-attempt-timeout=300ms",
 				"mesh.clients.inventory.retry.max-attempts=1");
 		// what an upstream mesh client with per-attempt-timeout=300ms sends on every
@@ -161,13 +156,13 @@ class InboundDeadlineAttackTests {
 
 	@Test
 	void shouldNotLetCallersAskingForTooLargeResponsesOpenTheCircuitOrEjectTheInstance() {
-		TestServer a = server("a").behave((server, request, response) -> {
+		TestServer a = this.mesh.server("a").behave((server, request, response) -> {
 			response.setStatus(200);
 			response.getWriter().write("x".repeat(4096));
 			return true;
 		});
 		startClient(List.of(a), breakerOf(5), "mesh.clients.inventory.max-response-size=1KB");
-		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		RestClient inventory = this.mesh.inventory();
 		for (int i = 0; i < 10; i++) {
 			assertThatExceptionOfType(ResponseTooLargeException.class)
 				.isThrownBy(() -> inventory.get().uri("/api/export?limit=999999").retrieve().body(String.class));
@@ -183,9 +178,9 @@ class InboundDeadlineAttackTests {
 
 	@Test
 	void shouldNotLetCallersWhoseValuesMakeAnInvalidHeaderOpenTheCircuitOrEjectTheInstance() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		startClient(List.of(a), breakerOf(5));
-		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		RestClient inventory = this.mesh.inventory();
 		// a value the application copied from its caller into a header of its mesh call:
 		// HTTP cannot carry it
 		for (String hostile : List.of("\u65e5\u672c", "a\r\nX-Injected: 1", "a\u0000b")) {
@@ -210,12 +205,12 @@ class InboundDeadlineAttackTests {
 
 	@Test
 	void shouldNotCountALaterAttemptThatTheCallsOwnTimeoutCutShort() throws Exception {
-		TestServer a = server("a").behave(hangUntilReleased(null));
-		TestServer b = server("b").behave(hangUntilReleased(null));
+		TestServer a = this.mesh.server("a").behave(hangUntilReleased(null));
+		TestServer b = this.mesh.server("b").behave(hangUntilReleased(null));
 		startClient(List.of(a, b), breakerOf(100), "mesh.clients.inventory.timeout=500ms",
 				"mesh.clients.inventory.per-attempt-timeout=300ms", "mesh.clients.inventory.retry.backoff.initial=1ms",
 				"mesh.clients.inventory.retry.backoff.jitter=0");
-		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		RestClient inventory = this.mesh.inventory();
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
 		assertThat(a.requests() + b.requests()).as("a full first attempt, then a retry with ~200 ms left").isEqualTo(2);
@@ -231,10 +226,10 @@ class InboundDeadlineAttackTests {
 	@Test
 	void shouldNotCountAnAttemptWhoseCallerWasInterruptedNorRetryIt() throws Exception {
 		CountDownLatch received = new CountDownLatch(1);
-		TestServer a = server("a").behave(hangUntilReleased(received));
-		TestServer b = server("b").behave(hangUntilReleased(null));
+		TestServer a = this.mesh.server("a").behave(hangUntilReleased(received));
+		TestServer b = this.mesh.server("b").behave(hangUntilReleased(null));
 		startClient(List.of(a, b), breakerOf(100), "mesh.clients.inventory.retry.backoff.initial=1ms");
-		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		RestClient inventory = this.mesh.inventory();
 		ExecutorService caller = Executors.newSingleThreadExecutor();
 		Future<String> call = caller.submit(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
 		assertThat(received.await(30, TimeUnit.SECONDS)).isTrue();
@@ -254,7 +249,7 @@ class InboundDeadlineAttackTests {
 
 	@Test
 	void shouldEndTheAttemptAndFreeTheBreakerPermitWhenAnErrorEscapesIt() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		startClient(List.of(a), breakerOf(100),
 				"resilience4j.circuitbreaker.instances.mesh-inventory.permitted-number-of-calls-in-half-open-state=1");
 		AtomicReference<String> hostile = new AtomicReference<>();
@@ -266,7 +261,7 @@ class InboundDeadlineAttackTests {
 			ClientHttpResponse response = execution.execute(request, body);
 			return ("respond".equals(mode)) ? new ThrowingResponse(response) : response;
 		};
-		RestClient inventory = this.context.getBean(MeshClientFactory.class)
+		RestClient inventory = this.mesh.bean(MeshClientFactory.class)
 			.configure(RestClient.builder(), "inventory")
 			.requestInterceptor(later)
 			.build();
@@ -288,11 +283,11 @@ class InboundDeadlineAttackTests {
 	@Test
 	void shouldReturnThe503AtOnceWhenRetryAfterIsBeyondTheDeadline() {
 		List<String> farAway = List.of("Fri, 31 Dec 9999 23:59:59 GMT", "99999999999999999999", "999999999");
-		TestServer busy = server("busy");
-		TestServer healthy = server("healthy");
+		TestServer busy = this.mesh.server("busy");
+		TestServer healthy = this.mesh.server("healthy");
 		startClient(List.of(busy, healthy), new String[0], "mesh.clients.inventory.load-balancer=round-robin",
 				"mesh.clients.inventory.outlier.consecutive-failures=1000");
-		RestClient inventory = this.context.getBean("inventory", RestClient.class);
+		RestClient inventory = this.mesh.inventory();
 		for (String retryAfter : farAway) {
 			busy.behave((server, request, response) -> {
 				response.setStatus(503);
@@ -314,7 +309,7 @@ class InboundDeadlineAttackTests {
 
 	@Test
 	void shouldNeverLetAHugeOrMalformedDeadlineBreakOrLengthenTheCallsOfARequest() throws Exception {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		startMiddle(List.of(a), new String[0], "mesh.clients.inventory.per-attempt-timeout=700ms");
 		// too large to be a deadline (millis * 1_000_000 would overflow a long): the same
 		// as no header
@@ -387,20 +382,12 @@ class InboundDeadlineAttackTests {
 		};
 	}
 
-	private TestServer server(String id) {
-		TestServer server = TestServer.start(id);
-		this.servers.add(server);
-		return server;
-	}
-
 	private void startMiddle(List<TestServer> instances, String[] breaker, String... extra) {
-		this.context = ResilienceIntegrationTests.start(instances, "inventory", Middle.class,
-				WebApplicationType.SERVLET, concat(breaker, extra));
+		this.mesh.start(Consumer.of(Middle.class).servlet(), instances, concat(breaker, extra));
 	}
 
 	private void startClient(List<TestServer> instances, String[] breaker, String... extra) {
-		this.context = ResilienceIntegrationTests.start(instances, "inventory",
-				ResilienceIntegrationTests.ClientApplication.class, WebApplicationType.NONE, concat(breaker, extra));
+		this.mesh.start(instances, concat(breaker, extra));
 	}
 
 	private static String[] concat(String[] first, String[] second) {
@@ -410,7 +397,7 @@ class InboundDeadlineAttackTests {
 	}
 
 	private ServiceRoute route() {
-		return this.context.getBean(MeshClientFactory.class).route("inventory");
+		return this.mesh.bean(MeshClientFactory.class).route("inventory");
 	}
 
 	private MeshInstance instance(String id) {
@@ -423,7 +410,7 @@ class InboundDeadlineAttackTests {
 	 * @return the whole response, status line first
 	 */
 	private String rawGet(String path, String... headerLines) throws IOException {
-		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		int port = this.mesh.port();
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setSoTimeout(30_000);
 			StringBuilder request = new StringBuilder(

@@ -13,23 +13,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
+import dev.mesh.testsupport.Provider;
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.ResponseEntity;
@@ -46,23 +47,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ExtendWith(OutputCaptureExtension.class)
 class MeshClientIntegrationTests {
 
-	private final List<TestServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(TestServer::close);
-	}
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	@Test
 	void shouldSplitCallsExactlyByWeightWithWeightedRoundRobin() {
-		TestServer a = server("a");
-		TestServer b = server("b");
-		TestServer c = server("c");
+		TestServer a = this.mesh.server("a");
+		TestServer b = this.mesh.server("b");
+		TestServer c = this.mesh.server("c");
 		start(instance(a, "1"), instance(b, "2"), instance(c, "3"));
 		RestClient inventory = inventoryClient();
 		Map<String, Integer> servedBy = new HashMap<>();
@@ -75,7 +67,7 @@ class MeshClientIntegrationTests {
 
 	@Test
 	void shouldSendRelativeAndServiceUrisToAnInstanceKeepingPathAndQuery() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		start(instance(a, "1"));
 		RestClient inventory = inventoryClient();
 		assertThat(inventory.get().uri("/api/stock/{sku}?full=true", "x 1").retrieve().body(String.class))
@@ -94,7 +86,7 @@ class MeshClientIntegrationTests {
 	 */
 	@Test
 	void shouldConnectToTheInstanceDirectlyWhateverTheJvmProxySettings() {
-		TestServer proxy = server("proxy");
+		TestServer proxy = this.mesh.server("proxy");
 		DefaultServiceInstance unreachable = new DefaultServiceInstance("far", "inventory", "192.0.2.1", 8080, false,
 				Map.of("weight", "1"));
 		start(List.of("mesh.clients.inventory.connect-timeout=200ms", "mesh.clients.inventory.retry.max-attempts=1"),
@@ -185,7 +177,7 @@ class MeshClientIntegrationTests {
 
 	@Test
 	void shouldLeaveAnInterruptOfTheCallersOwnToTheCaller() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		start(List.of("mesh.clients.inventory.retry.max-attempts=1"), instance(a, "1"));
 		RestClient inventory = inventoryClient();
 		Thread.currentThread().interrupt();
@@ -203,7 +195,7 @@ class MeshClientIntegrationTests {
 
 	@Test
 	void shouldGiveTheCallerTheResponseHeadersByAnyCaseAndDropHeadersTheTransportSetsItself() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		start(instance(a, "1"));
 		ResponseEntity<String> response = inventoryClient().get()
 			.uri("/api/stock/1")
@@ -226,8 +218,8 @@ class MeshClientIntegrationTests {
 
 	@Test
 	void shouldRefuseRequestsToAnyOtherHost() {
-		TestServer a = server("a");
-		TestServer stranger = server("stranger");
+		TestServer a = this.mesh.server("a");
+		TestServer stranger = this.mesh.server("stranger");
 		start(instance(a, "1"));
 		RestClient inventory = inventoryClient();
 		assertThatExceptionOfType(ForeignHostException.class)
@@ -244,8 +236,8 @@ class MeshClientIntegrationTests {
 
 	@Test
 	void shouldRefuseAnotherHostWithoutRepeatingTheCredentialsOrQueryInItsUri() {
-		TestServer a = server("a");
-		TestServer stranger = server("stranger");
+		TestServer a = this.mesh.server("a");
+		TestServer stranger = this.mesh.server("stranger");
 		start(instance(a, "1"));
 		String refused = "http://admin:s3cret@127.0.0.1:" + stranger.port() + "/steal?api_key=k1";
 		assertThatExceptionOfType(ForeignHostException.class)
@@ -266,34 +258,34 @@ class MeshClientIntegrationTests {
 
 	@Test
 	void shouldMakeAnnotatedBuilderBeansIntoMeshClientsToo() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		start(instance(a, "1"));
-		RestClient fromBuilder = this.context.getBean(Clients.class).fromBuilder;
+		RestClient fromBuilder = this.mesh.bean(Clients.class).fromBuilder;
 		assertThat(fromBuilder.get().uri("/api/stock/1").retrieve().body(String.class)).isEqualTo("a");
 	}
 
 	@Test
 	void shouldKeepBootsObservationInstrumentation() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		start(instance(a, "1"));
 		for (int i = 0; i < 3; i++) {
 			inventoryClient().get().uri("/api/stock/{sku}", i).retrieve().body(String.class);
 		}
-		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		MeterRegistry registry = this.mesh.bean(MeterRegistry.class);
 		assertThat(registry.get("http.client.requests").tag("uri", "/api/stock/{sku}").timer().count()).isEqualTo(3);
 	}
 
 	@Test
 	void shouldStopPickingAnInstanceWithinASecondOfItLeavingTheRegistry() throws InterruptedException {
-		TestServer a = server("a");
-		TestServer b = server("b");
+		TestServer a = this.mesh.server("a");
+		TestServer b = this.mesh.server("b");
 		start(instance(a, "1"), instance(b, "1"));
 		RestClient inventory = inventoryClient();
 		for (int i = 0; i < 10; i++) {
 			inventory.get().uri("/").retrieve().body(String.class);
 		}
 		assertThat(b.requests()).isEqualTo(5);
-		SimpleDiscoveryProperties registry = this.context.getBean(SimpleDiscoveryProperties.class);
+		SimpleDiscoveryProperties registry = this.mesh.bean(SimpleDiscoveryProperties.class);
 		registry.getInstances().put("inventory", new ArrayList<>(List.of(instance(a, "1"))));
 		long removedAt = System.nanoTime();
 		int servedByBAfterRemoval = b.requests();
@@ -313,9 +305,9 @@ class MeshClientIntegrationTests {
 
 	@Test
 	void shouldCountGarbageWeightsAsOneAndWarnOncePerInstance(CapturedOutput output) {
-		TestServer a = server("a");
-		TestServer b = server("b");
-		TestServer c = server("c");
+		TestServer a = this.mesh.server("a");
+		TestServer b = this.mesh.server("b");
+		TestServer c = this.mesh.server("c");
 		start(instance(a, "abc"), instance(b, "-5"), instance(c, "1e99"));
 		RestClient inventory = inventoryClient();
 		for (int i = 0; i < 300; i++) {
@@ -327,18 +319,12 @@ class MeshClientIntegrationTests {
 		assertThat(output.getAll().split("weight='1e99'", -1)).hasSize(2);
 	}
 
-	private TestServer server(String id) {
-		TestServer server = TestServer.start(id);
-		this.servers.add(server);
-		return server;
-	}
-
 	private static DefaultServiceInstance instance(TestServer server, String weight) {
 		return (DefaultServiceInstance) server.instance("inventory", Map.of("weight", weight));
 	}
 
 	private RestClient inventoryClient() {
-		return this.context.getBean(Clients.class).inventory;
+		return this.mesh.bean(Clients.class).inventory;
 	}
 
 	private void start(DefaultServiceInstance... instances) {
@@ -346,18 +332,8 @@ class MeshClientIntegrationTests {
 	}
 
 	private void start(List<String> extraProperties, DefaultServiceInstance... instances) {
-		List<String> properties = new ArrayList<>(
-				List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off"));
-		properties.addAll(extraProperties);
-		for (int i = 0; i < instances.length; i++) {
-			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
-			properties.add(prefix + "instance-id=" + instances[i].getInstanceId());
-			properties.add(prefix + "uri=" + instances[i].getUri());
-			properties.add(prefix + "metadata.weight=" + instances[i].getMetadata().get("weight"));
-		}
-		this.context = new SpringApplicationBuilder(ClientApplication.class).web(WebApplicationType.NONE)
-			.properties(properties.toArray(String[]::new))
-			.run();
+		List<Provider> registry = Stream.of(instances).<Provider>map((instance) -> (service) -> instance).toList();
+		this.mesh.start(Consumer.of(ClientApplication.class), registry, extraProperties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,9 +3,7 @@ package dev.mesh.client;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,18 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.discovery.MeshInstance;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.TestServer;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.mesh.testsupport.TestServer.Behaviour;
-import org.junit.jupiter.api.AfterEach;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -39,25 +32,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ResilienceIntegrationTests {
 
-	private final List<TestServer> servers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(TestServer::close);
-	}
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	@Test
 	void shouldHideAnInstanceDyingUnderLoadAndStopSendingItAttemptsOnceEjected() throws Exception {
-		TestServer a = server("a");
-		TestServer b = server("b");
-		TestServer c = server("c");
-		start(List.of(a, b, c), "mesh.clients.inventory.retry.backoff.initial=1ms");
-		RestClient inventory = client();
+		TestServer a = this.mesh.server("a");
+		TestServer b = this.mesh.server("b");
+		TestServer c = this.mesh.server("c");
+		this.mesh.start(List.of(a, b, c), "mesh.clients.inventory.retry.backoff.initial=1ms");
+		RestClient inventory = this.mesh.inventory();
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		AtomicInteger done = new AtomicInteger();
 		AtomicInteger failures = new AtomicInteger();
@@ -100,11 +84,11 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldAnswerWithinTheDeadlineThroughAnotherInstanceWhenOneHangs() {
-		TestServer a = server("a").behave(Behaviour.delay(Duration.ofSeconds(3)));
-		TestServer b = server("b");
-		start(List.of(a, b), "mesh.clients.inventory.per-attempt-timeout=200ms", "mesh.clients.inventory.timeout=1s",
-				"mesh.clients.inventory.load-balancer=round-robin");
-		RestClient inventory = client();
+		TestServer a = this.mesh.server("a").behave(Behaviour.delay(Duration.ofSeconds(3)));
+		TestServer b = this.mesh.server("b");
+		this.mesh.start(List.of(a, b), "mesh.clients.inventory.per-attempt-timeout=200ms",
+				"mesh.clients.inventory.timeout=1s", "mesh.clients.inventory.load-balancer=round-robin");
+		RestClient inventory = this.mesh.inventory();
 		for (int i = 0; i < 4; i++) {
 			long started = System.nanoTime();
 			assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("b");
@@ -114,11 +98,11 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldSteerPeakEwmaAwayFromAnInstanceWhoseAttemptTimedOut() {
-		TestServer a = server("a").behave(Behaviour.delay(Duration.ofSeconds(3)));
-		TestServer b = server("b");
-		start(List.of(a, b), "mesh.clients.inventory.per-attempt-timeout=200ms", "mesh.clients.inventory.timeout=1s",
-				"mesh.clients.inventory.load-balancer=peak-ewma");
-		RestClient inventory = client();
+		TestServer a = this.mesh.server("a").behave(Behaviour.delay(Duration.ofSeconds(3)));
+		TestServer b = this.mesh.server("b");
+		this.mesh.start(List.of(a, b), "mesh.clients.inventory.per-attempt-timeout=200ms",
+				"mesh.clients.inventory.timeout=1s", "mesh.clients.inventory.load-balancer=peak-ewma");
+		RestClient inventory = this.mesh.inventory();
 		for (int i = 0; i < 20; i++) {
 			assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("b");
 		}
@@ -129,27 +113,28 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldNeverRetryAPostWithoutIdempotencyKeyThatReachedTheServer() {
-		TestServer failing = server("failing").behave(Behaviour.workThenStatus(500));
-		TestServer healthy = server("healthy");
-		start(List.of(failing), "mesh.clients.inventory.retry.on=connect-failure,reset,timeout,500,502,503,504");
-		registerLater(healthy);
-		assertThatExceptionOfType(HttpServerErrorException.class)
-			.isThrownBy(() -> client().post().uri("/api/reservations").body("{}").retrieve().body(String.class));
+		TestServer failing = this.mesh.server("failing").behave(Behaviour.workThenStatus(500));
+		TestServer healthy = this.mesh.server("healthy");
+		this.mesh.start(List.of(failing),
+				"mesh.clients.inventory.retry.on=connect-failure,reset,timeout,500,502,503,504");
+		assertThatExceptionOfType(HttpServerErrorException.class).isThrownBy(
+				() -> this.mesh.inventory().post().uri("/api/reservations").body("{}").retrieve().body(String.class));
 		assertThat(failing.requests()).isEqualTo(1);
 		assertThat(failing.reservations() + healthy.reservations()).isEqualTo(1);
 	}
 
 	@Test
 	void shouldRetryAPostThatNeverReachedAServerOnAnotherInstance() throws Exception {
-		TestServer healthy = server("healthy");
+		TestServer healthy = this.mesh.server("healthy");
 		int refusedPort;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			refusedPort = socket.getLocalPort();
 		}
-		start(List.of(healthy), "spring.cloud.discovery.client.simple.instances.inventory[1].instance-id=refused",
+		this.mesh.start(List.of(healthy),
+				"spring.cloud.discovery.client.simple.instances.inventory[1].instance-id=refused",
 				"spring.cloud.discovery.client.simple.instances.inventory[1].uri=http://127.0.0.1:" + refusedPort,
 				"spring.cloud.discovery.client.simple.instances.inventory[1].metadata.weight=1000");
-		assertThat(client().post().uri("/api/reservations").body("{}").retrieve().body(String.class))
+		assertThat(this.mesh.inventory().post().uri("/api/reservations").body("{}").retrieve().body(String.class))
 			.isEqualTo("healthy");
 		assertThat(healthy.reservations()).isEqualTo(1);
 		assertThat(instance("refused").state().failures()).isEqualTo(1);
@@ -157,11 +142,12 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldRetryAPostWithIdempotencyKeyAfterA503AndReserveOnce() {
-		TestServer busy = server("busy").behave(Behaviour.status(503));
-		TestServer healthy = server("healthy");
-		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin");
+		TestServer busy = this.mesh.server("busy").behave(Behaviour.status(503));
+		TestServer healthy = this.mesh.server("healthy");
+		this.mesh.start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin");
 		for (int i = 0; i < 2; i++) {
-			String servedBy = client().post()
+			String servedBy = this.mesh.inventory()
+				.post()
 				.uri("/api/reservations")
 				.header("Idempotency-Key", "order-" + i)
 				.body("{}")
@@ -176,13 +162,13 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldKeepRetriesWithinTheBudgetWhenEveryInstanceFails() {
-		TestServer a = server("a").behave(Behaviour.status(503));
-		TestServer b = server("b").behave(Behaviour.status(503));
-		TestServer c = server("c").behave(Behaviour.status(503));
-		start(List.of(a, b, c), "mesh.clients.inventory.retry.backoff.initial=1ms",
+		TestServer a = this.mesh.server("a").behave(Behaviour.status(503));
+		TestServer b = this.mesh.server("b").behave(Behaviour.status(503));
+		TestServer c = this.mesh.server("c").behave(Behaviour.status(503));
+		this.mesh.start(List.of(a, b, c), "mesh.clients.inventory.retry.backoff.initial=1ms",
 				"mesh.clients.inventory.retry.backoff.max=1ms",
 				"mesh.clients.inventory.outlier.consecutive-failures=1000000");
-		RestClient inventory = client();
+		RestClient inventory = this.mesh.inventory();
 		int calls = 1000;
 		int failed = 0;
 		long started = System.nanoTime();
@@ -205,7 +191,7 @@ class ResilienceIntegrationTests {
 		ServiceRoute route = route();
 		assertThat(route.retryBudget().exhaustedCount()).isPositive();
 		assertThat(route.retryBudget().retryCount()).isEqualTo(attempts - calls);
-		MeterRegistry meters = this.context.getBean(MeterRegistry.class);
+		MeterRegistry meters = this.mesh.bean(MeterRegistry.class);
 		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
 			.isEqualTo(attempts - calls);
 		assertThat(
@@ -215,12 +201,12 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldKeepTheFirstEjectedInstanceOutWhenAnotherFailsPastMaxEjectionPercent() {
-		TestServer a = server("a").behave(Behaviour.status(500));
-		TestServer b = server("b").behave(Behaviour.status(500));
-		TestServer healthy = server("healthy");
-		start(List.of(a, b, healthy), "mesh.clients.inventory.outlier.consecutive-failures=2",
+		TestServer a = this.mesh.server("a").behave(Behaviour.status(500));
+		TestServer b = this.mesh.server("b").behave(Behaviour.status(500));
+		TestServer healthy = this.mesh.server("healthy");
+		this.mesh.start(List.of(a, b, healthy), "mesh.clients.inventory.outlier.consecutive-failures=2",
 				"mesh.clients.inventory.retry.max-attempts=1");
-		RestClient inventory = client();
+		RestClient inventory = this.mesh.inventory();
 		for (int i = 0; i < 60; i++) {
 			try {
 				inventory.get().uri("/").retrieve().body(String.class);
@@ -240,12 +226,12 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldUseEveryInstanceInPanicModeWhenAllAreEjected() {
-		TestServer a = server("a").behave(Behaviour.status(500));
-		TestServer b = server("b").behave(Behaviour.status(500));
-		start(List.of(a, b), "mesh.clients.inventory.outlier.consecutive-failures=2",
+		TestServer a = this.mesh.server("a").behave(Behaviour.status(500));
+		TestServer b = this.mesh.server("b").behave(Behaviour.status(500));
+		this.mesh.start(List.of(a, b), "mesh.clients.inventory.outlier.consecutive-failures=2",
 				"mesh.clients.inventory.outlier.max-ejection-percent=100",
 				"mesh.clients.inventory.retry.max-attempts=1");
-		RestClient inventory = client();
+		RestClient inventory = this.mesh.inventory();
 		for (int i = 0; i < 40; i++) {
 			assertThatExceptionOfType(HttpServerErrorException.class)
 				.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class));
@@ -259,10 +245,10 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldEjectOneOfTwoFailingInstancesAtMostWithTheDefaultPercent() {
-		TestServer bad = server("bad").behave(Behaviour.status(500));
-		TestServer good = server("good");
-		start(List.of(bad, good), "mesh.clients.inventory.retry.max-attempts=1");
-		RestClient inventory = client();
+		TestServer bad = this.mesh.server("bad").behave(Behaviour.status(500));
+		TestServer good = this.mesh.server("good");
+		this.mesh.start(List.of(bad, good), "mesh.clients.inventory.retry.max-attempts=1");
+		RestClient inventory = this.mesh.inventory();
 		for (int i = 0; i < 100; i++) {
 			try {
 				inventory.get().uri("/").retrieve().body(String.class);
@@ -274,7 +260,7 @@ class ResilienceIntegrationTests {
 		assertThat(bad.requests()).isEqualTo(5);
 		assertThat(good.requests()).isEqualTo(95);
 		assertThat(route().outlierDetector().ejectionCount()).isEqualTo(1);
-		assertThat(this.context.getBean(MeterRegistry.class)
+		assertThat(this.mesh.bean(MeterRegistry.class)
 			.get("mesh.client.ejections")
 			.tag("service", "inventory")
 			.functionCounter()
@@ -283,48 +269,48 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldTreatAResponseBrokenOffMidBodyAsAFailureNeverATruncatedSuccess() {
-		TestServer broken = server("broken").behave(Behaviour.truncatedBody());
-		TestServer healthy = server("healthy");
-		start(List.of(broken), "mesh.clients.inventory.retry.max-attempts=1");
+		TestServer broken = this.mesh.server("broken").behave(Behaviour.truncatedBody());
+		TestServer healthy = this.mesh.server("healthy");
+		this.mesh.start(List.of(broken), "mesh.clients.inventory.retry.max-attempts=1");
 		assertThatExceptionOfType(ResourceAccessException.class)
-			.isThrownBy(() -> client().get().uri("/").retrieve().body(String.class));
+			.isThrownBy(() -> this.mesh.inventory().get().uri("/").retrieve().body(String.class));
 		assertThatExceptionOfType(ResourceAccessException.class)
-			.isThrownBy(() -> client().post().uri("/").body("x").retrieve().body(String.class));
-		this.context.close();
-		start(List.of(broken, healthy), "mesh.clients.inventory.load-balancer=round-robin");
+			.isThrownBy(() -> this.mesh.inventory().post().uri("/").body("x").retrieve().body(String.class));
+		this.mesh.closeContext();
+		this.mesh.start(List.of(broken, healthy), "mesh.clients.inventory.load-balancer=round-robin");
 		for (int i = 0; i < 4; i++) {
-			assertThat(client().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+			assertThat(this.mesh.inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
 		}
 	}
 
 	@Test
 	void shouldRespectRetryAfterWithinTheDeadline() {
-		TestServer busy = server("busy").behave((server, request, response) -> {
+		TestServer busy = this.mesh.server("busy").behave((server, request, response) -> {
 			response.setStatus(503);
 			response.setHeader("Retry-After", "1");
 			return true;
 		});
-		TestServer healthy = server("healthy");
-		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin");
+		TestServer healthy = this.mesh.server("healthy");
+		this.mesh.start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin");
 		long started = System.nanoTime();
-		assertThat(client().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
+		assertThat(this.mesh.inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
-		this.context.close();
-		start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin",
+		this.mesh.closeContext();
+		this.mesh.start(List.of(busy, healthy), "mesh.clients.inventory.load-balancer=round-robin",
 				"mesh.clients.inventory.timeout=500ms");
 		int healthyBefore = healthy.requests();
 		started = System.nanoTime();
 		assertThatExceptionOfType(HttpServerErrorException.ServiceUnavailable.class)
-			.isThrownBy(() -> client().get().uri("/").retrieve().body(String.class));
+			.isThrownBy(() -> this.mesh.inventory().get().uri("/").retrieve().body(String.class));
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
 		assertThat(healthy.requests()).as("no retry the deadline cannot cover").isEqualTo(healthyBefore);
 	}
 
 	@Test
 	void shouldFailFastWhenTheBulkheadIsFull() throws Exception {
-		TestServer slow = server("slow").behave(Behaviour.delay(Duration.ofMillis(800)));
-		start(List.of(slow), "mesh.clients.inventory.max-concurrent-requests=2");
-		RestClient inventory = client();
+		TestServer slow = this.mesh.server("slow").behave(Behaviour.delay(Duration.ofMillis(800)));
+		this.mesh.start(List.of(slow), "mesh.clients.inventory.max-concurrent-requests=2");
+		RestClient inventory = this.mesh.inventory();
 		ExecutorService pool = Executors.newFixedThreadPool(2);
 		List<Future<String>> inFlight = List.of(
 				pool.submit(() -> inventory.get().uri("/").retrieve().body(String.class)),
@@ -345,13 +331,13 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldOpenTheServicesCircuitBreakerConfiguredWithResilience4jProperties() {
-		TestServer a = server("a").behave(Behaviour.status(500));
-		TestServer b = server("b").behave(Behaviour.status(500));
+		TestServer a = this.mesh.server("a").behave(Behaviour.status(500));
+		TestServer b = this.mesh.server("b").behave(Behaviour.status(500));
 		String breaker = "resilience4j.circuitbreaker.instances.mesh-inventory.";
-		start(List.of(a, b), "mesh.clients.inventory.retry.max-attempts=1", breaker + "sliding-window-size=4",
+		this.mesh.start(List.of(a, b), "mesh.clients.inventory.retry.max-attempts=1", breaker + "sliding-window-size=4",
 				breaker + "minimum-number-of-calls=4", breaker + "failure-rate-threshold=50",
 				breaker + "wait-duration-in-open-state=30s");
-		RestClient inventory = client();
+		RestClient inventory = this.mesh.inventory();
 		for (int i = 0; i < 4; i++) {
 			assertThatExceptionOfType(HttpServerErrorException.class)
 				.isThrownBy(() -> inventory.get().uri("/").retrieve().body(String.class));
@@ -366,78 +352,31 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void shouldHaveNoCircuitBreakerUnlessAsked() {
-		start(List.of(server("a")));
-		client().get().uri("/").retrieve().body(String.class);
+		this.mesh.start(List.of(this.mesh.server("a")));
+		this.mesh.inventory().get().uri("/").retrieve().body(String.class);
 		assertThat(route().circuitBreaker()).isNull();
-		this.context.close();
-		start(List.of(server("b")), "mesh.clients.inventory.circuit-breaker=true");
-		client().get().uri("/").retrieve().body(String.class);
+		this.mesh.closeContext();
+		this.mesh.start(List.of(this.mesh.server("b")), "mesh.clients.inventory.circuit-breaker=true");
+		this.mesh.inventory().get().uri("/").retrieve().body(String.class);
 		assertThat(route().circuitBreaker().getName()).isEqualTo("mesh-inventory");
 		assertThat(route().circuitBreaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
 	}
 
 	@Test
 	void shouldSendEachAttemptsTimeoutAsMeshTimeoutMs() {
-		TestServer a = server("a");
-		start(List.of(a), "mesh.clients.inventory.per-attempt-timeout=700ms");
-		client().get().uri("/").retrieve().body(String.class);
+		TestServer a = this.mesh.server("a");
+		this.mesh.start(List.of(a), "mesh.clients.inventory.per-attempt-timeout=700ms");
+		this.mesh.inventory().get().uri("/").retrieve().body(String.class);
 		long sent = Long.parseLong(a.lastHeaders().get("mesh-timeout-ms"));
 		assertThat(sent).isBetween(1L, 700L);
 	}
 
-	private void registerLater(TestServer server) {
-		this.servers.add(server);
-	}
-
-	private TestServer server(String id) {
-		TestServer server = TestServer.start(id);
-		this.servers.add(server);
-		return server;
-	}
-
-	private RestClient client() {
-		return this.context.getBean("inventory", RestClient.class);
-	}
-
 	private ServiceRoute route() {
-		return this.context.getBean(MeshClientFactory.class).route("inventory");
+		return this.mesh.bean(MeshClientFactory.class).route("inventory");
 	}
 
 	private MeshInstance instance(String id) {
 		return route().instances().stream().filter((instance) -> instance.id().equals(id)).findFirst().orElseThrow();
-	}
-
-	private void start(List<TestServer> instances, String... extra) {
-		this.context = start(instances, "inventory", ClientApplication.class, WebApplicationType.NONE, extra);
-	}
-
-	static ConfigurableApplicationContext start(List<TestServer> instances, String service, Class<?> application,
-			WebApplicationType type, String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false",
-				"spring.main.banner-mode=off", "server.port=0", "server.address=127.0.0.1"));
-		for (int i = 0; i < instances.size(); i++) {
-			String prefix = "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].";
-			properties.add(prefix + "instance-id=" + instances.get(i).id());
-			properties.add(prefix + "uri=" + instances.get(i).uri());
-			properties.add(prefix + "metadata.weight=1");
-		}
-		properties.addAll(List.of(extra));
-		Map<String, Object> ignored = new HashMap<>();
-		return new SpringApplicationBuilder(application).web(type)
-			.properties(ignored)
-			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class ClientApplication {
-
-		@Bean
-		@MeshClient("inventory")
-		RestClient inventory(RestClient.Builder builder) {
-			return builder.build();
-		}
-
 	}
 
 }

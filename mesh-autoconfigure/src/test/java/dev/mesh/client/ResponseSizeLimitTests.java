@@ -3,6 +3,7 @@ package dev.mesh.client;
 import java.time.Duration;
 import java.util.List;
 
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class ResponseSizeLimitTests {
 
 	@RegisterExtension
-	final RawFixture raw = new RawFixture();
+	final MeshFixture raw = new MeshFixture();
 
 	@Test
 	void shouldFailWithoutRetryingWhenContentLengthIsOverTheLimit() {

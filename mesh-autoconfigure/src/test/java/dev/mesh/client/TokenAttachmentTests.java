@@ -16,16 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
-import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.SettableClock;
+import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -53,9 +54,10 @@ class TokenAttachmentTests {
 	/** The clock of the token sources (the test's {@link ServiceTokenSources} bean). */
 	static final SettableClock clock = new SettableClock(Instant.now());
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
-	private InProcessAuthorizationServer auth;
+	private TestAuthorizationServer auth;
 
 	private ConfigurableApplicationContext context;
 
@@ -64,24 +66,9 @@ class TokenAttachmentTests {
 		clock.set(Instant.now());
 	}
 
-	@AfterEach
-	void stop() throws Exception {
-		if (this.context != null) {
-			this.context.close();
-		}
-		for (AutoCloseable closeable : this.closeables) {
-			try {
-				closeable.close();
-			}
-			catch (RuntimeException ex) {
-				// stopped by the test already
-			}
-		}
-	}
-
 	@Test
 	void shouldAttachOneCachedTokenToAThousandCalls() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory));
 		Set<String> tokens = new HashSet<>();
@@ -96,7 +83,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldMakeOneTokenRequestWhenManyCallersNeedATokenAtOnce() throws Exception {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=1m");
 		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
@@ -111,7 +98,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldReplaceATokenTheServerCallsInvalidAndRetryOnce() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		Set<String> rejected = ConcurrentHashMap.newKeySet();
 		TestServer inventory = track(TestServer.start("inventory-1").behave((server, request, response) -> {
 			String authorization = request.getHeader("Authorization");
@@ -137,7 +124,7 @@ class TokenAttachmentTests {
 	@Test
 	void shouldKeepUsingTheCachedTokenWhileTheTokenEndpointIsDownThenFailWithoutSending(CapturedOutput output)
 			throws Exception {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory));
 		client("inventory").get().uri("/").retrieve().body(String.class);
@@ -160,7 +147,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldGetASeparateTokenForEachServiceWithItsOwnScopes() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		TestServer payments = track(TestServer.start("payments-1"));
 		start(List.of(inventory), "spring.cloud.discovery.client.simple.instances.payments[0].uri=" + payments.uri(),
@@ -177,7 +164,7 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldSendNoTokenWhenTurnedOffForAClient() {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(List.of(inventory), "mesh.clients.inventory.oauth2.enabled=false");
 		client("inventory").get().uri("/").retrieve().body(String.class);
@@ -188,8 +175,7 @@ class TokenAttachmentTests {
 	@Test
 	void shouldSendNoTokenAndWarnOnceWhenNoRegistrationIsConfigured(CapturedOutput output) {
 		TestServer inventory = track(TestServer.start("inventory-1"));
-		this.context = ResilienceIntegrationTests.start(List.of(inventory), "inventory", Clients.class,
-				WebApplicationType.NONE);
+		this.context = this.mesh.start(Consumer.of(Clients.class), List.of(inventory));
 		client("inventory").get().uri("/").retrieve().body(String.class);
 		client("payments");
 		assertThat(inventory.lastHeaders()).doesNotContainKey("authorization");
@@ -198,13 +184,13 @@ class TokenAttachmentTests {
 
 	@Test
 	void shouldRequestTokensWithTheApplicationsOwnTokenResponseClient(CapturedOutput output) {
-		this.auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		this.auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
-		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
+		List<String> properties = new ArrayList<>(TestAuthorizationServer.meshRegistration(this.auth.tokenUri()));
 		// would fail every token request made with the mesh's own token response client
 		properties.add("mesh.client-defaults.oauth2.read-timeout=1ms");
-		this.context = ResilienceIntegrationTests.start(List.of(inventory), "inventory", OwnTokenClient.class,
-				WebApplicationType.NONE, properties.toArray(String[]::new));
+		this.context = this.mesh.start(Consumer.of(OwnTokenClient.class), List.of(inventory),
+				properties.toArray(String[]::new));
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		assertThat(inventory.lastHeaders().get("authorization")).startsWith("Bearer ey");
 		assertThat(this.context.getBean(OwnTokenClient.class).requests).hasValue(1);
@@ -239,15 +225,13 @@ class TokenAttachmentTests {
 	}
 
 	private <T extends AutoCloseable> T track(T closeable) {
-		this.closeables.add(closeable);
-		return closeable;
+		return this.mesh.keep(closeable);
 	}
 
 	private void start(List<TestServer> inventory, String... extra) {
-		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(this.auth.tokenUri()));
+		List<String> properties = new ArrayList<>(TestAuthorizationServer.meshRegistration(this.auth.tokenUri()));
 		properties.addAll(List.of(extra));
-		this.context = ResilienceIntegrationTests.start(inventory, "inventory", Clients.class, WebApplicationType.NONE,
-				properties.toArray(String[]::new));
+		this.context = this.mesh.start(Consumer.of(Clients.class), inventory, properties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)

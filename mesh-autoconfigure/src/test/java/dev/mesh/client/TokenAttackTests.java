@@ -13,15 +13,17 @@ import java.util.concurrent.TimeUnit;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
-import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.RawTokenEndpoint;
 import dev.mesh.testsupport.SettableClock;
+import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -46,7 +48,8 @@ class TokenAttackTests {
 	/** The clock of the token sources (the test's {@link ServiceTokenSources} bean). */
 	static final SettableClock clock = new SettableClock(Instant.now());
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	private final ExecutorService callers = Executors.newCachedThreadPool();
 
@@ -58,13 +61,7 @@ class TokenAttackTests {
 	}
 
 	@AfterEach
-	void stop() throws Exception {
-		if (this.context != null) {
-			this.context.close();
-		}
-		for (AutoCloseable closeable : this.closeables) {
-			closeable.close();
-		}
+	void stop() {
 		this.callers.shutdownNow();
 	}
 
@@ -213,7 +210,7 @@ class TokenAttackTests {
 
 	@Test
 	void shouldMakeOneTokenRequestPerBurstWhenTokensLiveShorterThanTheRefreshWindow() {
-		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofSeconds(30)));
+		TestAuthorizationServer auth = track(TestAuthorizationServer.start(Duration.ofSeconds(30)));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(auth.tokenUri(), List.of(inventory));
 		for (int i = 0; i < 50; i++) {
@@ -245,7 +242,7 @@ class TokenAttackTests {
 
 	@Test
 	void shouldFetchAtMostOneTokenPerIntervalForAnInstanceThatCallsEveryTokenInvalid() {
-		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestAuthorizationServer auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer liar = track(TestServer.start("liar").behave(TokenAttackTests::rejectEveryToken));
 		start(auth.tokenUri(), List.of(liar), "mesh.clients.inventory.retry.max-attempts=1");
 		for (int i = 0; i < 30; i++) {
@@ -261,7 +258,7 @@ class TokenAttackTests {
 
 	@Test
 	void shouldEjectAnInstanceThatCallsFreshTokensInvalid() {
-		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestAuthorizationServer auth = track(TestAuthorizationServer.start(Duration.ofMinutes(5)));
 		TestServer liar = track(TestServer.start("liar").behave(TokenAttackTests::rejectEveryToken));
 		TestServer honest = track(TestServer.start("honest"));
 		start(auth.tokenUri(), List.of(liar, honest), "mesh.clients.inventory.retry.max-attempts=1",
@@ -354,15 +351,13 @@ class TokenAttackTests {
 	}
 
 	private <T extends AutoCloseable> T track(T closeable) {
-		this.closeables.add(closeable);
-		return closeable;
+		return this.mesh.keep(closeable);
 	}
 
 	private void start(String tokenUri, List<TestServer> instances, String... extra) {
-		List<String> properties = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(tokenUri));
+		List<String> properties = new ArrayList<>(TestAuthorizationServer.meshRegistration(tokenUri));
 		properties.addAll(List.of(extra));
-		this.context = ResilienceIntegrationTests.start(instances, "inventory", Clients.class, WebApplicationType.NONE,
-				properties.toArray(String[]::new));
+		this.context = this.mesh.start(Consumer.of(Clients.class), instances, properties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,12 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -37,7 +38,7 @@ class TransportAttackTests {
 	private static final Answer HEALTHY = Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nhealthy");
 
 	@RegisterExtension
-	final RawFixture raw = new RawFixture();
+	final MeshFixture raw = new MeshFixture();
 
 	/** The HTTP client library under attack ({@code spring.http.client.factory}). */
 	private String transport;

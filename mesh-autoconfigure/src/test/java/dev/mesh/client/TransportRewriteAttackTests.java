@@ -7,15 +7,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
 import dev.mesh.testsupport.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -37,20 +37,8 @@ class TransportRewriteAttackTests {
 	/** The whole call's deadline in these tests; attempts get 1 s each. */
 	private static final Duration DEADLINE = Duration.ofSeconds(2);
 
-	private final List<RawHttpServer> servers = new ArrayList<>();
-
-	private final List<TestServer> testServers = new ArrayList<>();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void stop() {
-		if (this.context != null) {
-			this.context.close();
-		}
-		this.servers.forEach(RawHttpServer::close);
-		this.testServers.forEach(TestServer::close);
-	}
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	/**
 	 * A redirect whose body trickles past the deadline, then a target that never answers:
@@ -115,10 +103,8 @@ class TransportRewriteAttackTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void aCallersContentLengthThatIsNotTheBodysNeitherCutsTheBodyNorFailsTheInstance(String transport) {
-		TestServer server = TestServer.start("instance");
-		this.testServers.add(server);
-		this.context = RawInstances.start(List.of(),
-				"spring.cloud.discovery.client.simple.instances.inventory[0].uri=" + server.uri(),
+		TestServer server = this.mesh.server("instance");
+		this.mesh.start(List.of(), "spring.cloud.discovery.client.simple.instances.inventory[0].uri=" + server.uri(),
 				"mesh.clients.inventory.per-attempt-timeout=1s", "mesh.clients.inventory.retry.max-attempts=1",
 				"spring.http.client.factory=" + transport);
 		for (String length : List.of("5", "100", "0")) {
@@ -182,13 +168,12 @@ class TransportRewriteAttackTests {
 	}
 
 	private RawHttpServer start(String transport, Answer answer, String... extra) {
-		RawHttpServer server = RawHttpServer.start("hostile", answer);
-		this.servers.add(server);
+		RawHttpServer server = this.mesh.raw("hostile", answer);
 		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
 				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms",
 				"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.factory=" + transport));
 		properties.addAll(List.of(extra));
-		this.context = RawInstances.start(List.of(server), properties.toArray(String[]::new));
+		this.mesh.start(List.of(server), properties.toArray(String[]::new));
 		return server;
 	}
 
@@ -205,7 +190,7 @@ class TransportRewriteAttackTests {
 	}
 
 	private RestClient inventory() {
-		return RawInstances.inventory(this.context);
+		return this.mesh.inventory();
 	}
 
 	private static byte[] ascii(String text) {

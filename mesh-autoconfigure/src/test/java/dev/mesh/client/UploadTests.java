@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.http.MediaType;
 
@@ -28,7 +29,7 @@ class UploadTests {
 	private static final int SIZE = 8 * 1024 * 1024;
 
 	@RegisterExtension
-	final RawFixture raw = new RawFixture();
+	final MeshFixture raw = new MeshFixture();
 
 	/**
 	 * @param copiesPerAttempt the whole copies of the body the transport makes per

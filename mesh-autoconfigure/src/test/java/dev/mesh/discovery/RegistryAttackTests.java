@@ -14,6 +14,7 @@ import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.NoInstanceAvailableException;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.testsupport.LoopbackRegistry;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.SettableClock;
 import dev.mesh.testsupport.TestServer;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -49,7 +51,8 @@ class RegistryAttackTests {
 
 	private final LoopbackRegistry registry = LoopbackRegistry.start();
 
-	private final List<TestServer> servers = new ArrayList<>();
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
 
@@ -61,12 +64,11 @@ class RegistryAttackTests {
 			this.cache.stop();
 		}
 		this.registry.close();
-		this.servers.forEach(TestServer::close);
 	}
 
 	@Test
 	void garbageWeightsCountAsTheDefaultWeightPerInstance(CapturedOutput output) {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		List<Map<String, Object>> instances = new ArrayList<>();
 		instances.add(LoopbackRegistry.instance("good", "127.0.0.1", a.port(), Map.of("weight", "3")));
 		String[] garbage = { "-1", "1e30", "NaN", "10001", "99999999999999999999", "0x10", "",
@@ -86,7 +88,7 @@ class RegistryAttackTests {
 
 	@Test
 	void hugeOrControlCharacterZonesAndVersionsCountAsNone(CapturedOutput output) {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		Map<String, String> hostile = Map.of("zone", "z".repeat(100_000), "version", "1.0\r\n2026 WARN forged",
 				"weight", "1");
 		this.registry.register("inventory",
@@ -107,8 +109,8 @@ class RegistryAttackTests {
 
 	@Test
 	void unusableAddressesAreRejectedPerInstanceOnceAndTheOthersKeepTakingCalls(CapturedOutput output) {
-		TestServer a = server("a");
-		TestServer b = server("b");
+		TestServer a = this.mesh.server("a");
+		TestServer b = this.mesh.server("b");
 		List<Map<String, Object>> instances = new ArrayList<>();
 		instances.add(LoopbackRegistry.instance("port-0", "127.0.0.1", 0, Map.of()));
 		instances.add(LoopbackRegistry.instance("port-65536", "127.0.0.1", 65536, Map.of()));
@@ -149,8 +151,8 @@ class RegistryAttackTests {
 
 	@Test
 	void ofDuplicateInstanceIdsTheFirstIsKept() {
-		TestServer a = server("a");
-		TestServer b = server("b");
+		TestServer a = this.mesh.server("a");
+		TestServer b = this.mesh.server("b");
 		this.registry.register("inventory", List.of(LoopbackRegistry.instance("same", "127.0.0.1", a.port(), Map.of()),
 				LoopbackRegistry.instance("same", "127.0.0.1", b.port(), Map.of("weight", "10000"))));
 		RestClient inventory = meshClient();
@@ -163,7 +165,7 @@ class RegistryAttackTests {
 	@Test
 	@Timeout(120)
 	void aHundredThousandInstancesNeitherHangTheRefreshNorFailACall(CapturedOutput output) {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		List<Map<String, Object>> instances = new ArrayList<>();
 		for (int i = 0; i < 100_000; i++) {
 			instances.add(LoopbackRegistry.instance("i-" + i, "127.0.0.1", a.port(),
@@ -186,7 +188,7 @@ class RegistryAttackTests {
 
 	@Test
 	void aFarFutureStartTimeRampsForOneWindowFromWhenTheCallerFirstSeesIt() {
-		TestServer a = server("a");
+		TestServer a = this.mesh.server("a");
 		SettableClock clock = new SettableClock(NOW);
 		this.registry.register("inventory", List.of(LoopbackRegistry.instance("forever-cold", "127.0.0.1", a.port(),
 				Map.of("started-at", "9999-12-31T23:59:59Z", "warmup", "30s"))));
@@ -243,9 +245,8 @@ class RegistryAttackTests {
 	@Test
 	@Timeout(60)
 	void aHungRegistryHoldsTheFirstCallNoLongerThanItsTimeout() throws Exception {
-		this.servers.add(TestServer.start("a"));
-		this.registry.register("inventory",
-				List.of(LoopbackRegistry.instance("a", "127.0.0.1", this.servers.get(0).port(), Map.of())));
+		TestServer a = this.mesh.server("a");
+		this.registry.register("inventory", List.of(LoopbackRegistry.instance("a", "127.0.0.1", a.port(), Map.of())));
 		java.util.concurrent.CountDownLatch hung = new java.util.concurrent.CountDownLatch(1);
 		this.registry.hold(hung);
 		try {
@@ -291,7 +292,7 @@ class RegistryAttackTests {
 	@Test
 	void aSlowFirstLoadDoesNotCountTheShortenedAttemptsTimeoutAgainstTheInstance() throws Exception {
 		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-		TestServer slow = server("slow").behave((server, request, response) -> {
+		TestServer slow = this.mesh.server("slow").behave((server, request, response) -> {
 			try {
 				release.await(30, java.util.concurrent.TimeUnit.SECONDS);
 			}
@@ -338,12 +339,6 @@ class RegistryAttackTests {
 			held.countDown();
 			releaser.shutdownNow();
 		}
-	}
-
-	private TestServer server(String id) {
-		TestServer server = TestServer.start(id);
-		this.servers.add(server);
-		return server;
 	}
 
 	private RestClient meshClient() {

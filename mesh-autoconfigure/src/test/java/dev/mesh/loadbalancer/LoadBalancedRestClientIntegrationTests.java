@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -49,24 +50,20 @@ class LoadBalancedRestClientIntegrationTests {
 
 	private static final String INSTANCES = "spring.cloud.discovery.client.simple.instances.inventory";
 
-	private final List<TestServer> servers = new ArrayList<>();
-
-	@AfterEach
-	void stopServers() {
-		this.servers.forEach(TestServer::close);
-	}
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	@Test
 	void peakEwmaSendsAlmostNothingToAnInstanceThatIsSlowComparedWithTheOthers() {
-		TestServer fast1 = server("fast1");
-		TestServer fast2 = server("fast2");
+		TestServer fast1 = this.mesh.server("fast1");
+		TestServer fast2 = this.mesh.server("fast2");
 		// 1 s, well above what a fast instance's first, cold call through a new client
 		// context can take on a
 		// loaded CI machine: a peak-EWMA estimate keeps such a spike for seconds (10 s
 		// decay), and with 400 ms
 		// a spiked fast instance once lost a comparison to the slow one (3 calls instead
 		// of at most 2).
-		TestServer slow = server("slow").behave(TestServer.Behaviour.delay(Duration.ofSeconds(1)));
+		TestServer slow = this.mesh.server("slow").behave(TestServer.Behaviour.delay(Duration.ofSeconds(1)));
 		warmUp(fast1, fast2);
 		runner(List.of(fast1, fast2, slow), "mesh.clients.inventory.load-balancer=peak-ewma").run((context) -> {
 			Map<String, Integer> servedBy = calls(context, 60);
@@ -87,9 +84,9 @@ class LoadBalancedRestClientIntegrationTests {
 
 	@Test
 	void leastRequestCountsEveryCallInFlightAndBackToZeroWhenItEndsAndFailedOnesToo() throws Exception {
-		TestServer ok = server("ok");
-		TestServer unavailable = server("unavailable").behave(TestServer.Behaviour.status(503));
-		TestServer refusing = server("refusing");
+		TestServer ok = this.mesh.server("ok");
+		TestServer unavailable = this.mesh.server("unavailable").behave(TestServer.Behaviour.status(503));
+		TestServer refusing = this.mesh.server("refusing");
 		ApplicationContextRunner runner = runner(List.of(ok, unavailable, refusing),
 				"mesh.clients.inventory.load-balancer=least-request");
 		refusing.close();
@@ -127,7 +124,7 @@ class LoadBalancedRestClientIntegrationTests {
 	@Test
 	void countsACallInFlightUntilItsResponseArrivesAndThenItsLatency() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
-		TestServer held = server("held").behave((server, request, response) -> {
+		TestServer held = this.mesh.server("held").behave((server, request, response) -> {
 			try {
 				release.await(10, TimeUnit.SECONDS);
 			}
@@ -162,9 +159,9 @@ class LoadBalancedRestClientIntegrationTests {
 
 	@Test
 	void zoneAffinityKeepsCallsInTheLocalZoneAndSpillsOverWhenItHasNoInstanceListed() {
-		TestServer a1 = server("a1");
-		TestServer b1 = server("b1");
-		TestServer a2 = server("a2");
+		TestServer a1 = this.mesh.server("a1");
+		TestServer b1 = this.mesh.server("b1");
+		TestServer a2 = this.mesh.server("a2");
 		runner(List.of(a1, b1, a2), "mesh.instance.zone=zone-a", "mesh.client-defaults.zone-affinity.enabled=true",
 				"mesh.clients.inventory.load-balancer=round-robin", INSTANCES + "[0].metadata.zone=zone-a",
 				INSTANCES + "[1].metadata.zone=zone-b", INSTANCES + "[2].metadata.zone=zone-a")
@@ -190,8 +187,8 @@ class LoadBalancedRestClientIntegrationTests {
 
 	@Test
 	void slowStartGivesAJustStartedInstanceAReducedShare() {
-		TestServer warm = server("warm");
-		TestServer fresh = server("fresh");
+		TestServer warm = this.mesh.server("warm");
+		TestServer fresh = this.mesh.server("fresh");
 		runner(List.of(warm, fresh), "mesh.client-defaults.slow-start.enabled=true",
 				INSTANCES + "[1].metadata.started-at=" + Instant.now(), INSTANCES + "[1].metadata.warmup=1h")
 			.run((context) -> {
@@ -259,12 +256,6 @@ class LoadBalancedRestClientIntegrationTests {
 			.filter((instance) -> instance.id().equals(id))
 			.findFirst()
 			.orElseThrow();
-	}
-
-	private TestServer server(String id) {
-		TestServer server = TestServer.start(id);
-		this.servers.add(server);
-		return server;
 	}
 
 	private static ApplicationContextRunner runner(List<TestServer> instances, String... properties) {

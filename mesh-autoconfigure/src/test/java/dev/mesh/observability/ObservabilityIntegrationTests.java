@@ -12,20 +12,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.NoInstanceAvailableException;
-import dev.mesh.testsupport.InProcessAuthorizationServer;
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
+import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,28 +43,17 @@ class ObservabilityIntegrationTests {
 
 	private static final ObjectMapper json = new ObjectMapper();
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	private ConfigurableApplicationContext order;
-
-	@AfterEach
-	void stop() throws Exception {
-		if (this.order != null) {
-			this.order.close();
-		}
-		for (AutoCloseable closeable : this.closeables) {
-			closeable.close();
-		}
-	}
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
 
 	@Test
 	void shouldPropagateTheTraceAndShowEachAttemptAsAChildOfTheRestClientsCallSpan() throws Exception {
-		TestServer busy = track(TestServer.start("busy").behave(TestServer.Behaviour.status(503)));
-		TestServer healthy = track(TestServer.start("healthy"));
+		TestServer busy = this.mesh.server("busy").behave(TestServer.Behaviour.status(503));
+		TestServer healthy = this.mesh.server("healthy");
 		start(List.of(busy, healthy));
 		assertThat(get("/place").statusCode()).isEqualTo(200);
 
-		InMemorySpanExporter spans = this.order.getBean(InMemorySpanExporter.class);
+		InMemorySpanExporter spans = this.mesh.bean(InMemorySpanExporter.class);
 		SpanData server = awaitSpan(spans, "http get /place");
 		SpanData call = awaitSpan(spans, "http get");
 		SpanData first = awaitSpan(spans, "mesh inventory attempt 1");
@@ -91,19 +78,19 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void shouldLeaveTheCallsSpanAsTheServersParentWhenAttemptsAreNeitherTracedNorTimed() throws Exception {
-		TestServer busy = track(TestServer.start("busy").behave(TestServer.Behaviour.status(503)));
-		TestServer healthy = track(TestServer.start("healthy"));
+		TestServer busy = this.mesh.server("busy").behave(TestServer.Behaviour.status(503));
+		TestServer healthy = this.mesh.server("healthy");
 		start(List.of(busy, healthy), "mesh.tracing.attempt-spans=false",
 				"management.metrics.enable.mesh.client.requests=false");
 		assertThat(get("/place").statusCode()).isEqualTo(200);
 
-		InMemorySpanExporter spans = this.order.getBean(InMemorySpanExporter.class);
+		InMemorySpanExporter spans = this.mesh.bean(InMemorySpanExporter.class);
 		SpanData call = awaitSpan(spans, "http get");
 		assertThat(healthy.lastHeaders().get("traceparent").split("-")[2]).isEqualTo(call.getSpanId());
 		assertThat(busy.lastHeaders().get("traceparent").split("-")[2]).isEqualTo(call.getSpanId());
 		assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
 			.noneMatch((name) -> name.startsWith("mesh"));
-		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
+		MeterRegistry meters = this.mesh.bean(MeterRegistry.class);
 		assertThat(meters.find("mesh.client.requests").timers()).isEmpty();
 		assertThat(
 				meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
@@ -114,8 +101,8 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void shouldCountCallsAndAttemptsApartAsTheyHappened() throws Exception {
-		TestServer busy = track(TestServer.start("busy"));
-		TestServer healthy = track(TestServer.start("healthy"));
+		TestServer busy = this.mesh.server("busy");
+		TestServer healthy = this.mesh.server("healthy");
 		start(List.of(busy, healthy));
 		busy.behave(TestServer.Behaviour.status(503));
 		assertThat(get("/place").statusCode()).isEqualTo(200);
@@ -123,7 +110,7 @@ class ObservabilityIntegrationTests {
 		for (int i = 0; i < 4; i++) {
 			assertThat(get("/place").statusCode()).isEqualTo(200);
 		}
-		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
+		MeterRegistry meters = this.mesh.bean(MeterRegistry.class);
 		assertThat(
 				meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
 			.isEqualTo(5);
@@ -151,16 +138,16 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void shouldTimeCallsThatFailedOrNeverStartedWithTheirOutcome() throws Exception {
-		TestServer gone = track(TestServer.start("gone"));
+		TestServer gone = this.mesh.server("gone");
 		start(List.of(gone), "mesh.clients.inventory.retry.max-attempts=2");
 		gone.close();
-		RestClient inventory = this.order.getBean("inventory", RestClient.class);
-		RestClient payments = this.order.getBean("payments", RestClient.class);
+		RestClient inventory = this.mesh.client("inventory");
+		RestClient payments = this.mesh.client("payments");
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> inventory.get().uri("/api/stock/apple").retrieve().body(String.class));
 		assertThatExceptionOfType(NoInstanceAvailableException.class)
 			.isThrownBy(() -> payments.get().uri("/api/pay").retrieve().body(String.class));
-		MeterRegistry meters = this.order.getBean(MeterRegistry.class);
+		MeterRegistry meters = this.mesh.bean(MeterRegistry.class);
 		assertThat(meters.get("mesh.client.calls")
 			.tag("service", "inventory")
 			.tag("status", "IO_ERROR")
@@ -185,9 +172,9 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void shouldStayUpWhenACalledServiceIsDownUnlessAskedOtherwise() throws Exception {
-		TestServer healthy = track(TestServer.start("healthy"));
+		TestServer healthy = this.mesh.server("healthy");
 		start(List.of(healthy));
-		this.order.getBean("payments", RestClient.class);
+		this.mesh.client("payments");
 		get("/place");
 		HttpResponse<String> health = get("/actuator/health/mesh");
 		assertThat(health.statusCode()).isEqualTo(200);
@@ -200,7 +187,7 @@ class ObservabilityIntegrationTests {
 			.isEqualTo("UNAVAILABLE");
 		assertThat(body.path("details").path("registration").path("weight").asInt()).isEqualTo(3);
 		assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
-		this.order.close();
+		this.mesh.closeContext();
 
 		start(List.of(healthy), "mesh.health.downstream-affects-status=true");
 		get("/place");
@@ -209,9 +196,9 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void shouldDescribeTheMeshWithoutEverShowingATokenOrSecret() throws Exception {
-		InProcessAuthorizationServer auth = track(InProcessAuthorizationServer.start(Duration.ofMinutes(5)));
-		TestServer healthy = track(TestServer.start("healthy"));
-		List<String> extra = new ArrayList<>(InProcessAuthorizationServer.meshRegistration(auth.tokenUri()));
+		TestAuthorizationServer auth = this.mesh.keep(TestAuthorizationServer.start(Duration.ofMinutes(5)));
+		TestServer healthy = this.mesh.server("healthy");
+		List<String> extra = new ArrayList<>(TestAuthorizationServer.meshRegistration(auth.tokenUri()));
 		extra.add("mesh.clients.payments.oauth2.enabled=false");
 		start(List.of(healthy), extra.toArray(String[]::new));
 		get("/place");
@@ -255,32 +242,19 @@ class ObservabilityIntegrationTests {
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
-		int port = ((WebServerApplicationContext) this.order).getWebServer().getPort();
+		int port = this.mesh.port();
 		return HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
 					HttpResponse.BodyHandlers.ofString());
 	}
 
-	private <T extends AutoCloseable> T track(T closeable) {
-		this.closeables.add(closeable);
-		return closeable;
-	}
-
 	private void start(List<TestServer> inventory, String... extra) {
-		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false",
-				"spring.main.banner-mode=off", "server.port=0", "server.address=127.0.0.1",
-				"spring.application.name=order", "mesh.instance.weight=3", "mesh.instance.zone=eu-1a",
-				"management.tracing.sampling.probability=1.0",
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=order", "mesh.instance.weight=3",
+				"mesh.instance.zone=eu-1a", "management.tracing.sampling.probability=1.0",
 				"management.endpoints.web.exposure.include=health,mesh,env",
 				"management.endpoint.health.show-details=always", "mesh.clients.inventory.load-balancer=round-robin"));
-		for (int i = 0; i < inventory.size(); i++) {
-			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[" + i + "].";
-			properties.add(prefix + "instance-id=" + inventory.get(i).id());
-			properties.add(prefix + "uri=" + inventory.get(i).uri());
-		}
 		properties.addAll(List.of(extra));
-		this.order = new SpringApplicationBuilder(OrderApplication.class).web(WebApplicationType.SERVLET)
-			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
+		this.mesh.start(Consumer.of(OrderApplication.class).servlet(), inventory, properties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)

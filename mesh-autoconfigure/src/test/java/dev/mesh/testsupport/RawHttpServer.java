@@ -26,7 +26,7 @@ import org.springframework.cloud.client.DefaultServiceInstance;
  * and connections and knows which connections the client has closed, so a test can assert
  * that an abandoned exchange was not left open.
  */
-public final class RawHttpServer implements AutoCloseable {
+public final class RawHttpServer implements Provider, AutoCloseable {
 
 	private final String id;
 
@@ -218,6 +218,7 @@ public final class RawHttpServer implements AutoCloseable {
 	/**
 	 * @return a registry entry for this server as an instance of the service
 	 */
+	@Override
 	public DefaultServiceInstance instance(String serviceId) {
 		return new DefaultServiceInstance(this.id, serviceId, "127.0.0.1", port(), false, Map.of("weight", "1"));
 	}

@@ -1,5 +1,6 @@
 package dev.mesh.testsupport;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,11 +31,16 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -55,45 +62,55 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A real Spring Authorization Server on 127.0.0.1 and a random port, shaped like
  * {@code mesh-sample-auth}: client-credentials only, {@code aud} derived from the scopes
  * ({@code inventory.write} → {@code inventory}), a {@code client_id} claim. Clients:
- * {@code order} (inventory.read, inventory.write), {@code billing} (inventory.write) and
- * {@code inventory} (order.read); each secret is the client id + {@code -secret}. Its
- * issuer is its own URL. Its RSA signing key is created here and exposed, so tests can
- * mint tokens that differ from real ones in exactly one claim.
+ * {@code order} (inventory.read, inventory.write, payments.write), {@code billing}
+ * (inventory.write) and {@code inventory} (order.read); each secret is the client id +
+ * {@code -secret}. Its issuer is its own URL. Its RSA signing key is created here and
+ * exposed, so tests can mint tokens that differ from real ones in exactly one claim. It
+ * counts the token requests it serves.
  */
 public final class TestAuthorizationServer implements AutoCloseable {
 
 	private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
-	private final RSAKey signingKey;
+	private final Settings settings;
 
 	private final ConfigurableApplicationContext context;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private TestAuthorizationServer(RSAKey signingKey, ConfigurableApplicationContext context) {
-		this.signingKey = signingKey;
+	private TestAuthorizationServer(Settings settings, ConfigurableApplicationContext context) {
+		this.settings = settings;
 		this.context = context;
 	}
 
 	/**
-	 * @return a started server
+	 * @return a started server whose access tokens live five minutes
 	 */
 	public static TestAuthorizationServer start() {
-		RSAKey key = newKey(UUID.randomUUID().toString());
+		return start(Duration.ofMinutes(5));
+	}
+
+	/**
+	 * @param tokenTtl lifetime of the access tokens it issues
+	 * @return a started server
+	 */
+	public static TestAuthorizationServer start(Duration tokenTtl) {
+		Settings settings = new Settings(newKey(UUID.randomUUID().toString()), tokenTtl, new AtomicInteger());
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthorizationServerApplication.class)
 			.web(WebApplicationType.SERVLET)
 			.initializers((applicationContext) -> applicationContext.getBeanFactory()
-				.registerSingleton("testSigningKey", key))
+				.registerSingleton("testAuthorizationServerSettings", settings))
 			.properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
 					"spring.application.name=test-auth", "mesh.enabled=false", "spring.cloud.consul.enabled=false",
 					"spring.cloud.discovery.enabled=false")
 			.run();
-		return new TestAuthorizationServer(key, context);
+		return new TestAuthorizationServer(settings, context);
 	}
 
 	/**
@@ -124,10 +141,37 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
+	 * @return its token endpoint
+	 */
+	public String tokenUri() {
+		return issuer() + "/oauth2/token";
+	}
+
+	/**
+	 * @return token requests served so far, successful or not
+	 */
+	public int tokenRequests() {
+		return this.settings.tokenRequests().get();
+	}
+
+	/**
+	 * @param tokenUri the token endpoint
+	 * @return properties that make an application use the {@code order} client of this
+	 * server (or of another endpoint at that URI) as registration {@code mesh}
+	 */
+	public static List<String> meshRegistration(String tokenUri) {
+		return List.of("spring.security.oauth2.client.registration.mesh.client-id=order",
+				"spring.security.oauth2.client.registration.mesh.client-secret=order-secret",
+				"spring.security.oauth2.client.registration.mesh.authorization-grant-type=client_credentials",
+				"spring.security.oauth2.client.registration.mesh.scope=inventory.read,inventory.write",
+				"spring.security.oauth2.client.provider.mesh.token-uri=" + tokenUri);
+	}
+
+	/**
 	 * @return the key pair the server signs tokens with
 	 */
 	public RSAKey signingKey() {
-		return this.signingKey;
+		return this.settings.signingKey();
 	}
 
 	/**
@@ -153,10 +197,10 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	 * @return the serialized token
 	 */
 	public String sign(JWTClaimsSet.Builder claims) {
-		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.signingKey.getKeyID()).build(), claims.build());
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey().getKeyID()).build(),
+				claims.build());
 		try {
-			jwt.sign(new RSASSASigner(this.signingKey));
+			jwt.sign(new RSASSASigner(signingKey()));
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
@@ -188,7 +232,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 			}
 			return token.group(1);
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 		catch (InterruptedException ex) {
@@ -202,22 +246,54 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		this.context.close();
 	}
 
+	/**
+	 * What a started server is made with.
+	 *
+	 * @param signingKey the key pair it signs tokens with
+	 * @param tokenTtl the lifetime of its access tokens
+	 * @param tokenRequests the token requests it served
+	 */
+	record Settings(RSAKey signingKey, Duration tokenTtl, AtomicInteger tokenRequests) {
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class AuthorizationServerApplication {
 
 		@Bean
-		JWKSource<SecurityContext> jwkSource(RSAKey testSigningKey) {
-			return new ImmutableJWKSet<>(new JWKSet(testSigningKey));
+		JWKSource<SecurityContext> jwkSource(Settings settings) {
+			return new ImmutableJWKSet<>(new JWKSet(settings.signingKey()));
 		}
 
 		@Bean
-		RegisteredClientRepository registeredClientRepository() {
-			return new InMemoryRegisteredClientRepository(client("order", "inventory.read", "inventory.write"),
-					client("billing", "inventory.write"), client("inventory", "order.read"));
+		RegisteredClientRepository registeredClientRepository(Settings settings) {
+			Duration ttl = settings.tokenTtl();
+			return new InMemoryRegisteredClientRepository(
+					client("order", ttl, "inventory.read", "inventory.write", "payments.write"),
+					client("billing", ttl, "inventory.write"), client("inventory", ttl, "order.read"));
 		}
 
-		private static RegisteredClient client(String clientId, String... scopes) {
+		/** Counts requests to the token endpoint, before security sees them. */
+		@Bean
+		FilterRegistrationBean<OncePerRequestFilter> tokenRequestCounter(Settings settings) {
+			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+					new OncePerRequestFilter() {
+
+						@Override
+						protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+								FilterChain chain) throws ServletException, IOException {
+							if (request.getRequestURI().equals("/oauth2/token")) {
+								settings.tokenRequests().incrementAndGet();
+							}
+							chain.doFilter(request, response);
+						}
+
+					});
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			return registration;
+		}
+
+		private static RegisteredClient client(String clientId, Duration ttl, String... scopes) {
 			return RegisteredClient.withId(UUID.randomUUID().toString())
 				.clientId(clientId)
 				.clientSecret("{noop}" + clientId + "-secret")
@@ -226,7 +302,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 				.scopes((granted) -> granted.addAll(List.of(scopes)))
 				.tokenSettings(TokenSettings.builder()
 					.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
-					.accessTokenTimeToLive(Duration.ofMinutes(5))
+					.accessTokenTimeToLive(ttl)
 					.build())
 				.build();
 		}

@@ -21,7 +21,7 @@ import org.springframework.cloud.client.ServiceInstance;
  * its own id (body and {@code X-Served-By} header) and counts what it served, so tests
  * can assert where calls went.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements Provider, AutoCloseable {
 
 	private final String id;
 
@@ -189,6 +189,11 @@ public final class TestServer implements AutoCloseable {
 	 */
 	public Map<String, String> lastHeaders() {
 		return this.lastHeaders;
+	}
+
+	@Override
+	public ServiceInstance instance(String serviceId) {
+		return instance(serviceId, Map.of("weight", "1"));
 	}
 
 	/**
