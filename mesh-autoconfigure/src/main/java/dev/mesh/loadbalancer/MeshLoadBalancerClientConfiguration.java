@@ -1,5 +1,7 @@
 package dev.mesh.loadbalancer;
 
+import dev.mesh.discovery.MeshClock;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
@@ -21,7 +23,9 @@ import org.springframework.core.env.Environment;
  * </pre> The policy, zone affinity and slow start of a service come from
  * {@code mesh.clients.<service>.*}, else {@code mesh.client-defaults.*}, else the
  * built-in defaults ({@link LoadBalancerSettings}); the service's instance lists come
- * from the suppliers Spring Cloud LoadBalancer configures as usual.
+ * from the suppliers Spring Cloud LoadBalancer configures as usual. Both read time from
+ * the application context's {@link MeshClock} bean (the parent of the client's context),
+ * or from the system clock when there is none.
  *
  * <p>
  * The class is deliberately not annotated with {@code @Configuration}, so component
@@ -33,7 +37,7 @@ public class MeshLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	ReactorLoadBalancer<ServiceInstance> meshReactorLoadBalancer(Environment environment,
-			LoadBalancerClientFactory loadBalancerClientFactory) {
+			LoadBalancerClientFactory loadBalancerClientFactory, ObjectProvider<MeshClock> clock) {
 		String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);
 		if (serviceId == null) {
 			throw new IllegalStateException(
@@ -46,7 +50,8 @@ public class MeshLoadBalancerClientConfiguration {
 		LoadBalancerSettings settings = LoadBalancerSettings.of(serviceId, Binder.get(environment));
 		return new MeshReactorLoadBalancer(
 				loadBalancerClientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class), serviceId,
-				settings.loadBalancer(), settings.zoneAffinity(), settings.slowStart());
+				settings.loadBalancer(), settings.zoneAffinity(), settings.slowStart(),
+				clock.getIfAvailable(MeshClock::system));
 	}
 
 	/**
@@ -57,10 +62,10 @@ public class MeshLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	MeshLoadBalancerLifecycle meshLoadBalancerLifecycle(
-			ObjectProvider<ReactorLoadBalancer<ServiceInstance>> loadBalancers) {
+			ObjectProvider<ReactorLoadBalancer<ServiceInstance>> loadBalancers, ObjectProvider<MeshClock> clock) {
 		ReactorLoadBalancer<ServiceInstance> loadBalancer = loadBalancers.getIfUnique();
 		return new MeshLoadBalancerLifecycle((loadBalancer instanceof MeshReactorLoadBalancer mesh) ? mesh : null,
-				System::nanoTime);
+				clock.getIfAvailable(MeshClock::system));
 	}
 
 }

@@ -309,6 +309,12 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		return Math.max(1, (nanos + MILLI - 1) / MILLI);
 	}
 
+	/**
+	 * Waits out the back-off on the machine's time, not the application's
+	 * {@link dev.mesh.discovery.MeshClock}: the wait is real, as the attempt watchdog's
+	 * is; only the decision how long to wait reads the clock (a {@code Retry-After}
+	 * date).
+	 */
 	private static void sleep(long nanos) throws InterruptedIOException {
 		try {
 			Thread.sleep(nanos / MILLI, (int) (nanos % MILLI));

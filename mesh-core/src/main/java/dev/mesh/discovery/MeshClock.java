@@ -14,11 +14,11 @@ import java.util.function.LongSupplier;
  * a test clock that advances one advances the other. {@link #system()} reads
  * {@link Clock#systemUTC()} and {@link System#nanoTime()}.
  * <p>
- * The auto-configuration defines one as a bean, which an application or test replaces
- * by defining its own. Components that need only wall time take it as a plain
- * {@link Clock}; those that need only monotonic time take {@code clock::nanoTime}.
- * Waiting is not done on this clock: attempt deadlines enforced by the attempt watchdog
- * and the back-off before a retry wait on the machine's time.
+ * The auto-configuration defines one as a bean, which an application or test replaces by
+ * defining its own. Components that need only wall time take it as a plain {@link Clock};
+ * those that need only monotonic time take {@code clock::nanoTime}. Waiting is not done
+ * on this clock: attempt deadlines enforced by the attempt watchdog and the back-off
+ * before a retry wait on the machine's time.
  */
 public abstract class MeshClock extends Clock {
 
@@ -43,8 +43,8 @@ public abstract class MeshClock extends Clock {
 	}
 
 	/**
-	 * Returns a clock that reads wall time from one clock and monotonic time from
-	 * another source.
+	 * Returns a clock that reads wall time from one clock and monotonic time from another
+	 * source.
 	 * @param wall the wall clock
 	 * @param nanoTime the monotonic time, in nanoseconds
 	 * @return the clock
