@@ -1,12 +1,11 @@
 package dev.mesh.autoconfigure;
 
-import java.time.Clock;
-
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.MeshClientMeterBinder;
 import dev.mesh.client.MeshTransports;
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.security.ServiceTokenSources;
@@ -38,8 +37,8 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.web.client.RestClient;
 
 /**
- * Auto-configuration for mesh clients: the cached instance lists, the client factory and
- * the post-processor that makes {@code @MeshClient} beans into mesh clients.
+ * Auto-configuration for mesh clients: the clock, the cached instance lists, the client
+ * factory and the post-processor that makes {@code @MeshClient} beans into mesh clients.
  */
 @AutoConfiguration(
 		afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
@@ -53,10 +52,22 @@ import org.springframework.web.client.RestClient;
 @Import(MeshPropertiesConfiguration.class)
 public class MeshClientAutoConfiguration {
 
+	/**
+	 * The clock every mesh component reads time from (token lifetimes, deadlines, retry
+	 * budgets, ejections, discovery backoff, slow start); an application or test replaces
+	 * it by defining its own {@link MeshClock} bean.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceInstanceCache meshServiceInstanceCache(DiscoveryClient discoveryClient, MeshProperties properties) {
-		return new ServiceInstanceCache(discoveryClient, properties.getDiscovery().getRefreshInterval());
+	MeshClock meshClock() {
+		return MeshClock.system();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceInstanceCache meshServiceInstanceCache(DiscoveryClient discoveryClient, MeshProperties properties,
+			MeshClock clock) {
+		return new ServiceInstanceCache(discoveryClient, properties.getDiscovery().getRefreshInterval(), clock);
 	}
 
 	@Bean
@@ -71,12 +82,12 @@ public class MeshClientAutoConfiguration {
 	MeshClientFactory meshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies,
 			ObjectProvider<BulkheadRegistry> bulkheadRegistry,
 			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry, ServiceTokenSources tokenSources,
-			ObjectProvider<AttemptTracer> attemptTracer, MeshTransports transports) {
+			ObjectProvider<AttemptTracer> attemptTracer, MeshTransports transports, MeshClock clock) {
 		return new MeshClientFactory(instanceCache, policies,
 				bulkheadRegistry.getIfAvailable(BulkheadRegistry::ofDefaults),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				(serviceId) -> tokenSources.forService(serviceId, policies.forService(serviceId).oauth2()),
-				attemptTracer.getIfAvailable(() -> AttemptTracer.NONE), Clock.systemUTC(), transports);
+				attemptTracer.getIfAvailable(() -> AttemptTracer.NONE), clock, transports);
 	}
 
 	@Bean
@@ -101,9 +112,9 @@ public class MeshClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations,
-			ObjectProvider<OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest>> tokenResponseClient) {
-		return new ServiceTokenSources(registrations.getIfAvailable(), tokenResponseClient.getIfUnique(),
-				Clock.systemUTC());
+			ObjectProvider<OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest>> tokenResponseClient,
+			MeshClock clock) {
+		return new ServiceTokenSources(registrations.getIfAvailable(), tokenResponseClient.getIfUnique(), clock);
 	}
 
 	@Bean

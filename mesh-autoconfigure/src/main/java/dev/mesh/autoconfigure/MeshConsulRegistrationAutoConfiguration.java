@@ -5,8 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshMetadata;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,15 +29,18 @@ public class MeshConsulRegistrationAutoConfiguration {
 	/**
 	 * Publishes the instance's metadata. {@code started-at} is the time of the first
 	 * registration of this run, so re-registering (after a Consul restart, say) publishes
-	 * the same value and callers do not ramp the instance up again.
+	 * the same value and callers do not ramp the instance up again. The time is read from
+	 * the {@link MeshClock} bean, or the system clock when there is none.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "meshConsulRegistrationCustomizer")
-	ConsulRegistrationCustomizer meshConsulRegistrationCustomizer(MeshProperties properties) {
+	ConsulRegistrationCustomizer meshConsulRegistrationCustomizer(MeshProperties properties,
+			ObjectProvider<MeshClock> clock) {
 		MeshProperties.Instance instance = properties.getInstance();
+		MeshClock now = clock.getIfAvailable(MeshClock::system);
 		AtomicReference<Instant> startedAt = new AtomicReference<>();
 		return (registration) -> {
-			startedAt.compareAndSet(null, Instant.now());
+			startedAt.compareAndSet(null, now.instant());
 			Map<String, String> metadata = MeshMetadata.of(instance.getWeight(), instance.getZone(),
 					instance.getVersion(), startedAt.get(), instance.getWarmup());
 			Map<String, String> meta = registration.getService().getMeta();

@@ -1,7 +1,9 @@
 package dev.mesh.autoconfigure;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.resilience.InboundDeadlineFilter;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,11 +23,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @ConditionalOnMeshEnabled
 public class MeshServerAutoConfiguration {
 
+	/**
+	 * Sets each request's deadline on the {@link MeshClock} bean the mesh clients read,
+	 * or on the system clock when there is none.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "meshInboundDeadlineFilter")
-	FilterRegistrationBean<InboundDeadlineFilter> meshInboundDeadlineFilter() {
+	FilterRegistrationBean<InboundDeadlineFilter> meshInboundDeadlineFilter(ObjectProvider<MeshClock> clock) {
 		FilterRegistrationBean<InboundDeadlineFilter> registration = new FilterRegistrationBean<>(
-				new InboundDeadlineFilter());
+				new InboundDeadlineFilter(clock.getIfAvailable(MeshClock::system)));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return registration;
 	}

@@ -2,6 +2,7 @@ package dev.mesh.loadbalancer;
 
 import dev.mesh.autoconfigure.MeshProperties;
 import dev.mesh.client.ClientPolicy;
+import dev.mesh.discovery.MeshClock;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -25,7 +26,8 @@ import org.springframework.core.env.Environment;
  * {@code mesh.clients.<service>.*}, else {@code mesh.client-defaults.*}, else the
  * built-in defaults, read from the same {@link MeshProperties} as the {@code @MeshClient}
  * path; the service's instance lists come from the suppliers Spring Cloud LoadBalancer
- * configures as usual.
+ * configures as usual. Both read time from the application context's {@link MeshClock}
+ * bean (the parent of the client's context), or from the system clock when there is none.
  *
  * <p>
  * The class is deliberately not annotated with {@code @Configuration}, so component
@@ -37,7 +39,8 @@ public class MeshLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	ReactorLoadBalancer<ServiceInstance> meshReactorLoadBalancer(Environment environment,
-			LoadBalancerClientFactory loadBalancerClientFactory, ObjectProvider<MeshProperties> meshProperties) {
+			LoadBalancerClientFactory loadBalancerClientFactory, ObjectProvider<MeshProperties> meshProperties,
+			ObjectProvider<MeshClock> clock) {
 		String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);
 		if (serviceId == null) {
 			throw new IllegalStateException(
@@ -53,7 +56,8 @@ public class MeshLoadBalancerClientConfiguration {
 			.clientPolicy(serviceId);
 		return new MeshReactorLoadBalancer(
 				loadBalancerClientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class), serviceId,
-				policy.loadBalancer(), policy.zoneAffinity(), policy.slowStart());
+				policy.loadBalancer(), policy.zoneAffinity(), policy.slowStart(),
+				clock.getIfAvailable(MeshClock::system));
 	}
 
 	/**
@@ -64,10 +68,10 @@ public class MeshLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	MeshLoadBalancerLifecycle meshLoadBalancerLifecycle(
-			ObjectProvider<ReactorLoadBalancer<ServiceInstance>> loadBalancers) {
+			ObjectProvider<ReactorLoadBalancer<ServiceInstance>> loadBalancers, ObjectProvider<MeshClock> clock) {
 		ReactorLoadBalancer<ServiceInstance> loadBalancer = loadBalancers.getIfUnique();
 		return new MeshLoadBalancerLifecycle((loadBalancer instanceof MeshReactorLoadBalancer mesh) ? mesh : null,
-				System::nanoTime);
+				clock.getIfAvailable(MeshClock::system));
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.mesh.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import dev.mesh.client.ClientPolicies;
@@ -9,8 +10,10 @@ import dev.mesh.client.InvalidMeshClientException;
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
+import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -43,6 +46,20 @@ class MeshClientAutoConfigurationTests {
 				.hasSingleBean(ClientPolicies.class)
 				.hasSingleBean(MeshClientBeanPostProcessor.class)
 				.hasSingleBean(MeshProperties.class);
+		});
+	}
+
+	@Test
+	void shouldReadTheSystemClockByDefault() {
+		this.runner.run((context) -> assertThat(context.getBean(MeshClock.class)).isSameAs(MeshClock.system()));
+	}
+
+	@Test
+	void shouldBackOffWhenTheUserDefinesTheirOwnClock() {
+		SettableClock clock = new SettableClock(Instant.parse("2026-03-01T12:00:00Z"));
+		this.runner.withBean(MeshClock.class, () -> clock).run((context) -> {
+			assertThat(context).hasSingleBean(MeshClock.class);
+			assertThat(context.getBean(MeshClock.class)).isSameAs(clock);
 		});
 	}
 

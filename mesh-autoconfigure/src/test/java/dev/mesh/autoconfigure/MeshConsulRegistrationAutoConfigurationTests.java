@@ -1,10 +1,13 @@
 package dev.mesh.autoconfigure;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 import com.ecwid.consul.v1.agent.model.NewService;
+import dev.mesh.discovery.MeshClock;
+import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -52,16 +55,18 @@ class MeshConsulRegistrationAutoConfigurationTests {
 
 	@Test
 	void shouldPublishTheSameStartTimeOnEveryRegistrationOfOneRun() {
-		this.runner.run((context) -> {
-			Instant before = Instant.now();
+		SettableClock clock = new SettableClock(Instant.parse("2026-03-01T12:00:00.123Z"));
+		this.runner.withBean(MeshClock.class, () -> clock).run((context) -> {
 			ConsulRegistrationCustomizer customizer = context.getBean(ConsulRegistrationCustomizer.class);
+			clock.advance(Duration.ofSeconds(5));
 			NewService first = new NewService();
 			customizer.customize(new ConsulRegistration(first, discoveryProperties()));
-			Thread.sleep(5);
+			clock.advance(Duration.ofMinutes(5));
 			NewService again = new NewService();
 			customizer.customize(new ConsulRegistration(again, discoveryProperties()));
-			Instant startedAt = Instant.parse(first.getMeta().get("started-at"));
-			assertThat(startedAt).isBetween(before, Instant.now());
+			assertThat(Instant.parse(first.getMeta().get("started-at")))
+				.as("the first registration's time, on the application's clock")
+				.isEqualTo(Instant.parse("2026-03-01T12:00:05.123Z"));
 			assertThat(again.getMeta()).containsEntry("started-at", first.getMeta().get("started-at"));
 		});
 	}

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.mesh.discovery.InstanceState.AttemptResult;
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
@@ -170,7 +171,7 @@ class ServiceRouteBalancingTests {
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(this.registry),
 				Duration.ofHours(1));
 		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, null, AttemptTracer.NONE, null,
-				this.nanos::get, this.clock);
+				MeshClock.of(this.clock, this.nanos::get));
 		cache.ensureLoaded("inventory");
 		return route;
 	}

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.mesh.security.ServiceTokenSources;
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.security.TokenUnavailableException;
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -36,7 +37,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +51,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class TokenAttachmentTests {
 
-	/** The clock of the token sources (the test's {@link ServiceTokenSources} bean). */
+	/**
+	 * The application's clock (the test's {@link MeshClock} bean, which replaces the
+	 * auto-configured one): token lifetimes pass when the test advances it.
+	 */
 	static final SettableClock clock = new SettableClock(Instant.now());
 
 	@RegisterExtension
@@ -88,7 +91,7 @@ class TokenAttachmentTests {
 		start(List.of(inventory), "mesh.clients.inventory.oauth2.refresh-before-expiry=1m");
 		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
 		assertThat(this.auth.tokenRequests()).isEqualTo(1);
-		clock.set(clock.instant().plusSeconds(250));
+		clock.advance(Duration.ofSeconds(250));
 		concurrently(8, () -> client("inventory").get().uri("/").retrieve().body(String.class));
 		// the refresh runs in the background while the callers keep the still valid token
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.auth.tokenRequests() >= 2);
@@ -114,7 +117,7 @@ class TokenAttachmentTests {
 		rejected.add(inventory.lastHeaders().get("authorization"));
 		// older than oauth2.invalid-token-refetch-interval (10s), so the rejection
 		// replaces it
-		clock.set(clock.instant().plusSeconds(11));
+		clock.advance(Duration.ofSeconds(11));
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		assertThat(inventory.requests()).isEqualTo(3);
 		assertThat(this.auth.tokenRequests()).isEqualTo(2);
@@ -130,13 +133,13 @@ class TokenAttachmentTests {
 		client("inventory").get().uri("/").retrieve().body(String.class);
 		String token = inventory.lastHeaders().get("authorization");
 		this.auth.close();
-		clock.set(clock.instant().plusSeconds(250));
+		clock.advance(Duration.ofSeconds(250));
 		assertThat(client("inventory").get().uri("/").retrieve().body(String.class)).isEqualTo("inventory-1");
 		assertThat(inventory.lastHeaders().get("authorization")).isEqualTo(token);
 		// the refresh runs (and fails) in the background
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> output.toString().contains("using the cached token until it expires"));
-		clock.set(clock.instant().plusSeconds(60));
+		clock.advance(Duration.ofSeconds(60));
 		int served = inventory.requests();
 		assertThatExceptionOfType(TokenUnavailableException.class)
 			.isThrownBy(() -> client("inventory").get().uri("/").retrieve().body(String.class))
@@ -262,8 +265,8 @@ class TokenAttachmentTests {
 	static class Clients {
 
 		@Bean
-		ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations) {
-			return new ServiceTokenSources(registrations.getIfAvailable(), clock);
+		MeshClock meshClock() {
+			return clock;
 		}
 
 		@Bean

@@ -10,8 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
-import dev.mesh.security.ServiceTokenSources;
 import dev.mesh.security.TokenUnavailableException;
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
@@ -28,7 +28,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
@@ -45,7 +44,10 @@ import static org.awaitility.Awaitility.await;
  */
 class TokenAttackTests {
 
-	/** The clock of the token sources (the test's {@link ServiceTokenSources} bean). */
+	/**
+	 * The application's clock (the test's {@link MeshClock} bean, which replaces the
+	 * auto-configured one): token lifetimes pass when the test advances it.
+	 */
 	static final SettableClock clock = new SettableClock(Instant.now());
 
 	@RegisterExtension
@@ -72,7 +74,7 @@ class TokenAttackTests {
 		start(endpoint.tokenUri(), List.of(inventory), "mesh.client-defaults.oauth2.read-timeout=60s");
 		call();
 		endpoint.hang();
-		clock.set(clock.instant().plusSeconds(250));
+		clock.advance(Duration.ofSeconds(250));
 		Future<String> first = async(this::call);
 		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.hungOpen() == 1);
 		Future<String> second = async(this::call);
@@ -170,7 +172,7 @@ class TokenAttackTests {
 		assertThat(catchThrowable(this::call)).isInstanceOf(TokenUnavailableException.class);
 		assertThat(inventory.requests()).isZero();
 		endpoint.answer("300");
-		clock.set(clock.instant().plusSeconds(2));
+		clock.advance(Duration.ofSeconds(2));
 		assertThat(call()).isEqualTo("inventory-1");
 	}
 
@@ -198,10 +200,10 @@ class TokenAttackTests {
 		// two days below what Instant can hold from now: an expiry Spring Security can
 		// read, but past the end
 		// of time on a clock a year ahead
-		endpoint.answer(String.valueOf(Instant.MAX.getEpochSecond() - Instant.now().getEpochSecond() - 2 * 86400));
+		endpoint.answer(String.valueOf(Instant.MAX.getEpochSecond() - clock.instant().getEpochSecond() - 2 * 86400));
 		TestServer inventory = track(TestServer.start("inventory-1"));
 		start(endpoint.tokenUri(), List.of(inventory));
-		clock.set(clock.instant().plus(Duration.ofDays(365)));
+		clock.advance(Duration.ofDays(365));
 		for (int i = 0; i < 10; i++) {
 			assertThat(call()).isEqualTo("inventory-1");
 		}
@@ -217,7 +219,7 @@ class TokenAttackTests {
 			call();
 		}
 		assertThat(auth.tokenRequests()).isEqualTo(1);
-		clock.set(clock.instant().plusSeconds(16));
+		clock.advance(Duration.ofSeconds(16));
 		for (int i = 0; i < 50; i++) {
 			call();
 		}
@@ -249,7 +251,7 @@ class TokenAttackTests {
 			assertThat(catchThrowable(this::call)).isInstanceOf(HttpClientErrorException.Unauthorized.class);
 		}
 		assertThat(auth.tokenRequests()).isEqualTo(1);
-		clock.set(clock.instant().plusSeconds(11));
+		clock.advance(Duration.ofSeconds(11));
 		for (int i = 0; i < 30; i++) {
 			assertThat(catchThrowable(this::call)).isInstanceOf(HttpClientErrorException.Unauthorized.class);
 		}
@@ -298,7 +300,7 @@ class TokenAttackTests {
 		endpoint.hang();
 		liar.behave(TokenAttackTests::rejectEveryToken);
 		// old enough for the liar's 401 to make it due for refresh
-		clock.set(clock.instant().plusSeconds(11));
+		clock.advance(Duration.ofSeconds(11));
 		int served = honest.requests();
 		int lies = liar.requests();
 		int failures = 0;
@@ -365,8 +367,8 @@ class TokenAttackTests {
 	static class Clients {
 
 		@Bean
-		ServiceTokenSources meshServiceTokenSources(ClientRegistrationRepository registrations) {
-			return new ServiceTokenSources(registrations, clock);
+		MeshClock meshClock() {
+			return clock;
 		}
 
 		@Bean

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.client.ClientPolicy;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.NoInstanceAvailableException;
@@ -143,8 +144,8 @@ class RegistryAttackTests {
 	void aNegativePortMeansTheSchemesDefaultAsSpringCloudReadsIt() {
 		this.registry.register("inventory",
 				List.of(LoopbackRegistry.instance("default-port", "127.0.0.1", -1, Map.of())));
-		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
-				this.nanos::get);
+		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
+				MeshClock.of(new SettableClock(NOW), this.nanos::get));
 		assertThat(this.cache.instances("inventory")).extracting(MeshInstance::baseUri)
 			.containsExactly("http://127.0.0.1:80");
 	}
@@ -192,7 +193,8 @@ class RegistryAttackTests {
 		SettableClock clock = new SettableClock(NOW);
 		this.registry.register("inventory", List.of(LoopbackRegistry.instance("forever-cold", "127.0.0.1", a.port(),
 				Map.of("started-at", "9999-12-31T23:59:59Z", "warmup", "30s"))));
-		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), clock, this.nanos::get);
+		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
+				MeshClock.of(clock, this.nanos::get));
 		assertThat(this.cache.instances("inventory").get(0).startedAt()).isEqualTo(NOW);
 	}
 
@@ -206,7 +208,8 @@ class RegistryAttackTests {
 						new ConnectException("Connection refused: http://admin:s3cret@consul:8500/"));
 			}
 		};
-		this.cache = new ServiceInstanceCache(failing, Duration.ofHours(1), new SettableClock(NOW), this.nanos::get);
+		this.cache = new ServiceInstanceCache(failing, Duration.ofHours(1),
+				MeshClock.of(new SettableClock(NOW), this.nanos::get));
 		RestClient inventory = meshClient(this.cache);
 		assertThatExceptionOfType(NoInstanceAvailableException.class)
 			.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class))
@@ -252,15 +255,15 @@ class RegistryAttackTests {
 		try {
 			// the loopback discovery client gives up after 30s; the call's own timeout is
 			// 1s
-			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
-					System::nanoTime);
+			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
+					MeshClock.of(new SettableClock(NOW), System::nanoTime));
 			ClientPolicy d = ClientPolicy.DEFAULTS;
 			ClientPolicy oneSecond = new ClientPolicy(d.loadBalancer(), Duration.ofSeconds(1), d.perAttemptTimeout(),
 					d.connectTimeout(), d.retry(), d.outlier(), d.maxConcurrentRequests(), d.oauth2(),
 					d.circuitBreaker(), d.zoneAffinity(), d.slowStart(), d.maxResponseSize(), d.transport());
 			RestClient inventory = new MeshClientFactory(this.cache, (serviceId) -> oneSecond,
 					BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null,
-					AttemptTracer.NONE, Clock.systemUTC())
+					AttemptTracer.NONE, MeshClock.system())
 				.configure(RestClient.builder(), "inventory")
 				.build();
 			java.util.concurrent.CompletableFuture<Object> first = java.util.concurrent.CompletableFuture
@@ -308,8 +311,8 @@ class RegistryAttackTests {
 		java.util.concurrent.ScheduledExecutorService releaser = java.util.concurrent.Executors
 			.newSingleThreadScheduledExecutor();
 		try {
-			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
-					System::nanoTime);
+			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
+					MeshClock.of(new SettableClock(NOW), System::nanoTime));
 			// timeout and per-attempt-timeout 3s (the default); the registry answers
 			// after 2 of them
 			ClientPolicy d = ClientPolicy.DEFAULTS;
@@ -321,7 +324,7 @@ class RegistryAttackTests {
 			CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
 			MeshClientFactory factory = new MeshClientFactory(this.cache, (serviceId) -> oneAttempt,
 					BulkheadRegistry.ofDefaults(), breakers, (serviceId) -> null, AttemptTracer.NONE,
-					Clock.systemUTC());
+					MeshClock.system());
 			RestClient inventory = factory.configure(RestClient.builder(), "inventory").build();
 			releaser.schedule(held::countDown, 2, java.util.concurrent.TimeUnit.SECONDS);
 			assertThatExceptionOfType(ResourceAccessException.class)
@@ -342,15 +345,15 @@ class RegistryAttackTests {
 	}
 
 	private RestClient meshClient() {
-		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1), new SettableClock(NOW),
-				this.nanos::get);
+		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
+				MeshClock.of(new SettableClock(NOW), this.nanos::get));
 		return meshClient(this.cache);
 	}
 
 	private static RestClient meshClient(ServiceInstanceCache cache) {
 		MeshClientFactory factory = new MeshClientFactory(cache, (serviceId) -> ClientPolicy.DEFAULTS,
 				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null,
-				AttemptTracer.NONE, Clock.systemUTC());
+				AttemptTracer.NONE, MeshClock.system());
 		return factory.configure(RestClient.builder(), "inventory").build();
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.client.ClientPolicy;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.NoInstanceAvailableException;
@@ -142,7 +143,8 @@ class ServiceInstanceCacheTests {
 			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
 			registry.stop();
 			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
-			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1),
+					MeshClock.of(Clock.systemUTC(), nanos::get));
 			RestClient inventory = meshClient(this.cache);
 			for (int i = 0; i < 1000; i++) {
 				nanos.addAndGet(Duration.ofMillis(10).toNanos());
@@ -172,7 +174,8 @@ class ServiceInstanceCacheTests {
 			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
 			registry.stop();
 			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
-			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1),
+					MeshClock.of(Clock.systemUTC(), nanos::get));
 			RestClient inventory = meshClient(this.cache);
 			assertThatExceptionOfType(NoInstanceAvailableException.class)
 				.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class));
@@ -201,7 +204,7 @@ class ServiceInstanceCacheTests {
 		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
 			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
 			CountDownLatch slow = hold(registry);
-			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), System::nanoTime);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), MeshClock.system());
 			RestClient inventory = meshClient(this.cache);
 			List<CompletableFuture<String>> calls = new ArrayList<>();
 			for (int i = 0; i < 4; i++) {
@@ -223,7 +226,7 @@ class ServiceInstanceCacheTests {
 		try (LoopbackRegistry registry = LoopbackRegistry.start(); TestServer a = TestServer.start("a")) {
 			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
 			CountDownLatch slow = hold(registry);
-			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), System::nanoTime);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), MeshClock.system());
 			this.cache.watch("inventory", (instances) -> {
 			});
 			this.cache.start();
@@ -254,7 +257,8 @@ class ServiceInstanceCacheTests {
 			LoopbackRegistry.HttpDiscoveryClient discovery = listInstanceA(registry, a);
 			CountDownLatch hung = hold(registry);
 			AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
-			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1), Clock.systemUTC(), nanos::get);
+			this.cache = new ServiceInstanceCache(discovery, Duration.ofHours(1),
+					MeshClock.of(Clock.systemUTC(), nanos::get));
 			Thread caller = new Thread(() -> this.cache.ensureLoaded("inventory"));
 			caller.start();
 			await().atMost(Duration.ofSeconds(10)).until(() -> discovery.queries() == 1);
@@ -287,7 +291,7 @@ class ServiceInstanceCacheTests {
 	private static RestClient meshClient(ServiceInstanceCache cache) {
 		MeshClientFactory factory = new MeshClientFactory(cache, (serviceId) -> ClientPolicy.DEFAULTS,
 				BulkheadRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(), (serviceId) -> null,
-				AttemptTracer.NONE, Clock.systemUTC());
+				AttemptTracer.NONE, MeshClock.system());
 		return factory.configure(RestClient.builder(), "inventory").build();
 	}
 

@@ -1,10 +1,12 @@
 package dev.mesh.loadbalancer;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.mesh.discovery.InstanceState.AttemptResult;
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +28,7 @@ class KnownInstancesTests {
 
 	private final AtomicLong nanos = new AtomicLong();
 
-	private final KnownInstances known = new KnownInstances(this.nanos::get, java.time.Clock.systemUTC());
+	private final KnownInstances known = new KnownInstances(MeshClock.of(Clock.systemUTC(), this.nanos::get));
 
 	@Test
 	void keepsTheInstanceOfAnUnchangedRegistrationAndReplacesAChangedOne() {

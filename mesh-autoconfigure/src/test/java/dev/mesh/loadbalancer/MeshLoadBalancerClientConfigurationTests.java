@@ -1,10 +1,13 @@
 package dev.mesh.loadbalancer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.mesh.discovery.MeshClock;
+import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import dev.mesh.autoconfigure.MeshProperties;
@@ -165,6 +168,24 @@ class MeshLoadBalancerClientConfigurationTests {
 						factory.getInstances("inventory", LoadBalancerLifecycle.class), DefaultRequestContext.class,
 						Object.class, ServiceInstance.class))
 					.isEmpty();
+			});
+	}
+
+	@Test
+	void readsTimeFromTheApplicationContextsClock() {
+		Instant started = Instant.parse("2026-03-01T12:00:00Z");
+		SettableClock clock = new SettableClock(started.plusSeconds(1));
+		this.contextRunner.withBean(MeshClock.class, () -> clock)
+			.withPropertyValues("mesh.clients.inventory.slow-start.enabled=true",
+					"spring.cloud.discovery.client.simple.instances.inventory[2].metadata.started-at=" + started,
+					"spring.cloud.discovery.client.simple.instances.inventory[2].metadata.warmup=10s")
+			.run((context) -> {
+				Map<Integer, Integer> warming = choicesByPort(context, 600);
+				assertThat(warming.get(8083)).as("1s into its 10s warm-up on the application's clock")
+					.isLessThan(warming.get(8081));
+				clock.advance(Duration.ofSeconds(10));
+				assertThat(choicesByPort(context, 600)).as("warmed up once the clock moved on")
+					.containsExactly(Map.entry(8081, 100), Map.entry(8082, 200), Map.entry(8083, 300));
 			});
 	}
 

@@ -2,11 +2,13 @@ package dev.mesh.loadbalancer;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.InstanceState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,8 @@ class MeshLoadBalancerLifecycleTests {
 		};
 		this.loadBalancer = new MeshReactorLoadBalancer(new StaticListableBeanFactory(Map.of("supplier", supplier))
 			.getBeanProvider(ServiceInstanceListSupplier.class), "inventory", LoadBalancerPolicy.ROUND_ROBIN);
-		this.lifecycle = new MeshLoadBalancerLifecycle(this.loadBalancer, this.nanos::get);
+		this.lifecycle = new MeshLoadBalancerLifecycle(this.loadBalancer,
+				MeshClock.of(Clock.systemUTC(), this.nanos::get));
 	}
 
 	@Test
@@ -181,7 +184,7 @@ class MeshLoadBalancerLifecycleTests {
 		assertThat(this.lifecycle.supports(RequestDataContext.class, ResponseData.class, ServiceInstance.class))
 			.isTrue();
 		assertThat(this.lifecycle.supports(Object.class, Object.class, String.class)).isFalse();
-		assertThat(new MeshLoadBalancerLifecycle(null, System::nanoTime).supports(DefaultRequestContext.class,
+		assertThat(new MeshLoadBalancerLifecycle(null, MeshClock.system()).supports(DefaultRequestContext.class,
 				Object.class, ServiceInstance.class))
 			.isFalse();
 	}

@@ -42,6 +42,13 @@ import org.apache.commons.logging.LogFactory;
  * attempt, not before; it belongs to the mesh client factory of one application context,
  * and after {@link #close()} it ends as soon as no attempt is in flight (an attempt
  * started later still gets its timeout, from a thread that again ends when it is done).
+ *
+ * <p>
+ * It reads {@link System#nanoTime()}, not the application's
+ * {@link dev.mesh.discovery.MeshClock}: it waits on the machine (parks, then interrupts a
+ * thread blocked on a socket), and a test clock that stands still or jumps must not hold
+ * a hung attempt for ever or abort one at once. It is given durations only, so nothing it
+ * compares comes from the other clock.
  */
 final class AttemptWatchdog implements AutoCloseable {
 

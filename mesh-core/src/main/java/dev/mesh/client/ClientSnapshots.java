@@ -28,7 +28,7 @@ final class ClientSnapshots {
 		ClientPolicy policy = route.policy();
 		OutlierDetector detector = route.outlierDetector();
 		long nowNanos = route.now();
-		Instant now = Instant.now();
+		Instant now = route.clock().instant();
 		InstancePicker picker = route.picker();
 		List<MeshInstance> list = picker.instances();
 		SlowStart.Weights weights = route.weights();

@@ -1,6 +1,5 @@
 package dev.mesh.client;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.ClientSnapshot;
@@ -54,7 +54,7 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 
 	private final AttemptTracer attemptTracer;
 
-	private final Clock clock;
+	private final MeshClock clock;
 
 	private final ConcurrentMap<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
@@ -86,12 +86,12 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	 * service whose calls carry no token
 	 * @param attemptTracer what traces each attempt (its timers come from
 	 * {@link MeshClientMeterBinder})
-	 * @param clock the wall clock instances' published start times are compared with
-	 * (slow start)
+	 * @param clock what the routes read time from: deadlines, retry budgets, ejections,
+	 * latencies and slow start
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
 			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
-			AttemptTracer attemptTracer, Clock clock) {
+			AttemptTracer attemptTracer, MeshClock clock) {
 		this(instanceCache, policies, bulkheads, circuitBreakers, tokenSources, attemptTracer, clock,
 				MeshTransports.jdk());
 	}
@@ -104,13 +104,13 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	 * @param tokenSources the token source of each service, or {@code null} for a service
 	 * without tokens
 	 * @param attemptTracer what traces each attempt
-	 * @param clock the wall clock instances' published start times are compared with
-	 * (slow start)
+	 * @param clock what the routes read time from: deadlines, retry budgets, ejections,
+	 * latencies and slow start
 	 * @param transports what makes each service's transport
 	 */
 	public MeshClientFactory(ServiceInstanceCache instanceCache, ClientPolicies policies, BulkheadRegistry bulkheads,
 			CircuitBreakerRegistry circuitBreakers, Function<String, ServiceTokenSource> tokenSources,
-			AttemptTracer attemptTracer, Clock clock, MeshTransports transports) {
+			AttemptTracer attemptTracer, MeshClock clock, MeshTransports transports) {
 		this.transports = transports;
 		this.instanceCache = instanceCache;
 		this.policies = policies;
@@ -214,7 +214,7 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 				}
 				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
 						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.attemptTracer,
-						transport, System::nanoTime, this.clock);
+						transport, this.clock);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);

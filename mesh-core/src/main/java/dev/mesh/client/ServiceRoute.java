@@ -1,11 +1,10 @@
 package dev.mesh.client;
 
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.InstanceFilter;
@@ -52,7 +51,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final ServiceInstanceCache cache;
 
-	private final LongSupplier nanoClock;
+	private final MeshClock clock;
 
 	private final OutlierDetector outlierDetector;
 
@@ -96,13 +95,13 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	ServiceRoute(String serviceId, ClientPolicy policy, ServiceInstanceCache cache, Bulkhead bulkhead,
 			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, AttemptTracer attemptTracer,
-			MeshClientHttpRequestFactory requestFactory, LongSupplier nanoClock, Clock clock) {
+			MeshClientHttpRequestFactory requestFactory, MeshClock clock) {
 		this.serviceId = serviceId;
 		this.policy = policy;
 		this.cache = cache;
-		this.nanoClock = nanoClock;
-		this.outlierDetector = new OutlierDetector(policy.outlier(), nanoClock);
-		this.retryBudget = new RetryBudget(policy.retry().budget(), nanoClock);
+		this.clock = clock;
+		this.outlierDetector = new OutlierDetector(policy.outlier(), clock::nanoTime);
+		this.retryBudget = new RetryBudget(policy.retry().budget(), clock::nanoTime);
 		this.retryDecider = new RetryDecider(new RetryRule(policy.retry().on()),
 				new BackoffSchedule(policy.retry().backoff(), clock), this.retryBudget, policy.retry().maxAttempts());
 		this.bulkhead = bulkhead;
@@ -111,8 +110,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.attemptTracer = attemptTracer;
 		this.requestFactory = requestFactory;
 		this.slowStart = policy.slowStart().enabled() ? new SlowStart(policy.slowStart(), clock) : null;
-		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.nanoClock.getAsLong());
-		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
+		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.clock.nanoTime());
+		this.picker = InstancePickers.create(policy.loadBalancer(), List.of(), new int[0], clock::nanoTime);
 		cache.watch(serviceId, this);
 	}
 
@@ -147,13 +146,13 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		ZoneAffinityPolicy zone = this.policy.zoneAffinity();
 		if (zone.active()) {
 			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy.loadBalancer(), list, weights,
-					zone.localZone(), zone.minAvailablePercent(), this.nanoClock);
+					zone.localZone(), zone.minAvailablePercent(), this.clock::nanoTime);
 			zoned.update(this.notEjected);
-			this.zoneCheckedAt = this.nanoClock.getAsLong();
+			this.zoneCheckedAt = this.clock.nanoTime();
 			this.picker = zoned;
 		}
 		else {
-			this.picker = InstancePickers.create(this.policy.loadBalancer(), list, weights, this.nanoClock);
+			this.picker = InstancePickers.create(this.policy.loadBalancer(), list, weights, this.clock::nanoTime);
 		}
 		this.weights = current;
 		scheduleRewarm(current);
@@ -241,8 +240,18 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		return this.policy;
 	}
 
+	/**
+	 * @return the route's monotonic time, in nanoseconds
+	 */
 	long now() {
-		return this.nanoClock.getAsLong();
+		return this.clock.nanoTime();
+	}
+
+	/**
+	 * @return the clock the route reads time from
+	 */
+	MeshClock clock() {
+		return this.clock;
 	}
 
 	OutlierDetector outlierDetector() {

@@ -9,7 +9,12 @@ import java.io.InterruptedIOException;
 @FunctionalInterface
 interface Sleeper {
 
-	/** Sleeps the calling thread. */
+	/**
+	 * Sleeps the calling thread, on the machine's time rather than the application's
+	 * {@link dev.mesh.discovery.MeshClock}: the wait is real, as the attempt watchdog's
+	 * is; only the decision how long to wait reads the clock (a {@code Retry-After}
+	 * date).
+	 */
 	Sleeper THREAD = (nanos) -> {
 		try {
 			Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));

@@ -239,7 +239,8 @@ public final class InstanceState {
 	}
 
 	/**
-	 * @return the {@link System#nanoTime()} until which the instance is ejected, or 0
+	 * @return the time until which the instance is ejected, on the outlier detector's
+	 * clock ({@link MeshClock#nanoTime()}), or 0
 	 */
 	public long ejectedUntilNanos() {
 		return this.ejectedUntilNanos;

@@ -59,7 +59,7 @@ public final class MeshInstanceFactory {
 	 * enough.
 	 */
 	public MeshInstanceFactory() {
-		this(Clock.systemUTC());
+		this(MeshClock.system());
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.mesh.discovery;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -66,7 +64,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 
 	private final Duration refreshInterval;
 
-	private final LongSupplier nanoClock;
+	private final MeshClock clock;
 
 	private final MeshInstanceFactory instanceFactory;
 
@@ -95,25 +93,23 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	 * background
 	 */
 	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval) {
-		this(discoveryClient, refreshInterval, Clock.systemUTC(), System::nanoTime);
+		this(discoveryClient, refreshInterval, MeshClock.system());
 	}
 
 	/**
-	 * Creates a cache over a discovery client, with the clocks it reads.
+	 * Creates a cache over a discovery client, with the clock it reads.
 	 * @param discoveryClient where instances come from (usually Spring Cloud's composite
 	 * client)
 	 * @param refreshInterval how often every watched service is refreshed in the
 	 * background
-	 * @param clock the wall clock published start times in the future are clamped to
-	 * @param nanoClock the monotonic clock that times the backoff after a registry
-	 * failure
+	 * @param clock the clock: its wall time is what published start times in the future
+	 * are clamped to, its monotonic time times the backoff after a registry failure
 	 */
-	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval, Clock clock,
-			LongSupplier nanoClock) {
+	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval, MeshClock clock) {
 		this.discoveryClient = discoveryClient;
 		this.refreshInterval = refreshInterval;
 		this.instanceFactory = new MeshInstanceFactory(clock);
-		this.nanoClock = nanoClock;
+		this.clock = clock;
 	}
 
 	/**
@@ -191,7 +187,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		synchronized (entry.firstLoadLock) {
 			load = entry.firstLoad;
 			if (load == null || load.isDone()) {
-				if (!entry.backoff.mayQuery(this.nanoClock.getAsLong())) {
+				if (!entry.backoff.mayQuery(this.clock.nanoTime())) {
 					return;
 				}
 				try {
@@ -238,7 +234,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 		if (entry == null || entry.loaded) {
 			return null;
 		}
-		return entry.backoff.describe(this.nanoClock.getAsLong());
+		return entry.backoff.describe(this.clock.nanoTime());
 	}
 
 	/**
@@ -324,14 +320,14 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	 * failed
 	 */
 	private void query(ServiceEntry entry, boolean force, boolean firstLoad, long waitNanos) {
-		if (!force && !entry.backoff.mayQuery(this.nanoClock.getAsLong())) {
+		if (!force && !entry.backoff.mayQuery(this.clock.nanoTime())) {
 			return;
 		}
 		if (!lock(entry, waitNanos)) {
 			return;
 		}
 		try {
-			if ((firstLoad && entry.loaded) || (!force && !entry.backoff.mayQuery(this.nanoClock.getAsLong()))) {
+			if ((firstLoad && entry.loaded) || (!force && !entry.backoff.mayQuery(this.clock.nanoTime()))) {
 				return;
 			}
 			List<ServiceInstance> found;
@@ -350,7 +346,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 							+ " instance(s) and asking the registry again with backoff: "
 							+ RegistryBackoff.describe(ex));
 				}
-				entry.backoff.failed(ex, this.nanoClock.getAsLong());
+				entry.backoff.failed(ex, this.clock.nanoTime());
 				if (ex instanceof VirtualMachineError error && !(ex instanceof StackOverflowError)) {
 					throw error;
 				}

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 
 /**
@@ -44,7 +45,7 @@ public final class InstancePickers {
 	 * returns {@code null}
 	 */
 	public static InstancePicker create(LoadBalancerPolicy policy, List<MeshInstance> instances, int[] weights) {
-		return create(policy, instances, weights, System::nanoTime);
+		return create(policy, instances, weights, MeshClock.system()::nanoTime);
 	}
 
 	/**
@@ -57,8 +58,8 @@ public final class InstancePickers {
 	 * @param instances the instances, in registry order; copied
 	 * @param weights the effective weight of each instance, in the same order, each 0 or
 	 * more; copied
-	 * @param nanoClock the monotonic clock of the instances' stamps,
-	 * {@link System#nanoTime()} outside tests
+	 * @param nanoClock the monotonic clock of the instances' stamps: the
+	 * {@link MeshClock#nanoTime()} of the application's clock
 	 * @return the picker; for an empty list one whose {@link InstancePicker#pick pick}
 	 * returns {@code null}
 	 */

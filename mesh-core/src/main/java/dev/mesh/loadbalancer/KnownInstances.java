@@ -1,14 +1,13 @@
 package dev.mesh.loadbalancer;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.MeshInstanceFactory;
 import org.apache.commons.logging.Log;
@@ -41,7 +40,7 @@ final class KnownInstances {
 
 	private final MeshInstanceFactory instanceFactory;
 
-	private final LongSupplier nanoClock;
+	private final MeshClock clock;
 
 	/** Guarded by this. */
 	private Map<String, Known> byId = new HashMap<>();
@@ -57,12 +56,11 @@ final class KnownInstances {
 	private volatile Map<ServiceInstance, MeshInstance> byServiceInstance = new IdentityHashMap<>();
 
 	/**
-	 * @param nanoClock the monotonic clock that times how long unlisted instances are
-	 * kept
-	 * @param clock the wall clock a published start time in the future is clamped to
+	 * @param clock the clock: its monotonic time times how long unlisted instances are
+	 * kept, its wall time is what a published start time in the future is clamped to
 	 */
-	KnownInstances(LongSupplier nanoClock, Clock clock) {
-		this.nanoClock = nanoClock;
+	KnownInstances(MeshClock clock) {
+		this.clock = clock;
 		this.instanceFactory = new MeshInstanceFactory(clock);
 	}
 
@@ -72,7 +70,7 @@ final class KnownInstances {
 	 * @return their {@link MeshInstance}s, in the same order
 	 */
 	synchronized List<MeshInstance> update(List<ServiceInstance> listed) {
-		long now = this.nanoClock.getAsLong();
+		long now = this.clock.nanoTime();
 		Map<String, Known> previous = this.byId;
 		Map<String, Known> byId = new HashMap<>();
 		Map<String, Rejected> rejected = new HashMap<>();

@@ -1,10 +1,9 @@
 package dev.mesh.loadbalancer;
 
 import java.io.IOException;
-import java.util.function.LongSupplier;
-
 import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.InstanceState.AttemptResult;
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -44,17 +43,16 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 
 	private final MeshReactorLoadBalancer loadBalancer;
 
-	private final LongSupplier nanoClock;
+	private final MeshClock clock;
 
 	/**
 	 * @param loadBalancer the balancer whose choices to follow, or {@code null} when the
 	 * service's balancer is not a mesh one (then this lifecycle supports nothing)
-	 * @param nanoClock the monotonic clock of the latency estimates,
-	 * {@link System#nanoTime()}
+	 * @param clock the clock of the latency estimates: the balancer's
 	 */
-	MeshLoadBalancerLifecycle(MeshReactorLoadBalancer loadBalancer, LongSupplier nanoClock) {
+	MeshLoadBalancerLifecycle(MeshReactorLoadBalancer loadBalancer, MeshClock clock) {
 		this.loadBalancer = loadBalancer;
-		this.nanoClock = nanoClock;
+		this.clock = clock;
 	}
 
 	@Override
@@ -72,7 +70,7 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 		if (instance == null) {
 			return;
 		}
-		long now = this.nanoClock.getAsLong();
+		long now = this.clock.nanoTime();
 		if (request != null && request.getContext() instanceof TimedRequestContext timed) {
 			timed.setRequestStartTime(now);
 		}
@@ -99,7 +97,7 @@ final class MeshLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, O
 					: AttemptResult.SUCCEEDED;
 		}
 		long started = startOf(completionContext.getLoadBalancerRequest());
-		long ended = this.nanoClock.getAsLong();
+		long ended = this.clock.nanoTime();
 		state.attemptEnded(result, (started != 0) ? ended - started : -1, ended);
 	}
 

@@ -1,12 +1,11 @@
 package dev.mesh.loadbalancer;
 
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -89,11 +88,9 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	/** {@code null} when slow start is off. */
 	private final SlowStart slowStart;
 
-	private final Clock clock;
+	private final MeshClock clock;
 
 	private final KnownInstances known;
-
-	private final LongSupplier nanoClock;
 
 	private final AtomicReference<PickerForList> current = new AtomicReference<>();
 
@@ -120,19 +117,17 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	 */
 	public MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
 			LoadBalancerPolicy policy, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart) {
-		this(supplierProvider, serviceId, policy, zoneAffinity, slowStart, Clock.systemUTC(), System::nanoTime);
+		this(supplierProvider, serviceId, policy, zoneAffinity, slowStart, MeshClock.system());
 	}
 
 	/**
-	 * @param clock the wall clock slow start compares start times with, and that times
-	 * recomputations
-	 * @param nanoClock the monotonic clock that times how long unlisted instances are
-	 * remembered, and that {@link MeshLoadBalancerLifecycle} stamps the instances'
-	 * attempts with
+	 * @param clock the clock: slow start compares start times with its wall time, which
+	 * also times recomputations; its monotonic time times how long unlisted instances are
+	 * remembered, and {@link MeshLoadBalancerLifecycle} must stamp the instances'
+	 * attempts with it
 	 */
 	MeshReactorLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> supplierProvider, String serviceId,
-			LoadBalancerPolicy policy, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart, Clock clock,
-			LongSupplier nanoClock) {
+			LoadBalancerPolicy policy, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart, MeshClock clock) {
 		this.supplierProvider = Objects.requireNonNull(supplierProvider, "supplierProvider");
 		this.serviceId = Objects.requireNonNull(serviceId, "serviceId");
 		this.policy = Objects.requireNonNull(policy, "policy");
@@ -140,8 +135,7 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 		this.slowStartPolicy = Objects.requireNonNull(slowStart, "slowStart");
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.slowStart = slowStart.enabled() ? new SlowStart(slowStart, clock) : null;
-		this.known = new KnownInstances(nanoClock, clock);
-		this.nanoClock = nanoClock;
+		this.known = new KnownInstances(clock);
 	}
 
 	@Override
@@ -210,13 +204,13 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 		InstancePicker picker;
 		if (this.zoneAffinity.active()) {
 			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy, instances, weights,
-					this.zoneAffinity.localZone(), this.zoneAffinity.minAvailablePercent(), this.nanoClock);
+					this.zoneAffinity.localZone(), this.zoneAffinity.minAvailablePercent(), this.clock::nanoTime);
 			// No ejection here: every listed instance is available.
 			zoned.update(InstanceFilter.ALL);
 			picker = zoned;
 		}
 		else {
-			picker = InstancePickers.create(this.policy, instances, weights, this.nanoClock);
+			picker = InstancePickers.create(this.policy, instances, weights, this.clock::nanoTime);
 		}
 		return new PickerForList(source, instances, picker, weighed, reweighAt(weighed));
 	}

@@ -24,8 +24,8 @@ public final class InboundDeadline {
 
 	/**
 	 * Sets the deadline of the current request.
-	 * @param deadlineNanos the {@link System#nanoTime()} at which the caller stops
-	 * waiting
+	 * @param deadlineNanos the {@link dev.mesh.discovery.MeshClock#nanoTime()} at which
+	 * the caller stops waiting
 	 */
 	public static void set(long deadlineNanos) {
 		DEADLINE.set(new long[] { deadlineNanos });
@@ -37,7 +37,8 @@ public final class InboundDeadline {
 	}
 
 	/**
-	 * @param now {@link System#nanoTime()}
+	 * @param now {@link dev.mesh.discovery.MeshClock#nanoTime()}, on the clock the
+	 * deadline was set on
 	 * @return nanoseconds left until the inbound deadline, or {@link Long#MAX_VALUE} when
 	 * there is none
 	 */

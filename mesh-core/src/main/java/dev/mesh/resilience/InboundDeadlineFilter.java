@@ -2,6 +2,7 @@ package dev.mesh.resilience;
 
 import java.io.IOException;
 
+import dev.mesh.discovery.MeshClock;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class InboundDeadlineFilter extends OncePerRequestFilter {
 
+	private final MeshClock clock;
+
+	/** Creates a filter on the system clock. */
+	public InboundDeadlineFilter() {
+		this(MeshClock.system());
+	}
+
+	/**
+	 * Creates a filter that sets deadlines on a clock.
+	 * @param clock the clock whose monotonic time the deadline is set on: the one the
+	 * mesh clients read
+	 */
+	public InboundDeadlineFilter(MeshClock clock) {
+		this.clock = clock;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
@@ -44,7 +61,7 @@ public class InboundDeadlineFilter extends OncePerRequestFilter {
 		}
 		// the sum may wrap round for a far deadline; only differences from nanoTime are
 		// ever used, which stay exact
-		InboundDeadline.set(System.nanoTime() + InboundDeadline.toNanos(millis));
+		InboundDeadline.set(this.clock.nanoTime() + InboundDeadline.toNanos(millis));
 		try {
 			chain.doFilter(request, response);
 		}

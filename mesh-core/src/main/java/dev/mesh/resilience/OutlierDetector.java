@@ -50,7 +50,8 @@ public final class OutlierDetector {
 
 	/**
 	 * @param policy when to eject
-	 * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
+	 * @param nanoClock a monotonic clock in nanoseconds (the application's
+	 * {@code MeshClock::nanoTime})
 	 */
 	public OutlierDetector(OutlierPolicy policy, LongSupplier nanoClock) {
 		this.ejectionNanos = policy.ejectionTime().toNanos();

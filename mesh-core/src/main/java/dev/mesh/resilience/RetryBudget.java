@@ -68,7 +68,8 @@ public final class RetryBudget {
 
 	/**
 	 * @param budget the policy
-	 * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
+	 * @param nanoClock a monotonic clock in nanoseconds (the application's
+	 * {@code MeshClock::nanoTime})
 	 */
 	public RetryBudget(RetryPolicy.Budget budget, LongSupplier nanoClock) {
 		this.ratio = budget.ratio();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
@@ -197,7 +198,7 @@ class MeshClientInterceptorTests {
 		List<ServiceInstance> instances = List.of(serviceInstance("a"), serviceInstance("b"));
 		ServiceInstanceCache cache = new ServiceInstanceCache(new Registry(instances), Duration.ofHours(1));
 		ServiceRoute route = new ServiceRoute("inventory", roundRobin, cache, null, null, null, AttemptTracer.NONE,
-				null, this.nanos::get, this.clock);
+				null, MeshClock.of(this.clock, this.nanos::get));
 		cache.ensureLoaded("inventory");
 		return route;
 	}
