@@ -28,7 +28,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * the discovery thread whenever the instances change, so a pick on the request thread is
  * a volatile read plus the picker's own work), its outlier detector, retry budget, retry
  * rule, backoff, optional bulkhead and circuit breaker, optional token source and
- * transport.
+ * transport, and its meters ({@link RouteMeters}).
  *
  * <p>
  * With slow start on, the picker is built from the instances' effective weights; while
@@ -82,11 +82,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private volatile long zoneCheckedAt;
 
-	/** Where calls are timed: one entry per meter registry; copied on write. */
-	private volatile CallTimers[] callTimers = new CallTimers[0];
-
-	/** Where attempts are timed: one entry per meter registry; copied on write. */
-	private volatile AttemptTimers[] attemptTimers = new AttemptTimers[0];
+	private final RouteMeters meters = new RouteMeters();
 
 	/** The latest list from discovery; guarded by this. */
 	private List<MeshInstance> instances = List.of();
@@ -276,32 +272,21 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		return this.tokens;
 	}
 
-	/** Times this service's calls in one more meter registry from now on. */
-	synchronized void timeCalls(CallTimers timers) {
-		CallTimers[] all = Arrays.copyOf(this.callTimers, this.callTimers.length + 1);
-		all[all.length - 1] = timers;
-		this.callTimers = all;
+	/**
+	 * @return where this service's calls and attempts are timed
+	 */
+	RouteMeters meters() {
+		return this.meters;
 	}
 
 	/** Records how one call ended, after all of its attempts. */
 	void recordCall(String method, String status, String outcome, long nanos) {
-		for (CallTimers timers : this.callTimers) {
-			timers.record(method, status, outcome, nanos);
-		}
-	}
-
-	/** Times this service's attempts in one more meter registry from now on. */
-	synchronized void timeAttempts(AttemptTimers timers) {
-		AttemptTimers[] all = Arrays.copyOf(this.attemptTimers, this.attemptTimers.length + 1);
-		all[all.length - 1] = timers;
-		this.attemptTimers = all;
+		this.meters.recordCall(method, status, outcome, nanos);
 	}
 
 	/** Records how one attempt ended on one instance. */
 	void recordAttempt(String instanceId, String method, int attempt, String status, String outcome, long nanos) {
-		for (AttemptTimers timers : this.attemptTimers) {
-			timers.record(instanceId, method, attempt, status, outcome, nanos);
-		}
+		this.meters.recordAttempt(instanceId, method, attempt, status, outcome, nanos);
 	}
 
 	/**
