@@ -1,7 +1,6 @@
 package dev.mesh.client;
 
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -11,9 +10,9 @@ import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.InstanceFilter;
 import dev.mesh.loadbalancer.InstancePicker;
 import dev.mesh.loadbalancer.InstancePickers;
+import dev.mesh.loadbalancer.PickerBuilder;
 import dev.mesh.loadbalancer.SlowStart;
 import dev.mesh.loadbalancer.ZoneAffinityPicker;
-import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.OutlierDetector;
@@ -31,12 +30,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * transport, and its meters ({@link RouteMeters}).
  *
  * <p>
- * With slow start on, the picker is built from the instances' effective weights; while
- * any instance is still warming the route recomputes them on the discovery thread every
- * {@link SlowStart.Weights#step()} and stops once all are warm. With zone affinity on,
- * the picker is a {@link ZoneAffinityPicker} whose choice of zone is re-decided at most
- * every 100 ms on the request path (a scan of the local instances' ejection state, no
- * allocation), and at once when an ejection changes it.
+ * The picker is built by a {@link PickerBuilder}. With slow start on, it is built from
+ * the instances' effective weights; while any instance is still warming the route
+ * recomputes them on the discovery thread every {@link SlowStart.Weights#step()} and
+ * stops once all are warm. With zone affinity on, the picker is a
+ * {@link ZoneAffinityPicker} whose choice of zone is re-decided at most every 100 ms on
+ * the request path (a scan of the local instances' ejection state, no allocation), and at
+ * once when an ejection changes it.
  */
 final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
@@ -70,7 +70,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final AttemptTracer attemptTracer;
 
-	private final SlowStart slowStart;
+	private final PickerBuilder pickers;
 
 	private final InstanceFilter notEjected;
 
@@ -84,8 +84,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final RouteMeters meters = new RouteMeters();
 
-	/** The latest list from discovery; guarded by this. */
-	private List<MeshInstance> instances = List.of();
+	/** What was built for the latest list from discovery; guarded by this. */
+	private PickerBuilder.Built built;
 
 	/** Whether a recomputation of warming weights is scheduled; guarded by this. */
 	private boolean rewarmScheduled;
@@ -106,7 +106,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.tokens = tokens;
 		this.attemptTracer = attemptTracer;
 		this.requestFactory = requestFactory;
-		this.slowStart = policy.slowStart().enabled() ? new SlowStart(policy.slowStart(), clock) : null;
+		this.pickers = new PickerBuilder(policy.loadBalancer(), policy.zoneAffinity(), policy.slowStart(), clock,
+				nanoClock);
 		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.nanoClock.getAsLong());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of());
 		cache.watch(serviceId, this);
@@ -115,50 +116,37 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	/** Takes a new instance list from discovery and builds its pickers. */
 	@Override
 	public synchronized void accept(List<MeshInstance> instances) {
-		this.instances = instances;
-		build(true);
+		use(this.pickers.build(instances, this.notEjected));
 		this.loaded = true;
 	}
 
-	/** Recomputes the weights of warming instances; runs on the discovery thread. */
+	/**
+	 * Recomputes the weights of warming instances; runs on the discovery thread. A
+	 * recomputation that changes nothing keeps the picker, so its pick order goes on.
+	 */
 	synchronized void rewarm() {
 		this.rewarmScheduled = false;
-		build(false);
+		if (this.built != null) {
+			use(this.pickers.reweigh(this.built, this.notEjected));
+		}
 	}
 
 	/**
-	 * Builds the pickers of the current list from its effective weights, unless the list
-	 * is the same and so are the weights, so a recomputation that changes nothing keeps
-	 * the pick order going.
+	 * Swaps in what was built, stamping a new zone-affinity picker's first decision, and
+	 * schedules the next recomputation while an instance warms.
 	 */
-	private void build(boolean newList) {
-		List<MeshInstance> list = this.instances;
-		SlowStart.Weights previous = this.weights;
-		SlowStart.Weights current = (this.slowStart != null) ? this.slowStart.weigh(list) : null;
-		if (!newList && previous != null && current != null && Arrays.equals(previous.weights(), current.weights())) {
-			scheduleRewarm(current);
-			return;
+	private void use(PickerBuilder.Built next) {
+		if (next.picker() != this.picker) {
+			if (next.picker() instanceof ZoneAffinityPicker) {
+				this.zoneCheckedAt = this.nanoClock.getAsLong();
+			}
+			this.picker = next.picker();
 		}
-		int[] weights = (current != null && current.warming()) ? current.weights() : InstancePickers.weightsOf(list);
-		ZoneAffinityPolicy zone = this.policy.zoneAffinity();
-		if (zone.active()) {
-			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy.loadBalancer(), list, weights,
-					zone.localZone(), zone.minAvailablePercent(), this.nanoClock);
-			zoned.update(this.notEjected);
-			this.zoneCheckedAt = this.nanoClock.getAsLong();
-			this.picker = zoned;
-		}
-		else {
-			this.picker = InstancePickers.create(this.policy.loadBalancer(), list, weights, this.nanoClock);
-		}
-		this.weights = current;
-		scheduleRewarm(current);
-	}
-
-	private void scheduleRewarm(SlowStart.Weights current) {
-		if (current != null && current.warming() && !this.rewarmScheduled) {
+		this.weights = next.weights();
+		this.built = next;
+		if (next.warming() && !this.rewarmScheduled) {
 			this.rewarmScheduled = true;
-			this.cache.schedule(this::rewarm, current.step());
+			this.cache.schedule(this::rewarm, next.weights().step());
 		}
 	}
 
