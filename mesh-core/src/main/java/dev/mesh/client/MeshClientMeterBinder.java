@@ -36,8 +36,8 @@ public class MeshClientMeterBinder implements MeterBinder {
 
 	private static void bind(ServiceRoute route, MeterRegistry registry) {
 		String service = route.serviceId();
-		route.timeCalls(new CallTimers(registry, service));
-		route.timeAttempts(new AttemptTimers(registry, service));
+		route.meters().timeCalls(new CallTimers(registry, service));
+		route.meters().timeAttempts(new AttemptTimers(registry, service));
 		FunctionCounter.builder("mesh.client.retries", route.retryBudget(), (budget) -> budget.retryCount())
 			.description("Retries made by mesh clients")
 			.tag("service", service)

@@ -1,6 +1,5 @@
 package dev.mesh.client;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -10,9 +9,9 @@ import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.InstanceFilter;
 import dev.mesh.loadbalancer.InstancePicker;
 import dev.mesh.loadbalancer.InstancePickers;
+import dev.mesh.loadbalancer.PickerBuilder;
 import dev.mesh.loadbalancer.SlowStart;
 import dev.mesh.loadbalancer.ZoneAffinityPicker;
-import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.OutlierDetector;
@@ -27,15 +26,16 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * the discovery thread whenever the instances change, so a pick on the request thread is
  * a volatile read plus the picker's own work), its outlier detector, retry budget, retry
  * rule, backoff, optional bulkhead and circuit breaker, optional token source and
- * transport.
+ * transport, and its meters ({@link RouteMeters}).
  *
  * <p>
- * With slow start on, the picker is built from the instances' effective weights; while
- * any instance is still warming the route recomputes them on the discovery thread every
- * {@link SlowStart.Weights#step()} and stops once all are warm. With zone affinity on,
- * the picker is a {@link ZoneAffinityPicker} whose choice of zone is re-decided at most
- * every 100 ms on the request path (a scan of the local instances' ejection state, no
- * allocation), and at once when an ejection changes it.
+ * The picker is built by a {@link PickerBuilder}. With slow start on, it is built from
+ * the instances' effective weights; while any instance is still warming the route
+ * recomputes them on the discovery thread every {@link SlowStart.Weights#step()} and
+ * stops once all are warm. With zone affinity on, the picker is a
+ * {@link ZoneAffinityPicker} whose choice of zone is re-decided at most every 100 ms on
+ * the request path (a scan of the local instances' ejection state, no allocation), and at
+ * once when an ejection changes it.
  */
 final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
@@ -69,7 +69,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final AttemptTracer attemptTracer;
 
-	private final SlowStart slowStart;
+	private final PickerBuilder pickers;
 
 	private final InstanceFilter notEjected;
 
@@ -81,14 +81,10 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private volatile long zoneCheckedAt;
 
-	/** Where calls are timed: one entry per meter registry; copied on write. */
-	private volatile CallTimers[] callTimers = new CallTimers[0];
+	private final RouteMeters meters = new RouteMeters();
 
-	/** Where attempts are timed: one entry per meter registry; copied on write. */
-	private volatile AttemptTimers[] attemptTimers = new AttemptTimers[0];
-
-	/** The latest list from discovery; guarded by this. */
-	private List<MeshInstance> instances = List.of();
+	/** What was built for the latest list from discovery; guarded by this. */
+	private PickerBuilder.Built built;
 
 	/** Whether a recomputation of warming weights is scheduled; guarded by this. */
 	private boolean rewarmScheduled;
@@ -109,7 +105,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.tokens = tokens;
 		this.attemptTracer = attemptTracer;
 		this.requestFactory = requestFactory;
-		this.slowStart = policy.slowStart().enabled() ? new SlowStart(policy.slowStart(), clock) : null;
+		this.pickers = new PickerBuilder(policy.loadBalancer(), policy.zoneAffinity(), policy.slowStart(), clock);
 		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.clock.nanoTime());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of(), new int[0], clock::nanoTime);
 		cache.watch(serviceId, this);
@@ -118,50 +114,37 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	/** Takes a new instance list from discovery and builds its pickers. */
 	@Override
 	public synchronized void accept(List<MeshInstance> instances) {
-		this.instances = instances;
-		build(true);
+		use(this.pickers.build(instances, this.notEjected));
 		this.loaded = true;
 	}
 
-	/** Recomputes the weights of warming instances; runs on the discovery thread. */
+	/**
+	 * Recomputes the weights of warming instances; runs on the discovery thread. A
+	 * recomputation that changes nothing keeps the picker, so its pick order goes on.
+	 */
 	synchronized void rewarm() {
 		this.rewarmScheduled = false;
-		build(false);
+		if (this.built != null) {
+			use(this.pickers.reweigh(this.built, this.notEjected));
+		}
 	}
 
 	/**
-	 * Builds the pickers of the current list from its effective weights, unless the list
-	 * is the same and so are the weights, so a recomputation that changes nothing keeps
-	 * the pick order going.
+	 * Swaps in what was built, stamping a new zone-affinity picker's first decision, and
+	 * schedules the next recomputation while an instance warms.
 	 */
-	private void build(boolean newList) {
-		List<MeshInstance> list = this.instances;
-		SlowStart.Weights previous = this.weights;
-		SlowStart.Weights current = (this.slowStart != null) ? this.slowStart.weigh(list) : null;
-		if (!newList && previous != null && current != null && Arrays.equals(previous.weights(), current.weights())) {
-			scheduleRewarm(current);
-			return;
+	private void use(PickerBuilder.Built next) {
+		if (next.picker() != this.picker) {
+			if (next.picker() instanceof ZoneAffinityPicker) {
+				this.zoneCheckedAt = this.clock.nanoTime();
+			}
+			this.picker = next.picker();
 		}
-		int[] weights = (current != null && current.warming()) ? current.weights() : InstancePickers.weightsOf(list);
-		ZoneAffinityPolicy zone = this.policy.zoneAffinity();
-		if (zone.active()) {
-			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy.loadBalancer(), list, weights,
-					zone.localZone(), zone.minAvailablePercent(), this.clock::nanoTime);
-			zoned.update(this.notEjected);
-			this.zoneCheckedAt = this.clock.nanoTime();
-			this.picker = zoned;
-		}
-		else {
-			this.picker = InstancePickers.create(this.policy.loadBalancer(), list, weights, this.clock::nanoTime);
-		}
-		this.weights = current;
-		scheduleRewarm(current);
-	}
-
-	private void scheduleRewarm(SlowStart.Weights current) {
-		if (current != null && current.warming() && !this.rewarmScheduled) {
+		this.weights = next.weights();
+		this.built = next;
+		if (next.warming() && !this.rewarmScheduled) {
 			this.rewarmScheduled = true;
-			this.cache.schedule(this::rewarm, current.step());
+			this.cache.schedule(this::rewarm, next.weights().step());
 		}
 	}
 
@@ -286,32 +269,21 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		return this.tokens;
 	}
 
-	/** Times this service's calls in one more meter registry from now on. */
-	synchronized void timeCalls(CallTimers timers) {
-		CallTimers[] all = Arrays.copyOf(this.callTimers, this.callTimers.length + 1);
-		all[all.length - 1] = timers;
-		this.callTimers = all;
+	/**
+	 * @return where this service's calls and attempts are timed
+	 */
+	RouteMeters meters() {
+		return this.meters;
 	}
 
 	/** Records how one call ended, after all of its attempts. */
 	void recordCall(String method, String status, String outcome, long nanos) {
-		for (CallTimers timers : this.callTimers) {
-			timers.record(method, status, outcome, nanos);
-		}
-	}
-
-	/** Times this service's attempts in one more meter registry from now on. */
-	synchronized void timeAttempts(AttemptTimers timers) {
-		AttemptTimers[] all = Arrays.copyOf(this.attemptTimers, this.attemptTimers.length + 1);
-		all[all.length - 1] = timers;
-		this.attemptTimers = all;
+		this.meters.recordCall(method, status, outcome, nanos);
 	}
 
 	/** Records how one attempt ended on one instance. */
 	void recordAttempt(String instanceId, String method, int attempt, String status, String outcome, long nanos) {
-		for (AttemptTimers timers : this.attemptTimers) {
-			timers.record(instanceId, method, attempt, status, outcome, nanos);
-		}
+		this.meters.recordAttempt(instanceId, method, attempt, status, outcome, nanos);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.mesh.loadbalancer;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,11 +37,11 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * while the instances are the same (same registration: id, host, port, scheme and
  * metadata), so the pick order carries on across calls even when the supplier hands out a
  * new list object every time. A changed list gets a new picker, built on the calling
- * thread; instances whose registration did not change keep their counters
- * ({@link KnownInstances}). Suppliers that filter the list per request (hints, sticky
- * sessions) change it on most calls, so each call pays for a new picker and weighted
- * round robin loses its exact order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits
- * them better.
+ * thread by the {@link PickerBuilder} the {@code @MeshClient} path uses too; instances
+ * whose registration did not change keep their counters ({@link KnownInstances}).
+ * Suppliers that filter the list per request (hints, sticky sessions) change it on most
+ * calls, so each call pays for a new picker and weighted round robin loses its exact
+ * order; {@link LoadBalancerPolicy#WEIGHTED_RANDOM} suits them better.
  *
  * <p>
  * <b>Zone affinity</b> ({@link ZoneAffinityPolicy#active() active}: on, and this instance
@@ -69,12 +68,6 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	private static final Log logger = LogFactory.getLog(MeshReactorLoadBalancer.class);
 
-	/**
-	 * {@link PickerForList#reweighAtMillis} of a picker whose weights never need
-	 * recomputing.
-	 */
-	private static final long NEVER = Long.MAX_VALUE;
-
 	private final ObjectProvider<ServiceInstanceListSupplier> supplierProvider;
 
 	private final String serviceId;
@@ -85,10 +78,7 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 
 	private final SlowStartPolicy slowStartPolicy;
 
-	/** {@code null} when slow start is off. */
-	private final SlowStart slowStart;
-
-	private final MeshClock clock;
+	private final PickerBuilder pickers;
 
 	private final KnownInstances known;
 
@@ -133,8 +123,7 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 		this.policy = Objects.requireNonNull(policy, "policy");
 		this.zoneAffinity = Objects.requireNonNull(zoneAffinity, "zoneAffinity");
 		this.slowStartPolicy = Objects.requireNonNull(slowStart, "slowStart");
-		this.clock = Objects.requireNonNull(clock, "clock");
-		this.slowStart = slowStart.enabled() ? new SlowStart(slowStart, clock) : null;
+		this.pickers = new PickerBuilder(policy, zoneAffinity, slowStart, clock);
 		this.known = new KnownInstances(clock);
 	}
 
@@ -163,17 +152,17 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	private InstancePicker pickerFor(List<ServiceInstance> instances) {
 		PickerForList last = this.current.get();
 		if (last != null && last.isFor(instances)) {
-			if (last.reweighAtMillis != NEVER && this.clock.millis() >= last.reweighAtMillis) {
+			if (this.pickers.due(last.built)) {
 				return reweigh(last);
 			}
-			return last.picker;
+			return last.built.picker();
 		}
 		List<ServiceInstance> source = List.copyOf(instances);
-		List<MeshInstance> meshInstances = this.known.update(source);
-		PickerForList built = build(source, meshInstances,
-				(this.slowStart != null) ? this.slowStart.weigh(meshInstances) : null);
+		// No ejection here: every listed instance is available.
+		PickerForList built = new PickerForList(source,
+				this.pickers.build(this.known.update(source), InstanceFilter.ALL));
 		this.current.set(built);
-		return built.picker;
+		return built.built.picker();
 	}
 
 	/**
@@ -181,42 +170,9 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	 * did not change.
 	 */
 	private InstancePicker reweigh(PickerForList last) {
-		SlowStart.Weights weighed = this.slowStart.weigh(last.instances);
-		PickerForList next;
-		if (Arrays.equals(last.weighed.weights(), weighed.weights())) {
-			next = new PickerForList(last.source, last.instances, last.picker, weighed, reweighAt(weighed));
-		}
-		else {
-			next = build(last.source, last.instances, weighed);
-		}
+		PickerForList next = new PickerForList(last.source, this.pickers.reweigh(last.built, InstanceFilter.ALL));
 		this.current.compareAndSet(last, next);
-		return next.picker;
-	}
-
-	/**
-	 * Builds the picker of a list: by effective weights while an instance warms, else by
-	 * the instances' weights; a {@link ZoneAffinityPicker} when zone affinity is active.
-	 * @param weighed the slow-start weights, or {@code null} without slow start
-	 */
-	private PickerForList build(List<ServiceInstance> source, List<MeshInstance> instances, SlowStart.Weights weighed) {
-		int[] weights = (weighed != null && weighed.warming()) ? weighed.weights()
-				: InstancePickers.weightsOf(instances);
-		InstancePicker picker;
-		if (this.zoneAffinity.active()) {
-			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy, instances, weights,
-					this.zoneAffinity.localZone(), this.zoneAffinity.minAvailablePercent(), this.clock::nanoTime);
-			// No ejection here: every listed instance is available.
-			zoned.update(InstanceFilter.ALL);
-			picker = zoned;
-		}
-		else {
-			picker = InstancePickers.create(this.policy, instances, weights, this.clock::nanoTime);
-		}
-		return new PickerForList(source, instances, picker, weighed, reweighAt(weighed));
-	}
-
-	private long reweighAt(SlowStart.Weights weighed) {
-		return (weighed != null && weighed.warming()) ? this.clock.millis() + weighed.step().toMillis() : NEVER;
+		return next.built.picker();
 	}
 
 	/**
@@ -235,7 +191,7 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	 */
 	InstancePicker picker() {
 		PickerForList last = this.current.get();
-		return (last != null) ? last.picker : null;
+		return (last != null) ? last.built.picker() : null;
 	}
 
 	/**
@@ -265,29 +221,18 @@ public final class MeshReactorLoadBalancer implements ReactorServiceInstanceLoad
 	}
 
 	/**
-	 * A picker, a copy of the list it was built from and when its slow-start weights are
-	 * due again, swapped in as one value.
+	 * A picker built for a list, and a copy of the list it was built from, swapped in as
+	 * one value.
 	 */
 	private static final class PickerForList {
 
 		private final List<ServiceInstance> source;
 
-		private final List<MeshInstance> instances;
+		private final PickerBuilder.Built built;
 
-		private final InstancePicker picker;
-
-		/** {@code null} without slow start. */
-		private final SlowStart.Weights weighed;
-
-		private final long reweighAtMillis;
-
-		PickerForList(List<ServiceInstance> source, List<MeshInstance> instances, InstancePicker picker,
-				SlowStart.Weights weighed, long reweighAtMillis) {
+		PickerForList(List<ServiceInstance> source, PickerBuilder.Built built) {
 			this.source = source;
-			this.instances = instances;
-			this.picker = picker;
-			this.weighed = weighed;
-			this.reweighAtMillis = reweighAtMillis;
+			this.built = built;
 		}
 
 		boolean isFor(List<ServiceInstance> instances) {
