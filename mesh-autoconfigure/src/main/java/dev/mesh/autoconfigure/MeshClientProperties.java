@@ -209,7 +209,9 @@ public class MeshClientProperties {
 	/** How failed attempts are retried. */
 	public static class Retry {
 
-		/** Attempts in all, including the first; 1 turns retries off. */
+		/**
+		 * Attempts in all, including the first, from 1 to 100; 1 turns retries off.
+		 */
 		private int maxAttempts = 3;
 
 		/**
@@ -239,7 +241,7 @@ public class MeshClientProperties {
 		}
 
 		public void setMaxAttempts(int maxAttempts) {
-			this.maxAttempts = PropertyChecks.atLeast(maxAttempts, 1);
+			this.maxAttempts = PropertyChecks.between(maxAttempts, 1, PropertyChecks.MAX_ATTEMPTS);
 		}
 
 		public List<String> getOn() {

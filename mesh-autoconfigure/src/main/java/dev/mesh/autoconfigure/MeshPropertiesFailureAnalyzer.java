@@ -97,12 +97,21 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 	 */
 	private FailureAnalysis analyzeRefused(PropertyChecks.InvalidMeshPropertyException refused, BindException cause) {
 		ConfigurationProperty property = cause.getProperty();
-		String name = (property != null) ? property.getName().toString() : cause.getName().toString();
 		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
-		description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name,
-				(property != null) ? property.getValue() : null));
-		if (property != null) {
-			appendOrigin(description, property.getOrigin());
+		String name;
+		if (property != null && property.getName().isLastElementIndexed()) {
+			// a list bound element by element: its setter refused the whole list, and
+			// the reason names the bad element
+			name = property.getName().getParent().toString();
+			description.append(String.format("%n    Property: %s%n", name));
+		}
+		else {
+			name = (property != null) ? property.getName().toString() : cause.getName().toString();
+			description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name,
+					(property != null) ? property.getValue() : null));
+			if (property != null) {
+				appendOrigin(description, property.getOrigin());
+			}
 		}
 		description.append(String.format("    Reason: %s%n", refused.getMessage()));
 		return new FailureAnalysis(description.toString(),

@@ -28,6 +28,12 @@ final class PropertyChecks {
 	 */
 	private static final DataSize LARGEST_RESPONSE = DataSize.ofGigabytes(1);
 
+	/**
+	 * The most attempts a call may make: each call keeps one slot per attempt, and the
+	 * retry budget, not the attempt count, is what bounds retries in an outage.
+	 */
+	static final int MAX_ATTEMPTS = 100;
+
 	private PropertyChecks() {
 	}
 
@@ -50,6 +56,11 @@ final class PropertyChecks {
 
 	static int atLeast(int value, int min) {
 		check(value >= min, "must be a whole number of at least " + min);
+		return value;
+	}
+
+	static int between(int value, int min, int max) {
+		check(value >= min && value <= max, "must be a whole number from " + min + " to " + max);
 		return value;
 	}
 

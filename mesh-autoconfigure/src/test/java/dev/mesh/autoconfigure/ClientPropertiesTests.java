@@ -87,7 +87,8 @@ class ClientPropertiesTests {
 			"mesh.client-defaults.connect-timeout=0ms | mesh.client-defaults.connect-timeout | positive duration",
 			"mesh.clients.inventory.timeout=1000000d | mesh.clients.inventory.timeout | at most 365d",
 			"mesh.clients.inventory.per-attempt-timeout=366d | mesh.clients.inventory.per-attempt-timeout | at most 365d",
-			"mesh.clients.inventory.retry.max-attempts=0 | mesh.clients.inventory.retry.max-attempts | at least 1",
+			"mesh.clients.inventory.retry.max-attempts=0 | mesh.clients.inventory.retry.max-attempts | from 1 to 100",
+			"mesh.clients.inventory.retry.max-attempts=2147483647 | mesh.clients.inventory.retry.max-attempts | from 1 to 100",
 			"mesh.clients.inventory.retry.budget.ratio=1.5 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",
 			"mesh.clients.inventory.retry.budget.ratio=-0.1 | mesh.clients.inventory.retry.budget.ratio | from 0 to 1",
 			"mesh.clients.inventory.retry.on=connect-failure,teapot | mesh.clients.inventory.retry.on | connect-failure, reset, timeout, or a status code from 500 to 599",
@@ -120,6 +121,19 @@ class ClientPropertiesTests {
 			assertThat(analysis.getDescription()).contains("Property: " + name).contains(allowed);
 			assertThat(analysis.getDescription()).contains(value.contains(",") ? value.split(",")[1] : value);
 		});
+	}
+
+	@Test
+	void shouldNameAListWithABadElementBoundElementByElement() {
+		this.runner
+			.withPropertyValues("mesh.clients.inventory.retry.on[0]=teapot", "mesh.clients.inventory.retry.on[1]=503")
+			.run((context) -> {
+				FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: mesh.clients.inventory.retry.on\n")
+					.contains("'teapot' is not one of")
+					.doesNotContain("retry.on[1]")
+					.doesNotContain("\"503\"");
+			});
 	}
 
 	@Test

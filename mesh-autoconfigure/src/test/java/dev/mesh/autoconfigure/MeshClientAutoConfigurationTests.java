@@ -1,7 +1,9 @@
 package dev.mesh.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import dev.mesh.client.ClientPolicies;
@@ -61,6 +63,17 @@ class MeshClientAutoConfigurationTests {
 			assertThat(context).hasSingleBean(MeshClock.class);
 			assertThat(context.getBean(MeshClock.class)).isSameAs(clock);
 		});
+	}
+
+	@Test
+	void shouldLeaveTheApplicationsOwnJavaTimeClockTheOnlyClockToInject() {
+		Clock applicationClock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+		this.runner.withBean("applicationClock", Clock.class, () -> applicationClock)
+			.withBean(ClockUser.class, (Clock) null)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ClockUser.class).clock).isSameAs(applicationClock);
+			});
 	}
 
 	@Test
@@ -176,6 +189,17 @@ class MeshClientAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	/** Takes the application's Clock by type, as many applications do. */
+	static class ClockUser {
+
+		final Clock clock;
+
+		ClockUser(Clock clock) {
+			this.clock = clock;
+		}
+
+	}
+
 	static class InventoryClient {
 
 		@Bean

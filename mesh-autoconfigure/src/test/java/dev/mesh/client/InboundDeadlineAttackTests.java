@@ -343,14 +343,14 @@ class InboundDeadlineAttackTests {
 			assertThat(InboundDeadline.parseMillis(digits)).as(digits).isNull();
 		}
 		BackoffSchedule backoff = new BackoffSchedule(
-				new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0), CLOCK);
+				new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0), CLOCK.wall());
 		assertThat(backoff.delayMillis(1, "\u0661\u0662")).isEqualTo(25);
 	}
 
 	@Test
 	void shouldKeepARetryAfterFarInTheFutureWithinWhatNanosecondsCanHold() {
 		BackoffSchedule backoff = new BackoffSchedule(
-				new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0), CLOCK);
+				new RetryPolicy.Backoff(Duration.ofMillis(25), 2.0, Duration.ofSeconds(1), 0), CLOCK.wall());
 		for (String far : List.of("Fri, 31 Dec 9999 23:59:59 GMT", "99999999999999999999", "9223372036854775807")) {
 			long millis = backoff.delayMillis(1, far);
 			assertThat(millis).as(far).isGreaterThan(Duration.ofDays(365).toMillis());

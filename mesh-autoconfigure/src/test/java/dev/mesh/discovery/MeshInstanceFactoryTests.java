@@ -76,7 +76,7 @@ class MeshInstanceFactoryTests {
 	@Test
 	void shouldClampAStartTimeInTheFutureToWhenTheInstanceIsFirstSeen(CapturedOutput output) {
 		Instant now = Instant.parse("2026-03-01T12:00:00Z");
-		MeshInstanceFactory clocked = new MeshInstanceFactory(new SettableClock(now));
+		MeshInstanceFactory clocked = new MeshInstanceFactory(new SettableClock(now).wall());
 		for (String future : new String[] { "9999-12-31T23:59:59Z", "+999999999-12-31T23:59:59.999999999Z",
 				"+1000000000-01-01T00:00:00Z", "2026-03-01T12:00:01Z", Long.toString(Long.MAX_VALUE) }) {
 			assertThat(clocked.create(instance("started-at", future)).startedAt()).as(future).isEqualTo(now);
@@ -88,7 +88,8 @@ class MeshInstanceFactoryTests {
 
 	@Test
 	void shouldReadAStartTimeInEpochMillisAndTreatNegativeOrOverflowingOnesAsUnknown(CapturedOutput output) {
-		MeshInstanceFactory clocked = new MeshInstanceFactory(new SettableClock(Instant.parse("2026-03-01T12:00:00Z")));
+		MeshInstanceFactory clocked = new MeshInstanceFactory(
+				new SettableClock(Instant.parse("2026-03-01T12:00:00Z")).wall());
 		assertThat(clocked.create(instance("started-at", "1748772930123")).startedAt())
 			.isEqualTo(Instant.ofEpochMilli(1748772930123L));
 		for (String garbage : new String[] { "-1", "-9223372036854775808", "99999999999999999999",

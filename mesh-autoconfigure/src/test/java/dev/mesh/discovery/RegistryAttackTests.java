@@ -145,7 +145,7 @@ class RegistryAttackTests {
 		this.registry.register("inventory",
 				List.of(LoopbackRegistry.instance("default-port", "127.0.0.1", -1, Map.of())));
 		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
-				MeshClock.of(new SettableClock(NOW), this.nanos::get));
+				MeshClock.of(new SettableClock(NOW).wall(), this.nanos::get));
 		assertThat(this.cache.instances("inventory")).extracting(MeshInstance::baseUri)
 			.containsExactly("http://127.0.0.1:80");
 	}
@@ -194,7 +194,7 @@ class RegistryAttackTests {
 		this.registry.register("inventory", List.of(LoopbackRegistry.instance("forever-cold", "127.0.0.1", a.port(),
 				Map.of("started-at", "9999-12-31T23:59:59Z", "warmup", "30s"))));
 		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
-				MeshClock.of(clock, this.nanos::get));
+				MeshClock.of(clock.wall(), this.nanos::get));
 		assertThat(this.cache.instances("inventory").get(0).startedAt()).isEqualTo(NOW);
 	}
 
@@ -209,7 +209,7 @@ class RegistryAttackTests {
 			}
 		};
 		this.cache = new ServiceInstanceCache(failing, Duration.ofHours(1),
-				MeshClock.of(new SettableClock(NOW), this.nanos::get));
+				MeshClock.of(new SettableClock(NOW).wall(), this.nanos::get));
 		RestClient inventory = meshClient(this.cache);
 		assertThatExceptionOfType(NoInstanceAvailableException.class)
 			.isThrownBy(() -> inventory.get().uri("/api/stock/1").retrieve().body(String.class))
@@ -256,7 +256,7 @@ class RegistryAttackTests {
 			// the loopback discovery client gives up after 30s; the call's own timeout is
 			// 1s
 			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
-					MeshClock.of(new SettableClock(NOW), System::nanoTime));
+					MeshClock.of(new SettableClock(NOW).wall(), System::nanoTime));
 			ClientPolicy d = ClientPolicy.DEFAULTS;
 			ClientPolicy oneSecond = new ClientPolicy(d.loadBalancer(), Duration.ofSeconds(1), d.perAttemptTimeout(),
 					d.connectTimeout(), d.retry(), d.outlier(), d.maxConcurrentRequests(), d.oauth2(),
@@ -312,7 +312,7 @@ class RegistryAttackTests {
 			.newSingleThreadScheduledExecutor();
 		try {
 			this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
-					MeshClock.of(new SettableClock(NOW), System::nanoTime));
+					MeshClock.of(new SettableClock(NOW).wall(), System::nanoTime));
 			// timeout and per-attempt-timeout 3s (the default); the registry answers
 			// after 2 of them
 			ClientPolicy d = ClientPolicy.DEFAULTS;
@@ -346,7 +346,7 @@ class RegistryAttackTests {
 
 	private RestClient meshClient() {
 		this.cache = new ServiceInstanceCache(this.registry.client(), Duration.ofHours(1),
-				MeshClock.of(new SettableClock(NOW), this.nanos::get));
+				MeshClock.of(new SettableClock(NOW).wall(), this.nanos::get));
 		return meshClient(this.cache);
 	}
 

@@ -54,6 +54,15 @@ final class Attempt {
 	}
 
 	/**
+	 * Notes that the answer could not be read after all: the attempt fails with this,
+	 * keeping its timing and whether the caller ended it.
+	 * @param failure why the answer could not be read
+	 */
+	void unreadable(IOException failure) {
+		this.failure = failure;
+	}
+
+	/**
 	 * Ends the attempt on its instance, unless it has ended already.
 	 * @param result how it ended
 	 * @param nowNanos now, the end of an attempt given up before it was answered

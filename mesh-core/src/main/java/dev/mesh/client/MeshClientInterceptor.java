@@ -186,13 +186,9 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 						|| (token != null && status == 401 && isInvalidToken(answer));
 			}
 			catch (IOException ex) {
-				if (attempt.ended()) {
-					// no fresh token for the re-send: the token endpoint's failure, not
-					// the instance's
-					throw ex;
-				}
-				// the answer's status could not be read
-				attempt.failed(ex, this.route.now(), false);
+				// the answer's status could not be read: the instance's failure, unless
+				// the caller had ended the attempt already
+				attempt.unreadable(ex);
 				fault = true;
 			}
 			catch (RuntimeException | Error ex) {
@@ -235,6 +231,9 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 
 	private static ClientHttpResponse result(ClientHttpResponse response, IOException failure) throws IOException {
 		if (failure != null) {
+			// an answer whose status could not be read is of no use: release its
+			// connection
+			TransportFailures.closeQuietly(response);
 			throw failure;
 		}
 		return response;

@@ -99,7 +99,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.outlierDetector = new OutlierDetector(policy.outlier(), clock::nanoTime);
 		this.retryBudget = new RetryBudget(policy.retry().budget(), clock::nanoTime);
 		this.retryDecider = new RetryDecider(new RetryRule(policy.retry().on()),
-				new BackoffSchedule(policy.retry().backoff(), clock), this.retryBudget, policy.retry().maxAttempts());
+				new BackoffSchedule(policy.retry().backoff(), clock.wall()), this.retryBudget,
+				policy.retry().maxAttempts());
 		this.bulkhead = bulkhead;
 		this.circuitBreaker = circuitBreaker;
 		this.tokens = tokens;

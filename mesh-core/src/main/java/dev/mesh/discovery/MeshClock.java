@@ -7,20 +7,21 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The one source of time of the mesh runtime: a {@link Clock} for wall time (token
- * expiry, instances' published start times, {@code Retry-After} dates) and
+ * The one source of time of the mesh runtime: a {@link #wall() Clock} for wall time
+ * (token expiry, instances' published start times, {@code Retry-After} dates) and
  * {@link #nanoTime()} for monotonic time (call deadlines, retry budgets, outlier
  * ejection, latency estimates, registry backoff). Both are read from the same object, so
  * a test clock that advances one advances the other. {@link #system()} reads
  * {@link Clock#systemUTC()} and {@link System#nanoTime()}.
  * <p>
  * The auto-configuration defines one as a bean, which an application or test replaces by
- * defining its own. Components that need only wall time take it as a plain {@link Clock};
- * those that need only monotonic time take {@code clock::nanoTime}. Waiting is not done
- * on this clock: attempt deadlines enforced by the attempt watchdog and the back-off
- * before a retry wait on the machine's time.
+ * defining its own. Components that need only wall time take {@link #wall()}; those that
+ * need only monotonic time take {@code clock::nanoTime}. It is no {@link Clock} itself,
+ * so its bean never competes with a {@code Clock} bean of the application's. Waiting is
+ * not done on this clock: attempt deadlines enforced by the attempt watchdog and the
+ * back-off before a retry wait on the machine's time.
  */
-public abstract class MeshClock extends Clock {
+public abstract class MeshClock {
 
 	/** For subclasses; use {@link #system()} or {@link #of(Clock, LongSupplier)}. */
 	protected MeshClock() {
@@ -32,6 +33,27 @@ public abstract class MeshClock extends Clock {
 	 * @return the current monotonic time, in nanoseconds
 	 */
 	public abstract long nanoTime();
+
+	/**
+	 * Returns wall time.
+	 * @return the wall clock
+	 */
+	public abstract Clock wall();
+
+	/**
+	 * @return the current instant on the {@link #wall() wall clock}
+	 */
+	public Instant instant() {
+		return wall().instant();
+	}
+
+	/**
+	 * @return the current time on the {@link #wall() wall clock}, in milliseconds since
+	 * the epoch
+	 */
+	public long millis() {
+		return wall().millis();
+	}
 
 	/**
 	 * Returns the machine's clocks: {@link Clock#systemUTC()} and
@@ -75,23 +97,8 @@ public abstract class MeshClock extends Clock {
 		}
 
 		@Override
-		public Instant instant() {
-			return this.wall.instant();
-		}
-
-		@Override
-		public long millis() {
-			return this.wall.millis();
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return this.wall.getZone();
-		}
-
-		@Override
-		public MeshClock withZone(ZoneId zone) {
-			return new Composed(this.wall.withZone(zone), this.nanoTime);
+		public Clock wall() {
+			return this.wall;
 		}
 
 		@Override

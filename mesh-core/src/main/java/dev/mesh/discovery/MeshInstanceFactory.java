@@ -59,7 +59,7 @@ public final class MeshInstanceFactory {
 	 * enough.
 	 */
 	public MeshInstanceFactory() {
-		this(MeshClock.system());
+		this(MeshClock.system().wall());
 	}
 
 	/**

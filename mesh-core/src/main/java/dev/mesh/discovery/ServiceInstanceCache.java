@@ -108,7 +108,7 @@ public final class ServiceInstanceCache implements SmartLifecycle, ApplicationLi
 	public ServiceInstanceCache(DiscoveryClient discoveryClient, Duration refreshInterval, MeshClock clock) {
 		this.discoveryClient = discoveryClient;
 		this.refreshInterval = refreshInterval;
-		this.instanceFactory = new MeshInstanceFactory(clock);
+		this.instanceFactory = new MeshInstanceFactory(clock.wall());
 		this.clock = clock;
 	}
 

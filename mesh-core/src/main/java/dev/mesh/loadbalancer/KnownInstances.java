@@ -61,7 +61,7 @@ final class KnownInstances {
 	 */
 	KnownInstances(MeshClock clock) {
 		this.clock = clock;
-		this.instanceFactory = new MeshInstanceFactory(clock);
+		this.instanceFactory = new MeshInstanceFactory(clock.wall());
 	}
 
 	/**

@@ -44,7 +44,7 @@ public final class PickerBuilder {
 		this.policy = Objects.requireNonNull(policy, "policy");
 		this.zoneAffinity = Objects.requireNonNull(zoneAffinity, "zoneAffinity");
 		this.clock = Objects.requireNonNull(clock, "clock");
-		this.slowStart = slowStart.enabled() ? new SlowStart(slowStart, clock) : null;
+		this.slowStart = slowStart.enabled() ? new SlowStart(slowStart, clock.wall()) : null;
 	}
 
 	/**

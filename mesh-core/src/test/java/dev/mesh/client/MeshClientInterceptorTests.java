@@ -8,11 +8,13 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -22,6 +24,9 @@ import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.resilience.RetryPolicy;
+import dev.mesh.security.DirectTokenSources;
+import dev.mesh.security.ServiceTokenSource;
+import dev.mesh.security.TokenUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -33,6 +38,7 @@ import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -49,7 +55,26 @@ class MeshClientInterceptorTests {
 
 	private final AtomicLong nanos = new AtomicLong(1_000 * MS);
 
-	private final Clock clock = Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC);
+	private final AtomicLong wallMillis = new AtomicLong(Instant.parse("2026-12-03T12:00:00Z").toEpochMilli());
+
+	private final Clock clock = new Clock() {
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return Instant.ofEpochMilli(MeshClientInterceptorTests.this.wallMillis.get());
+		}
+
+	};
 
 	private final List<Long> sleeps = new ArrayList<>();
 
@@ -161,7 +186,7 @@ class MeshClientInterceptorTests {
 			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> new Answer(200) {
 
 				@Override
-				public HttpStatusCode getStatusCode() {
+				public HttpStatusCode getStatusCode() throws IOException {
 					throw new IllegalStateException("no status");
 				}
 
@@ -184,6 +209,111 @@ class MeshClientInterceptorTests {
 		assertNothingInFlight(route);
 	}
 
+	@Test
+	void anAnswerWhoseStatusCannotBeReadAgainAfterTheCallersTimeRanOutIsStillTheCallersDoing() {
+		ServiceRoute route = route(policy(Duration.ofSeconds(2), Duration.ofMillis(1_500), 3));
+		MeshClientInterceptor interceptor = interceptor(route);
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> {
+				this.nanos.addAndGet(Long.parseLong(this.timeouts.get(this.timeouts.size() - 1)) * MS);
+				if (host.equals("a")) {
+					return answer(503);
+				}
+				// b: cut short, takes all its time, 503, and reading the status again
+				// fails
+				AtomicInteger reads = new AtomicInteger();
+				return new Answer(503) {
+
+					@Override
+					public HttpStatusCode getStatusCode() throws IOException {
+						if (reads.incrementAndGet() > 1) {
+							throw new IOException("reset while reading the status again");
+						}
+						return super.getStatusCode();
+					}
+
+				};
+			})));
+		assertThat(this.sentTo).containsExactly("a", "b");
+		assertThat(instance(route, "b").state().failures()).as("cut short by the caller: not judged").isZero();
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void anAnswerWhoseStatusCannotBeReadIsClosedAndTheCallFailsWithTheReadFailure() {
+		ServiceRoute route = route(policy(Duration.ofSeconds(10), Duration.ofSeconds(3), 1));
+		AtomicInteger closed = new AtomicInteger();
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> interceptor(route).intercept(get(), new byte[0], execution((host) -> {
+				AtomicInteger reads = new AtomicInteger();
+				return new Answer(200) {
+
+					@Override
+					public HttpStatusCode getStatusCode() throws IOException {
+						if (reads.incrementAndGet() > 1) {
+							throw new IOException("reset while reading the status again");
+						}
+						return super.getStatusCode();
+					}
+
+					@Override
+					public void close() {
+						closed.incrementAndGet();
+					}
+
+				};
+			})))
+			.withMessageContaining("reading the status again");
+		assertThat(closed).hasValue(1);
+		assertThat(instance(route, "a").state().failures()).isEqualTo(1);
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void aFreshTokenThatCannotBeHadForTheResendEndsTheRejectedAttemptOnceAndJudgesNoInstance() {
+		AtomicInteger fetches = new AtomicInteger();
+		ServiceTokenSource tokens = DirectTokenSources.of(() -> {
+			if (fetches.incrementAndGet() > 1) {
+				throw new IllegalStateException("token endpoint down");
+			}
+			return token("t1");
+		}, this.clock);
+		ServiceRoute route = route(ClientPolicy.DEFAULTS, tokens);
+		MeshClientInterceptor interceptor = interceptor(route);
+		assertThatExceptionOfType(TokenUnavailableException.class)
+			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> {
+				this.wallMillis.addAndGet(1000);
+				return new Answer(401, "Bearer error=\"invalid_token\"");
+			})));
+		assertThat(this.sentTo).containsExactly("a");
+		assertThat(instance(route, "a").state().failures()).isZero();
+		assertThat(instance(route, "a").state().requests()).isEqualTo(1);
+		assertNothingInFlight(route);
+	}
+
+	@Test
+	void aFreshTokenRejectedAgainIsOneFailureOfTheInstance() throws IOException {
+		AtomicInteger fetches = new AtomicInteger();
+		ServiceTokenSource tokens = DirectTokenSources.of(() -> token("t" + fetches.incrementAndGet()), this.clock);
+		ServiceRoute route = route(policy(Duration.ofSeconds(10), Duration.ofSeconds(3), 1), tokens);
+		MeshClientInterceptor interceptor = interceptor(route);
+		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
+			this.wallMillis.addAndGet(1000);
+			return new Answer(401, "Bearer error=\"invalid_token\"");
+		}))) {
+			assertThat(response.getStatusCode().value()).isEqualTo(401);
+		}
+		assertThat(this.sentTo).as("re-sent once with a fresh token").containsExactly("a", "a");
+		assertThat(instance(route, "a").state().failures()).isEqualTo(1);
+		assertThat(instance(route, "a").state().requests()).isEqualTo(2);
+		assertNothingInFlight(route);
+	}
+
+	private static OAuth2AccessToken token(String value) {
+		Instant issued = Instant.parse("2026-12-03T12:00:00Z");
+		return new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, value, issued, issued.plusSeconds(3600));
+	}
+
 	private static ClientPolicy policy(Duration timeout, Duration perAttemptTimeout, int maxAttempts) {
 		ClientPolicy defaults = ClientPolicy.DEFAULTS;
 		RetryPolicy retry = defaults.retry();
@@ -194,10 +324,14 @@ class MeshClientInterceptorTests {
 	}
 
 	private ServiceRoute route(ClientPolicy policy) {
+		return route(policy, null);
+	}
+
+	private ServiceRoute route(ClientPolicy policy, ServiceTokenSource tokens) {
 		ClientPolicy roundRobin = policy.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN);
 		List<ServiceInstance> instances = List.of(serviceInstance("a"), serviceInstance("b"));
 		ServiceInstanceCache cache = new ServiceInstanceCache(new Registry(instances), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory", roundRobin, cache, null, null, null, AttemptTracer.NONE,
+		ServiceRoute route = new ServiceRoute("inventory", roundRobin, cache, null, null, tokens, AttemptTracer.NONE,
 				null, MeshClock.of(this.clock, this.nanos::get));
 		cache.ensureLoaded("inventory");
 		return route;
@@ -273,17 +407,24 @@ class MeshClientInterceptorTests {
 		return new Answer(status);
 	}
 
-	/** An answer with a status and an empty body. */
+	/** An answer with a status, maybe a bearer challenge, and an empty body. */
 	private static class Answer implements ClientHttpResponse {
 
 		private final int status;
 
+		private final String challenge;
+
 		Answer(int status) {
+			this(status, null);
+		}
+
+		Answer(int status, String challenge) {
 			this.status = status;
+			this.challenge = challenge;
 		}
 
 		@Override
-		public HttpStatusCode getStatusCode() {
+		public HttpStatusCode getStatusCode() throws IOException {
 			return HttpStatusCode.valueOf(this.status);
 		}
 
@@ -294,7 +435,11 @@ class MeshClientInterceptorTests {
 
 		@Override
 		public HttpHeaders getHeaders() {
-			return new HttpHeaders();
+			HttpHeaders headers = new HttpHeaders();
+			if (this.challenge != null) {
+				headers.set(HttpHeaders.WWW_AUTHENTICATE, this.challenge);
+			}
+			return headers;
 		}
 
 		@Override

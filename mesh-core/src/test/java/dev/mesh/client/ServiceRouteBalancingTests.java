@@ -171,7 +171,7 @@ class ServiceRouteBalancingTests {
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(this.registry),
 				Duration.ofHours(1));
 		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, null, AttemptTracer.NONE, null,
-				MeshClock.of(this.clock, this.nanos::get));
+				MeshClock.of(this.clock.wall(), this.nanos::get));
 		cache.ensureLoaded("inventory");
 		return route;
 	}

@@ -98,7 +98,8 @@ class MeshReactorLoadBalancerTests {
 				instance("b", Map.of("weight", "1", "started-at", started.toString(), "warmup", "10s"))));
 		MeshReactorLoadBalancer loadBalancer = new MeshReactorLoadBalancer(provider(supplier), "inventory",
 				LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN, ZoneAffinityPolicy.DEFAULTS,
-				new SlowStartPolicy(true, Duration.ofSeconds(30), 10, 1.0), MeshClock.of(clock, System::nanoTime));
+				new SlowStartPolicy(true, Duration.ofSeconds(30), 10, 1.0),
+				MeshClock.of(clock.wall(), System::nanoTime));
 		assertThat(counts(choices(loadBalancer, 110))).as("1s of 10s: the 10% floor, weights 100 and 10")
 			.containsExactlyInAnyOrderEntriesOf(Map.of("a", 100L, "b", 10L));
 		InstancePicker first = loadBalancer.picker();
@@ -128,7 +129,7 @@ class MeshReactorLoadBalancerTests {
 				instance("b", Map.of("weight", "1", "started-at", started.toString(), "warmup", "10s"))));
 		MeshReactorLoadBalancer loadBalancer = new MeshReactorLoadBalancer(provider(supplier), "inventory",
 				LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN, ZoneAffinityPolicy.DEFAULTS, SlowStartPolicy.DEFAULTS,
-				MeshClock.of(new SettableClock(started.plusSeconds(1)), System::nanoTime));
+				MeshClock.of(new SettableClock(started.plusSeconds(1)).wall(), System::nanoTime));
 		assertThat(choices(loadBalancer, 4)).isEqualTo("a b a b");
 	}
 

@@ -113,8 +113,8 @@ class SlowStartTests {
 	@Test
 	void rampsAnInstanceThatPublishesAFarFutureStartTimeOnlyForOneWindowFromWhenItIsFirstSeen() {
 		SettableClock clock = new SettableClock(STARTED);
-		MeshInstanceFactory factory = new MeshInstanceFactory(clock);
-		SlowStart slowStart = new SlowStart(LINEAR_100S, clock);
+		MeshInstanceFactory factory = new MeshInstanceFactory(clock.wall());
+		SlowStart slowStart = new SlowStart(LINEAR_100S, clock.wall());
 		List<MeshInstance> instances = List.of(
 				factory.create(new DefaultServiceInstance("a", "inventory", "a.local", 8080, false,
 						Map.of("weight", "2", "started-at", "9999-12-31T23:59:59Z"))),

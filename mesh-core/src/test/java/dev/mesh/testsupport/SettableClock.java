@@ -58,13 +58,28 @@ public final class SettableClock extends MeshClock {
 	}
 
 	@Override
-	public ZoneId getZone() {
-		return ZoneOffset.UTC;
+	public Clock wall() {
+		return this.wall;
 	}
 
-	@Override
-	public Clock withZone(ZoneId zone) {
-		return this;
-	}
+	/** The wall clock: reads {@link #instant()}. */
+	private final Clock wall = new Clock() {
+
+		@Override
+		public Instant instant() {
+			return SettableClock.this.now;
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+	};
 
 }
