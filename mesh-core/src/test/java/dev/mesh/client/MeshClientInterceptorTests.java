@@ -8,17 +8,13 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
@@ -27,6 +23,8 @@ import dev.mesh.resilience.RetryPolicy;
 import dev.mesh.security.DirectTokenSources;
 import dev.mesh.security.ServiceTokenSource;
 import dev.mesh.security.TokenUnavailableException;
+import dev.mesh.testsupport.ListDiscoveryClient;
+import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -53,28 +51,7 @@ class MeshClientInterceptorTests {
 
 	private static final long MS = 1_000_000L;
 
-	private final AtomicLong nanos = new AtomicLong(1_000 * MS);
-
-	private final AtomicLong wallMillis = new AtomicLong(Instant.parse("2026-12-03T12:00:00Z").toEpochMilli());
-
-	private final Clock clock = new Clock() {
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(MeshClientInterceptorTests.this.wallMillis.get());
-		}
-
-	};
+	private final SettableClock clock = new SettableClock(Instant.parse("2026-12-03T12:00:00Z"));
 
 	private final List<Long> sleeps = new ArrayList<>();
 
@@ -103,7 +80,7 @@ class MeshClientInterceptorTests {
 		MeshClientInterceptor interceptor = interceptor(route);
 		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
 			if (host.equals("a")) {
-				this.nanos.addAndGet(2_500 * MS);
+				this.clock.advanceNanos(2_500 * MS);
 				return answer(503);
 			}
 			return answer(200);
@@ -121,7 +98,7 @@ class MeshClientInterceptorTests {
 		MeshClientInterceptor interceptor = interceptor(route);
 		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
 			// each attempt takes the whole time it is given, then fails
-			this.nanos.addAndGet(Long.parseLong(this.timeouts.get(this.timeouts.size() - 1)) * MS);
+			this.clock.advanceNanos(Long.parseLong(this.timeouts.get(this.timeouts.size() - 1)) * MS);
 			return answer(503);
 		}))) {
 			assertThat(response.getStatusCode().value()).isEqualTo(503);
@@ -199,7 +176,7 @@ class MeshClientInterceptorTests {
 		ServiceRoute route = route(policy(Duration.ofMillis(100), Duration.ofMillis(100), 3));
 		MeshClientInterceptor interceptor = interceptor(route);
 		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
-			this.nanos.addAndGet(95 * MS);
+			this.clock.advanceNanos(95 * MS);
 			return answer(503);
 		}))) {
 			assertThat(response.getStatusCode().value()).isEqualTo(503);
@@ -215,7 +192,7 @@ class MeshClientInterceptorTests {
 		MeshClientInterceptor interceptor = interceptor(route);
 		assertThatExceptionOfType(IOException.class)
 			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> {
-				this.nanos.addAndGet(Long.parseLong(this.timeouts.get(this.timeouts.size() - 1)) * MS);
+				this.clock.advanceNanos(Long.parseLong(this.timeouts.get(this.timeouts.size() - 1)) * MS);
 				if (host.equals("a")) {
 					return answer(503);
 				}
@@ -277,12 +254,12 @@ class MeshClientInterceptorTests {
 				throw new IllegalStateException("token endpoint down");
 			}
 			return token("t1");
-		}, this.clock);
+		}, this.clock.wall());
 		ServiceRoute route = route(ClientPolicy.DEFAULTS, tokens);
 		MeshClientInterceptor interceptor = interceptor(route);
 		assertThatExceptionOfType(TokenUnavailableException.class)
 			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> {
-				this.wallMillis.addAndGet(1000);
+				this.clock.advance(Duration.ofSeconds(1));
 				return new Answer(401, "Bearer error=\"invalid_token\"");
 			})));
 		assertThat(this.sentTo).containsExactly("a");
@@ -294,11 +271,12 @@ class MeshClientInterceptorTests {
 	@Test
 	void aFreshTokenRejectedAgainIsOneFailureOfTheInstance() throws IOException {
 		AtomicInteger fetches = new AtomicInteger();
-		ServiceTokenSource tokens = DirectTokenSources.of(() -> token("t" + fetches.incrementAndGet()), this.clock);
+		ServiceTokenSource tokens = DirectTokenSources.of(() -> token("t" + fetches.incrementAndGet()),
+				this.clock.wall());
 		ServiceRoute route = route(policy(Duration.ofSeconds(10), Duration.ofSeconds(3), 1), tokens);
 		MeshClientInterceptor interceptor = interceptor(route);
 		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
-			this.wallMillis.addAndGet(1000);
+			this.clock.advance(Duration.ofSeconds(1));
 			return new Answer(401, "Bearer error=\"invalid_token\"");
 		}))) {
 			assertThat(response.getStatusCode().value()).isEqualTo(401);
@@ -330,9 +308,9 @@ class MeshClientInterceptorTests {
 	private ServiceRoute route(ClientPolicy policy, ServiceTokenSource tokens) {
 		ClientPolicy roundRobin = policy.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN);
 		List<ServiceInstance> instances = List.of(serviceInstance("a"), serviceInstance("b"));
-		ServiceInstanceCache cache = new ServiceInstanceCache(new Registry(instances), Duration.ofHours(1));
+		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
 		ServiceRoute route = new ServiceRoute("inventory", roundRobin, cache, null, null, tokens, AttemptTracer.NONE,
-				null, MeshClock.of(this.clock, this.nanos::get));
+				null, this.clock);
 		cache.ensureLoaded("inventory");
 		return route;
 	}
@@ -340,7 +318,7 @@ class MeshClientInterceptorTests {
 	private MeshClientInterceptor interceptor(ServiceRoute route) {
 		return new MeshClientInterceptor(route, (nanos) -> {
 			this.sleeps.add(nanos);
-			this.nanos.addAndGet(nanos);
+			this.clock.advanceNanos(nanos);
 		});
 	}
 
@@ -460,25 +438,6 @@ class MeshClientInterceptorTests {
 
 		Failure(IOException io) {
 			this.io = io;
-		}
-
-	}
-
-	private record Registry(List<ServiceInstance> instances) implements DiscoveryClient {
-
-		@Override
-		public String description() {
-			return "fixed";
-		}
-
-		@Override
-		public List<ServiceInstance> getInstances(String serviceId) {
-			return this.instances;
-		}
-
-		@Override
-		public List<String> getServices() {
-			return List.of("inventory");
 		}
 
 	}

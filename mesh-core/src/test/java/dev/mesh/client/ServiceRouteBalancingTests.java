@@ -18,6 +18,7 @@ import dev.mesh.loadbalancer.ZoneAffinityPicker;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.ClientSnapshot;
+import dev.mesh.testsupport.ListDiscoveryClient;
 import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
@@ -186,25 +187,6 @@ class ServiceRouteBalancingTests {
 			metadata.put("started-at", startedAt.toString());
 		}
 		return new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, metadata);
-	}
-
-	private record ListDiscoveryClient(List<ServiceInstance> instances) implements DiscoveryClient {
-
-		@Override
-		public String description() {
-			return "list";
-		}
-
-		@Override
-		public List<ServiceInstance> getInstances(String serviceId) {
-			return List.copyOf(this.instances);
-		}
-
-		@Override
-		public List<String> getServices() {
-			return List.of("inventory");
-		}
-
 	}
 
 }

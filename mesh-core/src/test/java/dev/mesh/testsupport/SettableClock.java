@@ -47,6 +47,14 @@ public final class SettableClock extends MeshClock {
 		this.now = this.now.plus(duration);
 	}
 
+	/**
+	 * Lets this many nanoseconds pass on both clocks.
+	 * @param nanos how many, 0 or more
+	 */
+	public void advanceNanos(long nanos) {
+		advance(Duration.ofNanos(nanos));
+	}
+
 	@Override
 	public long nanoTime() {
 		return this.nanos;
