@@ -114,7 +114,7 @@ public class MeshClientAutoConfiguration {
 	ServiceTokenSources meshServiceTokenSources(ObjectProvider<ClientRegistrationRepository> registrations,
 			ObjectProvider<OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest>> tokenResponseClient,
 			MeshClock clock) {
-		return new ServiceTokenSources(registrations.getIfAvailable(), tokenResponseClient.getIfUnique(), clock);
+		return new ServiceTokenSources(registrations.getIfAvailable(), tokenResponseClient.getIfUnique(), clock.wall());
 	}
 
 	@Bean
