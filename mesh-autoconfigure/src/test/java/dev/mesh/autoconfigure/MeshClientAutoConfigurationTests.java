@@ -69,7 +69,7 @@ class MeshClientAutoConfigurationTests {
 	void shouldLeaveTheApplicationsOwnJavaTimeClockTheOnlyClockToInject() {
 		Clock applicationClock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
 		this.runner.withBean("applicationClock", Clock.class, () -> applicationClock)
-			.withBean(ClockUser.class, (Clock) null)
+			.withBean(ClockUser.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(ClockUser.class).clock).isSameAs(applicationClock);

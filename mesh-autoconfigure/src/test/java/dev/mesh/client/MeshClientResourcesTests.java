@@ -9,10 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpMethod;
@@ -32,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 @Timeout(60)
 class MeshClientResourcesTests {
 
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
+
 	private static final String SELECTOR = "SelectorManager";
 
 	@Test
@@ -41,8 +46,8 @@ class MeshClientResourcesTests {
 			Set<Thread> before = threads(SELECTOR);
 			// the JDK client, whose threads and connections outlive a context unless the
 			// mesh ends them
-			ConfigurableApplicationContext context = RawInstances.start(List.of(a), "spring.http.client.factory=jdk");
-			RestClient inventory = RawInstances.inventory(context);
+			ConfigurableApplicationContext context = this.mesh.start(List.of(a), "spring.http.client.factory=jdk");
+			RestClient inventory = context.getBean("inventory", RestClient.class);
 			for (int i = 0; i < 5; i++) {
 				assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("xxxxx");
 			}
@@ -82,7 +87,7 @@ class MeshClientResourcesTests {
 	@Test
 	void shouldNotOpenATransportForAServiceFirstCalledAfterClose() {
 		try (RawHttpServer a = RawHttpServer.start("a", Answer.body(5, true))) {
-			ConfigurableApplicationContext context = RawInstances.start(List.of(a));
+			ConfigurableApplicationContext context = this.mesh.start(List.of(a));
 			MeshClientFactory factory = context.getBean(MeshClientFactory.class);
 			context.close();
 			ClientHttpRequest request = factory.route("billing")
@@ -100,8 +105,8 @@ class MeshClientResourcesTests {
 	@Test
 	void shouldCloseThePooledConnectionsOfTheDefaultTransportWithTheContext() {
 		try (RawHttpServer a = RawHttpServer.start("a", Answer.body(5, true))) {
-			ConfigurableApplicationContext context = RawInstances.start(List.of(a));
-			RestClient inventory = RawInstances.inventory(context);
+			ConfigurableApplicationContext context = this.mesh.start(List.of(a));
+			RestClient inventory = context.getBean("inventory", RestClient.class);
 			for (int i = 0; i < 5; i++) {
 				assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("xxxxx");
 			}
@@ -122,10 +127,10 @@ class MeshClientResourcesTests {
 		try (RawHttpServer silent = RawHttpServer.start("silent", (out, number) -> {
 		})) {
 			Set<Thread> othersBefore = threads("mesh-");
-			ConfigurableApplicationContext context = RawInstances.start(List.of(silent),
+			ConfigurableApplicationContext context = this.mesh.start(List.of(silent),
 					"mesh.clients.inventory.per-attempt-timeout=1s", "mesh.clients.inventory.retry.max-attempts=1",
 					"spring.http.client.factory=jdk");
-			RestClient inventory = RawInstances.inventory(context);
+			RestClient inventory = context.getBean("inventory", RestClient.class);
 			CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
 				try {
 					inventory.get().uri("/").retrieve().body(String.class);

@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
 
 import javax.net.ssl.SSLServerSocket;
 
+import dev.mesh.testsupport.MeshFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +31,7 @@ import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -76,8 +78,12 @@ class TlsAttackTests {
 			ConfigurableApplicationContext consumer = consumer(transport, instance.getLocalPort(),
 					"mesh.clients.inventory.per-attempt-timeout=300ms", "mesh.clients.inventory.retry.max-attempts=1");
 			long started = System.nanoTime();
-			assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(
-					() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class));
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> consumer.getBean("inventory", RestClient.class)
+					.get()
+					.uri("/api/stock/1")
+					.retrieve()
+					.body(String.class));
 			long failed = System.nanoTime();
 			assertThat(Duration.ofNanos(failed - started)).isLessThan(Duration.ofSeconds(2));
 			assertThat(closedAt.get(5, TimeUnit.SECONDS)).isLessThan(failed + Duration.ofSeconds(2).toNanos());
@@ -109,8 +115,11 @@ class TlsAttackTests {
 			ConfigurableApplicationContext consumer = consumer(transport, instance.getLocalPort(),
 					"mesh.clients.inventory.retry.max-attempts=2");
 			assertThatExceptionOfType(ResourceAccessException.class)
-				.isThrownBy(
-						() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
+				.isThrownBy(() -> consumer.getBean("inventory", RestClient.class)
+					.get()
+					.uri("/api/stock/1")
+					.retrieve()
+					.body(String.class))
 				.withMessageNotContaining("forged");
 			assertThat(connections.get()).isBetween(1, 2);
 		}
@@ -130,8 +139,11 @@ class TlsAttackTests {
 			ConfigurableApplicationContext consumer = consumer(transport, instance.port(),
 					"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.redirects=follow");
 			assertThatExceptionOfType(ResourceAccessException.class)
-				.isThrownBy(
-						() -> RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
+				.isThrownBy(() -> consumer.getBean("inventory", RestClient.class)
+					.get()
+					.uri("/api/stock/1")
+					.retrieve()
+					.body(String.class))
 				.withMessageContaining("redirected to http://127.0.0.1:" + instance.port())
 				.withMessageContaining("which is not that instance");
 			assertThat(instance.requests()).isEqualTo(1);
@@ -150,8 +162,11 @@ class TlsAttackTests {
 			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[0].";
 			ConfigurableApplicationContext consumer = consumer("http-components",
 					List.of(prefix + "uri=https://127.0.0.1:" + instance.port(), prefix + "metadata.scheme=http"));
-			assertThat(RawInstances.inventory(consumer).get().uri("/api/stock/1").retrieve().body(String.class))
-				.isEqualTo("tls");
+			assertThat(consumer.getBean("inventory", RestClient.class)
+				.get()
+				.uri("/api/stock/1")
+				.retrieve()
+				.body(String.class)).isEqualTo("tls");
 			assertThat(instance.requests()).isEqualTo(1);
 		}
 	}
@@ -167,7 +182,7 @@ class TlsAttackTests {
 			String prefix = "spring.cloud.discovery.client.simple.instances.inventory[0].";
 			ConfigurableApplicationContext consumer = consumer("http-components",
 					List.of(prefix + "uri=http://127.0.0.1:" + instance.port(), prefix + "metadata.scheme=HTTPS"));
-			assertThat(RawInstances.inventory(consumer)
+			assertThat(consumer.getBean("inventory", RestClient.class)
 				.get()
 				.uri("http://inventory/api/stock/1")
 				.retrieve()
@@ -210,7 +225,7 @@ class TlsAttackTests {
 				PEM + "keystore.private-key=classpath:tls/client.key",
 				PEM + "truststore.certificate=classpath:tls/ca.crt"));
 		properties.addAll(extra);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(RawInstances.ClientApplication.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(MeshFixture.InventoryClient.class)
 			.web(WebApplicationType.NONE)
 			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
 		this.started.add(context);

@@ -18,6 +18,7 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.observability.MeshMeterNames;
 import dev.mesh.observability.MeshOutcome;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.TestAuthorizationServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -314,7 +315,7 @@ class TransportTlsTests {
 		properties.addAll(instances);
 		properties.addAll(bundles);
 		properties.addAll(List.of(extra));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(RawInstances.ClientApplication.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(MeshFixture.InventoryClient.class)
 			.web(WebApplicationType.NONE)
 			.run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
 		this.started.add(context);
@@ -322,7 +323,7 @@ class TransportTlsTests {
 	}
 
 	private static RestClient inventory(ConfigurableApplicationContext consumer) {
-		return RawInstances.inventory(consumer);
+		return consumer.getBean("inventory", RestClient.class);
 	}
 
 	/**
