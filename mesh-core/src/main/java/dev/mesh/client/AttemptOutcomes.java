@@ -18,12 +18,16 @@ final class AttemptOutcomes {
 	}
 
 	/**
-	 * @param attempt an attempt, answered or failed
+	 * @param attempt an attempt, answered or failed; nothing happens when it has ended
+	 * already
 	 * @param instanceFault whether its answer or failure is the instance's fault: an I/O
 	 * failure, a 5xx, or a 401 that rejects a token the mesh will not replace
 	 * @param attempts the call's attempts
 	 */
 	void record(Attempt attempt, boolean instanceFault, CallAttempts attempts) {
+		if (attempt.ended()) {
+			return;
+		}
 		if (attempt.byCaller()) {
 			attempt.end(AttemptResult.ABORTED, this.route.now());
 			attempts.aborted(attempt);
