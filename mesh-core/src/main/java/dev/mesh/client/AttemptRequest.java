@@ -23,7 +23,9 @@ final class AttemptRequest extends HttpRequestWrapper {
 		super(request);
 		this.uri = uri;
 		this.headers = new HttpHeaders();
-		this.headers.putAll(request.getHeaders());
+		// copied name by name: HttpHeaders is a Map on Spring Framework 6 only, so
+		// putAll(Map) would fail on 7 (the Boot 4 line runs this same compiled class)
+		request.getHeaders().forEach((name, values) -> this.headers.addAll(name, values));
 		this.headers.set(InboundDeadline.HEADER, Long.toString(timeoutMillis));
 		if (token != null) {
 			this.headers.setBearerAuth(token.getTokenValue());

@@ -40,9 +40,15 @@ final class CallerRulesAuthorizationManager implements AuthorizationManager<Requ
 		this.rules = rules.stream().map((rule) -> new CompiledRule(rule, paths)).toList();
 	}
 
+	/**
+	 * The decision. Spring Security 7 calls only this method (its {@code check} is gone),
+	 * Spring Security 6 calls it too and keeps {@code check} abstract; the compiled
+	 * class, whose erased {@code authorize(Supplier, Object)} both versions share, serves
+	 * both Boot lines.
+	 */
 	@Override
-	@SuppressWarnings("deprecation")
-	public AuthorizationDecision check(Supplier<Authentication> authentication, RequestAuthorizationContext context) {
+	public AuthorizationDecision authorize(Supplier<Authentication> authentication,
+			RequestAuthorizationContext context) {
 		MeshCaller caller = Callers.of(authentication.get());
 		if (caller == null) {
 			return NO_TOKEN;
@@ -54,6 +60,13 @@ final class CallerRulesAuthorizationManager implements AuthorizationManager<Requ
 			}
 		}
 		return GRANTED;
+	}
+
+	@Override
+	@Deprecated
+	@SuppressWarnings("deprecation")
+	public AuthorizationDecision check(Supplier<Authentication> authentication, RequestAuthorizationContext context) {
+		return authorize(authentication, context);
 	}
 
 	private static final class CompiledRule {
