@@ -77,9 +77,18 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 	 */
 	private FailureAnalysis analyzeUnknown(UnboundConfigurationPropertiesException unbound, BindException cause) {
 		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
-		StringBuilder action = new StringBuilder("Remove or correct the unknown mesh properties:\n");
+		StringBuilder action = new StringBuilder("Correct these mesh properties:\n");
 		for (ConfigurationProperty property : unbound.getUnboundProperties()) {
 			String name = property.getName().toString();
+			if (MeshPropertyNames.exists(property.getName())) {
+				// a mesh property the binder left unbound: it was given no value
+				description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name, property.getValue()));
+				appendOrigin(description, property.getOrigin());
+				description.append(String.format("    Reason: no value given%n"));
+				action.append(String.format("%n    Give %s a value (docs/configuration.md lists what each takes), "
+						+ "or remove it to keep its default.", name));
+				continue;
+			}
 			String closest = MeshPropertyNames.closest(property.getName());
 			description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name, property.getValue()));
 			appendOrigin(description, property.getOrigin());
@@ -136,6 +145,14 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		Object value = (property != null) ? property.getValue() : null;
 		Class<?> type = cause.getTarget().getType().resolve(Object.class);
 		StringBuilder description = new StringBuilder("Invalid mesh configuration:\n");
+		if (isGroup(type)) {
+			// a value where a group of properties belongs (mesh.clients.inventory=x)
+			description.append(String.format("%n    Property: %s%n", name));
+			description.append(String.format("    Reason: a group of mesh properties, not a single value%n"));
+			String example = MeshClientProperties.class.equals(type) ? "such as " + name + ".timeout; " : "";
+			return new FailureAnalysis(description.toString(), "Set the properties under " + name + " (" + example
+					+ "docs/configuration.md lists them) instead of a value for " + name + " itself.", cause);
+		}
 		description.append(String.format("%n    Property: %s%n    Value: \"%s\"%n", name, value));
 		if (property != null) {
 			appendOrigin(description, property.getOrigin());
@@ -148,6 +165,11 @@ class MeshPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 		if (origin != null) {
 			description.append(String.format("    Origin: %s%n", origin));
 		}
+	}
+
+	/** One of the mesh's own property groups, such as {@link MeshClientProperties}. */
+	private static boolean isGroup(Class<?> type) {
+		return !type.isEnum() && type.getName().startsWith("dev.mesh.autoconfigure.");
 	}
 
 	private static String describe(Class<?> type) {

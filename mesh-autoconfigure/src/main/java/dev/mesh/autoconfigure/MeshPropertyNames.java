@@ -31,6 +31,24 @@ final class MeshPropertyNames {
 	 * @return the closest valid name, or {@code null} when none is close
 	 */
 	static String closest(ConfigurationPropertyName unknown) {
+		String match = match(unknown);
+		return (match != null && !match.equals(unknown.toString())) ? match : null;
+	}
+
+	/**
+	 * @param name a name under {@code mesh.}
+	 * @return whether it is a mesh property (with any map key and list index), so that
+	 * the binder leaving it unbound means it has no value rather than no meaning
+	 */
+	static boolean exists(ConfigurationPropertyName name) {
+		return name.toString().equals(match(name));
+	}
+
+	/**
+	 * @return the name itself when it is a property, the closest property when it is not
+	 * and one is close, else {@code null}
+	 */
+	private static String match(ConfigurationPropertyName unknown) {
 		if (unknown.getNumberOfElements() < 2
 				|| !"mesh".equals(unknown.getElement(0, ConfigurationPropertyName.Form.UNIFORM))) {
 			return null;
@@ -78,7 +96,7 @@ final class MeshPropertyNames {
 			parts.add(element);
 			type = ResolvableType.forMethodReturnType(match.getReadMethod());
 		}
-		return null;
+		return join(parts);
 	}
 
 	/**

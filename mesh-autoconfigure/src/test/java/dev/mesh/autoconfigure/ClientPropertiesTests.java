@@ -313,6 +313,33 @@ class ClientPropertiesTests {
 	}
 
 	@Test
+	void shouldSayAPropertyGivenNoValueHasNoValueRatherThanThatItDoesNotExist() {
+		this.runner.withPropertyValues("mesh.client-defaults.timeout=").run((context) -> {
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Property: mesh.client-defaults.timeout")
+				.contains("Reason: no value given")
+				.doesNotContain("no such mesh property");
+			assertThat(analysis.getAction()).contains("Give mesh.client-defaults.timeout a value");
+		});
+		this.runner.withPropertyValues("mesh.client-defaults.timeuot=2s").run((context) -> {
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription())
+				.contains("no such mesh property; did you mean " + "mesh.client-defaults.timeout?");
+		});
+	}
+
+	@Test
+	void shouldSayAClientTakesPropertiesNotAValue() {
+		this.runner.withPropertyValues("mesh.clients.inventory=fast").run((context) -> {
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Property: mesh.clients.inventory")
+				.contains("a group of mesh properties, not a single value")
+				.doesNotContain("\"null\"");
+			assertThat(analysis.getAction()).contains("mesh.clients.inventory.timeout");
+		});
+	}
+
+	@Test
 	void shouldNameTheBadDurationSyntax() {
 		this.runner.withPropertyValues("mesh.clients.inventory.timeout=ten seconds").run((context) -> {
 			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());

@@ -190,6 +190,15 @@ class MeshLoadBalancerClientConfigurationTests {
 	}
 
 	@Test
+	void readsTheApplicationsMeshPropertiesBeanWhenThereIsOne() {
+		// set in code, not in the environment: only the bean knows it
+		MeshProperties properties = new MeshProperties();
+		properties.getClientDefaults().setLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN);
+		this.contextRunner.withBean(MeshProperties.class, () -> properties)
+			.run((context) -> assertThat(policyOfInventory(context)).isEqualTo(LoadBalancerPolicy.ROUND_ROBIN));
+	}
+
+	@Test
 	void appliesZoneAffinityAndSlowStartFromTheClientOverTheDefaults() {
 		this.contextRunner
 			.withPropertyValues("mesh.instance.zone=zone-a", "mesh.client-defaults.zone-affinity.enabled=true",

@@ -3,6 +3,7 @@ package dev.mesh.client;
 import java.io.IOException;
 
 import dev.mesh.discovery.InstanceState.AttemptResult;
+import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 
 import org.springframework.http.client.ClientHttpResponse;
@@ -15,8 +16,6 @@ import org.springframework.http.client.ClientHttpResponse;
 final class Attempt {
 
 	private final MeshInstance instance;
-
-	private final int number;
 
 	private final long startedNanos;
 
@@ -32,9 +31,8 @@ final class Attempt {
 
 	private boolean ended;
 
-	Attempt(MeshInstance instance, int number, long startedNanos) {
+	Attempt(MeshInstance instance, long startedNanos) {
 		this.instance = instance;
-		this.number = number;
 		this.startedNanos = startedNanos;
 		instance.state().attemptStarted(startedNanos);
 	}
@@ -65,26 +63,24 @@ final class Attempt {
 	/**
 	 * Ends the attempt on its instance, unless it has ended already.
 	 * @param result how it ended
-	 * @param nowNanos now, the end of an attempt given up before it was answered
+	 * @param clock read for the end of an attempt given up before it was answered (one
+	 * answered or failed ended when that happened)
 	 * @return the instance's failures in a row now, or -1 when the attempt had ended
 	 * already
 	 */
-	int end(AttemptResult result, long nowNanos) {
+	int end(AttemptResult result, MeshClock clock) {
 		if (this.ended) {
 			return -1;
 		}
 		this.ended = true;
-		boolean timed = this.finished && result != AttemptResult.ABORTED;
-		return this.instance.state()
-			.attemptEnded(result, timed ? this.endedNanos - this.startedNanos : -1, timed ? this.endedNanos : nowNanos);
+		if (this.finished && result != AttemptResult.ABORTED) {
+			return this.instance.state().attemptEnded(result, this.endedNanos - this.startedNanos, this.endedNanos);
+		}
+		return this.instance.state().attemptEnded(result, -1, clock.nanoTime());
 	}
 
 	MeshInstance instance() {
 		return this.instance;
-	}
-
-	int number() {
-		return this.number;
 	}
 
 	/**

@@ -29,16 +29,16 @@ final class AttemptOutcomes {
 			return;
 		}
 		if (attempt.byCaller()) {
-			attempt.end(AttemptResult.ABORTED, this.route.now());
-			attempts.aborted(attempt);
+			attempt.end(AttemptResult.ABORTED, this.route.clock());
+			attempts.abort();
 		}
 		else if (instanceFault) {
-			int inARow = attempt.end(AttemptResult.FAILED, this.route.now());
+			int inARow = attempt.end(AttemptResult.FAILED, this.route.clock());
 			attempts.failed();
 			this.route.recordFailure(attempt.instance(), inARow);
 		}
 		else {
-			attempt.end(AttemptResult.SUCCEEDED, this.route.now());
+			attempt.end(AttemptResult.SUCCEEDED, this.route.clock());
 			this.route.outlierDetector().recordSuccess(attempt.instance());
 		}
 	}
@@ -50,7 +50,7 @@ final class AttemptOutcomes {
 	 * @param attempt the attempt
 	 */
 	void abandon(Attempt attempt) {
-		attempt.end(AttemptResult.ABORTED, this.route.now());
+		attempt.end(AttemptResult.ABORTED, this.route.clock());
 	}
 
 }

@@ -53,14 +53,15 @@ final class AttemptSender {
 		AttemptTracer.AttemptSpan span = this.route.attemptTracer()
 			.start(attemptRequest.getHeaders(), this.route.serviceId(), instance.id(), method, number);
 		long started = this.route.now();
-		Attempt attempt = new Attempt(instance, number, started);
+		Attempt attempt = new Attempt(instance, started);
 		String status = "NONE";
 		String outcome = MeshOutcome.REJECTED;
 		Throwable error = null;
+		long ended = started;
 		try {
 			ClientHttpResponse response = execution.execute(attemptRequest, body);
 			int code = response.getStatusCode().value();
-			long ended = this.route.now();
+			ended = this.route.now();
 			// a 5xx that came only after the time the caller left ran out, as a service
 			// whose own deadline passed answers: the caller's doing
 			attempt.answered(response, ended,
@@ -69,7 +70,7 @@ final class AttemptSender {
 			outcome = MeshOutcome.ofStatus(code);
 		}
 		catch (IOException ex) {
-			long ended = this.route.now();
+			ended = this.route.now();
 			attempt.failed(ex, ended,
 					CallerAbort.byInterrupt(ex) || CallerAbort.byDeadline(cutShort, attemptNanos, ended - started));
 			status = "IO_ERROR";
@@ -79,12 +80,14 @@ final class AttemptSender {
 		catch (RuntimeException | Error ex) {
 			// an interceptor or response that throws: nothing to judge the instance by,
 			// but the attempt is over
-			attempt.end(AttemptResult.ABORTED, this.route.now());
+			ended = this.route.now();
+			attempt.end(AttemptResult.ABORTED, this.route.clock());
 			error = ex;
 			throw ex;
 		}
 		finally {
-			this.route.recordAttempt(instance.id(), method, number, status, outcome, this.route.now() - started);
+			// timed to its end as judged: the clock is read once per attempt
+			this.route.recordAttempt(instance.id(), method, number, status, outcome, ended - started);
 			span.end(status, outcome, error);
 		}
 		return attempt;

@@ -69,9 +69,8 @@ final class CallAttempts implements InstanceFilter {
 	/**
 	 * Notes that the caller ended the latest attempt ({@link AttemptOutcomes} has ended
 	 * it on its instance): the call ends without retry.
-	 * @param attempt the attempt
 	 */
-	void aborted(Attempt attempt) {
+	void abort() {
 		this.aborted = true;
 	}
 

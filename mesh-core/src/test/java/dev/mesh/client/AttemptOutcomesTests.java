@@ -91,7 +91,7 @@ class AttemptOutcomesTests {
 	}
 
 	private Attempt started() {
-		return new Attempt(this.a, 1, this.clock.nanoTime());
+		return new Attempt(this.a, this.clock.nanoTime());
 	}
 
 	private void failOnce() {

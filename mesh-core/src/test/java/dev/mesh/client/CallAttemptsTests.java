@@ -53,7 +53,7 @@ class CallAttemptsTests {
 		ServiceRoute route = route(this.clock, "a");
 		CallAttempts attempts = new CallAttempts(route, 3);
 		assertThat(attempts.sent()).isEqualTo(1);
-		attempts.aborted(null);
+		attempts.abort();
 		assertThat(attempts.aborted()).isTrue();
 		assertThat(attempts.abortedWithoutFailure()).isTrue();
 		assertThat(attempts.sent()).isEqualTo(2);

@@ -16,19 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import dev.mesh.discovery.MeshInstance;
-import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
-import dev.mesh.observability.AttemptTracer;
 import dev.mesh.resilience.RetryPolicy;
 import dev.mesh.security.DirectTokenSources;
 import dev.mesh.security.ServiceTokenSource;
 import dev.mesh.security.TokenUnavailableException;
-import dev.mesh.testsupport.ListDiscoveryClient;
 import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -198,18 +193,7 @@ class MeshClientInterceptorTests {
 				}
 				// b: cut short, takes all its time, 503, and reading the status again
 				// fails
-				AtomicInteger reads = new AtomicInteger();
-				return new Answer(503) {
-
-					@Override
-					public HttpStatusCode getStatusCode() throws IOException {
-						if (reads.incrementAndGet() > 1) {
-							throw new IOException("reset while reading the status again");
-						}
-						return super.getStatusCode();
-					}
-
-				};
+				return new StatusReadOnce(503, new AtomicInteger());
 			})));
 		assertThat(this.sentTo).containsExactly("a", "b");
 		assertThat(instance(route, "b").state().failures()).as("cut short by the caller: not judged").isZero();
@@ -221,25 +205,8 @@ class MeshClientInterceptorTests {
 		ServiceRoute route = route(policy(Duration.ofSeconds(10), Duration.ofSeconds(3), 1));
 		AtomicInteger closed = new AtomicInteger();
 		assertThatExceptionOfType(IOException.class)
-			.isThrownBy(() -> interceptor(route).intercept(get(), new byte[0], execution((host) -> {
-				AtomicInteger reads = new AtomicInteger();
-				return new Answer(200) {
-
-					@Override
-					public HttpStatusCode getStatusCode() throws IOException {
-						if (reads.incrementAndGet() > 1) {
-							throw new IOException("reset while reading the status again");
-						}
-						return super.getStatusCode();
-					}
-
-					@Override
-					public void close() {
-						closed.incrementAndGet();
-					}
-
-				};
-			})))
+			.isThrownBy(() -> interceptor(route).intercept(get(), new byte[0],
+					execution((host) -> new StatusReadOnce(200, closed))))
 			.withMessageContaining("reading the status again");
 		assertThat(closed).hasValue(1);
 		assertThat(instance(route, "a").state().failures()).isEqualTo(1);
@@ -306,13 +273,7 @@ class MeshClientInterceptorTests {
 	}
 
 	private ServiceRoute route(ClientPolicy policy, ServiceTokenSource tokens) {
-		ClientPolicy roundRobin = policy.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN);
-		List<ServiceInstance> instances = List.of(serviceInstance("a"), serviceInstance("b"));
-		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory", roundRobin, cache, null, null, tokens, AttemptTracer.NONE,
-				null, this.clock);
-		cache.ensureLoaded("inventory");
-		return route;
+		return RouteTestSupport.route(this.clock, policy, tokens, "a", "b");
 	}
 
 	private MeshClientInterceptor interceptor(ServiceRoute route) {
@@ -336,7 +297,7 @@ class MeshClientInterceptorTests {
 	}
 
 	private static MeshInstance instance(ServiceRoute route, String id) {
-		return route.instances().stream().filter((instance) -> instance.id().equals(id)).findFirst().orElseThrow();
+		return RouteTestSupport.instance(route, id);
 	}
 
 	private static void assertNothingInFlight(ServiceRoute route) {
@@ -375,10 +336,6 @@ class MeshClientInterceptorTests {
 			}
 
 		};
-	}
-
-	private static ServiceInstance serviceInstance(String id) {
-		return new DefaultServiceInstance(id, "inventory", id, 8080, false, Map.of("weight", "1"));
 	}
 
 	private static ClientHttpResponse answer(int status) {
@@ -427,6 +384,36 @@ class MeshClientInterceptorTests {
 
 		@Override
 		public void close() {
+		}
+
+	}
+
+	/**
+	 * An answer whose status reads once, as the attempt step reads it, and then fails:
+	 * the connection broke under it.
+	 */
+	private static final class StatusReadOnce extends Answer {
+
+		private final AtomicInteger reads = new AtomicInteger();
+
+		private final AtomicInteger closed;
+
+		StatusReadOnce(int status, AtomicInteger closed) {
+			super(status);
+			this.closed = closed;
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() throws IOException {
+			if (this.reads.incrementAndGet() > 1) {
+				throw new IOException("reset while reading the status again");
+			}
+			return super.getStatusCode();
+		}
+
+		@Override
+		public void close() {
+			this.closed.incrementAndGet();
 		}
 
 	}

@@ -9,6 +9,7 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.observability.AttemptTracer;
+import dev.mesh.security.ServiceTokenSource;
 import dev.mesh.testsupport.ListDiscoveryClient;
 import dev.mesh.testsupport.SettableClock;
 
@@ -30,14 +31,24 @@ final class RouteTestSupport {
 	 * @return a round-robin route with the default policy otherwise
 	 */
 	static ServiceRoute route(SettableClock clock, String... ids) {
+		return route(clock, ClientPolicy.DEFAULTS, null, ids);
+	}
+
+	/**
+	 * @param clock the route's clock
+	 * @param policy the policy; its load balancer is replaced by round robin
+	 * @param tokens the token source, or {@code null}
+	 * @param ids the instances' ids (and host names), each of weight 1
+	 * @return the route
+	 */
+	static ServiceRoute route(SettableClock clock, ClientPolicy policy, ServiceTokenSource tokens, String... ids) {
 		List<ServiceInstance> instances = new ArrayList<>();
 		for (String id : ids) {
 			instances.add(new DefaultServiceInstance(id, "inventory", id, 8080, false, Map.of("weight", "1")));
 		}
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory",
-				ClientPolicy.DEFAULTS.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN), cache, null, null, null,
-				AttemptTracer.NONE, null, clock);
+		ServiceRoute route = new ServiceRoute("inventory", policy.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN),
+				cache, null, null, tokens, AttemptTracer.NONE, null, clock);
 		cache.ensureLoaded("inventory");
 		return route;
 	}
