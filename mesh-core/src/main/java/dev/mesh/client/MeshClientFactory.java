@@ -207,14 +207,16 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 				MeshClientHttpRequestFactory transport = new MeshClientHttpRequestFactory(serviceId,
 						this.transports.create(serviceId, policy), policy.perAttemptTimeout(),
 						policy.maxResponseSize().toBytes(), policy.transport().bufferResponse(), this.watchdog);
-				if (this.closed) {
+				boolean closed = this.closed;
+				if (closed) {
 					// a client made after close must not open what nothing would close
-					// again
+					// again, nor ask the registries, which may have closed with the
+					// context (Spring Cloud 2025.1 puts resilience4j's in refresh scope)
 					transport.close();
 				}
-				route = new ServiceRoute(serviceId, policy, this.instanceCache, bulkhead(serviceId, policy),
-						circuitBreaker(serviceId, policy), this.tokenSources.apply(serviceId), this.attemptTracer,
-						transport, this.clock);
+				route = new ServiceRoute(serviceId, policy, this.instanceCache,
+						closed ? null : bulkhead(serviceId, policy), closed ? null : circuitBreaker(serviceId, policy),
+						this.tokenSources.apply(serviceId), this.attemptTracer, transport, this.clock);
 				this.routes.put(serviceId, route);
 				for (Consumer<ServiceRoute> listener : this.routeListeners) {
 					listener.accept(route);
