@@ -3,6 +3,7 @@ package dev.mesh.autoconfigure;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import dev.mesh.client.ClientPolicy;
 import dev.mesh.client.HttpComponentsAttemptAbort;
@@ -10,8 +11,6 @@ import dev.mesh.client.MeshTransport;
 import dev.mesh.client.MeshTransports;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
-import org.springframework.boot.http.client.ClientHttpRequestFactorySettings.Redirects;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.JettyClientHttpRequestFactoryBuilder;
@@ -27,8 +26,8 @@ import org.springframework.util.ClassUtils;
  * Builds each service's transport the way Spring Boot builds a {@code RestClient}'s: with
  * the application's {@link ClientHttpRequestFactoryBuilder}
  * ({@code spring.http.client.factory}, or a builder bean, with every
- * {@code ClientHttpRequestFactoryBuilderCustomizer}) and
- * {@link ClientHttpRequestFactorySettings} ({@code spring.http.client.*}), so a mesh
+ * {@code ClientHttpRequestFactoryBuilderCustomizer}) and settings
+ * ({@code spring.http.client.*}, read by {@link BootHttpClientSettings}), so a mesh
  * client runs on the HTTP client library the application chose. On top of those settings,
  * per service:
  * <ul>
@@ -55,7 +54,7 @@ final class BootMeshTransports implements MeshTransports {
 
 	private final ClientHttpRequestFactoryBuilder<?> builder;
 
-	private final ClientHttpRequestFactorySettings settings;
+	private final BootHttpClientSettings settings;
 
 	private final SslBundles sslBundles;
 
@@ -68,7 +67,7 @@ final class BootMeshTransports implements MeshTransports {
 	 * @param properties the mesh's properties, to tell a connect timeout that is set from
 	 * the default
 	 */
-	BootMeshTransports(ClientHttpRequestFactoryBuilder<?> builder, ClientHttpRequestFactorySettings settings,
+	BootMeshTransports(ClientHttpRequestFactoryBuilder<?> builder, BootHttpClientSettings settings,
 			SslBundles sslBundles, MeshProperties properties) {
 		this.builder = withAttemptAbort(builder);
 		this.settings = settings;
@@ -78,25 +77,22 @@ final class BootMeshTransports implements MeshTransports {
 
 	@Override
 	public MeshTransport create(String serviceId, ClientPolicy policy) {
-		ClientHttpRequestFactorySettings serviceSettings = this.settings.withRedirects(Redirects.DONT_FOLLOW)
-			.withConnectTimeout(connectTimeout(serviceId, policy));
+		Duration connectTimeout = connectTimeout(serviceId, policy);
 		String bundleName = policy.transport().sslBundle();
-		if (bundleName != null) {
-			serviceSettings = serviceSettings.withSslBundle(sslBundle(serviceId, bundleName));
-		}
+		SslBundle bundle = (bundleName != null) ? sslBundle(serviceId, bundleName) : null;
 		ClientHttpRequestFactory factory;
 		try {
 			factory = (JETTY_PRESENT && this.builder instanceof JettyClientHttpRequestFactoryBuilder jetty)
-					? Jetty.build(jetty, serviceSettings) : this.builder.build(serviceSettings);
+					? Jetty.build(jetty, (made) -> this.settings.build(made, connectTimeout, bundle))
+					: this.settings.build(this.builder, connectTimeout, bundle);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException("The " + name(this.builder) + " transport of mesh client '" + serviceId
-					+ "' cannot be built with spring.http.client.* and mesh.clients." + serviceId + ".*: "
-					+ ex.getMessage(), ex);
+					+ "' cannot be built with " + BootHttpClientSettings.PREFIX + ".* and mesh.clients." + serviceId
+					+ ".*: " + ex.getMessage(), ex);
 		}
-		Redirects redirects = this.settings.redirects();
 		return new MeshTransport(name(this.builder), MeshTransport.direct(factory, policy),
-				redirects != Redirects.DONT_FOLLOW, true);
+				this.settings.followsRedirects(), true);
 	}
 
 	Duration connectTimeout(String serviceId, ClientPolicy policy) {
@@ -163,9 +159,9 @@ final class BootMeshTransports implements MeshTransports {
 	private static final class Jetty {
 
 		static ClientHttpRequestFactory build(JettyClientHttpRequestFactoryBuilder builder,
-				ClientHttpRequestFactorySettings settings) {
+				Function<ClientHttpRequestFactoryBuilder<?>, ClientHttpRequestFactory> build) {
 			AtomicReference<org.eclipse.jetty.client.HttpClient> made = new AtomicReference<>();
-			ClientHttpRequestFactory factory = builder.withHttpClientCustomizer(made::set).build(settings);
+			ClientHttpRequestFactory factory = build.apply(builder.withHttpClientCustomizer(made::set));
 			org.eclipse.jetty.client.HttpClient client = made.get();
 			return (client != null) ? new StoppingRequestFactory(factory, client::stop) : factory;
 		}

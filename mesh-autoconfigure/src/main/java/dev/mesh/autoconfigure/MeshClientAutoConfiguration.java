@@ -14,17 +14,14 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.boot.web.client.RestClientCustomizer;
 import org.springframework.context.annotation.Import;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
@@ -44,12 +41,22 @@ import org.springframework.web.client.RestClient;
 		afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
 				"io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
 				"org.springframework.boot.autoconfigure.security.oauth2.client.OAuth2ClientAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" },
+				"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+				"org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration",
+				"org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration",
+				// the same on Boot 4
+				"io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+				"io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+				"org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+				"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
+				"org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration",
+				"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration" },
 		after = { SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
-				RestClientAutoConfiguration.class, HttpClientAutoConfiguration.class, SslAutoConfiguration.class })
+				SslAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, DiscoveryClient.class })
 @ConditionalOnMeshEnabled
-@Import(MeshPropertiesConfiguration.class)
+@Import({ MeshPropertiesConfiguration.class, BootRestClientConfiguration.class })
 public class MeshClientAutoConfiguration {
 
 	/**
@@ -92,21 +99,10 @@ public class MeshClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MeshTransports meshTransports(ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder,
-			ObjectProvider<ClientHttpRequestFactorySettings> settings, ObjectProvider<SslBundles> sslBundles,
-			MeshProperties properties) {
+	MeshTransports meshTransports(ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder, BeanFactory beanFactory,
+			ObjectProvider<SslBundles> sslBundles, MeshProperties properties) {
 		return new BootMeshTransports(builder.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
-				settings.getIfAvailable(ClientHttpRequestFactorySettings::defaults), sslBundles.getIfAvailable(),
-				properties);
-	}
-
-	/**
-	 * Tells the mesh which request factory on Boot's {@code RestClient.Builder} is
-	 * Boot's, not the application's.
-	 */
-	@Bean
-	RestClientCustomizer meshBootDefaultRequestFactory(ObjectProvider<MeshClientFactory> factory) {
-		return (builder) -> factory.ifAvailable((meshClients) -> meshClients.bootDefaultOf(builder));
+				BootHttpClientSettings.of(beanFactory), sslBundles.getIfAvailable(), properties);
 	}
 
 	@Bean

@@ -6,37 +6,29 @@ import java.util.function.Supplier;
 
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.observability.MeshEndpoint;
-import dev.mesh.observability.MeshHealthIndicator;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration for the {@code mesh} health contributor and the {@code mesh}
- * actuator endpoint.
+ * actuator endpoint. The health contributor's configuration is each Boot line's own
+ * ({@link MeshHealthConfiguration}): Boot 4 moved the health API to another package.
  */
 @AutoConfiguration(after = MeshClientAutoConfiguration.class)
-@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(MeshClientFactory.class)
 @ConditionalOnMeshEnabled
+@Import(MeshHealthConfiguration.class)
 public class MeshObservabilityAutoConfiguration {
-
-	@Bean
-	@ConditionalOnMissingBean(name = "meshHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("mesh")
-	MeshHealthIndicator meshHealthIndicator(MeshClientFactory clients, MeshProperties properties,
-			ObjectProvider<Registration> registration) {
-		return new MeshHealthIndicator(clients, self(properties, registration),
-				properties.getHealth().isDownstreamAffectsStatus());
-	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -46,8 +38,13 @@ public class MeshObservabilityAutoConfiguration {
 		return new MeshEndpoint(clients, self(properties, registration));
 	}
 
-	private static Supplier<Map<String, Object>> self(MeshProperties properties,
-			ObjectProvider<Registration> registration) {
+	/**
+	 * @param properties the mesh's properties
+	 * @param registration this instance's registration, when it has one
+	 * @return this instance's registration details, as the endpoint and the health
+	 * component show them
+	 */
+	static Supplier<Map<String, Object>> self(MeshProperties properties, ObjectProvider<Registration> registration) {
 		return () -> {
 			Map<String, Object> self = new LinkedHashMap<>();
 			Registration current = registration.getIfAvailable();

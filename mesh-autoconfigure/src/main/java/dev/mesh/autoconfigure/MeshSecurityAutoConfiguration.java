@@ -11,6 +11,7 @@ import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,11 +26,6 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
-import org.springframework.boot.autoconfigure.security.ConditionalOnDefaultWebSecurity;
-import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletPath;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -60,8 +56,15 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * validator checks expiry, audience and issuer, and startup fails when no issuer is known
  * (see {@link TokenIssuer}).
  */
-@AutoConfiguration(before = { OAuth2ResourceServerAutoConfiguration.class, SecurityAutoConfiguration.class,
-		UserDetailsServiceAutoConfiguration.class })
+@AutoConfiguration(beforeName = {
+		"org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+		"org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+		// the same on Boot 4
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, BearerTokenAuthenticationFilter.class,
 		JwtDecoder.class })
@@ -101,12 +104,12 @@ public class MeshSecurityAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnDefaultWebSecurity
+		@ConditionalOnMissingBean(SecurityFilterChain.class)
 		SecurityFilterChain meshSecurityFilterChain(HttpSecurity http, MeshProperties properties,
 				ObjectProvider<JwtDecoder> decoder, @Qualifier("meshJwtValidator") OAuth2TokenValidator<Jwt> validator,
-				ObjectProvider<DispatcherServletPath> servletPath) throws Exception {
+				BeanFactory beanFactory) throws Exception {
 			MeshProperties.Security security = properties.getSecurity();
-			PathPatternRequestMatcher.Builder paths = paths(servletPath.getIfAvailable());
+			PathPatternRequestMatcher.Builder paths = paths(DispatcherServletPrefix.of(beanFactory));
 			http.authorizeHttpRequests((requests) -> {
 				// An error dispatch only follows a request that was already let through.
 				requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
@@ -135,8 +138,7 @@ public class MeshSecurityAutoConfiguration {
 		 * {@code /api/admin/**} guards the handler mapped to {@code /api/admin/**}, which
 		 * is served at {@code /mvc/api/admin/**}.
 		 */
-		private static PathPatternRequestMatcher.Builder paths(DispatcherServletPath servletPath) {
-			String prefix = (servletPath != null) ? servletPath.getPrefix() : "";
+		private static PathPatternRequestMatcher.Builder paths(String prefix) {
 			return StringUtils.hasLength(prefix) ? PathPatternRequestMatcher.withDefaults().basePath(prefix)
 					: PathPatternRequestMatcher.withDefaults();
 		}
@@ -173,7 +175,7 @@ public class MeshSecurityAutoConfiguration {
 	static class OpenConfiguration {
 
 		@Bean
-		@ConditionalOnDefaultWebSecurity
+		@ConditionalOnMissingBean(SecurityFilterChain.class)
 		SecurityFilterChain meshOpenSecurityFilterChain(HttpSecurity http, MeshProperties properties) throws Exception {
 			refuseToOpenWhatIsMeantToBeGuarded(properties.getSecurity());
 			logger.warn("This service accepts unauthenticated calls: no token issuer is configured. To require a valid "

@@ -18,11 +18,16 @@ import org.springframework.context.annotation.Bean;
  * and {@link Propagator}, unless {@code mesh.tracing.attempt-spans=false}. Without it,
  * attempts are timed but not traced.
  */
-@AutoConfiguration(before = MeshClientAutoConfiguration.class,
-		afterName = { "org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.tracing.BraveAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.tracing.NoopTracerAutoConfiguration" })
+@AutoConfiguration(before = MeshClientAutoConfiguration.class, afterName = {
+		"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.tracing.BraveAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.tracing.NoopTracerAutoConfiguration",
+		// the same on Boot 4
+		"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.autoconfigure.NoopTracerAutoConfiguration" })
 @ConditionalOnClass({ Tracer.class, Propagator.class })
 @ConditionalOnBean({ Tracer.class, Propagator.class })
 @ConditionalOnProperty(value = "mesh.tracing.attempt-spans", havingValue = "true", matchIfMissing = true)

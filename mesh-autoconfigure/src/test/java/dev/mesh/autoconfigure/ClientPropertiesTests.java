@@ -81,7 +81,7 @@ class ClientPropertiesTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = {
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
 			"mesh.clients.inventory.timeout=-1s | mesh.clients.inventory.timeout | positive duration",
 			"mesh.clients.inventory.per-attempt-timeout=0s | mesh.clients.inventory.per-attempt-timeout | positive duration",
 			"mesh.client-defaults.connect-timeout=0ms | mesh.client-defaults.connect-timeout | positive duration",

@@ -8,18 +8,17 @@ import java.util.List;
 
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.ClientPolicy;
-import dev.mesh.client.InvalidMeshClientException;
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
+import dev.mesh.testsupport.BootAutoConfigurations;
 import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -36,9 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MeshClientAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
-				SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
-				RestClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+						CompositeDiscoveryClientAutoConfiguration.class, MeshClientAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.restClient()));
 
 	@Test
 	void shouldCreateMeshClientBeansByDefault() {

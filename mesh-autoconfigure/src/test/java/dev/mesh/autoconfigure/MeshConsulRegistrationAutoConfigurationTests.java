@@ -5,19 +5,16 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import com.ecwid.consul.v1.agent.model.NewService;
 import dev.mesh.discovery.MeshClock;
+import dev.mesh.testsupport.ConsulRegistrations;
 import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
-import org.springframework.cloud.commons.util.InetUtils;
-import org.springframework.cloud.commons.util.InetUtilsProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,13 +29,12 @@ class MeshConsulRegistrationAutoConfigurationTests {
 			.withPropertyValues("mesh.instance.weight=3", "mesh.instance.zone=eu-1a", "mesh.instance.version=1.4.2",
 					"mesh.instance.warmup=45s")
 			.run((context) -> {
-				NewService service = new NewService();
-				service.setMeta(new HashMap<>(Map.of("team", "stock")));
-				ConsulRegistration registration = new ConsulRegistration(service, discoveryProperties());
+				ConsulRegistration registration = ConsulRegistrations.withMeta(new HashMap<>(Map.of("team", "stock")));
 				context.getBean(ConsulRegistrationCustomizer.class).customize(registration);
-				assertThat(service.getMeta()).containsKey("started-at");
-				service.getMeta().remove("started-at");
-				assertThat(service.getMeta()).containsExactlyInAnyOrderEntriesOf(
+				Map<String, String> meta = registration.getService().getMeta();
+				assertThat(meta).containsKey("started-at");
+				meta.remove("started-at");
+				assertThat(meta).containsExactlyInAnyOrderEntriesOf(
 						Map.of("team", "stock", "weight", "3", "zone", "eu-1a", "version", "1.4.2", "warmup", "PT45S"));
 			});
 	}
@@ -46,10 +42,10 @@ class MeshConsulRegistrationAutoConfigurationTests {
 	@Test
 	void shouldPublishTheDefaultWeightAndStartTimeButNoZoneOrWarmupWhenNoneIsConfigured() {
 		this.runner.run((context) -> {
-			NewService service = new NewService();
-			context.getBean(ConsulRegistrationCustomizer.class)
-				.customize(new ConsulRegistration(service, discoveryProperties()));
-			assertThat(service.getMeta()).containsOnlyKeys("weight", "started-at").containsEntry("weight", "1");
+			ConsulRegistration registration = ConsulRegistrations.withMeta(null);
+			context.getBean(ConsulRegistrationCustomizer.class).customize(registration);
+			assertThat(registration.getService().getMeta()).containsOnlyKeys("weight", "started-at")
+				.containsEntry("weight", "1");
 		});
 	}
 
@@ -59,15 +55,15 @@ class MeshConsulRegistrationAutoConfigurationTests {
 		this.runner.withBean(MeshClock.class, () -> clock).run((context) -> {
 			ConsulRegistrationCustomizer customizer = context.getBean(ConsulRegistrationCustomizer.class);
 			clock.advance(Duration.ofSeconds(5));
-			NewService first = new NewService();
-			customizer.customize(new ConsulRegistration(first, discoveryProperties()));
+			ConsulRegistration first = ConsulRegistrations.withMeta(null);
+			customizer.customize(first);
 			clock.advance(Duration.ofMinutes(5));
-			NewService again = new NewService();
-			customizer.customize(new ConsulRegistration(again, discoveryProperties()));
-			assertThat(Instant.parse(first.getMeta().get("started-at")))
-				.as("the first registration's time, on the application's clock")
+			ConsulRegistration again = ConsulRegistrations.withMeta(null);
+			customizer.customize(again);
+			String startedAt = first.getService().getMeta().get("started-at");
+			assertThat(Instant.parse(startedAt)).as("the first registration's time, on the application's clock")
 				.isEqualTo(Instant.parse("2026-03-01T12:00:05.123Z"));
-			assertThat(again.getMeta()).containsEntry("started-at", first.getMeta().get("started-at"));
+			assertThat(again.getService().getMeta()).containsEntry("started-at", startedAt);
 		});
 	}
 
@@ -88,10 +84,6 @@ class MeshConsulRegistrationAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(ConsulRegistrationCustomizer.class));
 		this.runner.withClassLoader(new FilteredClassLoader(ConsulRegistrationCustomizer.class))
 			.run((context) -> assertThat(context).doesNotHaveBean("meshConsulRegistrationCustomizer"));
-	}
-
-	private static ConsulDiscoveryProperties discoveryProperties() {
-		return new ConsulDiscoveryProperties(new InetUtils(new InetUtilsProperties()));
 	}
 
 }

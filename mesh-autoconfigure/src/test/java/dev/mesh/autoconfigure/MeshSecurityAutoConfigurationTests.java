@@ -5,14 +5,12 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 
+import dev.mesh.testsupport.BootAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -48,8 +46,10 @@ class MeshSecurityAutoConfigurationTests {
 	private static final String ISSUER = "mesh.security.issuer=http://127.0.0.1:1";
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MeshSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
-				OAuth2ResourceServerAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(MeshSecurityAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.security()))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.resourceServer()))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.userDetails()))
 		.withPropertyValues("spring.application.name=inventory");
 
 	@Test

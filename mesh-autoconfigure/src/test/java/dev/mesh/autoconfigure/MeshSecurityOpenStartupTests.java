@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.mesh.testsupport.ServerPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -13,7 +14,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -39,7 +39,7 @@ class MeshSecurityOpenStartupTests {
 			.properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
 					"spring.application.name=inventory", "spring.cloud.consul.enabled=false")
 			.run()) {
-			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			int port = ServerPorts.of(context);
 			HttpResponse<String> response = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/reservations"))
 					.POST(HttpRequest.BodyPublishers.noBody())

@@ -3,6 +3,7 @@ package dev.mesh.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import dev.mesh.testsupport.BootAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,8 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -31,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class MeshSecurityPropertiesTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MeshSecurityAutoConfiguration.class, SecurityAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(MeshSecurityAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.security()));
 
 	@Test
 	void shouldHaveTheDocumentedDefaults() {
@@ -49,7 +49,7 @@ class MeshSecurityPropertiesTests {
 
 	@Test
 	void shouldBindRulesInOrder() {
-		this.runner.withConfiguration(AutoConfigurations.of(OAuth2ResourceServerAutoConfiguration.class))
+		this.runner.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.resourceServer()))
 			// rules guard nothing without keys to check tokens with (startup fails): an
 			// issuer that is never asked
 			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1/issuer",

@@ -2,13 +2,10 @@ package dev.mesh.autoconfigure;
 
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.MicrometerAttemptTracer;
+import dev.mesh.testsupport.BootAutoConfigurations;
 import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -25,9 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MeshTracingAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-				OpenTelemetryTracingAutoConfiguration.class, MicrometerTracingAutoConfiguration.class,
-				OpenTelemetryAutoConfiguration.class, MeshTracingAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(MeshTracingAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.tracing()));
 
 	@Test
 	void shouldTraceAttemptsWithBootsTracer() {

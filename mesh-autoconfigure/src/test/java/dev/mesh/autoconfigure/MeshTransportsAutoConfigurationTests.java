@@ -6,15 +6,13 @@ import dev.mesh.client.ClientPolicy;
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.MeshTransport;
 import dev.mesh.client.MeshTransports;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import dev.mesh.testsupport.ApacheHttpClientCustomizerConfiguration;
+import dev.mesh.testsupport.BootAutoConfigurations;
+import dev.mesh.testsupport.BootHttpClientProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.http.client.ClientHttpRequestFactoryBuilderCustomizer;
-import org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
-import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
@@ -35,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MeshTransportsAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-					CompositeDiscoveryClientAutoConfiguration.class, HttpClientAutoConfiguration.class,
-					SslAutoConfiguration.class, RestClientAutoConfiguration.class, MeshClientAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+				SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+				SslAutoConfiguration.class, MeshClientAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.restClient()));
 
 	@Test
 	void shouldRunOnApacheHttpClientWhenItIsOnTheClassPathAsBootDetectsIt() {
@@ -53,12 +52,12 @@ class MeshTransportsAutoConfigurationTests {
 
 	@Test
 	void shouldRunOnTheFactoryTheApplicationChose() {
-		this.runner.withPropertyValues("spring.http.client.factory=simple").run((context) -> {
+		this.runner.withPropertyValues(BootHttpClientProperties.FACTORY + "=simple").run((context) -> {
 			MeshTransport transport = transport(context.getBean(MeshTransports.class));
 			assertThat(transport.name()).isEqualTo("simple");
 			assertThat(transport.factory()).isInstanceOf(SimpleClientHttpRequestFactory.class);
 		});
-		this.runner.withPropertyValues("spring.http.client.factory=jdk").run((context) -> {
+		this.runner.withPropertyValues(BootHttpClientProperties.FACTORY + "=jdk").run((context) -> {
 			MeshTransport transport = transport(context.getBean(MeshTransports.class));
 			assertThat(transport.name()).isEqualTo("jdk");
 			assertThat(transport.factory().getClass().getSimpleName()).isEqualTo("JdkSyncRequestFactory");
@@ -67,28 +66,29 @@ class MeshTransportsAutoConfigurationTests {
 
 	@Test
 	void shouldFollowNoRedirectsWhenTheApplicationSaysSo() {
-		this.runner.withPropertyValues("spring.http.client.redirects=dont-follow").run((context) -> {
+		this.runner.withPropertyValues(BootHttpClientProperties.PREFIX + "redirects=dont-follow").run((context) -> {
 			assertThat(transport(context.getBean(MeshTransports.class)).followRedirects()).isFalse();
 		});
 	}
 
 	@Test
 	void shouldApplyTheApplicationsCustomizersOfBootsBuilder() {
-		this.runner.withUserConfiguration(ApacheCustomizer.class).run((context) -> {
+		this.runner.withUserConfiguration(ApacheHttpClientCustomizerConfiguration.class).run((context) -> {
 			transport(context.getBean(MeshTransports.class));
-			assertThat(ApacheCustomizer.applied).isTrue();
+			assertThat(ApacheHttpClientCustomizerConfiguration.applied).isTrue();
 		});
 	}
 
 	@Test
 	void shouldTakeBootsConnectTimeoutUnlessTheMeshsIsSet() {
 		BootMeshTransports.class.getName();
-		this.runner.withPropertyValues("spring.http.client.connect-timeout=250ms").run((context) -> {
+		this.runner.withPropertyValues(BootHttpClientProperties.PREFIX + "connect-timeout=250ms").run((context) -> {
 			BootMeshTransports transports = (BootMeshTransports) context.getBean(MeshTransports.class);
 			assertThat(transports.connectTimeout("inventory", ClientPolicy.DEFAULTS)).isEqualTo(Duration.ofMillis(250));
 		});
 		this.runner
-			.withPropertyValues("spring.http.client.connect-timeout=250ms", "mesh.clients.inventory.connect-timeout=2s")
+			.withPropertyValues(BootHttpClientProperties.PREFIX + "connect-timeout=250ms",
+					"mesh.clients.inventory.connect-timeout=2s")
 			.run((context) -> {
 				BootMeshTransports transports = (BootMeshTransports) context.getBean(MeshTransports.class);
 				assertThat(transports.connectTimeout("inventory",
@@ -100,7 +100,7 @@ class MeshTransportsAutoConfigurationTests {
 	@Test
 	void shouldFailStartupNamingTheTransportThatIsNotOnTheClassPath() {
 		// Reactor Netty is not on this module's test class path
-		this.runner.withPropertyValues("spring.http.client.factory=reactor")
+		this.runner.withPropertyValues(BootHttpClientProperties.FACTORY + "=reactor")
 			.withUserConfiguration(InventoryClient.class)
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
@@ -177,18 +177,6 @@ class MeshTransportsAutoConfigurationTests {
 		@Bean
 		MeshTransports transports() {
 			return TRANSPORTS;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ApacheCustomizer {
-
-		static volatile boolean applied;
-
-		@Bean
-		ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> apacheCustomizer() {
-			return (builder) -> builder.withHttpClientCustomizer((HttpClientBuilder client) -> applied = true);
 		}
 
 	}

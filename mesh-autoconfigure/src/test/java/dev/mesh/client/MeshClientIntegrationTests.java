@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.BootRestClients;
 import dev.mesh.testsupport.MeshFixture.Consumer;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.Provider;
+import dev.mesh.testsupport.SimpleDiscoveryRegistry;
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -286,7 +287,7 @@ class MeshClientIntegrationTests {
 		}
 		assertThat(b.requests()).isEqualTo(5);
 		SimpleDiscoveryProperties registry = this.mesh.bean(SimpleDiscoveryProperties.class);
-		registry.getInstances().put("inventory", new ArrayList<>(List.of(instance(a, "1"))));
+		SimpleDiscoveryRegistry.list(registry, "inventory", List.of(instance(a, "1")));
 		long removedAt = System.nanoTime();
 		int servedByBAfterRemoval = b.requests();
 		while (b.requests() > servedByBAfterRemoval
@@ -342,8 +343,8 @@ class MeshClientIntegrationTests {
 
 		@Bean
 		@MeshClient("inventory")
-		RestClient inventory(RestClientBuilderConfigurer configurer) {
-			return configurer.configure(RestClient.builder()).build();
+		RestClient inventory(BeanFactory beanFactory) {
+			return BootRestClients.configuredBuilder(beanFactory).build();
 		}
 
 		/**
@@ -352,8 +353,8 @@ class MeshClientIntegrationTests {
 		 */
 		@Bean
 		@MeshClient("inventory")
-		RestClient.Builder inventoryBuilder(RestClientBuilderConfigurer configurer) {
-			return configurer.configure(RestClient.builder());
+		RestClient.Builder inventoryBuilder(BeanFactory beanFactory) {
+			return BootRestClients.configuredBuilder(beanFactory);
 		}
 
 		@Bean

@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
-import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
+import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,7 +47,8 @@ class MeshClientResourcesTests {
 			Set<Thread> before = threads(SELECTOR);
 			// the JDK client, whose threads and connections outlive a context unless the
 			// mesh ends them
-			ConfigurableApplicationContext context = this.mesh.start(List.of(a), "spring.http.client.factory=jdk");
+			ConfigurableApplicationContext context = this.mesh.start(List.of(a),
+					BootHttpClientProperties.FACTORY + "=jdk");
 			RestClient inventory = context.getBean("inventory", RestClient.class);
 			for (int i = 0; i < 5; i++) {
 				assertThat(inventory.get().uri("/").retrieve().body(String.class)).isEqualTo("xxxxx");
@@ -129,7 +131,7 @@ class MeshClientResourcesTests {
 			Set<Thread> othersBefore = threads("mesh-");
 			ConfigurableApplicationContext context = this.mesh.start(List.of(silent),
 					"mesh.clients.inventory.per-attempt-timeout=1s", "mesh.clients.inventory.retry.max-attempts=1",
-					"spring.http.client.factory=jdk");
+					BootHttpClientProperties.FACTORY + "=jdk");
 			RestClient inventory = context.getBean("inventory", RestClient.class);
 			CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
 				try {

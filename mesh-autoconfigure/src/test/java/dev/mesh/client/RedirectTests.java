@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
-import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
+import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,7 +95,7 @@ class RedirectTests {
 	@ValueSource(strings = { "http-components", "jdk", "simple" })
 	void dontFollowHandsTheRedirectToTheCaller(String transport) {
 		RawHttpServer a = server("a", redirectOnce("302", "/moved"));
-		start(transport, a, "spring.http.client.redirects=dont-follow");
+		start(transport, a, BootHttpClientProperties.PREFIX + "redirects=dont-follow");
 		ResponseEntity<Void> response = inventory().get().uri("/api/stock/1").retrieve().toBodilessEntity();
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.FOUND);
 		assertThat(response.getHeaders().getLocation()).hasToString("/moved");
@@ -133,8 +134,8 @@ class RedirectTests {
 	}
 
 	private void start(String transport, RawHttpServer instance, String... extra) {
-		List<String> properties = new ArrayList<>(
-				List.of("spring.http.client.factory=" + transport, "mesh.clients.inventory.per-attempt-timeout=2s"));
+		List<String> properties = new ArrayList<>(List.of(BootHttpClientProperties.FACTORY + "=" + transport,
+				"mesh.clients.inventory.per-attempt-timeout=2s"));
 		properties.addAll(List.of(extra));
 		this.raw.start(List.of(instance), properties.toArray(String[]::new));
 	}

@@ -12,9 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
-import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
+import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -271,8 +272,8 @@ class StreamingTransportTests {
 	}
 
 	private void start(String transport, List<RawHttpServer> instances, String... extra) {
-		List<String> properties = new ArrayList<>(
-				List.of("spring.http.client.factory=" + transport, "mesh.clients.inventory.buffer-response=false"));
+		List<String> properties = new ArrayList<>(List.of(BootHttpClientProperties.FACTORY + "=" + transport,
+				"mesh.clients.inventory.buffer-response=false"));
 		properties.addAll(List.of(extra));
 		this.raw.start(instances, properties.toArray(String[]::new));
 	}

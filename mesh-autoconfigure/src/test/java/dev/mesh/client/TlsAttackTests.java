@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-
 import javax.net.ssl.SSLServerSocket;
 
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,7 +137,8 @@ class TlsAttackTests {
 			.start((number, out) -> write(out, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + TlsInstance.port
 					+ "/api/stock/1\r\nContent-Length: 0\r\n\r\n"))) {
 			ConfigurableApplicationContext consumer = consumer(transport, instance.port(),
-					"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.redirects=follow");
+					"mesh.clients.inventory.retry.max-attempts=1",
+					BootHttpClientProperties.PREFIX + "redirects=follow");
 			assertThatExceptionOfType(ResourceAccessException.class)
 				.isThrownBy(() -> consumer.getBean("inventory", RestClient.class)
 					.get()
@@ -219,7 +220,7 @@ class TlsAttackTests {
 
 	private ConfigurableApplicationContext consumer(String transport, List<String> extra) {
 		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false",
-				"spring.main.banner-mode=off", "spring.http.client.factory=" + transport,
+				"spring.main.banner-mode=off", BootHttpClientProperties.FACTORY + "=" + transport,
 				"mesh.clients.inventory.retry.backoff.initial=1ms", "mesh.clients.inventory.ssl-bundle=client",
 				PEM + "keystore.certificate=classpath:tls/client.crt",
 				PEM + "keystore.private-key=classpath:tls/client.key",

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
-import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
+import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -232,7 +233,7 @@ class TransportAttackTests {
 	@org.junit.jupiter.api.Test
 	void theJdkTransportKeepsTheApplicationsReadTimeout() {
 		start("jdk", (out, number) -> {
-		}, "spring.http.client.read-timeout=200ms");
+		}, BootHttpClientProperties.PREFIX + "read-timeout=200ms");
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
 			.withRootCauseInstanceOf(java.net.http.HttpTimeoutException.class)
@@ -245,7 +246,7 @@ class TransportAttackTests {
 		this.raw.keep(hostile);
 		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
 				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms",
-				"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.factory=" + transport));
+				"mesh.clients.inventory.retry.max-attempts=1", BootHttpClientProperties.FACTORY + "=" + transport));
 		properties.addAll(List.of(extra));
 		this.raw.start(List.of(hostile), properties.toArray(String[]::new));
 		return hostile;
@@ -286,7 +287,8 @@ class TransportAttackTests {
 		this.raw.keep(healthy);
 		this.raw.start(List.of(hostile, healthy), "mesh.clients.inventory.per-attempt-timeout=1s",
 				"mesh.clients.inventory.timeout=" + (3 * DEADLINE.toMillis()) + "ms",
-				"mesh.clients.inventory.load-balancer=round-robin", "spring.http.client.factory=" + this.transport);
+				"mesh.clients.inventory.load-balancer=round-robin",
+				BootHttpClientProperties.FACTORY + "=" + this.transport);
 		hostile.answer(attack);
 		int before = hostile.requests();
 		for (int i = 0; i < 4; i++) {

@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
-import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
+import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -106,7 +107,7 @@ class TransportRewriteAttackTests {
 		TestServer server = this.mesh.server("instance");
 		this.mesh.start(List.of(), "spring.cloud.discovery.client.simple.instances.inventory[0].uri=" + server.uri(),
 				"mesh.clients.inventory.per-attempt-timeout=1s", "mesh.clients.inventory.retry.max-attempts=1",
-				"spring.http.client.factory=" + transport);
+				BootHttpClientProperties.FACTORY + "=" + transport);
 		for (String length : List.of("5", "100", "0")) {
 			assertThat(inventory().post()
 				.uri("/api/stock")
@@ -171,7 +172,7 @@ class TransportRewriteAttackTests {
 		RawHttpServer server = this.mesh.raw("hostile", answer);
 		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
 				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms",
-				"mesh.clients.inventory.retry.max-attempts=1", "spring.http.client.factory=" + transport));
+				"mesh.clients.inventory.retry.max-attempts=1", BootHttpClientProperties.FACTORY + "=" + transport));
 		properties.addAll(List.of(extra));
 		this.mesh.start(List.of(server), properties.toArray(String[]::new));
 		return server;

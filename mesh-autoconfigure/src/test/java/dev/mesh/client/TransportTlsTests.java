@@ -18,7 +18,9 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.observability.MeshMeterNames;
 import dev.mesh.observability.MeshOutcome;
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.ServerPorts;
 import dev.mesh.testsupport.TestAuthorizationServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,7 +38,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -237,7 +238,7 @@ class TransportTlsTests {
 		ConfigurableApplicationContext secured = securedProvider();
 		int before = requests(secured);
 		ConfigurableApplicationContext order = consumer(transport, List.of(secured), CLIENT_BUNDLE,
-				tokenOf("order", "inventory.read", "spring.http.client.ssl.bundle=client"));
+				tokenOf("order", "inventory.read", BootHttpClientProperties.PREFIX + "ssl.bundle=client"));
 		assertThat(inventory(order).get().uri("/api/whoami").retrieve().body(String.class))
 			.isEqualTo("CN=order over https");
 		ConfigurableApplicationContext billing = consumer(transport, List.of(secured), CLIENT_BUNDLE,
@@ -309,9 +310,9 @@ class TransportTlsTests {
 
 	private ConfigurableApplicationContext consumerOf(String transport, List<String> instances, List<String> bundles,
 			String... extra) {
-		List<String> properties = new ArrayList<>(
-				List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
-						"spring.http.client.factory=" + transport, "mesh.clients.inventory.retry.backoff.initial=1ms"));
+		List<String> properties = new ArrayList<>(List.of("spring.cloud.consul.enabled=false",
+				"spring.main.banner-mode=off", BootHttpClientProperties.FACTORY + "=" + transport,
+				"mesh.clients.inventory.retry.backoff.initial=1ms"));
 		properties.addAll(instances);
 		properties.addAll(bundles);
 		properties.addAll(List.of(extra));
@@ -349,7 +350,7 @@ class TransportTlsTests {
 	}
 
 	private static int port(ConfigurableApplicationContext provider) {
-		return ((WebServerApplicationContext) provider).getWebServer().getPort();
+		return ServerPorts.of(provider);
 	}
 
 	private static int requests(ConfigurableApplicationContext provider) {

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 
+import dev.mesh.testsupport.BootHttpClientProperties;
 import dev.mesh.testsupport.MeshFixture;
-import dev.mesh.testsupport.RawHttpServer;
 import dev.mesh.testsupport.RawHttpServer.Answer;
+import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +43,7 @@ class UploadTests {
 			int copiesPerAttempt) {
 		RawHttpServer busy = server("busy", Answer.ascii("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"));
 		RawHttpServer ok = server("ok", Answer.ascii("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"));
-		this.raw.start(List.of(busy, ok), "spring.http.client.factory=" + transport,
+		this.raw.start(List.of(busy, ok), BootHttpClientProperties.FACTORY + "=" + transport,
 				"mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.per-attempt-timeout=10s",
 				"mesh.clients.inventory.outlier.consecutive-failures=1000");
 		byte[] body = new byte[SIZE];

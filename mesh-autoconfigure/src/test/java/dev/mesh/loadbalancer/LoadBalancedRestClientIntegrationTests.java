@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.SimpleDiscoveryRegistry;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
@@ -169,16 +170,16 @@ class LoadBalancedRestClientIntegrationTests {
 				assertThat(calls(context, 40)).containsExactlyInAnyOrderEntriesOf(Map.of("a1", 20, "a2", 20));
 				assertThat(b1.requests()).isZero();
 
-				List<DefaultServiceInstance> listed = context.getBean(SimpleDiscoveryProperties.class)
-					.getInstances()
-					.get("inventory");
-				List<DefaultServiceInstance> all = List.copyOf(listed);
-				listed.removeIf((instance) -> "zone-a".equals(instance.getMetadata().get("zone")));
+				SimpleDiscoveryProperties registry = context.getBean(SimpleDiscoveryProperties.class);
+				List<ServiceInstance> all = SimpleDiscoveryRegistry.instances(registry, "inventory");
+				SimpleDiscoveryRegistry.list(registry, "inventory",
+						all.stream()
+							.filter((instance) -> !"zone-a".equals(instance.getMetadata().get("zone")))
+							.toList());
 				assertThat(calls(context, 10)).as("no zone-a instance listed: every call spills over to zone-b")
 					.containsExactlyEntriesOf(Map.of("b1", 10));
 
-				listed.clear();
-				listed.addAll(all);
+				SimpleDiscoveryRegistry.list(registry, "inventory", all);
 				assertThat(calls(context, 10)).as("back in the local zone once its instances are listed again")
 					.containsOnlyKeys("a1", "a2");
 				assertThat(b1.requests()).isEqualTo(10);

@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.mesh.testsupport.ServerPorts;
 import dev.mesh.testsupport.TestAuthorizationServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -102,7 +102,9 @@ class MeshSecurityIntegrationTests {
 	void shouldAnswer401WithABearerChallengeWithoutAToken() {
 		HttpResponse<String> response = call("GET", "/api/stock/sku-1", null);
 		assertThat(response.statusCode()).isEqualTo(401);
-		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+		// Spring Security 7 adds the protected resource's metadata (RFC 9728)
+		assertThat(response.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((challenge) -> assertThat(challenge).matches("Bearer( resource_metadata=\"[^\"]+\")?"));
 	}
 
 	@Test
@@ -234,7 +236,7 @@ class MeshSecurityIntegrationTests {
 	}
 
 	private HttpResponse<String> call(String method, String path, String token) {
-		int port = ((WebServerApplicationContext) inventory).getWebServer().getPort();
+		int port = ServerPorts.of(inventory);
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.method(method, HttpRequest.BodyPublishers.noBody());
 		if (token != null) {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -151,7 +150,7 @@ public final class MeshFixture implements AfterEachCallback {
 	 * @return the port the consumer started last (a servlet application) listens on
 	 */
 	public int port() {
-		return ((WebServerApplicationContext) context()).getWebServer().getPort();
+		return ServerPorts.of(context());
 	}
 
 	/** Closes the consumer started last now; a later start replaces it. */

@@ -39,14 +39,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -56,7 +54,6 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
-import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -137,7 +134,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	 * @return the issuer, which is also the base URL
 	 */
 	public String issuer() {
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		return "http://127.0.0.1:" + ServerPorts.of(this.context);
 	}
 
 	/**
@@ -332,10 +329,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
 		@Bean
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http) throws Exception {
-			OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer
-				.authorizationServer();
-			http.securityMatcher(authorizationServer.getEndpointsMatcher())
-				.with(authorizationServer, Customizer.withDefaults())
+			AuthorizationServerEndpoints.apply(http)
 				.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
 				.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 			return http.build();

@@ -1,0 +1,32 @@
+package dev.mesh.autoconfigure;
+
+import dev.mesh.client.MeshClientFactory;
+import dev.mesh.observability.MeshHealthIndicator;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The {@code mesh} health contributor on Spring Boot 4, imported by
+ * {@link MeshObservabilityAutoConfiguration}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(HealthIndicator.class)
+class MeshHealthConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "meshHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("mesh")
+	MeshHealthIndicator meshHealthIndicator(MeshClientFactory clients, MeshProperties properties,
+			ObjectProvider<Registration> registration) {
+		return new MeshHealthIndicator(clients, MeshObservabilityAutoConfiguration.self(properties, registration),
+				properties.getHealth().isDownstreamAffectsStatus());
+	}
+
+}

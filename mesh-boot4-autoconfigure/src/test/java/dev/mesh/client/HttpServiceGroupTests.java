@@ -1,0 +1,167 @@
+package dev.mesh.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.MeshFixture.Consumer;
+import dev.mesh.testsupport.TestAuthorizationServer;
+import dev.mesh.testsupport.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+import org.springframework.web.service.registry.ImportHttpServices;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Boot 4's HTTP service groups as mesh clients: an {@code @ImportHttpServices} group
+ * whose interface is {@code @MeshClient("inventory")} calls real instances found through
+ * discovery, balanced, failed over and with a token; the group settings that would give
+ * the service a second transport, a base URL naming another host, and a group mixing
+ * services fail startup naming what to change.
+ */
+class HttpServiceGroupTests {
+
+	@RegisterExtension
+	final MeshFixture mesh = new MeshFixture();
+
+	@Test
+	void theGroupsCallsAreBalancedAcrossTheInstancesDiscoveryLists() {
+		TestServer a = this.mesh.server("a");
+		TestServer b = this.mesh.server("b");
+		this.mesh.start(Consumer.of(InventoryGroup.class), List.of(a, b));
+		InventoryApi inventory = this.mesh.bean(InventoryApi.class);
+		for (int i = 0; i < 10; i++) {
+			assertThat(inventory.stock("SKU-" + i)).isIn("a", "b");
+		}
+		assertThat(a.requests()).isEqualTo(5);
+		assertThat(b.requests()).isEqualTo(5);
+	}
+
+	@Test
+	void aCallToAStoppedInstanceFailsOverToAnother() {
+		TestServer stopped = this.mesh.server("stopped");
+		TestServer b = this.mesh.server("b");
+		this.mesh.start(Consumer.of(InventoryGroup.class), List.of(stopped, b));
+		stopped.close();
+		InventoryApi inventory = this.mesh.bean(InventoryApi.class);
+		for (int i = 0; i < 6; i++) {
+			assertThat(inventory.stock("SKU-1")).isEqualTo("b");
+		}
+	}
+
+	@Test
+	void aPostReachesTheInstanceWithTheServicesToken() {
+		TestServer a = this.mesh.server("a");
+		try (TestAuthorizationServer auth = TestAuthorizationServer.start()) {
+			List<String> properties = new ArrayList<>(TestAuthorizationServer.meshRegistration(auth.tokenUri()));
+			this.mesh.start(Consumer.of(InventoryGroup.class), List.of(a), properties.toArray(String[]::new));
+			InventoryApi inventory = this.mesh.bean(InventoryApi.class);
+			assertThat(inventory.reserve("{\"sku\":\"SKU-1\",\"quantity\":2}")).isEqualTo("a");
+			assertThat(a.reservations()).isEqualTo(1);
+			assertThat(a.lastHeaders().get("authorization")).startsWith("Bearer ");
+			assertThat(auth.tokenRequests()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aGroupTimeoutFailsStartupPointingToTheMeshsSetting() {
+		TestServer a = this.mesh.server("a");
+		assertThatException()
+			.isThrownBy(() -> this.mesh.start(Consumer.of(InventoryGroup.class), List.of(a),
+					"spring.http.serviceclient.inventory.read-timeout=5s"))
+			.havingRootCause()
+			.withMessageContaining("spring.http.serviceclient.inventory.read-timeout is '5s'")
+			.withMessageContaining("mesh.clients.inventory.*");
+	}
+
+	@Test
+	void aBaseUrlNamingAnotherHostFailsStartup() {
+		TestServer a = this.mesh.server("a");
+		assertThatException()
+			.isThrownBy(() -> this.mesh.start(Consumer.of(InventoryGroup.class), List.of(a),
+					"spring.http.serviceclient.inventory.base-url=http://127.0.0.1:" + a.port()))
+			.havingRootCause()
+			.withMessageContaining("spring.http.serviceclient.inventory.base-url is 'http://127.0.0.1:" + a.port())
+			.withMessageContaining("use http://inventory");
+	}
+
+	@Test
+	void aBaseUrlNamingTheServiceIsKept() {
+		TestServer a = this.mesh.server("a");
+		this.mesh.start(Consumer.of(InventoryGroup.class), List.of(a),
+				"spring.http.serviceclient.inventory.base-url=http://inventory/v2");
+		assertThat(this.mesh.bean(InventoryApi.class).stock("SKU-1")).isEqualTo("a");
+		assertThat(a.lastHeaders().get(":path")).isEqualTo("/v2/api/stock/SKU-1");
+	}
+
+	@Test
+	void aGroupMixingAMeshInterfaceWithAPlainOneFailsStartupNamingBoth() {
+		TestServer a = this.mesh.server("a");
+		assertThatException().isThrownBy(() -> this.mesh.start(Consumer.of(MixedGroup.class), List.of(a)))
+			.havingRootCause()
+			.withMessageContaining("HTTP service group 'inventory'")
+			.withMessageContaining(InventoryApi.class.getName() + " is @MeshClient(\"inventory\")")
+			.withMessageContaining(PlainApi.class.getName() + " has no @MeshClient");
+	}
+
+	@Test
+	void aGroupWithoutMeshInterfacesIsLeftAsBootMadeIt() {
+		TestServer a = this.mesh.server("a");
+		this.mesh.start(Consumer.of(PlainGroup.class), List.of(a),
+				"spring.http.serviceclient.plain.base-url=" + a.uri());
+		assertThat(this.mesh.bean(PlainApi.class).stock("SKU-1")).isEqualTo("a");
+		assertThat(this.mesh.bean(MeshClientFactory.class).clients()).isEmpty();
+	}
+
+	@MeshClient("inventory")
+	@HttpExchange("/api")
+	interface InventoryApi {
+
+		@GetExchange("/stock/{sku}")
+		String stock(@PathVariable String sku);
+
+		@PostExchange(url = "/reservations", contentType = "application/json")
+		String reserve(@RequestBody String reservation);
+
+	}
+
+	@HttpExchange("/api")
+	interface PlainApi {
+
+		@GetExchange("/stock/{sku}")
+		String stock(@PathVariable String sku);
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "inventory", types = InventoryApi.class)
+	static class InventoryGroup {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "inventory", types = { InventoryApi.class, PlainApi.class })
+	static class MixedGroup {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "plain", types = PlainApi.class)
+	static class PlainGroup {
+
+	}
+
+}
