@@ -1,6 +1,5 @@
 package dev.mesh.observability;
 
-import java.util.Map;
 import java.util.function.Supplier;
 
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
@@ -8,34 +7,24 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * Health component {@code mesh} on Spring Boot 3.5 ({@code org.springframework.boot.actuate.health}):
- * reports {@link MeshHealthReport}.
+ * Health component {@code mesh} on Spring Boot 3.5 ({@code org.springframework.boot.actuate.health}): reports
+ * {@link MeshHealthReport}.
  */
 public class MeshHealthIndicator extends AbstractHealthIndicator {
 
-	private final MeshClientsView clients;
-
-	private final Supplier<Map<String, Object>> registration;
-
-	private final boolean downstreamAffectsStatus;
+	private final Supplier<MeshHealthReport> report;
 
 	/**
-	 * @param clients the mesh clients
-	 * @param registration this instance's registration details
-	 * @param downstreamAffectsStatus whether a called service without available instances
-	 * makes this DOWN
+	 * @param report the report as of each health check
 	 */
-	public MeshHealthIndicator(MeshClientsView clients, Supplier<Map<String, Object>> registration,
-			boolean downstreamAffectsStatus) {
+	public MeshHealthIndicator(Supplier<MeshHealthReport> report) {
 		super("Mesh health check failed");
-		this.clients = clients;
-		this.registration = registration;
-		this.downstreamAffectsStatus = downstreamAffectsStatus;
+		this.report = report;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		MeshHealthReport report = MeshHealthReport.of(this.clients, this.registration, this.downstreamAffectsStatus);
+		MeshHealthReport report = this.report.get();
 		builder.status(report.down() ? Status.DOWN : Status.UP)
 			.withDetail("registration", report.registration())
 			.withDetail("clients", report.clients());

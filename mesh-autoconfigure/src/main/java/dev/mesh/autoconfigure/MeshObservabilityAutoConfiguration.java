@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.observability.MeshEndpoint;
+import dev.mesh.observability.MeshHealthReport;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -39,12 +40,21 @@ public class MeshObservabilityAutoConfiguration {
 	}
 
 	/**
+	 * @param clients the mesh clients
 	 * @param properties the mesh's properties
 	 * @param registration this instance's registration, when it has one
-	 * @return this instance's registration details, as the endpoint and the health
-	 * component show them
+	 * @return the {@code mesh} health component's report as of each call, for each Boot
+	 * line's {@code MeshHealthIndicator}
 	 */
-	static Supplier<Map<String, Object>> self(MeshProperties properties, ObjectProvider<Registration> registration) {
+	static Supplier<MeshHealthReport> healthReport(MeshClientFactory clients, MeshProperties properties,
+			ObjectProvider<Registration> registration) {
+		Supplier<Map<String, Object>> self = self(properties, registration);
+		boolean downstreamAffectsStatus = properties.getHealth().isDownstreamAffectsStatus();
+		return () -> MeshHealthReport.of(clients, self, downstreamAffectsStatus);
+	}
+
+	private static Supplier<Map<String, Object>> self(MeshProperties properties,
+			ObjectProvider<Registration> registration) {
 		return () -> {
 			Map<String, Object> self = new LinkedHashMap<>();
 			Registration current = registration.getIfAvailable();

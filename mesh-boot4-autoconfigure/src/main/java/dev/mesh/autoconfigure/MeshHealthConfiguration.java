@@ -25,8 +25,8 @@ class MeshHealthConfiguration {
 	@ConditionalOnEnabledHealthIndicator("mesh")
 	MeshHealthIndicator meshHealthIndicator(MeshClientFactory clients, MeshProperties properties,
 			ObjectProvider<Registration> registration) {
-		return new MeshHealthIndicator(clients, MeshObservabilityAutoConfiguration.self(properties, registration),
-				properties.getHealth().isDownstreamAffectsStatus());
+		return new MeshHealthIndicator(
+				MeshObservabilityAutoConfiguration.healthReport(clients, properties, registration));
 	}
 
 }
