@@ -7,9 +7,9 @@ import java.util.List;
 import dev.mesh.client.MeshClient;
 import dev.mesh.observability.AttemptTracer;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,11 +21,12 @@ import org.springframework.web.client.RestClient;
 /**
  * The client application of the load benchmarks: a {@code @MeshClient("bench")}
  * RestClient and a Spring Cloud {@code @LoadBalanced} RestClient builder, both made with
- * Boot's configurer (so both are observed), over the instances of service {@code bench}
- * listed in static discovery. The mesh client runs on Boot's default transport unless
- * {@link #TRANSPORT} is given (see there). Metrics, tracing (Boot's default 10%
- * sampling), retries and ejection are on as in a service using the starter; no OAuth2
- * registration is configured, so calls carry no token.
+ * Boot's configurer ({@link BootHttpClients#restClientBuilder}, so both are observed),
+ * over the instances of service {@code bench} listed in static discovery. The mesh client
+ * runs on Boot's default transport unless {@link #TRANSPORT} is given (see there).
+ * Metrics, tracing (Boot's default 10% sampling), retries and ejection are on as in a
+ * service using the starter; no OAuth2 registration is configured, so calls carry no
+ * token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -36,11 +37,14 @@ class BenchmarkApplication {
 	/**
 	 * The property that chooses the mesh client's transport, as any RestClient's from
 	 * Boot's builder ({@code http-components}, {@code jdk}, {@code simple},
-	 * {@code jetty}, {@code reactor}); append the value. Unset, Boot picks the first
-	 * library on the class path, here Apache HttpClient 5 ({@code http-components}, which
-	 * the starter brings).
+	 * {@code jetty}, {@code reactor}); append the value. It is
+	 * {@code spring.http.client.factory} on Boot 3.5 and
+	 * {@code spring.http.clients.imperative.factory} on Boot 4
+	 * ({@link BootHttpClients#FACTORY_PROPERTY}). Unset, Boot picks the first library on
+	 * the class path, here Apache HttpClient 5 ({@code http-components}, which the
+	 * starter brings).
 	 */
-	static final String TRANSPORT = "spring.http.client.factory=";
+	static final String TRANSPORT = BootHttpClients.FACTORY_PROPERTY + "=";
 
 	/**
 	 * Pins the mesh client to the JDK HTTP client, for the benchmarks that compare it
@@ -80,8 +84,8 @@ class BenchmarkApplication {
 
 	@Bean
 	@MeshClient(SERVICE)
-	RestClient meshClient(RestClientBuilderConfigurer configurer) {
-		return configurer.configure(RestClient.builder()).build();
+	RestClient meshClient(BeanFactory beanFactory) {
+		return BootHttpClients.restClientBuilder(beanFactory).build();
 	}
 
 	/**
@@ -90,8 +94,8 @@ class BenchmarkApplication {
 	 */
 	@Bean
 	@LoadBalanced
-	RestClient.Builder loadBalancedBuilder(RestClientBuilderConfigurer configurer) {
-		return configurer.configure(RestClient.builder()).requestFactory(jdkRequestFactory());
+	RestClient.Builder loadBalancedBuilder(BeanFactory beanFactory) {
+		return BootHttpClients.restClientBuilder(beanFactory).requestFactory(jdkRequestFactory());
 	}
 
 	/**

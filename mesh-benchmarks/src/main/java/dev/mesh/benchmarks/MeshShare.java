@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
@@ -108,7 +106,7 @@ public final class MeshShare {
 	 * @param measure the measured latency time (warm-up: half of it)
 	 * @param rounds the throughput rounds (at least 2)
 	 * @param alone each client's time alone per throughput round
-	 * @param transport the {@code spring.http.client.factory} of every client
+	 * @param transport the {@link BootHttpClients#FACTORY_PROPERTY} of every client
 	 */
 	static Report run(Duration measure, int rounds, Duration alone, String transport) throws Exception {
 		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -124,11 +122,7 @@ public final class MeshShare {
 			contexts.add(unobserved);
 			Map<String, LoadRun.Call> clients = new LinkedHashMap<>();
 			clients.put(BARE, call(bare.client(server.uri())));
-			clients.put(BOOT,
-					call(observed.getBean(RestClientBuilderConfigurer.class)
-						.configure(RestClient.builder())
-						.baseUrl(server.uri())
-						.build()));
+			clients.put(BOOT, call(BootHttpClients.restClientBuilder(observed).baseUrl(server.uri()).build()));
 			clients.put(MESH_UNOBSERVED, call(unobserved.getBean("meshClient", RestClient.class)));
 			clients.put(MESH, call(observed.getBean("meshClient", RestClient.class)));
 			clients.put(SIMPLE, call(simple.client(server.uri())));
@@ -157,16 +151,13 @@ public final class MeshShare {
 	 * client.
 	 */
 	private static TransportOverhead.Transport bare(String transport) {
-		ClientHttpRequestFactorySettings defaults = ClientHttpRequestFactorySettings.defaults();
 		return switch (transport) {
 			case "http-components" ->
-				new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.httpComponents().build(defaults));
-			case "jdk" -> new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.jdk().build(defaults));
-			case "simple" ->
-				new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.simple().build(defaults));
-			case "jetty" -> TransportOverhead.jetty(defaults);
-			case "reactor" ->
-				new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.reactor().build(defaults));
+				new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.httpComponents().build());
+			case "jdk" -> new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.jdk().build());
+			case "simple" -> new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.simple().build());
+			case "jetty" -> TransportOverhead.jetty();
+			case "reactor" -> new TransportOverhead.Transport(BARE, ClientHttpRequestFactoryBuilder.reactor().build());
 			default -> throw new IllegalArgumentException(
 					"Unknown transport '" + transport + "': one of http-components, jdk, simple, jetty, reactor");
 		};

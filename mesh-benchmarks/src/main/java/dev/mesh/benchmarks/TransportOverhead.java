@@ -17,9 +17,7 @@ import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.util.TimeValue;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -30,8 +28,9 @@ import org.springframework.web.client.RestClient;
  * The HTTP transports side by side, plain and under the mesh: the same GET to the same
  * loopback server through unobserved RestClients
  * ({@code RestClient.builder().requestFactory(...)}), one per request factory, each built
- * as Spring Boot's {@link ClientHttpRequestFactoryBuilder} builds it
- * ({@code spring.http.client.factory}):
+ * as Spring Boot's {@link ClientHttpRequestFactoryBuilder} builds it with default
+ * settings ({@code spring.http.client.factory} on Boot 3.5,
+ * {@code spring.http.clients.imperative.factory} on Boot 4):
  * <ol>
  * <li>{@code simple}: {@code HttpURLConnection};</li>
  * <li>{@code jdk}: the JDK {@code HttpClient} with Boot's settings (HTTP/2 preferred, so
@@ -44,17 +43,18 @@ import org.springframework.web.client.RestClient;
  * </ol>
  * and, for each transport in {@link #MESH_TRANSPORTS}, a {@code @MeshClient} in a Boot
  * application of its own ({@link BenchmarkApplication}) with
- * {@code spring.http.client.factory} set to it, static discovery to the same server, and
- * Boot's defaults otherwise (metrics and tracing on, as a new user has them). The plain
- * row of the same name is that transport with Boot's default settings, so each pair
- * differs by the mesh alone ({@link Report#meshTable()}). Latency and the calling
+ * {@link BootHttpClients#FACTORY_PROPERTY} set to it, static discovery to the same
+ * server, and Boot's defaults otherwise (metrics and tracing on, as a new user has them).
+ * The plain row of the same name is that transport with Boot's default settings, so each
+ * pair differs by the mesh alone ({@link Report#meshTable()}). Latency and the calling
  * thread's CPU per call are measured with the clients interleaved call by call
  * ({@link InterleavedRun}); throughput with each client alone in a closed loop
  * ({@link LoadRun}), in two rounds of opposite order, together with the whole process's
  * CPU per call (the in-process server's share is the same for every client; the rest is
  * the work a transport does on its own threads, which the caller's CPU does not see).
  * Arguments: seconds of the latency run (default 20; warm-up half of it, each throughput
- * run a quarter of it), client threads (default 2).
+ * run a quarter of it), client threads (default 2). The same source runs on Boot 3.5
+ * (mesh-benchmarks) and Boot 4 (mesh-benchmarks-boot4); see {@link BootHttpClients}.
  */
 public final class TransportOverhead {
 
@@ -64,8 +64,8 @@ public final class TransportOverhead {
 	static final String PATH = "/api/stock/1";
 
 	/**
-	 * The {@code spring.http.client.factory} values a mesh client is measured on, the
-	 * default first.
+	 * The {@link BootHttpClients#FACTORY_PROPERTY} values a mesh client is measured on,
+	 * the default first.
 	 */
 	static final List<String> MESH_TRANSPORTS = List.of("http-components", "jdk", "simple", "jetty", "reactor");
 
@@ -96,6 +96,7 @@ public final class TransportOverhead {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 2;
 		List<String> transports = (args.length > 2) ? List.of(args[2].split(",")) : MESH_TRANSPORTS;
+		System.out.println(BootHttpClients.versions());
 		Report report = run(Duration.ofSeconds(seconds), threads, transports);
 		System.out.println(report.latencyTable());
 		System.out.println();
@@ -289,19 +290,29 @@ public final class TransportOverhead {
 	 * the name says otherwise.
 	 */
 	static List<Transport> plainTransports() {
-		ClientHttpRequestFactorySettings defaults = ClientHttpRequestFactorySettings.defaults();
 		return List.of(new Transport("simple (HttpURLConnection)", new SimpleClientHttpRequestFactory()),
-				new Transport("jdk", ClientHttpRequestFactoryBuilder.jdk().build(defaults)),
-				new Transport("jdk, read timeout 3 s",
-						ClientHttpRequestFactoryBuilder.jdk().build(defaults.withReadTimeout(Duration.ofSeconds(3)))),
+				new Transport("jdk", ClientHttpRequestFactoryBuilder.jdk().build()),
+				new Transport("jdk, read timeout 3 s", jdkWithReadTimeout(Duration.ofSeconds(3))),
 				new Transport("jdk, HTTP/1.1",
 						ClientHttpRequestFactoryBuilder.jdk()
 							.withHttpClientCustomizer((builder) -> builder.version(HttpClient.Version.HTTP_1_1))
-							.build(defaults)),
+							.build()),
 				new Transport("http-components, default pool",
-						ClientHttpRequestFactoryBuilder.httpComponents().build(defaults)),
-				new Transport("http-components, tuned pool", tunedHttpComponents(defaults)), jetty(defaults),
-				new Transport("reactor", ClientHttpRequestFactoryBuilder.reactor().build(defaults)));
+						ClientHttpRequestFactoryBuilder.httpComponents().build()),
+				new Transport("http-components, tuned pool", tunedHttpComponents()), jetty(),
+				new Transport("reactor", ClientHttpRequestFactoryBuilder.reactor().build()));
+	}
+
+	/**
+	 * The JDK client as Boot builds it with a read timeout in its settings: Boot sets the
+	 * timeout on Spring's factory, not on the client, on both lines. Given through a
+	 * customizer because the settings type differs between the lines (Boot 3.5's
+	 * {@code ClientHttpRequestFactorySettings}, Boot 4's {@code HttpClientSettings}).
+	 */
+	static ClientHttpRequestFactory jdkWithReadTimeout(Duration timeout) {
+		return ClientHttpRequestFactoryBuilder.jdk()
+			.withCustomizer((factory) -> factory.setReadTimeout(timeout))
+			.build();
 	}
 
 	/**
@@ -313,7 +324,7 @@ public final class TransportOverhead {
 	 * default, stated here because 0 (check before every lease) costs a blocking read per
 	 * call, and never checking hands out connections the server closed while idle.
 	 */
-	static ClientHttpRequestFactory tunedHttpComponents(ClientHttpRequestFactorySettings settings) {
+	static ClientHttpRequestFactory tunedHttpComponents() {
 		return ClientHttpRequestFactoryBuilder.httpComponents()
 			.withConnectionManagerCustomizer((pool) -> pool.setMaxConnPerRoute(64)
 				.setMaxConnTotal(256)
@@ -321,19 +332,19 @@ public final class TransportOverhead {
 				.setConnPoolPolicy(PoolReusePolicy.LIFO))
 			.withConnectionConfigCustomizer(
 					(connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(2)))
-			.build(settings);
+			.build();
 	}
 
 	/**
-	 * Jetty as Boot builds it. Spring's factory stops only a Jetty client it made itself,
-	 * and Jetty's threads keep the JVM alive, so the client Boot made is caught here to
-	 * be stopped with the factory.
+	 * Jetty as Boot builds it with default settings. Spring's factory stops only a Jetty
+	 * client it made itself, and Jetty's threads keep the JVM alive, so the client Boot
+	 * made is caught here to be stopped with the factory.
 	 */
-	static Transport jetty(ClientHttpRequestFactorySettings settings) {
+	static Transport jetty() {
 		AtomicReference<org.eclipse.jetty.client.HttpClient> made = new AtomicReference<>();
 		ClientHttpRequestFactory factory = ClientHttpRequestFactoryBuilder.jetty()
 			.withHttpClientCustomizer(made::set)
-			.build(settings);
+			.build();
 		return new Transport("jetty", factory, () -> {
 			if (made.get() != null) {
 				made.get().stop();
@@ -375,10 +386,7 @@ public final class TransportOverhead {
 					// included), and the mesh client with nothing observed: the mesh's
 					// own share of the gap
 					clients.add(call(bootName(transport),
-							context.getBean(RestClientBuilderConfigurer.class)
-								.configure(RestClient.builder())
-								.baseUrl(server.uri())
-								.build()));
+							BootHttpClients.restClientBuilder(context).baseUrl(server.uri()).build()));
 					ConfigurableApplicationContext unobserved = BenchmarkApplication.start(List.of(server),
 							BenchmarkApplication.TRANSPORT + transport, BenchmarkApplication.ATTEMPTS_UNTRACED,
 							BenchmarkApplication.ATTEMPTS_UNTIMED, BenchmarkApplication.CALLS_UNOBSERVED);

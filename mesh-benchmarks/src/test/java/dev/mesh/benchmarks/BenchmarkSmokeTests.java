@@ -6,9 +6,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-import dev.mesh.client.ClientPolicies;
-import dev.mesh.client.MeshTransport;
-import dev.mesh.client.MeshTransports;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -16,14 +13,12 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs every benchmark briefly with tiny parameters, so the build proves they compile and
- * work. The numbers mean nothing; docs/benchmarks.md has the real runs.
+ * work (the transport harness in {@link TransportSmokeTests}). The numbers mean nothing;
+ * docs/benchmarks.md has the real runs.
  */
 class BenchmarkSmokeTests {
 
@@ -95,112 +90,6 @@ class BenchmarkSmokeTests {
 			assertThat(Arrays.stream(rounds).min().orElseThrow()).isPositive();
 		});
 		assertThat(report.table()).contains("| " + MeshShare.MESH + " |", "p50 / p99 − Boot's µs", "vs Boot's");
-	}
-
-	@Test
-	void transportOverheadCallsTheServerThroughEveryPlainTransportAndAMeshClientOnEachWithoutErrors() throws Exception {
-		TransportOverhead.Report report = TransportOverhead.run(Duration.ofMillis(400), 1);
-		// simple, jdk (without and with a read timeout, on HTTP/1.1), http-components
-		// (default and tuned
-		// pool), jetty, reactor, then a mesh client on each of the 5 transports, and on
-		// the first (the
-		// default) also Boot's observed RestClient and a mesh client with nothing
-		// observed; measured
-		// interleaved, then alone twice
-		assertThat(report.latency()).hasSize(15);
-		assertThat(report.firstRound()).hasSize(15);
-		assertThat(report.secondRound()).hasSize(15);
-		List<LoadRun.Result> interleaved = report.latency().stream().map(InterleavedRun.Measured::latency).toList();
-		List<LoadRun.Result> first = report.firstRound().stream().map(TransportOverhead.Alone::result).toList();
-		List<LoadRun.Result> second = report.secondRound().stream().map(TransportOverhead.Alone::result).toList();
-		assertThat(List.of(interleaved, first, second))
-			.allSatisfy((results) -> assertThat(results).allSatisfy((result) -> {
-				assertThat(result.calls()).as(result.name()).isPositive();
-				assertThat(result.failures()).as(result.name()).isZero();
-			}));
-		assertThat(report.latency()).allSatisfy((measured) -> assertThat(measured.cpuMicros(50)).isPositive());
-		// in clock ticks, so possibly 0 in a run this short
-		assertThat(report.firstRound()).allSatisfy((alone) -> assertThat(alone.processCpuMicros()).isNotNegative());
-		assertThat(report.latencyTable()).contains("| http-components, tuned pool |", "| jetty |", "| reactor |",
-				"| @MeshClient on http-components |", "| @MeshClient on reactor |", "p50 − best plain µs",
-				"| Boot's RestClient.Builder on http-components (observed) |",
-				"| @MeshClient on http-components, nothing observed |");
-		assertThat(report.throughputTable()).contains("mean vs best plain", "process CPU");
-		// the header, then one row per transport, each against the plain client on it
-		assertThat(report.meshTable().lines().filter((line) -> line.startsWith("| ")).toList()).hasSize(7)
-			.anySatisfy((line) -> assertThat(line).startsWith("| http-components |"))
-			.anySatisfy((line) -> assertThat(line).startsWith("| simple |"));
-		assertThat(report.meshTable()).contains("p50 mesh − plain µs", "throughput mesh / plain",
-				"fastest plain at p50: ", "on http-components, p50 (p99): Boot's observed RestClient − plain ");
-	}
-
-	@Test
-	void theMeshClientOfEachTransportRunsOnThatTransport() throws Exception {
-		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
-			for (String transport : TransportOverhead.MESH_TRANSPORTS) {
-				try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
-						BenchmarkApplication.TRANSPORT + transport)) {
-					assertThat(transportOf(context)).as(transport).isEqualTo(transport);
-				}
-			}
-			// unset: the starter brings Apache HttpClient 5, which Boot picks first
-			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server))) {
-				assertThat(transportOf(context)).isEqualTo("http-components");
-			}
-		}
-	}
-
-	/**
-	 * Spring's Jetty factory does not stop a client Boot handed it: the mesh does, with
-	 * the context.
-	 */
-	@Test
-	void theJettyTransportLeavesNoThreadOnceItsContextIsClosed() throws Exception {
-		try (LoopbackServer server = LoopbackServer.start("bench-1")) {
-			java.util.Set<Thread> before = jettyThreads();
-			try (ConfigurableApplicationContext context = BenchmarkApplication.start(List.of(server),
-					BenchmarkApplication.TRANSPORT + "jetty")) {
-				context.getBean("meshClient", org.springframework.web.client.RestClient.class)
-					.get()
-					.uri("/api/stock/1")
-					.retrieve()
-					.body(String.class);
-				assertThat(jettyThreads()).hasSizeGreaterThan(before.size());
-			}
-			long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-			java.util.Set<Thread> left = jettyThreads();
-			left.removeAll(before);
-			while (!left.isEmpty() && System.nanoTime() < until) {
-				Thread.sleep(50);
-				left = jettyThreads();
-				left.removeAll(before);
-			}
-			assertThat(left).as("Jetty threads left").isEmpty();
-		}
-	}
-
-	private static java.util.Set<Thread> jettyThreads() {
-		java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
-		threads.removeIf(
-				(thread) -> !thread.isAlive() || thread.isDaemon() || !thread.getName().startsWith("HttpClient@"));
-		return threads;
-	}
-
-	/**
-	 * The transport the mesh builds for the benchmark's service in a context (made anew,
-	 * and closed again).
-	 */
-	private static String transportOf(ConfigurableApplicationContext context) throws Exception {
-		MeshTransport transport = context.getBean(MeshTransports.class)
-			.create(BenchmarkApplication.SERVICE,
-					context.getBean(ClientPolicies.class).forService(BenchmarkApplication.SERVICE));
-		if (transport.factory() instanceof AutoCloseable closeable) {
-			closeable.close();
-		}
-		else if (transport.factory() instanceof DisposableBean disposable) {
-			disposable.destroy();
-		}
-		return transport.name();
 	}
 
 	@Test
