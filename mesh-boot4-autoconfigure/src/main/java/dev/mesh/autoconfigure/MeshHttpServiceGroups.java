@@ -10,7 +10,9 @@ import dev.mesh.client.MeshClient;
 import dev.mesh.client.MeshClientFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
@@ -32,6 +34,8 @@ import org.springframework.web.service.registry.HttpServiceGroup;
 final class MeshHttpServiceGroups implements RestClientHttpServiceGroupConfigurer {
 
 	private static final String GROUP_PROPERTIES = "spring.http.serviceclient.";
+
+	private static final ConfigurationPropertyName GROUPS = ConfigurationPropertyName.of("spring.http.serviceclient");
 
 	private static final String SPRING_CLOUD_INTERCEPTOR = "org.springframework.cloud.client.loadbalancer.DeferringLoadBalancerInterceptor";
 
@@ -112,15 +116,18 @@ final class MeshHttpServiceGroups implements RestClientHttpServiceGroupConfigure
 	private boolean checkGroupSettings(String group, String service) {
 		Binder binder = Binder.get(this.environment);
 		String prefix = GROUP_PROPERTIES + group + ".";
+		// a group's name is a map key, which need not be a canonical property name
+		// (inventoryApi): adapted, as Boot binds spring.http.serviceclient.<group>
+		ConfigurationPropertyName groupName = GROUPS.append(ConfigurationPropertyName.adapt(group, '.'));
 		for (String setting : TRANSPORT_SETTINGS) {
-			binder.bind(prefix + setting, String.class).ifBound((value) -> {
+			binder.bind(groupName.append(setting), Bindable.of(String.class)).ifBound((value) -> {
 				throw new IllegalStateException(prefix + setting + " is '" + value + "', but HTTP service group '"
 						+ group + "' is mesh client of service '" + service
 						+ "', whose transport the mesh builds: set mesh.clients." + service + ".* (connect-timeout, "
 						+ "per-attempt-timeout, ssl-bundle) or spring.http.clients.* instead");
 			});
 		}
-		String baseUrl = binder.bind(prefix + "base-url", String.class).orElse(null);
+		String baseUrl = binder.bind(groupName.append("base-url"), Bindable.of(String.class)).orElse(null);
 		if (baseUrl != null && !isServiceUrl(baseUrl, service)) {
 			throw new IllegalStateException(prefix + "base-url is '" + baseUrl + "', but HTTP service group '" + group
 					+ "' is mesh client of service '" + service

@@ -105,6 +105,21 @@ class HttpServiceGroupTests {
 	}
 
 	@Test
+	void aGroupWhoseNameIsNoCanonicalPropertyNameIsAMeshClientAndItsSettingsAreChecked() {
+		TestServer a = this.mesh.server("a");
+		this.mesh.start(Consumer.of(CamelCaseGroup.class), List.of(a),
+				"spring.http.serviceclient.inventoryApi.base-url=http://inventory/v2");
+		assertThat(this.mesh.bean(InventoryApi.class).stock("SKU-1")).isEqualTo("a");
+		assertThat(a.lastHeaders().get(":path")).isEqualTo("/v2/api/stock/SKU-1");
+		this.mesh.closeContext();
+		assertThatException()
+			.isThrownBy(() -> this.mesh.start(Consumer.of(CamelCaseGroup.class), List.of(a),
+					"spring.http.serviceclient.inventoryApi.read-timeout=5s"))
+			.havingRootCause()
+			.withMessageContaining("spring.http.serviceclient.inventoryApi.read-timeout is '5s'");
+	}
+
+	@Test
 	void aGroupMixingAMeshInterfaceWithAPlainOneFailsStartupNamingBoth() {
 		TestServer a = this.mesh.server("a");
 		assertThatException().isThrownBy(() -> this.mesh.start(Consumer.of(MixedGroup.class), List.of(a)))
@@ -147,6 +162,13 @@ class HttpServiceGroupTests {
 	@EnableAutoConfiguration
 	@ImportHttpServices(group = "inventory", types = InventoryApi.class)
 	static class InventoryGroup {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "inventoryApi", types = InventoryApi.class)
+	static class CamelCaseGroup {
 
 	}
 
