@@ -240,6 +240,19 @@ class TransportAttackTests {
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("within 1000ms"));
 	}
 
+	/**
+	 * An instance that never answers, on a transport whose socket gives up at the
+	 * application's read timeout: the failure names that setting as the running Boot line
+	 * spells it (spring.http.clients.read-timeout on Boot 4).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http-components", "simple" })
+	void aReadTimeoutNamesTheApplicationsSettingAsItsBootLineSpellsIt(String transport) {
+		start(transport, (out, number) -> {
+		}, BootHttpClientProperties.PREFIX + "read-timeout=200ms");
+		assertClearFailure(ResourceAccessException.class, BootHttpClientProperties.PREFIX + "read-timeout");
+	}
+
 	private RawHttpServer start(String transport, Answer hostileAnswer, String... extra) {
 		this.transport = transport;
 		RawHttpServer hostile = RawHttpServer.start("hostile", hostileAnswer);

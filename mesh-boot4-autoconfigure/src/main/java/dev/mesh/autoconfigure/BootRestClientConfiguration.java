@@ -37,6 +37,12 @@ class BootRestClientConfiguration {
 			return new MeshHttpServiceGroups(clients, environment);
 		}
 
+		@Bean
+		static RestClientHttpServiceGroupConfigurer meshHttpServiceGroupPipelines(
+				ObjectProvider<MeshClientFactory> clients) {
+			return new MeshHttpServiceGroups.Pipelines(clients);
+		}
+
 	}
 
 }

@@ -10,7 +10,9 @@ import dev.mesh.client.MeshClient;
 import dev.mesh.client.MeshClientFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
@@ -23,15 +25,24 @@ import org.springframework.web.service.registry.HttpServiceGroup;
  * InventoryApi.class)}) a mesh client when its interfaces are annotated
  * {@code @MeshClient("inventory")}: the group's {@code RestClient} then runs the mesh
  * pipeline of that service (discovery, balancing, retries, deadlines, the token), on the
- * service's transport. Runs after Spring Boot's group configurers, so the group keeps its
- * {@code spring.http.serviceclient.<group>} default headers and API version; the
- * transport settings there (timeouts, redirects, SSL bundle) would be a second transport
- * for the same service, so they fail startup with a pointer to
- * {@code mesh.clients.<service>.*}, as does a {@code base-url} naming another host.
+ * service's transport. Runs right after Spring Cloud LoadBalancer's group configurer,
+ * whose base URL ({@code http://<group>}) and interceptor it replaces, and after Spring
+ * Boot's, so the group keeps its {@code spring.http.serviceclient.<group>} default
+ * headers and API version; the transport settings there (timeouts, redirects, SSL bundle)
+ * would be a second transport for the same service, so they fail startup with a pointer
+ * to {@code mesh.clients.<service>.*}, as does a {@code base-url} naming another host.
+ * The pipeline itself is added last ({@link Pipelines}), so a base URL or request factory
+ * the application's own group configurers set is kept, as on a {@code @MeshClient}
+ * {@code RestClient} bean.
  */
 final class MeshHttpServiceGroups implements RestClientHttpServiceGroupConfigurer {
 
 	private static final String GROUP_PROPERTIES = "spring.http.serviceclient.";
+
+	private static final ConfigurationPropertyName GROUPS = ConfigurationPropertyName.of("spring.http.serviceclient");
+
+	/** The order of Spring Cloud LoadBalancer's group configurer. */
+	private static final int SPRING_CLOUD_ORDER = 10;
 
 	private static final String SPRING_CLOUD_INTERCEPTOR = "org.springframework.cloud.client.loadbalancer.DeferringLoadBalancerInterceptor";
 
@@ -63,11 +74,9 @@ final class MeshHttpServiceGroups implements RestClientHttpServiceGroupConfigure
 				// would pick an instance before the mesh does
 				builder.requestInterceptors((interceptors) -> interceptors
 					.removeIf((interceptor) -> interceptor.getClass().getName().equals(SPRING_CLOUD_INTERCEPTOR)));
-				MeshClientFactory clients = this.clients.getObject();
 				// the factory Boot built from spring.http.clients.* is replaced by the
 				// service's own transport, built from the same settings
-				clients.bootDefaultOf(builder);
-				clients.configure(builder, service);
+				this.clients.getObject().bootDefaultOf(builder);
 			}
 		});
 	}
@@ -112,15 +121,18 @@ final class MeshHttpServiceGroups implements RestClientHttpServiceGroupConfigure
 	private boolean checkGroupSettings(String group, String service) {
 		Binder binder = Binder.get(this.environment);
 		String prefix = GROUP_PROPERTIES + group + ".";
+		// a group's name is a map key, which need not be a canonical property name
+		// (inventoryApi): adapted, as Boot binds spring.http.serviceclient.<group>
+		ConfigurationPropertyName groupName = GROUPS.append(ConfigurationPropertyName.adapt(group, '.'));
 		for (String setting : TRANSPORT_SETTINGS) {
-			binder.bind(prefix + setting, String.class).ifBound((value) -> {
+			binder.bind(groupName.append(setting), Bindable.of(String.class)).ifBound((value) -> {
 				throw new IllegalStateException(prefix + setting + " is '" + value + "', but HTTP service group '"
 						+ group + "' is mesh client of service '" + service
 						+ "', whose transport the mesh builds: set mesh.clients." + service + ".* (connect-timeout, "
 						+ "per-attempt-timeout, ssl-bundle) or spring.http.clients.* instead");
 			});
 		}
-		String baseUrl = binder.bind(prefix + "base-url", String.class).orElse(null);
+		String baseUrl = binder.bind(groupName.append("base-url"), Bindable.of(String.class)).orElse(null);
 		if (baseUrl != null && !isServiceUrl(baseUrl, service)) {
 			throw new IllegalStateException(prefix + "base-url is '" + baseUrl + "', but HTTP service group '" + group
 					+ "' is mesh client of service '" + service
@@ -144,10 +156,43 @@ final class MeshHttpServiceGroups implements RestClientHttpServiceGroupConfigure
 		}
 	}
 
-	/** After Spring Boot's group configurers, which set the group's request factory. */
+	/**
+	 * After Spring Boot's group configurers, which set the group's request factory, and
+	 * Spring Cloud LoadBalancer's; before the application's.
+	 */
 	@Override
 	public int getOrder() {
-		return Ordered.LOWEST_PRECEDENCE;
+		return SPRING_CLOUD_ORDER + 1;
+	}
+
+	/**
+	 * Adds the mesh pipeline to the groups whose interfaces are {@code @MeshClient}s,
+	 * after every other group configurer: a request factory the application set on the
+	 * group is then used as it is, under the mesh's deadline and redirect rules.
+	 */
+	static final class Pipelines implements RestClientHttpServiceGroupConfigurer {
+
+		private final ObjectProvider<MeshClientFactory> clients;
+
+		Pipelines(ObjectProvider<MeshClientFactory> clients) {
+			this.clients = clients;
+		}
+
+		@Override
+		public void configureGroups(Groups<RestClient.Builder> groups) {
+			groups.forEachClient((group, builder) -> {
+				String service = serviceOf(group);
+				if (service != null) {
+					this.clients.getObject().configure(builder, service);
+				}
+			});
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.LOWEST_PRECEDENCE;
+		}
+
 	}
 
 }

@@ -1,7 +1,10 @@
 package dev.mesh.client;
 
+import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
@@ -11,9 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
@@ -105,6 +113,30 @@ class HttpServiceGroupTests {
 	}
 
 	@Test
+	void aGroupWhoseNameIsNoCanonicalPropertyNameIsAMeshClientAndItsSettingsAreChecked() {
+		TestServer a = this.mesh.server("a");
+		this.mesh.start(Consumer.of(CamelCaseGroup.class), List.of(a),
+				"spring.http.serviceclient.inventoryApi.base-url=http://inventory/v2");
+		assertThat(this.mesh.bean(InventoryApi.class).stock("SKU-1")).isEqualTo("a");
+		assertThat(a.lastHeaders().get(":path")).isEqualTo("/v2/api/stock/SKU-1");
+		this.mesh.closeContext();
+		assertThatException()
+			.isThrownBy(() -> this.mesh.start(Consumer.of(CamelCaseGroup.class), List.of(a),
+					"spring.http.serviceclient.inventoryApi.read-timeout=5s"))
+			.havingRootCause()
+			.withMessageContaining("spring.http.serviceclient.inventoryApi.read-timeout is '5s'");
+	}
+
+	@Test
+	void theBaseUrlAndRequestFactoryTheApplicationGivesTheGroupAreKept() {
+		TestServer a = this.mesh.server("a");
+		this.mesh.start(Consumer.of(CustomizedGroup.class), List.of(a));
+		assertThat(this.mesh.bean(InventoryApi.class).stock("SKU-1")).isEqualTo("a");
+		assertThat(a.lastHeaders().get(":path")).isEqualTo("/v3/api/stock/SKU-1");
+		assertThat(this.mesh.bean(CountingRequestFactory.class).requests()).isEqualTo(1);
+	}
+
+	@Test
 	void aGroupMixingAMeshInterfaceWithAPlainOneFailsStartupNamingBoth() {
 		TestServer a = this.mesh.server("a");
 		assertThatException().isThrownBy(() -> this.mesh.start(Consumer.of(MixedGroup.class), List.of(a)))
@@ -147,6 +179,47 @@ class HttpServiceGroupTests {
 	@EnableAutoConfiguration
 	@ImportHttpServices(group = "inventory", types = InventoryApi.class)
 	static class InventoryGroup {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "inventoryApi", types = InventoryApi.class)
+	static class CamelCaseGroup {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "inventory", types = InventoryApi.class)
+	static class CustomizedGroup {
+
+		@Bean
+		CountingRequestFactory countingRequestFactory() {
+			return new CountingRequestFactory();
+		}
+
+		@Bean
+		RestClientHttpServiceGroupConfigurer inventoryGroupConfigurer(CountingRequestFactory factory) {
+			return (groups) -> groups.filterByName("inventory")
+				.forEachClient((group, builder) -> builder.baseUrl("http://inventory/v3").requestFactory(factory));
+		}
+
+	}
+
+	static class CountingRequestFactory extends SimpleClientHttpRequestFactory {
+
+		private final AtomicInteger requests = new AtomicInteger();
+
+		@Override
+		public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) throws IOException {
+			this.requests.incrementAndGet();
+			return super.createRequest(uri, httpMethod);
+		}
+
+		int requests() {
+			return this.requests.get();
+		}
 
 	}
 

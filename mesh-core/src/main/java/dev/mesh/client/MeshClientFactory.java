@@ -188,7 +188,8 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 					+ "', but a mesh client of service '" + serviceId + "' has a request factory of its own ("
 					+ chosen.getClass().getName()
 					+ "), which the mesh cannot give a bundle: configure TLS on that factory and unset the property, or drop the "
-					+ "factory so the mesh builds the transport with spring.http.client.*");
+					+ "factory so the mesh builds the transport with spring.http.client.* (spring.http.clients.* on Spring "
+					+ "Boot 4)");
 		}
 		MeshTransport transport = new MeshTransport(chosen.getClass().getName(), chosen, false, false);
 		return new MeshClientHttpRequestFactory(serviceId, transport, policy.perAttemptTimeout(),

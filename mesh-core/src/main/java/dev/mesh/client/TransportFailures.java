@@ -62,7 +62,8 @@ final class TransportFailures {
 			}
 			if (cause instanceof SocketTimeoutException) {
 				HttpTimeoutException timedOut = new HttpTimeoutException("No response from " + RedactedUris.of(uri)
-						+ " within the read timeout (spring.http.client.read-timeout)");
+						+ " within the read timeout (spring.http.client.read-timeout; spring.http.clients.read-timeout on "
+						+ "Spring Boot 4)");
 				timedOut.initCause(failure);
 				return timedOut;
 			}
