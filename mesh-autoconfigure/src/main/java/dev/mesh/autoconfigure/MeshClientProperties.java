@@ -39,7 +39,8 @@ public class MeshClientProperties {
 
 	/**
 	 * Deadline for opening a connection to an instance. Unset: Spring Boot's
-	 * spring.http.client.connect-timeout when that is set, else 1s.
+	 * spring.http.client.connect-timeout (Boot 4: spring.http.clients.connect-timeout)
+	 * when that is set, else 1s.
 	 */
 	private Duration connectTimeout;
 
@@ -68,7 +69,8 @@ public class MeshClientProperties {
 	 * registered as secure (Consul's secure flag, or metadata scheme=https) are made
 	 * with: the certificates trusted, and the key presented to a service that requires
 	 * client certificates (mutual TLS). Unset: the bundle of
-	 * spring.http.client.ssl.bundle, else the JVM's default trust.
+	 * spring.http.client.ssl.bundle (Boot 4: spring.http.clients.ssl.bundle), else the
+	 * JVM's default trust.
 	 */
 	private String sslBundle;
 
