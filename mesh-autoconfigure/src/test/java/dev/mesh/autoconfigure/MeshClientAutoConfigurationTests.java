@@ -175,6 +175,16 @@ class MeshClientAutoConfigurationTests {
 	}
 
 	@Test
+	void shouldRejectAServiceNameCarryingAQueryNamingTheBean() {
+		this.runner.withUserConfiguration(QueryClient.class).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidMeshClientFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("'query'").contains("bare service id");
+		});
+	}
+
+	@Test
 	void shouldUseTheConfiguredRefreshInterval() {
 		this.runner.withPropertyValues("mesh.discovery.refresh-interval=250ms")
 			.run((context) -> assertThat(context.getBean(MeshProperties.class).getDiscovery().getRefreshInterval())
@@ -216,6 +226,17 @@ class MeshClientAutoConfigurationTests {
 		@Bean
 		@MeshClient(" ")
 		RestClient blank(RestClient.Builder builder) {
+			return builder.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class QueryClient {
+
+		@Bean
+		@MeshClient("inventory?debug=1")
+		RestClient query(RestClient.Builder builder) {
 			return builder.build();
 		}
 

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.MeshClientFactory;
+import dev.mesh.client.ServiceIds;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -97,11 +98,11 @@ final class MeshHttpServiceGroups implements RestClientHttpServiceGroupConfigure
 		List<String> named = services.values().stream().distinct().toList();
 		if (named.size() == 1) {
 			String service = named.get(0);
-			if (service != null && (service.isBlank() || !service.equals(service.trim()) || service.contains("/")
-					|| service.contains(":"))) {
-				throw new IllegalStateException("@MeshClient(\"" + service + "\") on "
-						+ services.keySet().iterator().next().getName() + " (HTTP service group '" + group.name()
-						+ "') does not name a service: it must be a bare service id, without spaces, scheme, port or path");
+			String problem = (service != null) ? ServiceIds.problem(service) : null;
+			if (problem != null) {
+				throw new IllegalStateException(
+						"@MeshClient(\"" + service + "\") on " + services.keySet().iterator().next().getName()
+								+ " (HTTP service group '" + group.name() + "') does not name a service: " + problem);
 			}
 			return service;
 		}

@@ -58,12 +58,9 @@ public class MeshClientBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			return null;
 		}
 		String value = annotation.value();
-		if (value == null || value.isBlank()) {
-			throw new InvalidMeshClientException(beanName, value, "the service name is blank");
-		}
-		if (!value.equals(value.trim()) || value.contains("/") || value.contains(":")) {
-			throw new InvalidMeshClientException(beanName, value,
-					"the service name must be a bare service id, without spaces, scheme, port or path");
+		String problem = ServiceIds.problem(value);
+		if (problem != null) {
+			throw new InvalidMeshClientException(beanName, value, problem);
 		}
 		return value;
 	}
