@@ -8,7 +8,12 @@
 #   application.yml's counts.
 #
 # Usage:
-#   ./mesh-local.sh [--no-build]   build the samples, start them, wait until healthy, run until Ctrl-C
+#   ./mesh-local.sh [--no-build] [--boot4-order]
+#                                  build the samples, start them, wait until healthy, run until Ctrl-C.
+#                                  --no-build: use the jars an earlier build left in */target.
+#                                  --boot4-order: order is the Spring Boot 4 build of the same sources
+#                                  (mesh-sample-order-boot4, mesh-boot4-starter) on 8080 with the same
+#                                  settings, calling the Spring Boot 3.5 inventories: a mixed fleet
 #   ./mesh-local.sh traffic [N]    send N orders (default 100) to the running order service and print
 #                                  how many each inventory instance served
 #   ./mesh-local.sh failover [N]   send N orders (default 100) and stop inventory 8082 after half of them;
@@ -157,23 +162,25 @@ wait_healthy() {
 }
 
 run() {
-	local build=true
-	case "${1:-}" in
-		"") ;;
-		--no-build) build=false ;;
-		*) die "unknown option '$1' (expected: --no-build, or: traffic [N], failover [N])" ;;
-	esac
+	local build=true order_module=mesh-sample-order order_line="Spring Boot 3.5" arg
+	for arg in "$@"; do
+		case "$arg" in
+			--no-build) build=false ;;
+			--boot4-order) order_module=mesh-sample-order-boot4 order_line="Spring Boot 4" ;;
+			*) die "unknown option '$arg' (expected: --no-build, --boot4-order, or: traffic [N], failover [N])" ;;
+		esac
+	done
 	command -v java >/dev/null || die "java not found; install a JDK 17 or newer"
 	mkdir -p "$RUN_DIR"
 
 	if $build; then
 		echo "building the samples (./mvnw -B -q -DskipTests package) ..."
-		./mvnw -B -q -DskipTests package -pl mesh-sample-auth,mesh-sample-inventory,mesh-sample-order -am
+		./mvnw -B -q -DskipTests package -pl "mesh-sample-auth,mesh-sample-inventory,$order_module" -am
 	fi
 	local auth_jar inventory_jar order_jar name
 	auth_jar=$(exec_jar mesh-sample-auth)
 	inventory_jar=$(exec_jar mesh-sample-inventory)
-	order_jar=$(exec_jar mesh-sample-order)
+	order_jar=$(exec_jar "$order_module")
 	for name in auth inventory-db inventory-8081 inventory-8082 order; do
 		: >"$RUN_DIR/$name.log"
 	done
@@ -198,6 +205,7 @@ run() {
 		--spring.datasource.url="$db_url"
 	start inventory-8082 8082 "$inventory_jar" --mesh.instance.weight=1 --AUTH_ISSUER="$AUTH_ISSUER" \
 		--spring.datasource.url="$db_url"
+	# The same settings whichever Boot line order is built for.
 	start order 8080 "$order_jar" --AUTH_ISSUER="$AUTH_ISSUER"
 	wait_healthy 2
 	wait_healthy 3
@@ -206,7 +214,7 @@ run() {
 	cat <<EOF
 
 All up: auth on $AUTH_PORT, inventory on 8081 (weight 3) and 8082 (weight 1) sharing the H2 database on
-$DB_PORT, order on 8080. Try:
+$DB_PORT, order ($order_line) on 8080. Try:
   curl -i -X POST http://localhost:8080/api/orders -H 'Content-Type: application/json' -d '{"sku":"SKU-1","quantity":2}'
   curl -i http://localhost:8080/api/orders/<orderId from the answer>
   curl -i http://localhost:8081/api/stock/SKU-1        # 401: inventory wants a token
@@ -262,6 +270,6 @@ failover() {
 case "${1:-}" in
 	traffic) shift; send_orders "${1:-100}" ;;
 	failover) shift; failover "$@" ;;
-	-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
+	-h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' ;;
 	*) run "$@" ;;
 esac
