@@ -72,6 +72,17 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void theShutdownPackageDependsOnNoOtherMeshPackage() {
+		noClasses().that()
+			.resideInAPackage("dev.mesh.shutdown..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.mesh.client..", "dev.mesh.discovery..", "dev.mesh.loadbalancer..",
+					"dev.mesh.resilience..", "dev.mesh.security..", "dev.mesh.observability..")
+			.check(CORE);
+	}
+
+	@Test
 	void thePackagesHaveNoCycles() {
 		slices().matching("dev.mesh.(*)..").should().beFreeOfCycles().check(CORE);
 	}

@@ -1,13 +1,18 @@
 package dev.mesh.client;
 
 import dev.mesh.discovery.InstanceState.AttemptResult;
+import dev.mesh.shutdown.GoingAway;
+
+import org.springframework.http.client.ClientHttpResponse;
 
 /**
  * The record-outcome step of the pipeline: ends an {@link Attempt} on its instance (the
  * one place its in-flight count goes down) as a success, a failure or an abort, and tells
  * the outlier detector and the call's {@link CallAttempts}. An attempt the caller ended
  * counts against nothing: not the instance, not the circuit breaker, not the retry
- * budget.
+ * budget. An answer with {@value GoingAway#HEADER} (any value) makes callers keep away
+ * from its instance for the outlier ejection time; the answer itself counts as what it
+ * is. A probe of such an instance answered without the header re-admits it.
  */
 final class AttemptOutcomes {
 
@@ -28,6 +33,7 @@ final class AttemptOutcomes {
 		if (attempt.ended()) {
 			return;
 		}
+		noteGoingAway(attempt, instanceFault, attempts);
 		if (attempt.byCaller()) {
 			attempt.end(AttemptResult.ABORTED, this.route.clock());
 			attempts.abort();
@@ -40,6 +46,19 @@ final class AttemptOutcomes {
 		else {
 			attempt.end(AttemptResult.SUCCEEDED, this.route.clock());
 			this.route.outlierDetector().recordSuccess(attempt.instance());
+		}
+	}
+
+	private void noteGoingAway(Attempt attempt, boolean instanceFault, CallAttempts attempts) {
+		ClientHttpResponse response = attempt.response();
+		if (response == null) {
+			return;
+		}
+		if (GoingAway.announced(response.getHeaders())) {
+			attempt.instance().state().goingAway(this.route.now() + this.route.goingAwayNanos());
+		}
+		else if (!instanceFault && attempts.probes(attempt.instance())) {
+			attempt.instance().state().stayed();
 		}
 	}
 

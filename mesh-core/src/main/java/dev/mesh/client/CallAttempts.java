@@ -1,5 +1,6 @@
 package dev.mesh.client;
 
+import dev.mesh.discovery.InstanceState;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.loadbalancer.InstanceFilter;
 
@@ -7,8 +8,11 @@ import dev.mesh.loadbalancer.InstanceFilter;
  * The attempts of one call: how many were sent, the instances they tried, whether the
  * latest was aborted by the caller (see {@link dev.mesh.resilience.CallerAbort}), and the
  * filter that steers its next attempt: first to an instance it has not tried that is not
- * ejected, then (when none is left) to any instance that is not ejected. Ejected
- * instances count as healthy while the service is in panic mode (every instance ejected).
+ * ejected and has not said it is going away ({@link InstanceState#goingAway(long)}), then
+ * to one that is going away, then (when none is left) to any instance that is not
+ * ejected. Ejected instances count as healthy while the service is in panic mode (every
+ * instance ejected). A going-away instance whose wait is over is picked by one call as a
+ * probe, which waits on its behalf for another ejection time.
  */
 final class CallAttempts implements InstanceFilter {
 
@@ -23,6 +27,10 @@ final class CallAttempts implements InstanceFilter {
 	private boolean allowTried;
 
 	private boolean skipEjected;
+
+	private boolean skipGoingAway;
+
+	private MeshInstance probe;
 
 	private long now;
 
@@ -44,16 +52,53 @@ final class CallAttempts implements InstanceFilter {
 		this.route.checkZone(this.now);
 		this.skipEjected = this.route.outlierDetector().skipEjected(this.route.instances(), this.now);
 		this.allowTried = false;
-		MeshInstance instance = this.route.pick(this, this.now);
+		this.skipGoingAway = true;
+		this.probe = null;
+		MeshInstance instance = pick();
+		if (instance == null) {
+			this.skipGoingAway = false;
+			instance = pick();
+		}
 		if (instance == null && this.count > 0) {
 			this.allowTried = true;
-			instance = this.route.pick(this, this.now);
+			instance = pick();
 		}
 		if (instance == null && this.skipEjected) {
 			this.skipEjected = false;
-			instance = this.route.pick(this, this.now);
+			instance = pick();
 		}
 		return instance;
+	}
+
+	/**
+	 * Picks; while going-away instances are skipped, one whose wait is over is taken only
+	 * by the call that claims its probe.
+	 */
+	private MeshInstance pick() {
+		for (int tries = 0; tries < 3; tries++) {
+			MeshInstance instance = this.route.pick(this, this.now);
+			if (instance == null || !this.skipGoingAway) {
+				return instance;
+			}
+			InstanceState state = instance.state();
+			long until = state.goingAwayUntilNanos();
+			if (until == 0) {
+				return instance;
+			}
+			if (state.claimGoingAwayProbe(until, this.now + this.route.goingAwayNanos())) {
+				this.probe = instance;
+				return instance;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * @param instance an instance this call sent an attempt to
+	 * @return whether the attempt probes it after it said it was going away
+	 */
+	boolean probes(MeshInstance instance) {
+		return this.probe == instance;
 	}
 
 	/**
@@ -111,6 +156,12 @@ final class CallAttempts implements InstanceFilter {
 
 	@Override
 	public boolean accepts(MeshInstance instance) {
+		if (this.skipGoingAway) {
+			long until = instance.state().goingAwayUntilNanos();
+			if (until != 0 && this.now - until < 0) {
+				return false;
+			}
+		}
 		if (this.skipEjected && this.route.outlierDetector().isEjected(instance, this.now)) {
 			return false;
 		}

@@ -71,6 +71,8 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final PickerBuilder pickers;
 
+	private final long goingAwayNanos;
+
 	private final InstanceFilter notEjected;
 
 	private volatile InstancePicker picker;
@@ -97,6 +99,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.cache = cache;
 		this.clock = clock;
 		this.outlierDetector = new OutlierDetector(policy.outlier(), clock::nanoTime);
+		this.goingAwayNanos = policy.outlier().ejectionTime().toNanos();
 		this.retryBudget = new RetryBudget(policy.retry().budget(), clock::nanoTime);
 		this.retryDecider = new RetryDecider(new RetryRule(policy.retry().on()),
 				new BackoffSchedule(policy.retry().backoff(), clock.wall()), this.retryBudget,
@@ -173,6 +176,14 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 			this.zoneCheckedAt = now();
 			zoned.update(this.notEjected);
 		}
+	}
+
+	/**
+	 * @return how long callers keep away from an instance that said it is going away
+	 * before one call probes it: the outlier ejection time
+	 */
+	long goingAwayNanos() {
+		return this.goingAwayNanos;
 	}
 
 	/**

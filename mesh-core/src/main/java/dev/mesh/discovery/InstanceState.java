@@ -2,6 +2,7 @@ package dev.mesh.discovery;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,6 +33,15 @@ public final class InstanceState {
 	volatile long ejectedUntilNanos;
 
 	volatile boolean ejectedOnce;
+
+	private static final AtomicLongFieldUpdater<InstanceState> GOING_AWAY_UNTIL = AtomicLongFieldUpdater
+		.newUpdater(InstanceState.class, "goingAwayUntilNanos");
+
+	/**
+	 * Until when callers keep away from the instance because an answer said it is going
+	 * away (header {@code Mesh-Going-Away}), or 0; see {@link #goingAway(long)}.
+	 */
+	private volatile long goingAwayUntilNanos;
 
 	/**
 	 * Time constant of the peak-EWMA latency estimate: an estimate with no new samples
@@ -272,6 +282,46 @@ public final class InstanceState {
 		this.ejectedOnce = false;
 		this.ejections.set(0);
 		this.ejectedUntilNanos = 0;
+	}
+
+	/**
+	 * Notes that an answer said the instance is going away: callers pick it no more until
+	 * then, except when every instance they may pick is going away; then one call probes
+	 * it ({@link #claimGoingAwayProbe}). An instance that registers again is a new
+	 * {@link MeshInstance} with a new state, so this ends at once for it.
+	 * @param untilNanos the end of the wait, on the clock of {@link #attemptStarted}
+	 */
+	public void goingAway(long untilNanos) {
+		this.goingAwayUntilNanos = (untilNanos != 0) ? untilNanos : 1;
+	}
+
+	/**
+	 * @return until when callers keep away because the instance is going away (on the
+	 * clock of {@link #attemptStarted}; a time past means one call may probe it), or 0
+	 * when it has not said so
+	 */
+	public long goingAwayUntilNanos() {
+		return this.goingAwayUntilNanos;
+	}
+
+	/**
+	 * Claims the one probe a going-away instance gets once its wait is over, by pushing
+	 * the wait on: of the calls that race for it, exactly one wins.
+	 * @param expectedUntilNanos the end of the wait as read,
+	 * {@link #goingAwayUntilNanos()}
+	 * @param nextUntilNanos the end of the next wait, should the probe not bring it back
+	 * @return whether this call won the probe
+	 */
+	public boolean claimGoingAwayProbe(long expectedUntilNanos, long nextUntilNanos) {
+		return expectedUntilNanos != 0
+				&& GOING_AWAY_UNTIL.compareAndSet(this, expectedUntilNanos, (nextUntilNanos != 0) ? nextUntilNanos : 1);
+	}
+
+	/**
+	 * Re-admits an instance whose probe was answered without {@code Mesh-Going-Away}.
+	 */
+	public void stayed() {
+		this.goingAwayUntilNanos = 0;
 	}
 
 	/** How an attempt ended, for {@link InstanceState#attemptEnded}. */
