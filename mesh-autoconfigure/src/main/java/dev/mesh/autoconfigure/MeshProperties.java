@@ -169,6 +169,14 @@ public class MeshProperties implements Validator {
 		 */
 		private Duration warmup;
 
+		/** What this instance does when it is asked to stop. */
+		@NestedConfigurationProperty
+		private final Shutdown shutdown = new Shutdown();
+
+		public Shutdown getShutdown() {
+			return this.shutdown;
+		}
+
 		public int getWeight() {
 			return this.weight;
 		}
@@ -199,6 +207,28 @@ public class MeshProperties implements Validator {
 
 		public void setWarmup(Duration warmup) {
 			this.warmup = PropertyChecks.warmup(warmup);
+		}
+
+	}
+
+	/** What this instance does when it is asked to stop (SIGTERM, context close). */
+	public static class Shutdown {
+
+		/**
+		 * How long this instance drains before Spring Boot's graceful shutdown finishes
+		 * the requests in flight: it leaves the registry and answers every request with
+		 * header Mesh-Going-Away, so callers stop picking it. 0s turns the drain off.
+		 * Default: twice mesh.discovery.refresh-interval, at most
+		 * spring.lifecycle.timeout-per-shutdown-phase; a longer value fails startup.
+		 */
+		private Duration drainTime;
+
+		public Duration getDrainTime() {
+			return this.drainTime;
+		}
+
+		public void setDrainTime(Duration drainTime) {
+			this.drainTime = PropertyChecks.drainTime(drainTime);
 		}
 
 	}

@@ -109,6 +109,12 @@ final class PropertyChecks {
 		return value;
 	}
 
+	/** A drain time that may be left unset ({@code null}: the default). */
+	static Duration drainTime(Duration value) {
+		check(value == null || !value.isNegative(), "must be a duration of 0s (no drain) or more, such as 2s");
+		return value;
+	}
+
 	static Duration slowStartWindow(Duration value) {
 		check(value != null && SlowStartPolicy.isValidWindow(value),
 				"must be a positive duration of at most 1h, such as 30s");

@@ -84,8 +84,9 @@ public final class MeshFixture implements AfterEachCallback {
 	 */
 	public ConfigurableApplicationContext start(Consumer consumer, List<? extends Provider> instances,
 			String... properties) {
+		// consumers close without draining (DrainingProvider is what tests drain)
 		List<String> all = new ArrayList<>(List.of("spring.cloud.consul.enabled=false", "spring.main.banner-mode=off",
-				"server.port=0", "server.address=127.0.0.1"));
+				"server.port=0", "server.address=127.0.0.1", "mesh.instance.shutdown.drain-time=0s"));
 		for (int i = 0; i < instances.size(); i++) {
 			all.addAll(discovery(consumer.service(), i, instances.get(i).instance(consumer.service())));
 		}

@@ -20,7 +20,10 @@ import org.apache.commons.logging.LogFactory;
  * The drain never takes longer than the drain time: leaving the registry runs on its own
  * thread while the drain waits, so a registry that hangs or throws is logged and left
  * behind, and an interrupt ends the wait at once (the interrupt stays set). Only the
- * first call drains; later ones, and every call with a drain time of 0, return at once.
+ * first call drains; later ones, and every call with a drain time of 0, return at once,
+ * and so does a drain of an application that serves no requests (no web server started
+ * its {@link GoingAwayFilter}, as in tests on a mock servlet environment): nobody calls
+ * it, so there is nothing to wait for.
  */
 public final class DrainCoordinator {
 
@@ -35,6 +38,8 @@ public final class DrainCoordinator {
 	private final AtomicBoolean started = new AtomicBoolean();
 
 	private volatile boolean goingAway;
+
+	private volatile boolean serving;
 
 	private volatile long endsAtNanos;
 
@@ -60,6 +65,14 @@ public final class DrainCoordinator {
 	}
 
 	/**
+	 * Notes that a web server serves requests through this drain's
+	 * {@link GoingAwayFilter}; without it {@link #drain(Runnable)} does nothing.
+	 */
+	public void serving() {
+		this.serving = true;
+	}
+
+	/**
 	 * @return whether the instance is going away: a drain has started
 	 */
 	public boolean goingAway() {
@@ -80,12 +93,13 @@ public final class DrainCoordinator {
 
 	/**
 	 * Drains: leaves the registry, goes away and waits the drain time. Returns at once
-	 * with a drain time of 0 and on every call but the first.
+	 * with a drain time of 0, without a web server {@link #serving()} and on every call
+	 * but the first.
 	 * @param leaveRegistry deregisters this instance, or {@code null} when it is in no
 	 * registry (static discovery)
 	 */
 	public void drain(Runnable leaveRegistry) {
-		if (this.drainTime.isZero() || !this.started.compareAndSet(false, true)) {
+		if (this.drainTime.isZero() || !this.serving || !this.started.compareAndSet(false, true)) {
 			return;
 		}
 		long nanos = saturatedNanos(this.drainTime);

@@ -47,6 +47,15 @@ public class GoingAwayFilter extends OncePerRequestFilter {
 		}
 	}
 
+	/**
+	 * Called when a servlet container starts the filter: from then on a drain has
+	 * requests to drain.
+	 */
+	@Override
+	protected void initFilterBean() {
+		this.drain.serving();
+	}
+
 	@Override
 	protected boolean shouldNotFilterErrorDispatch() {
 		return false;

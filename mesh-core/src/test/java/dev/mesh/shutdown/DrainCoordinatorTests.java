@@ -32,10 +32,10 @@ class DrainCoordinatorTests {
 
 	@Test
 	void goesAwayLeavesTheRegistryAndWaitsTheDrainTime() throws InterruptedException {
-		DrainCoordinator drain = new DrainCoordinator(Duration.ofSeconds(2), this.clock::nanoTime, (nanos) -> {
+		DrainCoordinator drain = serving(new DrainCoordinator(Duration.ofSeconds(2), this.clock::nanoTime, (nanos) -> {
 			this.waits.add(nanos);
 			this.clock.advance(Duration.ofMillis(500));
-		});
+		}));
 		assertThat(drain.goingAway()).isFalse();
 		assertThat(drain.secondsLeft()).isZero();
 		CountDownLatch left = new CountDownLatch(1);
@@ -58,7 +58,7 @@ class DrainCoordinatorTests {
 
 	@Test
 	void aDrainTimeOfZeroDoesNothing() {
-		DrainCoordinator drain = new DrainCoordinator(Duration.ZERO, this.clock::nanoTime, this.advancing);
+		DrainCoordinator drain = serving(new DrainCoordinator(Duration.ZERO, this.clock::nanoTime, this.advancing));
 		AtomicInteger left = new AtomicInteger();
 		drain.drain(left::incrementAndGet);
 		assertThat(drain.goingAway()).isFalse();
@@ -68,7 +68,8 @@ class DrainCoordinatorTests {
 
 	@Test
 	void onlyTheFirstCallDrains() {
-		DrainCoordinator drain = new DrainCoordinator(Duration.ofSeconds(2), this.clock::nanoTime, this.advancing);
+		DrainCoordinator drain = serving(
+				new DrainCoordinator(Duration.ofSeconds(2), this.clock::nanoTime, this.advancing));
 		drain.drain(null);
 		drain.drain(null);
 		assertThat(this.waits).hasSize(1);
@@ -76,7 +77,8 @@ class DrainCoordinatorTests {
 
 	@Test
 	void aRegistryThatThrowsDoesNotStopTheDrain() {
-		DrainCoordinator drain = new DrainCoordinator(Duration.ofSeconds(2), this.clock::nanoTime, this.advancing);
+		DrainCoordinator drain = serving(
+				new DrainCoordinator(Duration.ofSeconds(2), this.clock::nanoTime, this.advancing));
 		drain.drain(() -> {
 			throw new IllegalStateException("Consul is down");
 		});
@@ -86,7 +88,8 @@ class DrainCoordinatorTests {
 
 	@Test
 	void aRegistryThatHangsIsLeftBehindAfterTheDrainTime() throws InterruptedException {
-		DrainCoordinator drain = new DrainCoordinator(Duration.ofMillis(200), this.clock::nanoTime, DrainWait.SLEEP);
+		DrainCoordinator drain = serving(
+				new DrainCoordinator(Duration.ofMillis(200), this.clock::nanoTime, DrainWait.SLEEP));
 		CountDownLatch never = new CountDownLatch(1);
 		CountDownLatch leaving = new CountDownLatch(1);
 		long start = System.nanoTime();
@@ -111,7 +114,8 @@ class DrainCoordinatorTests {
 
 	@Test
 	void anInterruptEndsTheWaitAtOnceAndStaysSet() throws InterruptedException {
-		DrainCoordinator drain = new DrainCoordinator(Duration.ofSeconds(30), this.clock::nanoTime, DrainWait.SLEEP);
+		DrainCoordinator drain = serving(
+				new DrainCoordinator(Duration.ofSeconds(30), this.clock::nanoTime, DrainWait.SLEEP));
 		AtomicBoolean interruptedAfter = new AtomicBoolean();
 		CountDownLatch done = new CountDownLatch(1);
 		Thread closing = new Thread(() -> {
@@ -135,8 +139,8 @@ class DrainCoordinatorTests {
 	@Test
 	void aSecondCloseWhileTheFirstDrainsReturnsAtOnce() throws InterruptedException {
 		CountDownLatch release = new CountDownLatch(1);
-		DrainCoordinator drain = new DrainCoordinator(Duration.ofSeconds(30), this.clock::nanoTime,
-				(nanos) -> release.await());
+		DrainCoordinator drain = serving(
+				new DrainCoordinator(Duration.ofSeconds(30), this.clock::nanoTime, (nanos) -> release.await()));
 		Thread first = new Thread(() -> drain.drain(null));
 		first.start();
 		try {
@@ -154,8 +158,8 @@ class DrainCoordinatorTests {
 
 	@Test
 	void aDrainTimeTooLongForNanosecondsSaturates() {
-		DrainCoordinator drain = new DrainCoordinator(Duration.ofDays(365L * 1_000), this.clock::nanoTime,
-				this.waits::add);
+		DrainCoordinator drain = serving(
+				new DrainCoordinator(Duration.ofDays(365L * 1_000), this.clock::nanoTime, this.waits::add));
 		drain.drain(null);
 		assertThat(this.waits).containsExactly(Long.MAX_VALUE);
 		assertThat(drain.secondsLeft()).isPositive();
@@ -166,6 +170,21 @@ class DrainCoordinatorTests {
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
 			.isThrownBy(() -> new DrainCoordinator(Duration.ofSeconds(-1), this.clock::nanoTime, this.advancing))
 			.withMessageContaining("expected: >= 0");
+	}
+
+	@Test
+	void anApplicationThatServesNoRequestsDoesNotDrain() {
+		DrainCoordinator drain = new DrainCoordinator(Duration.ofSeconds(2), this.clock::nanoTime, this.advancing);
+		AtomicInteger left = new AtomicInteger();
+		drain.drain(left::incrementAndGet);
+		assertThat(drain.goingAway()).isFalse();
+		assertThat(this.waits).isEmpty();
+		assertThat(left).hasValue(0);
+	}
+
+	private static DrainCoordinator serving(DrainCoordinator drain) {
+		drain.serving();
+		return drain;
 	}
 
 	private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
