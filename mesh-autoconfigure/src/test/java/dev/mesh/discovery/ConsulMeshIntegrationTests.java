@@ -1,5 +1,9 @@
 package dev.mesh.discovery;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +12,7 @@ import java.util.Map;
 
 import dev.mesh.autoconfigure.consul.ConsulConnectionDetails;
 import dev.mesh.client.MeshClient;
+import dev.mesh.shutdown.GoingAway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.consul.ConsulContainer;
@@ -31,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real Consul (Testcontainers): instances register with their weights as service
- * {@code Meta}, a mesh client splits calls by them, and a deregistered instance stops
- * getting picks within about a second. Skipped where there is no Docker.
+ * {@code Meta}, a mesh client splits calls by them, a deregistered instance stops getting
+ * picks within about a second, and a closing instance leaves Consul as its drain starts
+ * while it still answers. Skipped where there is no Docker.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ConsulMeshIntegrationTests {
@@ -78,6 +84,35 @@ class ConsulMeshIntegrationTests {
 		for (int i = 0; i < 100; i++) {
 			last = inventory.get().uri("/who").retrieve().body(String.class);
 			assertThat(last).isEqualTo("heavy");
+		}
+	}
+
+	@Test
+	void shouldLeaveConsulWhenTheDrainStartsAndStillAnswerDuringIt() throws Exception {
+		ConfigurableApplicationContext leaving = start(new SpringApplicationBuilder(Backend.class), "inventory",
+				"leaving", "mesh.instance.shutdown.drain-time=3s");
+		ConfigurableApplicationContext client = start(
+				new SpringApplicationBuilder(Client.class).web(WebApplicationType.NONE), "order", "client",
+				"spring.cloud.consul.discovery.register=false");
+		DiscoveryClient discovery = client.getBean(DiscoveryClient.class);
+		assertThat(discovery.getInstances("inventory")).hasSize(1);
+		int port = leaving.getEnvironment().getProperty("local.server.port", Integer.class);
+		Thread closing = new Thread(leaving::close);
+		closing.start();
+		try {
+			long start = System.nanoTime();
+			while (!discovery.getInstances("inventory").isEmpty()) {
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+				Thread.sleep(20);
+			}
+			HttpResponse<String> answer = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/who")).build(),
+						HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).isEqualTo(200);
+			assertThat(answer.headers().firstValue(GoingAway.HEADER)).isPresent();
+		}
+		finally {
+			closing.join(15_000);
 		}
 	}
 
