@@ -125,8 +125,8 @@ public class MeshClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		MeshClientMeterBinder meshClientMeterBinder(MeshClientFactory factory) {
-			return new MeshClientMeterBinder(factory);
+		MeshClientMeterBinder meshClientMeterBinder(MeshClientFactory factory, MeshProperties properties) {
+			return new MeshClientMeterBinder(factory, properties.getMetrics().getDepartedInstanceRetention());
 		}
 
 	}

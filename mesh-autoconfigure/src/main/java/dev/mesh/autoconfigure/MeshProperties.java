@@ -49,6 +49,10 @@ public class MeshProperties implements Validator {
 	@NestedConfigurationProperty
 	private final Tracing tracing = new Tracing();
 
+	/** The mesh clients' meters. */
+	@NestedConfigurationProperty
+	private final Metrics metrics = new Metrics();
+
 	/**
 	 * Client settings for every service, unless overridden under
 	 * {@code mesh.clients.<service>}.
@@ -91,6 +95,10 @@ public class MeshProperties implements Validator {
 
 	public Tracing getTracing() {
 		return this.tracing;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	public MeshClientProperties getClientDefaults() {
@@ -270,6 +278,27 @@ public class MeshProperties implements Validator {
 
 		public void setAttemptSpans(boolean attemptSpans) {
 			this.attemptSpans = attemptSpans;
+		}
+
+	}
+
+	/** The mesh clients' meters. */
+	public static class Metrics {
+
+		/**
+		 * How long the per-instance meters (mesh.client.requests) of an instance that has
+		 * left the registry are kept before they are removed from the meter registry; an
+		 * instance that comes back within it keeps them. 0 removes them as soon as the
+		 * instance leaves.
+		 */
+		private Duration departedInstanceRetention = Duration.ofMinutes(5);
+
+		public Duration getDepartedInstanceRetention() {
+			return this.departedInstanceRetention;
+		}
+
+		public void setDepartedInstanceRetention(Duration departedInstanceRetention) {
+			this.departedInstanceRetention = PropertyChecks.notNegative(departedInstanceRetention);
 		}
 
 	}

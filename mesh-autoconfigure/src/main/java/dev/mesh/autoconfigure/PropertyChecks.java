@@ -54,6 +54,11 @@ final class PropertyChecks {
 		return value;
 	}
 
+	static Duration notNegative(Duration value) {
+		check(value != null && !value.isNegative(), "must be a duration of 0 or more, such as 0s or 5m");
+		return value;
+	}
+
 	static int atLeast(int value, int min) {
 		check(value >= min, "must be a whole number of at least " + min);
 		return value;

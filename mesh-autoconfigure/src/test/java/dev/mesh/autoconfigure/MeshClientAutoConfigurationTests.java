@@ -11,6 +11,7 @@ import dev.mesh.client.ClientPolicy;
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
+import dev.mesh.client.MeshClientMeterBinder;
 import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
@@ -182,6 +183,25 @@ class MeshClientAutoConfigurationTests {
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("'query'").contains("bare service id");
 		});
+	}
+
+	@Test
+	void shouldRejectANegativeDepartedInstanceRetentionAndAcceptZeroAndHugeOnes() {
+		this.runner.withPropertyValues("mesh.metrics.departed-instance-retention=-1s").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("mesh.metrics.departed-instance-retention")
+				.contains("-1s")
+				.contains("0 or more");
+		});
+		this.runner.withPropertyValues("mesh.metrics.departed-instance-retention=0s").run((context) -> {
+			assertThat(context).hasSingleBean(MeshClientMeterBinder.class);
+			assertThat(context.getBean(MeshProperties.class).getMetrics().getDepartedInstanceRetention()).isZero();
+		});
+		this.runner.withPropertyValues("mesh.metrics.departed-instance-retention=3650000d")
+			.run((context) -> assertThat(context).hasSingleBean(MeshClientMeterBinder.class));
+		this.runner.run((context) -> assertThat(
+				context.getBean(MeshProperties.class).getMetrics().getDepartedInstanceRetention())
+			.isEqualTo(Duration.ofMinutes(5)));
 	}
 
 	@Test

@@ -28,6 +28,33 @@ class MeshDefaultsEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void shouldGiveTheSameInstanceIdOnEveryReadOfOneRunAndANewOneNextRun() {
+		StandardEnvironment environment = new StandardEnvironment();
+		RandomValuePropertySource.addToEnvironment(environment);
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		String id = environment.getProperty("spring.cloud.consul.discovery.instance-id");
+		assertThat(id).matches("application-[0-9a-f]{32}");
+		assertThat(environment.getProperty("spring.cloud.consul.discovery.instance-id")).isEqualTo(id);
+		StandardEnvironment nextRun = new StandardEnvironment();
+		this.postProcessor.postProcessEnvironment(nextRun, new SpringApplication());
+		assertThat(nextRun.getProperty("spring.cloud.consul.discovery.instance-id")).isNotEqualTo(id);
+	}
+
+	@Test
+	void shouldLetConsulDeregisterAnInstanceWhoseCheckStaysCriticalUnlessTheUserSetsTheirOwnTimeout() {
+		StandardEnvironment environment = new StandardEnvironment();
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-critical-timeout"))
+			.isEqualTo("1m");
+		StandardEnvironment own = new StandardEnvironment();
+		own.getPropertySources()
+			.addFirst(new MapPropertySource("app",
+					Map.of("spring.cloud.consul.discovery.health-check-critical-timeout", "10m")));
+		this.postProcessor.postProcessEnvironment(own, new SpringApplication());
+		assertThat(own.getProperty("spring.cloud.consul.discovery.health-check-critical-timeout")).isEqualTo("10m");
+	}
+
+	@Test
 	void shouldLetUserSettingsWin() {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
@@ -36,6 +63,19 @@ class MeshDefaultsEnvironmentPostProcessorTests {
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty("spring.cloud.consul.discovery.query-passing")).isEqualTo("false");
 		assertThat(environment.getProperty("spring.cloud.consul.discovery.instance-id")).isEqualTo("mine");
+	}
+
+	@Test
+	void shouldLetTheApplicationsDefaultPropertiesWinThoughBootMovesThemLast() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("defaultProperties",
+					Map.of("spring.cloud.consul.discovery.health-check-critical-timeout", "30m")));
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		environment.getPropertySources().addLast(environment.getPropertySources().remove("defaultProperties"));
+		assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-critical-timeout"))
+			.isEqualTo("30m");
+		assertThat(environment.getProperty("spring.cloud.consul.discovery.query-passing")).isEqualTo("true");
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package dev.mesh.client;
 
+import java.time.Duration;
+import java.util.Objects;
+
 import dev.mesh.security.ServiceTokenSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,17 +19,42 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code mesh.client.instances.available} (gauge) and {@code mesh.oauth2.token.requests}
  * (token requests, with the {@code registration}). The counters are read from the
  * pipeline's own state when scraped, so the request path does no metrics work for them.
+ *
+ * <p>
+ * Only {@code mesh.client.requests} is tagged with an {@code instance}: its timers of an
+ * instance that has left the service's list are removed from the registry once the
+ * instance has been gone for the retention (an instance that comes back within it keeps
+ * them), so instance ids that change with every deploy do not add time series for ever.
  */
 public class MeshClientMeterBinder implements MeterBinder {
 
 	private final MeshClientFactory factory;
 
+	private final Duration departedInstanceRetention;
+
 	/**
+	 * Measures the clients, keeping the meters of a departed instance for 5 minutes.
 	 * @param factory the factory whose clients are measured, including clients created
 	 * later
 	 */
 	public MeshClientMeterBinder(MeshClientFactory factory) {
+		this(factory, RouteMeters.DEFAULT_RETENTION);
+	}
+
+	/**
+	 * @param factory the factory whose clients are measured, including clients created
+	 * later
+	 * @param departedInstanceRetention how long the meters of an instance that left the
+	 * registry are kept: 0 removes them with the list that drops the instance
+	 */
+	public MeshClientMeterBinder(MeshClientFactory factory, Duration departedInstanceRetention) {
+		Objects.requireNonNull(departedInstanceRetention, "departedInstanceRetention");
+		if (departedInstanceRetention.isNegative()) {
+			throw new IllegalArgumentException(
+					"departedInstanceRetention: " + departedInstanceRetention + " (expected: >= 0)");
+		}
 		this.factory = factory;
+		this.departedInstanceRetention = departedInstanceRetention;
 	}
 
 	@Override
@@ -34,10 +62,12 @@ public class MeshClientMeterBinder implements MeterBinder {
 		this.factory.onRoute((route) -> bind(route, registry));
 	}
 
-	private static void bind(ServiceRoute route, MeterRegistry registry) {
+	private void bind(ServiceRoute route, MeterRegistry registry) {
 		String service = route.serviceId();
-		route.meters().timeCalls(new CallTimers(registry, service));
-		route.meters().timeAttempts(new AttemptTimers(registry, service));
+		RouteMeters meters = route.meters();
+		meters.retainDeparted(this.departedInstanceRetention);
+		meters.timeCalls(new CallTimers(registry, service));
+		meters.timeAttempts(new AttemptTimers(registry, service, meters::attemptTimerRegistered));
 		FunctionCounter.builder("mesh.client.retries", route.retryBudget(), (budget) -> budget.retryCount())
 			.description("Retries made by mesh clients")
 			.tag("service", service)

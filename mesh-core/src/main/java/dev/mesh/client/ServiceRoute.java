@@ -83,7 +83,7 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private volatile long zoneCheckedAt;
 
-	private final RouteMeters meters = new RouteMeters();
+	private final RouteMeters meters;
 
 	/** What was built for the latest list from discovery; guarded by this. */
 	private PickerBuilder.Built built;
@@ -112,14 +112,19 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.pickers = new PickerBuilder(policy.loadBalancer(), policy.zoneAffinity(), policy.slowStart(), clock);
 		this.notEjected = (instance) -> !this.outlierDetector.isEjected(instance, this.clock.nanoTime());
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of(), new int[0], clock::nanoTime);
+		this.meters = new RouteMeters(clock::nanoTime, cache::schedule);
 		cache.watch(serviceId, this);
 	}
 
-	/** Takes a new instance list from discovery and builds its pickers. */
+	/**
+	 * Takes a new instance list from discovery, builds its pickers and lets the meters of
+	 * instances gone for long enough go.
+	 */
 	@Override
 	public synchronized void accept(List<MeshInstance> instances) {
 		use(this.pickers.build(instances, this.notEjected));
 		this.loaded = true;
+		this.meters.instancesChanged(instances);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.mesh.client;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Timer;
 
@@ -13,6 +14,13 @@ import io.micrometer.core.instrument.Timer;
  * {@code register} call. Holds at most {@value #MAX_CACHED} tag combinations, after which
  * it starts over: a mesh with instance churn must not grow it forever. (The registry
  * keeps its meters either way; this only bounds the shortcut.)
+ *
+ * <p>
+ * Registering a timer and {@link #forget forgetting} timers (while their meters are
+ * removed from the registry) exclude each other, so a timer whose meter was removed is
+ * never cached again: the next sample of its tags registers a new one. Only a sample that
+ * looked its timer up before the removal lands in the removed meter; recording itself
+ * takes no lock.
  *
  * @param <K> the tag values, a record
  */
@@ -33,13 +41,30 @@ final class TimerCache<K> {
 
 	Timer timer(K tags) {
 		Timer timer = this.timers.get(tags);
+		return (timer != null) ? timer : registered(tags);
+	}
+
+	private synchronized Timer registered(K tags) {
+		Timer timer = this.timers.get(tags);
 		if (timer == null) {
 			if (this.timers.size() >= MAX_CACHED) {
 				this.timers.clear();
 			}
-			timer = this.timers.computeIfAbsent(tags, this.register);
+			timer = this.register.apply(tags);
+			this.timers.put(tags, timer);
 		}
 		return timer;
+	}
+
+	/**
+	 * Forgets the timers of some tag values and runs what removes their meters, with no
+	 * registration in between.
+	 * @param which the tag values to forget
+	 * @param removal removes the meters from the registry
+	 */
+	synchronized void forget(Predicate<K> which, Runnable removal) {
+		this.timers.keySet().removeIf(which);
+		removal.run();
 	}
 
 	/**
