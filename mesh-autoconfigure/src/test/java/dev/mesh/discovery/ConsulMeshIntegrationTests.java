@@ -1,5 +1,9 @@
 package dev.mesh.discovery;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +12,7 @@ import java.util.Map;
 
 import dev.mesh.autoconfigure.consul.ConsulConnectionDetails;
 import dev.mesh.client.MeshClient;
+import dev.mesh.testsupport.ServerPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.consul.ConsulContainer;
@@ -79,6 +84,25 @@ class ConsulMeshIntegrationTests {
 			last = inventory.get().uri("/who").retrieve().body(String.class);
 			assertThat(last).isEqualTo("heavy");
 		}
+	}
+
+	@Test
+	void shouldPublishAWeightSetAtRunTimeToConsul() throws Exception {
+		ConfigurableApplicationContext backend = start(new SpringApplicationBuilder(Backend.class), "inventory",
+				"heavy", "mesh.instance.weight=3", "management.endpoints.web.exposure.include=mesh");
+		ConfigurableApplicationContext client = start(
+				new SpringApplicationBuilder(Client.class).web(WebApplicationType.NONE), "order", "client",
+				"spring.cloud.consul.discovery.register=false");
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ServerPorts.of(backend) + "/actuator/mesh"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"weight\": 0}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"publishedTo\":\"consul\"");
+		assertThat(client.getBean(DiscoveryClient.class).getInstances("inventory"))
+			.extracting((instance) -> instance.getMetadata().get("weight"))
+			.containsExactly("0");
 	}
 
 	private static boolean isQuiet(RestClient inventory) {
