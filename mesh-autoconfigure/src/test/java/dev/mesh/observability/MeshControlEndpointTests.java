@@ -140,6 +140,18 @@ class MeshControlEndpointTests {
 	}
 
 	@Test
+	void shouldOfferNoWritesWhenTheOperatorMakesTheEndpointReadOnly(CapturedOutput output) throws Exception {
+		List<TestServer> servers = List.of(this.mesh.server("a"));
+		this.mesh.start(Consumer.of(ControlledApplication.class).servlet(), servers, "mesh.instance.weight=3",
+				"management.endpoints.web.exposure.include=mesh", "management.endpoint.mesh.access=read-only");
+		assertThat(post("/actuator/mesh", "{\"weight\": 0}").statusCode()).isIn(404, 405);
+		assertThat(post("/actuator/mesh/inventory", "{\"action\": \"reset\"}").statusCode()).isIn(404, 405);
+		assertThat(get("/actuator/mesh/inventory").statusCode()).isEqualTo(200);
+		assertThat(json.readTree(get("/actuator/mesh").body()).path("self").path("weight").asInt()).isEqualTo(3);
+		assertThat(output).doesNotContain("mesh control by");
+	}
+
+	@Test
 	void shouldReadOneClientAndAnswer404ForAServiceItDoesNotCall() throws Exception {
 		start();
 		HttpResponse<String> inventory = get("/actuator/mesh/inventory");
