@@ -1,6 +1,7 @@
 package dev.mesh.autoconfigure;
 
 import dev.mesh.client.MeshClientFactory;
+import dev.mesh.discovery.InstanceWeight;
 import dev.mesh.observability.MeshHealthIndicator;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,8 +25,8 @@ class MeshHealthConfiguration {
 	@ConditionalOnMissingBean(name = "meshHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("mesh")
 	MeshHealthIndicator meshHealthIndicator(MeshClientFactory clients, MeshProperties properties,
-			ObjectProvider<Registration> registration) {
-		return new MeshHealthIndicator(MeshObservabilityAutoConfiguration.healthReport(clients, properties, registration));
+			ObjectProvider<Registration> registration, InstanceWeight weight) {
+		return new MeshHealthIndicator(MeshObservabilityAutoConfiguration.healthReport(clients, properties, registration, weight));
 	}
 
 }

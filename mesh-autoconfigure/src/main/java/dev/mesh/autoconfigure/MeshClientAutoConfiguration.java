@@ -5,6 +5,7 @@ import dev.mesh.client.MeshClientBeanPostProcessor;
 import dev.mesh.client.MeshClientFactory;
 import dev.mesh.client.MeshClientMeterBinder;
 import dev.mesh.client.MeshTransports;
+import dev.mesh.client.RefreshingClientPolicies;
 import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.observability.AttemptTracer;
@@ -26,8 +27,10 @@ import org.springframework.context.annotation.Import;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -77,11 +80,16 @@ public class MeshClientAutoConfiguration {
 		return new ServiceInstanceCache(discoveryClient, properties.getDiscovery().getRefreshInterval(), clock);
 	}
 
+	/**
+	 * The policy of each client, from the {@code mesh.*} properties; refreshed from the
+	 * environment when Spring Cloud says it changed
+	 * ({@link MeshClientRefreshConfiguration}).
+	 */
 	@Bean
-	@ConditionalOnMissingBean
-	ClientPolicies meshClientPolicies(MeshProperties properties) {
+	@ConditionalOnMissingBean(ClientPolicies.class)
+	RefreshingClientPolicies meshClientPolicies(MeshProperties properties) {
 		ZoneAffinityCheck.warnIfNoZone(properties);
-		return properties::clientPolicy;
+		return new RefreshingClientPolicies(properties::clientPolicy);
 	}
 
 	@Bean
@@ -117,6 +125,24 @@ public class MeshClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	static MeshClientBeanPostProcessor meshClientBeanPostProcessor(ObjectProvider<MeshClientFactory> factory) {
 		return new MeshClientBeanPostProcessor(factory);
+	}
+
+	/**
+	 * Running clients follow changed client properties (Spring Cloud's
+	 * {@code EnvironmentChangeEvent}), unless the application defines its own
+	 * {@link ClientPolicies}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(EnvironmentChangeEvent.class)
+	static class MeshClientRefreshConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MeshClientPolicyRefresher meshClientPolicyRefresher(Environment environment,
+				ObjectProvider<ClientPolicies> policies, ObjectProvider<MeshClientFactory> factory) {
+			return new MeshClientPolicyRefresher(environment, policies, factory);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

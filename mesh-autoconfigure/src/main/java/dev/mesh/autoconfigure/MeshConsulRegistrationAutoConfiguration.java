@@ -5,20 +5,25 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.mesh.discovery.InstanceWeight;
 import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshMetadata;
+import dev.mesh.discovery.WeightPublisher;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Import;
+import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
+import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration for publishing this instance's weight, zone, version, start time and
- * warm-up as Consul service {@code Meta} when Spring Cloud Consul registers it.
+ * warm-up as Consul service {@code Meta} when Spring Cloud Consul registers it, and a
+ * weight changed at run time ({@link ConsulWeightPublisher}).
  */
 @AutoConfiguration
 @ConditionalOnClass(ConsulRegistrationCustomizer.class)
@@ -35,19 +40,26 @@ public class MeshConsulRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "meshConsulRegistrationCustomizer")
 	ConsulRegistrationCustomizer meshConsulRegistrationCustomizer(MeshProperties properties,
-			ObjectProvider<MeshClock> clock) {
+			ObjectProvider<MeshClock> clock, InstanceWeight weight) {
 		MeshProperties.Instance instance = properties.getInstance();
 		MeshClock now = clock.getIfAvailable(MeshClock::system);
 		AtomicReference<Instant> startedAt = new AtomicReference<>();
 		return (registration) -> {
 			startedAt.compareAndSet(null, now.instant());
-			Map<String, String> metadata = MeshMetadata.of(instance.getWeight(), instance.getZone(),
-					instance.getVersion(), startedAt.get(), instance.getWarmup());
+			Map<String, String> metadata = MeshMetadata.of(weight.current(), instance.getZone(), instance.getVersion(),
+					startedAt.get(), instance.getWarmup());
 			Map<String, String> meta = registration.getService().getMeta();
 			Map<String, String> merged = (meta != null) ? new HashMap<>(meta) : new HashMap<>();
 			merged.putAll(metadata);
 			registration.getService().setMeta(merged);
 		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(WeightPublisher.class)
+	ConsulWeightPublisher meshConsulWeightPublisher(ObjectProvider<ConsulAutoRegistration> registration,
+			ObjectProvider<ConsulServiceRegistry> registry) {
+		return new ConsulWeightPublisher(registration, registry);
 	}
 
 }

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.mesh.client.MeshClientFactory;
+import dev.mesh.discovery.InstanceWeight;
+import dev.mesh.discovery.WeightPublisher;
 import dev.mesh.observability.MeshEndpoint;
 import dev.mesh.observability.MeshHealthReport;
 
@@ -28,15 +30,18 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(MeshClientFactory.class)
 @ConditionalOnMeshEnabled
-@Import(MeshHealthConfiguration.class)
+@Import({ MeshPropertiesConfiguration.class, MeshHealthConfiguration.class })
 public class MeshObservabilityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	MeshEndpoint meshEndpoint(MeshClientFactory clients, MeshProperties properties,
-			ObjectProvider<Registration> registration) {
-		return new MeshEndpoint(clients, self(properties, registration));
+			ObjectProvider<Registration> registration, InstanceWeight weight,
+			ObjectProvider<WeightPublisher> publisher) {
+		return new MeshEndpoint(clients, self(properties, registration, weight), weight,
+				() -> publisher.getIfAvailable(() -> WeightPublisher.LOCAL),
+				(service) -> clients.policy(service).outlier().maxEjectionTime());
 	}
 
 	/**
@@ -47,14 +52,14 @@ public class MeshObservabilityAutoConfiguration {
 	 * line's {@code MeshHealthIndicator}
 	 */
 	static Supplier<MeshHealthReport> healthReport(MeshClientFactory clients, MeshProperties properties,
-			ObjectProvider<Registration> registration) {
-		Supplier<Map<String, Object>> self = self(properties, registration);
+			ObjectProvider<Registration> registration, InstanceWeight weight) {
+		Supplier<Map<String, Object>> self = self(properties, registration, weight);
 		boolean downstreamAffectsStatus = properties.getHealth().isDownstreamAffectsStatus();
 		return () -> MeshHealthReport.of(clients, self, downstreamAffectsStatus);
 	}
 
 	private static Supplier<Map<String, Object>> self(MeshProperties properties,
-			ObjectProvider<Registration> registration) {
+			ObjectProvider<Registration> registration, InstanceWeight weight) {
 		return () -> {
 			Map<String, Object> self = new LinkedHashMap<>();
 			Registration current = registration.getIfAvailable();
@@ -68,7 +73,8 @@ public class MeshObservabilityAutoConfiguration {
 			else {
 				self.put("registered", false);
 			}
-			self.put("weight", properties.getInstance().getWeight());
+			self.put("weight", weight.current());
+			self.put("configuredWeight", weight.configured());
 			self.put("zone", properties.getInstance().getZone());
 			self.put("version", properties.getInstance().getVersion());
 			self.put("warmup", properties.getInstance().getWarmup());

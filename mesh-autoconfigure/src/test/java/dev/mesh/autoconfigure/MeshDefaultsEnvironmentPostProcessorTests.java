@@ -87,4 +87,34 @@ class MeshDefaultsEnvironmentPostProcessorTests {
 			.isFalse();
 	}
 
+	@Test
+	void shouldKeepSpringCloudFromRebindingTheMeshPropertiesAndKeepItsOwnDefault() {
+		StandardEnvironment environment = new StandardEnvironment();
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty("spring.cloud.refresh.never-refreshable"))
+			.isEqualTo("com.zaxxer.hikari.HikariDataSource,dev.mesh.autoconfigure.MeshProperties");
+	}
+
+	@Test
+	void shouldAddTheMeshPropertiesToTheUsersNeverRefreshableList() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("app",
+					Map.of("spring.cloud.refresh.never-refreshable", "com.example.MyProperties")));
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty("spring.cloud.refresh.never-refreshable"))
+			.isEqualTo("com.example.MyProperties,dev.mesh.autoconfigure.MeshProperties");
+	}
+
+	@Test
+	void shouldLeaveAUsersListThatNamesTheMeshPropertiesAsItIs() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("app",
+					Map.of("spring.cloud.refresh.never-refreshable", "dev.mesh.autoconfigure.MeshProperties")));
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getPropertySources()
+			.contains(MeshDefaultsEnvironmentPostProcessor.NEVER_REFRESHABLE_SOURCE_NAME)).isFalse();
+	}
+
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import dev.mesh.autoconfigure.consul.ConsulConnectionDetails;
 import dev.mesh.client.MeshClient;
 import dev.mesh.shutdown.GoingAway;
+import dev.mesh.testsupport.ServerPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.consul.ConsulContainer;
@@ -114,6 +115,25 @@ class ConsulMeshIntegrationTests {
 		finally {
 			closing.join(15_000);
 		}
+	}
+
+	@Test
+	void shouldPublishAWeightSetAtRunTimeToConsul() throws Exception {
+		ConfigurableApplicationContext backend = start(new SpringApplicationBuilder(Backend.class), "inventory",
+				"heavy", "mesh.instance.weight=3", "management.endpoints.web.exposure.include=mesh");
+		ConfigurableApplicationContext client = start(
+				new SpringApplicationBuilder(Client.class).web(WebApplicationType.NONE), "order", "client",
+				"spring.cloud.consul.discovery.register=false");
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ServerPorts.of(backend) + "/actuator/mesh"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"weight\": 0}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"publishedTo\":\"consul\"");
+		assertThat(client.getBean(DiscoveryClient.class).getInstances("inventory"))
+			.extracting((instance) -> instance.getMetadata().get("weight"))
+			.containsExactly("0");
 	}
 
 	private static boolean isQuiet(RestClient inventory) {

@@ -1,7 +1,9 @@
 package dev.mesh.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.loadbalancer.SlowStartPolicy;
@@ -93,6 +95,44 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
 				this.zoneAffinity, policy, this.maxResponseSize, this.transport);
+	}
+
+	/**
+	 * The settings a running client takes over from a changed policy: {@code timeout},
+	 * {@code per-attempt-timeout}, {@code retry.*} and {@code outlier.*}; everything else
+	 * stays as this policy has it until a restart (see {@link #restartNeeded}).
+	 * @param next the changed policy
+	 * @return this policy with the live settings of {@code next}
+	 */
+	public ClientPolicy withLiveSettingsOf(ClientPolicy next) {
+		return new ClientPolicy(this.loadBalancer, next.timeout, next.perAttemptTimeout, this.connectTimeout,
+				next.retry, next.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
+				this.zoneAffinity, this.slowStart, this.maxResponseSize, this.transport);
+	}
+
+	/**
+	 * @param next a changed policy
+	 * @return the properties (relative to {@code mesh.clients.<service>.}) that differ in
+	 * {@code next} and take effect only after a restart, in property order
+	 */
+	public List<String> restartNeeded(ClientPolicy next) {
+		List<String> names = new ArrayList<>();
+		addIfChanged(names, "load-balancer", this.loadBalancer, next.loadBalancer);
+		addIfChanged(names, "connect-timeout", this.connectTimeout, next.connectTimeout);
+		addIfChanged(names, "max-concurrent-requests", this.maxConcurrentRequests, next.maxConcurrentRequests);
+		addIfChanged(names, "oauth2", this.oauth2, next.oauth2);
+		addIfChanged(names, "circuit-breaker", this.circuitBreaker, next.circuitBreaker);
+		addIfChanged(names, "zone-affinity", this.zoneAffinity, next.zoneAffinity);
+		addIfChanged(names, "slow-start", this.slowStart, next.slowStart);
+		addIfChanged(names, "max-response-size", this.maxResponseSize, next.maxResponseSize);
+		addIfChanged(names, "transport (ssl-bundle, buffer-response)", this.transport, next.transport);
+		return names;
+	}
+
+	private static void addIfChanged(List<String> names, String name, Object current, Object next) {
+		if (!Objects.equals(current, next)) {
+			names.add(name);
+		}
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +17,7 @@ import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.ClientSnapshot;
-import dev.mesh.observability.MeshClientsView;
+import dev.mesh.observability.MeshClientsControl;
 import dev.mesh.security.ServiceTokenSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -40,7 +41,7 @@ import org.springframework.web.client.RestClient;
  * ends them, so nothing of the mesh outlives its context (a test's, or the one each
  * devtools restart replaces).
  */
-public class MeshClientFactory implements MeshClientsView, AutoCloseable {
+public class MeshClientFactory implements MeshClientsControl, AutoCloseable {
 
 	private final ServiceInstanceCache instanceCache;
 
@@ -263,6 +264,53 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 		return new TreeMap<>(this.routes).values().stream().map(ClientSnapshots::of).toList();
 	}
 
+	@Override
+	public ClientSnapshot client(String service) {
+		ServiceRoute route = this.routes.get(service);
+		return (route != null) ? ClientSnapshots.of(route) : null;
+	}
+
+	@Override
+	public boolean eject(String service, String instance) {
+		ServiceRoute route = this.routes.get(service);
+		return route != null && RouteControl.eject(route, instance);
+	}
+
+	@Override
+	public boolean restore(String service, String instance) {
+		ServiceRoute route = this.routes.get(service);
+		return route != null && RouteControl.restore(route, instance);
+	}
+
+	@Override
+	public int reset(String service) {
+		ServiceRoute route = this.routes.get(service);
+		return (route != null) ? RouteControl.reset(route) : -1;
+	}
+
+	/**
+	 * @return the services this factory has clients of, in service id order
+	 */
+	public Set<String> services() {
+		return Collections.unmodifiableSet(new TreeSet<>(this.routes.keySet()));
+	}
+
+	/**
+	 * Applies a changed policy to a service's client: calls that start from now on use
+	 * its {@code timeout}, {@code per-attempt-timeout}, {@code retry.*} and
+	 * {@code outlier.*}; calls in flight finish on the old policy. A service without a
+	 * client yet takes its policy from {@link ClientPolicies} when its first client is
+	 * made.
+	 * @param service the service
+	 * @param next its changed policy
+	 * @return the properties (relative to {@code mesh.clients.<service>.}) that changed
+	 * but take effect only after a restart; empty when the service has no client yet
+	 */
+	public List<String> update(String service, ClientPolicy next) {
+		ServiceRoute route = this.routes.get(service);
+		return (route != null) ? route.update(next) : List.of();
+	}
+
 	/**
 	 * Closes every service's transport and lets the attempt watchdog's thread end; a call
 	 * made through one of this factory's clients afterwards fails with an
@@ -282,7 +330,8 @@ public class MeshClientFactory implements MeshClientsView, AutoCloseable {
 	 * @return the policy its client uses
 	 */
 	public ClientPolicy policy(String serviceId) {
-		return this.policies.forService(serviceId);
+		ServiceRoute route = this.routes.get(serviceId);
+		return (route != null) ? route.policy() : this.policies.forService(serviceId);
 	}
 
 }

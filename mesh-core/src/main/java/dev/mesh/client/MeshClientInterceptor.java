@@ -112,8 +112,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			throw new DeadlineExceededException(this.route.serviceId(),
 					"the deadline of the request being handled has passed");
 		}
-		long deadline = start + Math.min(this.route.policy().timeout().toNanos(), inbound);
-		CallAttempts attempts = new CallAttempts(this.route, this.route.policy().retry().maxAttempts());
+		// read once: a policy changed while the call runs applies to later calls
+		ServiceRoute.Live live = this.route.live();
+		long deadline = start + Math.min(live.policy().timeout().toNanos(), inbound);
+		CallAttempts attempts = new CallAttempts(this.route, live.policy().retry().maxAttempts());
 		Bulkhead bulkhead = this.route.bulkhead();
 		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 			throw new ClientOverloadedException(this.route.serviceId(), bulkhead.getName(),
@@ -121,7 +123,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		}
 		try {
 			return CircuitGuard.run(this.route.circuitBreaker(), this.route.serviceId(), attempts,
-					() -> call(request, body, relative, execution, deadline, attempts));
+					() -> call(request, body, relative, execution, deadline, attempts, live));
 		}
 		finally {
 			if (bulkhead != null) {
@@ -131,8 +133,9 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private ClientHttpResponse call(HttpRequest request, byte[] body, URI relative,
-			ClientHttpRequestExecution execution, long deadline, CallAttempts attempts) throws IOException {
-		ClientPolicy policy = this.route.policy();
+			ClientHttpRequestExecution execution, long deadline, CallAttempts attempts, ServiceRoute.Live live)
+			throws IOException {
+		ClientPolicy policy = live.policy();
 		long perAttemptNanos = policy.perAttemptTimeout().toNanos();
 		// what an attempt gets when nothing cuts it short: an instance is judged only
 		// against this
@@ -202,7 +205,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				// ended by the caller: no failure of the instance, no retry
 				return result(response, failure);
 			}
-			RetryDecider.RetryDecision decision = this.route.retryDecider()
+			RetryDecider.RetryDecision decision = live.retryDecider()
 				.decide(request, number, failure, status, (response != null) ? response.getHeaders() : null,
 						deadline - this.route.now(), Thread.currentThread().isInterrupted(), attempts::next);
 			if (!decision.retry()) {

@@ -47,7 +47,11 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final String serviceId;
 
-	private final ClientPolicy policy;
+	/**
+	 * The policy in effect and what is built from it; replaced whole when the policy
+	 * changes at run time, so a call that read it once keeps one consistent view.
+	 */
+	private volatile Live live;
 
 	private final ServiceInstanceCache cache;
 
@@ -56,8 +60,6 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	private final OutlierDetector outlierDetector;
 
 	private final RetryBudget retryBudget;
-
-	private final RetryDecider retryDecider;
 
 	private final Bulkhead bulkhead;
 
@@ -95,15 +97,12 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 			CircuitBreaker circuitBreaker, ServiceTokenSource tokens, AttemptTracer attemptTracer,
 			MeshClientHttpRequestFactory requestFactory, MeshClock clock) {
 		this.serviceId = serviceId;
-		this.policy = policy;
 		this.cache = cache;
 		this.clock = clock;
 		this.outlierDetector = new OutlierDetector(policy.outlier(), clock::nanoTime);
 		this.goingAwayNanos = policy.outlier().ejectionTime().toNanos();
 		this.retryBudget = new RetryBudget(policy.retry().budget(), clock::nanoTime);
-		this.retryDecider = new RetryDecider(new RetryRule(policy.retry().on()),
-				new BackoffSchedule(policy.retry().backoff(), clock.wall()), this.retryBudget,
-				policy.retry().maxAttempts());
+		this.live = new Live(policy, retryDecider(policy));
 		this.bulkhead = bulkhead;
 		this.circuitBreaker = circuitBreaker;
 		this.tokens = tokens;
@@ -114,6 +113,49 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.picker = InstancePickers.create(policy.loadBalancer(), List.of(), new int[0], clock::nanoTime);
 		this.meters = new RouteMeters(clock::nanoTime, cache::schedule);
 		cache.watch(serviceId, this);
+	}
+
+	private RetryDecider retryDecider(ClientPolicy policy) {
+		return new RetryDecider(new RetryRule(policy.retry().on()),
+				new BackoffSchedule(policy.retry().backoff(), this.clock.wall()), this.retryBudget,
+				policy.retry().maxAttempts());
+	}
+
+	/**
+	 * Applies a changed policy to the calls that start from now on: its {@code timeout},
+	 * {@code per-attempt-timeout}, {@code retry.*} and {@code outlier.*}. Calls in flight
+	 * finish on the policy they started with. The rest of the policy is built into the
+	 * route's picker, transport, bulkhead, circuit breaker and token source and stays
+	 * until a restart.
+	 * @param next the changed policy
+	 * @return the properties of {@code next} (relative to
+	 * {@code mesh.clients.<service>.}) that differ and were not applied
+	 */
+	synchronized List<String> update(ClientPolicy next) {
+		ClientPolicy current = this.live.policy();
+		ClientPolicy applied = current.withLiveSettingsOf(next);
+		if (!applied.equals(current)) {
+			this.retryBudget.update(applied.retry().budget());
+			this.outlierDetector.update(applied.outlier());
+			this.live = new Live(applied, retryDecider(applied));
+		}
+		return current.restartNeeded(next);
+	}
+
+	/**
+	 * @return the policy in effect and its retry decider, read once by each call
+	 */
+	Live live() {
+		return this.live;
+	}
+
+	/**
+	 * What one call reads once, at its start.
+	 *
+	 * @param policy the policy in effect
+	 * @param retryDecider the retry decisions of that policy
+	 */
+	record Live(ClientPolicy policy, RetryDecider retryDecider) {
 	}
 
 	/**
@@ -192,6 +234,16 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	}
 
 	/**
+	 * Re-decides the zone at once after an operator's ejection or restore.
+	 */
+	void ejectionsChanged() {
+		if (this.picker instanceof ZoneAffinityPicker zoned) {
+			this.zoneCheckedAt = now();
+			zoned.update(this.notEjected);
+		}
+	}
+
+	/**
 	 * @return the effective weights the picker was built with, or {@code null} without
 	 * slow start
 	 */
@@ -215,12 +267,23 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	 */
 	MeshInstance pick(InstanceFilter filter, long now) {
 		if (!this.loaded) {
-			this.cache.ensureLoaded(this.serviceId, this.policy.timeout());
+			this.cache.ensureLoaded(this.serviceId, this.live.policy().timeout());
 		}
 		return this.picker.pick(filter, now);
 	}
 
 	List<MeshInstance> instances() {
+		return this.picker.instances();
+	}
+
+	/**
+	 * @return the instances, after waiting for discovery's first list of them (as the
+	 * first call would) when it has none yet
+	 */
+	List<MeshInstance> loadedInstances() {
+		if (!this.loaded) {
+			this.cache.ensureLoaded(this.serviceId, this.live.policy().timeout());
+		}
 		return this.picker.instances();
 	}
 
@@ -236,8 +299,11 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		return this.serviceId;
 	}
 
+	/**
+	 * @return the policy in effect now
+	 */
 	ClientPolicy policy() {
-		return this.policy;
+		return this.live.policy();
 	}
 
 	/**
@@ -260,10 +326,6 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	RetryBudget retryBudget() {
 		return this.retryBudget;
-	}
-
-	RetryDecider retryDecider() {
-		return this.retryDecider;
 	}
 
 	Bulkhead bulkhead() {

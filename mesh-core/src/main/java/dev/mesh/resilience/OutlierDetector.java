@@ -32,13 +32,8 @@ public final class OutlierDetector {
 
 	private static final long PANIC_RECHECK_NANOS = 100_000_000L;
 
-	private final long ejectionNanos;
-
-	private final long maxEjectionNanos;
-
-	private final int consecutiveFailures;
-
-	private final int maxEjectionPercent;
+	/** The policy's numbers, replaced whole when the policy changes at run time. */
+	private volatile Limits limits;
 
 	private final LongSupplier nanoClock;
 
@@ -54,10 +49,7 @@ public final class OutlierDetector {
 	 * {@code MeshClock::nanoTime})
 	 */
 	public OutlierDetector(OutlierPolicy policy, LongSupplier nanoClock) {
-		this.ejectionNanos = policy.ejectionTime().toNanos();
-		this.maxEjectionNanos = Math.max(this.ejectionNanos, policy.maxEjectionTime().toNanos());
-		this.consecutiveFailures = policy.consecutiveFailures();
-		this.maxEjectionPercent = policy.maxEjectionPercent();
+		this.limits = Limits.of(policy);
 		this.nanoClock = nanoClock;
 		this.panicCheckedAt = nanoClock.getAsLong() - PANIC_RECHECK_NANOS;
 	}
@@ -115,17 +107,18 @@ public final class OutlierDetector {
 		long now = now();
 		boolean ejected = isEjected(instance, now);
 		boolean probationFailed = state.onProbation() && !ejected && state.ejectedUntilNanos() != 0;
-		if (ejected || (inARow < this.consecutiveFailures && !probationFailed)) {
+		Limits limits = this.limits;
+		if (ejected || (inARow < limits.consecutiveFailures() && !probationFailed)) {
 			return false;
 		}
 		synchronized (this) {
-			if (isEjected(instance, now) || !mayEjectOneMore(instances, now)) {
+			if (isEjected(instance, now) || !mayEjectOneMore(instances, now, limits)) {
 				return false;
 			}
 			int previous = Math.min(state.ejections(), 30);
-			long duration = Math.min(this.maxEjectionNanos, this.ejectionNanos << Math.min(previous, 20));
+			long duration = Math.min(limits.maxEjectionNanos(), limits.ejectionNanos() << Math.min(previous, 20));
 			if (duration < 0) {
-				duration = this.maxEjectionNanos;
+				duration = limits.maxEjectionNanos();
 			}
 			state.eject(now + duration);
 		}
@@ -170,15 +163,63 @@ public final class OutlierDetector {
 	 * Whether one more ejection keeps within {@code max-ejection-percent}; the first
 	 * always does.
 	 */
-	private boolean mayEjectOneMore(List<MeshInstance> instances, long now) {
+	private boolean mayEjectOneMore(List<MeshInstance> instances, long now, Limits limits) {
 		int ejected = ejectedCount(instances, now);
-		return ejected == 0 || (ejected + 1) * 100L <= (long) instances.size() * this.maxEjectionPercent;
+		return ejected == 0 || (ejected + 1) * 100L <= (long) instances.size() * limits.maxEjectionPercent();
+	}
+
+	/**
+	 * Applies a changed policy from now on: later failures and ejections follow it, an
+	 * ejection in progress keeps its end.
+	 * @param policy the new policy
+	 */
+	public void update(OutlierPolicy policy) {
+		this.limits = Limits.of(policy);
+	}
+
+	/**
+	 * Ejects an instance on an operator's word for {@code max-ejection-time}, whatever
+	 * its failures and past {@code max-ejection-percent}; the panic rule still holds, so
+	 * ejecting every instance makes the service use them all rather than fail every call.
+	 * When the time is up the instance is on probation, as after any ejection.
+	 * @param instance the instance
+	 * @param instances all instances of the service, to update panic mode
+	 */
+	public void eject(MeshInstance instance, List<MeshInstance> instances) {
+		long now = now();
+		synchronized (this) {
+			instance.state().eject(now + this.limits.maxEjectionNanos());
+		}
+		this.ejectionCount.increment();
+		updatePanic(instances, now);
+	}
+
+	/**
+	 * Ends an instance's ejection and probation on an operator's word.
+	 * @param instance the instance
+	 * @param instances all instances of the service, to update panic mode
+	 */
+	public void restore(MeshInstance instance, List<MeshInstance> instances) {
+		synchronized (this) {
+			instance.state().recovered();
+		}
+		updatePanic(instances, now());
 	}
 
 	private void updatePanic(List<MeshInstance> instances, long now) {
 		int size = instances.size();
 		this.panic = size > 0 && ejectedCount(instances, now) == size;
 		this.panicCheckedAt = now;
+	}
+
+	private record Limits(long ejectionNanos, long maxEjectionNanos, int consecutiveFailures, int maxEjectionPercent) {
+
+		static Limits of(OutlierPolicy policy) {
+			long ejection = policy.ejectionTime().toNanos();
+			return new Limits(ejection, Math.max(ejection, policy.maxEjectionTime().toNanos()),
+					policy.consecutiveFailures(), policy.maxEjectionPercent());
+		}
+
 	}
 
 }

@@ -43,9 +43,8 @@ public final class RetryBudget {
 	 */
 	private static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
 
-	private final double ratio;
-
-	private final int minPerSecond;
+	/** The policy, replaced whole when it changes at run time. */
+	private volatile RetryPolicy.Budget budget;
 
 	private final LongSupplier nanoClock;
 
@@ -72,11 +71,19 @@ public final class RetryBudget {
 	 * {@code MeshClock::nanoTime})
 	 */
 	public RetryBudget(RetryPolicy.Budget budget, LongSupplier nanoClock) {
-		this.ratio = budget.ratio();
-		this.minPerSecond = budget.minPerSecond();
+		this.budget = budget;
 		this.nanoClock = nanoClock;
 		this.baseSecond = Math.floorDiv(nanoClock.getAsLong(), SECOND);
 		this.retries = new AtomicReference<>(new RetryWindow(0, new long[WINDOW_SECONDS]));
+	}
+
+	/**
+	 * Applies a changed policy from now on; the calls and retries counted in the window
+	 * are kept.
+	 * @param budget the new policy
+	 */
+	public void update(RetryPolicy.Budget budget) {
+		this.budget = budget;
 	}
 
 	/** Records one call (not attempt), which earns {@code ratio} of a retry. */
@@ -163,7 +170,8 @@ public final class RetryBudget {
 				callsInWindow += bucket & MAX_COUNT;
 			}
 		}
-		return (long) Math.floor(this.ratio * callsInWindow + (double) this.minPerSecond * WINDOW_SECONDS);
+		RetryPolicy.Budget budget = this.budget;
+		return (long) Math.floor(budget.ratio() * callsInWindow + (double) budget.minPerSecond() * WINDOW_SECONDS);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
@@ -45,6 +46,14 @@ public record MeshCaller(String clientId, Set<String> scopes) {
 		String clientId = clientId(jwt);
 		Assert.isTrue(clientId != null, "The token names no caller (expected: claim azp, client_id or sub)");
 		return new MeshCaller(clientId, scopes(jwt));
+	}
+
+	/**
+	 * @return the caller of the request being handled on this thread, from Spring
+	 * Security's context, or {@code null} when it carries no validated token
+	 */
+	public static MeshCaller current() {
+		return Callers.of(SecurityContextHolder.getContext().getAuthentication());
 	}
 
 	static String clientId(Jwt jwt) {

@@ -216,6 +216,51 @@ class ResiliencePoliciesTests {
 	}
 
 	@Test
+	void detectorTakesAChangedPolicyForLaterFailuresAndKeepsAnEjectionsEnd() {
+		OutlierDetector detector = new OutlierDetector(
+				new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofSeconds(100), 50), this.nanos::get);
+		MeshInstance a = instance("a");
+		MeshInstance b = instance("b");
+		List<MeshInstance> all = List.of(a, b, instance("c"), instance("d"));
+		fail(detector, a, all, 5);
+		assertThat(ejectedFor(a)).isEqualTo(Duration.ofSeconds(30));
+		detector.update(new OutlierPolicy(2, Duration.ofSeconds(7), Duration.ofSeconds(100), 50));
+		assertThat(ejectedFor(a)).as("an ejection in progress keeps its end").isEqualTo(Duration.ofSeconds(30));
+		fail(detector, b, all, 2);
+		assertThat(ejectedFor(b)).as("2 in a row now eject, for the new time").isEqualTo(Duration.ofSeconds(7));
+	}
+
+	@Test
+	void detectorLetsAnOperatorEjectPastTheShareButKeepsThePanicRule() {
+		OutlierDetector detector = new OutlierDetector(
+				new OutlierPolicy(5, Duration.ofSeconds(30), Duration.ofSeconds(300), 10), this.nanos::get);
+		MeshInstance a = instance("a");
+		MeshInstance b = instance("b");
+		List<MeshInstance> all = List.of(a, b);
+		detector.eject(a, all);
+		detector.eject(b, all);
+		assertThat(ejectedFor(a)).as("for max-ejection-time").isEqualTo(Duration.ofSeconds(300));
+		assertThat(detector.isEjected(b, this.nanos.get())).as("past max-ejection-percent").isTrue();
+		assertThat(detector.skipEjected(all, this.nanos.get())).as("every instance ejected: panic, all used").isFalse();
+		assertThat(detector.ejectionCount()).isEqualTo(2);
+		detector.restore(b, all);
+		assertThat(detector.isEjected(b, this.nanos.get())).isFalse();
+		assertThat(b.state().onProbation()).isFalse();
+		assertThat(detector.skipEjected(all, this.nanos.get())).as("b takes the traffic again").isTrue();
+	}
+
+	@Test
+	void budgetTakesAChangedPolicyAndKeepsItsWindow() {
+		RetryBudget budget = new RetryBudget(new RetryPolicy.Budget(0.0, 1), this.nanos::get);
+		for (int i = 0; i < 100; i++) {
+			budget.recordCall();
+		}
+		assertThat(budget.available()).isEqualTo(10);
+		budget.update(new RetryPolicy.Budget(0.5, 1));
+		assertThat(budget.available()).as("the 100 calls counted before still count").isEqualTo(60);
+	}
+
+	@Test
 	void detectorRefusesAnEjectionPastMaxEjectionPercentButAlwaysAllowsOne() {
 		OutlierDetector detector = new OutlierDetector(
 				new OutlierPolicy(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 50), this.nanos::get);
