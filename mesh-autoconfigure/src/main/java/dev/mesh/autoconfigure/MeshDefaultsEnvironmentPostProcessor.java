@@ -28,8 +28,8 @@ import org.springframework.util.StringUtils;
  * rather than listed as critical for ever.
  *
  * <p>
- * It also keeps Spring Cloud from re-binding the mesh's properties in
- * place on a refresh (see {@link #neverRefreshable}).
+ * It also keeps Spring Cloud from re-binding the mesh's properties in place on a refresh
+ * (see {@link #neverRefreshable}).
  */
 public class MeshDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
