@@ -18,9 +18,11 @@ import dev.mesh.client.MeshClient;
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -44,14 +46,49 @@ class MeshControlEndpointTests {
 
 	private static final ObjectMapper json = new ObjectMapper();
 
-	@RegisterExtension
-	final MeshFixture mesh = new MeshFixture();
+	/**
+	 * One consumer over three providers for the whole class: starting one takes seconds.
+	 */
+	private static final MeshFixture mesh = new MeshFixture();
 
-	private final HttpClient http = HttpClient.newHttpClient();
+	private static List<TestServer> servers;
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	@BeforeAll
+	static void start() {
+		servers = List.of(mesh.server("a"), mesh.server("b"), mesh.server("c"));
+		mesh.start(Consumer.of(ControlledApplication.class).servlet(), servers, "spring.application.name=order",
+				"mesh.instance.weight=3", "management.endpoints.web.exposure.include=health,mesh",
+				"mesh.clients.inventory.load-balancer=round-robin",
+				"mesh.clients.inventory.outlier.max-ejection-time=2m");
+	}
+
+	@AfterAll
+	static void stop() throws Exception {
+		mesh.afterEach(null);
+	}
+
+	/**
+	 * Puts back what an earlier test changed through the endpoint itself, writing only
+	 * what differs (every write is logged, and tests assert on the log).
+	 */
+	@BeforeEach
+	void restoreWeightAndEjections() throws Exception {
+		if (json.readTree(get("/actuator/mesh").body()).path("self").path("weight").asInt() != 3) {
+			assertThat(post("/actuator/mesh", "{\"weight\": 3}").statusCode()).isEqualTo(200);
+		}
+		JsonNode client = json.readTree(get("/actuator/mesh/inventory").body());
+		for (JsonNode instance : client.path("instances")) {
+			if (instance.path("ejected").asBoolean()) {
+				assertThat(post("/actuator/mesh/inventory", "{\"action\": \"reset\"}").statusCode()).isEqualTo(200);
+				break;
+			}
+		}
+	}
 
 	@Test
 	void shouldSetTheWeightAtRunTimeAndShowItBesideTheConfiguredOne(CapturedOutput output) throws Exception {
-		start();
 		HttpResponse<String> response = post("/actuator/mesh", "{\"weight\": 0}");
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode body = json.readTree(response.body());
@@ -67,7 +104,6 @@ class MeshControlEndpointTests {
 
 	@Test
 	void shouldRefuseEveryBadWeightWithAProblemNamingTheFieldAndKeepTheWeight(CapturedOutput output) throws Exception {
-		start();
 		for (String body : List.of("{\"weight\": 10001}", "{\"weight\": -1}", "{\"weight\": \"abc\"}",
 				"{\"weight\": \"+5\"}", "{\"weight\": \" 5\"}", "{\"weight\": \"0x10\"}", "{\"weight\": 1.5}",
 				"{\"weight\": 99999999999999999999999999}", "{\"weight\": 4294967297}", "{\"weight\": null}", "{}")) {
@@ -86,17 +122,17 @@ class MeshControlEndpointTests {
 
 	@Test
 	void shouldEjectAnInstanceOnThisClientForTheMaxEjectionTimeAndRestoreIt(CapturedOutput output) throws Exception {
-		List<TestServer> servers = start();
+		int[] before = served();
 		HttpResponse<String> ejected = post("/actuator/mesh/inventory", "{\"action\": \"eject\", \"instance\": \"a\"}");
 		assertThat(ejected.statusCode()).isEqualTo(200);
 		JsonNode instance = instance(json.readTree(ejected.body()).path("client"), "a");
 		assertThat(instance.path("ejected").asBoolean()).isTrue();
 		assertThat(output).contains("mesh control by anonymous: eject instance 'a' of service 'inventory' for PT2M");
 		for (int i = 0; i < 12; i++) {
-			this.mesh.inventory().get().uri("/api/stock/apple").retrieve().body(String.class);
+			mesh.inventory().get().uri("/api/stock/apple").retrieve().body(String.class);
 		}
-		assertThat(servers.get(0).requests()).isZero();
-		assertThat(servers.get(1).requests() + servers.get(2).requests()).isEqualTo(12);
+		assertThat(servedSince(before, 0)).isZero();
+		assertThat(servedSince(before, 1) + servedSince(before, 2)).isEqualTo(12);
 		JsonNode read = json.readTree(get("/actuator/mesh/inventory").body());
 		assertThat(instance(read, "a").path("ejected").asBoolean()).isTrue();
 		HttpResponse<String> restored = post("/actuator/mesh/inventory",
@@ -104,15 +140,15 @@ class MeshControlEndpointTests {
 		assertThat(restored.statusCode()).isEqualTo(200);
 		assertThat(instance(json.readTree(restored.body()).path("client"), "a").path("ejected").asBoolean()).isFalse();
 		for (int i = 0; i < 12; i++) {
-			this.mesh.inventory().get().uri("/api/stock/apple").retrieve().body(String.class);
+			mesh.inventory().get().uri("/api/stock/apple").retrieve().body(String.class);
 		}
-		assertThat(servers.get(0).requests()).isEqualTo(4);
+		assertThat(servedSince(before, 0)).isEqualTo(4);
 		assertThat(output).contains("mesh control by anonymous: restore instance 'a' of service 'inventory'");
 	}
 
 	@Test
 	void shouldKeepCallingWhenAnOperatorEjectsEveryInstance() throws Exception {
-		List<TestServer> servers = start();
+		int[] before = served();
 		for (String id : List.of("a", "b", "c")) {
 			assertThat(post("/actuator/mesh/inventory", "{\"action\": \"eject\", \"instance\": \"" + id + "\"}")
 				.statusCode()).isEqualTo(200);
@@ -120,14 +156,13 @@ class MeshControlEndpointTests {
 		JsonNode client = json.readTree(get("/actuator/mesh/inventory").body());
 		assertThat(client.path("panic").asBoolean()).isTrue();
 		for (int i = 0; i < 6; i++) {
-			assertThat(this.mesh.inventory().get().uri("/api/stock/apple").retrieve().body(String.class)).isNotBlank();
+			assertThat(mesh.inventory().get().uri("/api/stock/apple").retrieve().body(String.class)).isNotBlank();
 		}
-		assertThat(servers.stream().mapToInt(TestServer::requests).sum()).isEqualTo(6);
+		assertThat(servedSince(before, 0) + servedSince(before, 1) + servedSince(before, 2)).isEqualTo(6);
 	}
 
 	@Test
 	void shouldClearEveryEjectionOfAClientOnReset(CapturedOutput output) throws Exception {
-		start();
 		post("/actuator/mesh/inventory", "{\"action\": \"eject\", \"instance\": \"a\"}");
 		post("/actuator/mesh/inventory", "{\"action\": \"eject\", \"instance\": \"b\"}");
 		HttpResponse<String> reset = post("/actuator/mesh/inventory", "{\"action\": \"reset\"}");
@@ -140,20 +175,7 @@ class MeshControlEndpointTests {
 	}
 
 	@Test
-	void shouldOfferNoWritesWhenTheOperatorMakesTheEndpointReadOnly(CapturedOutput output) throws Exception {
-		List<TestServer> servers = List.of(this.mesh.server("a"));
-		this.mesh.start(Consumer.of(ControlledApplication.class).servlet(), servers, "mesh.instance.weight=3",
-				"management.endpoints.web.exposure.include=mesh", "management.endpoint.mesh.access=read-only");
-		assertThat(post("/actuator/mesh", "{\"weight\": 0}").statusCode()).isIn(404, 405);
-		assertThat(post("/actuator/mesh/inventory", "{\"action\": \"reset\"}").statusCode()).isIn(404, 405);
-		assertThat(get("/actuator/mesh/inventory").statusCode()).isEqualTo(200);
-		assertThat(json.readTree(get("/actuator/mesh").body()).path("self").path("weight").asInt()).isEqualTo(3);
-		assertThat(output).doesNotContain("mesh control by");
-	}
-
-	@Test
 	void shouldReadOneClientAndAnswer404ForAServiceItDoesNotCall() throws Exception {
-		start();
 		HttpResponse<String> inventory = get("/actuator/mesh/inventory");
 		assertThat(inventory.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(inventory.body()).path("service").asText()).isEqualTo("inventory");
@@ -162,7 +184,6 @@ class MeshControlEndpointTests {
 
 	@Test
 	void shouldRefuseBadControlRequestsNamingTheFieldAndChangeNothing(CapturedOutput output) throws Exception {
-		start();
 		Map<String, String[]> cases = new HashMap<>();
 		cases.put("nosuch", new String[] { "{\"action\": \"eject\", \"instance\": \"a\"}", "service" });
 		cases.put("inventory-missing-action", new String[] { "{\"instance\": \"a\"}", "action" });
@@ -194,7 +215,6 @@ class MeshControlEndpointTests {
 
 	@Test
 	void shouldLogAnInstanceIdWithLineBreaksOnOneLineSoNoLogLineCanBeForged(CapturedOutput output) throws Exception {
-		start();
 		HttpResponse<String> response = post("/actuator/mesh/inventory",
 				"{\"action\": \"eject\", \"instance\": \"a\\r\\nmesh control by admin: weight 3 -> 0\\u2028x\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
@@ -205,7 +225,6 @@ class MeshControlEndpointTests {
 
 	@Test
 	void shouldRefuseATenMegabyteWeightAndLogOnlyItsStart(CapturedOutput output) throws Exception {
-		start();
 		String huge = "9".repeat(10 * 1024 * 1024);
 		HttpResponse<String> response = post("/actuator/mesh", "{\"weight\": \"" + huge + "\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
@@ -218,7 +237,6 @@ class MeshControlEndpointTests {
 
 	@Test
 	void shouldChainConcurrentWeightChangesWithoutLosingOne() throws Exception {
-		start();
 		int writes = 40;
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		try {
@@ -255,28 +273,27 @@ class MeshControlEndpointTests {
 		throw new AssertionError("no instance " + id + " in " + client);
 	}
 
-	private List<TestServer> start() {
-		List<TestServer> servers = List.of(this.mesh.server("a"), this.mesh.server("b"), this.mesh.server("c"));
-		this.mesh.start(Consumer.of(ControlledApplication.class).servlet(), servers, "spring.application.name=order",
-				"mesh.instance.weight=3", "management.endpoints.web.exposure.include=health,mesh",
-				"mesh.clients.inventory.load-balancer=round-robin",
-				"mesh.clients.inventory.outlier.max-ejection-time=2m");
-		return servers;
+	private static int[] served() {
+		return servers.stream().mapToInt(TestServer::requests).toArray();
 	}
 
-	private HttpResponse<String> get(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+	private static int servedSince(int[] before, int server) {
+		return servers.get(server).requests() - before[server];
 	}
 
-	private HttpResponse<String> post(String path, String body) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path))
+	private static HttpResponse<String> get(String path) throws Exception {
+		return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> post(String path, String body) throws Exception {
+		return http.send(HttpRequest.newBuilder(uri(path))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	private URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + this.mesh.port() + path);
+	private static URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + mesh.port() + path);
 	}
 
 	@Configuration(proxyBeanMethods = false)
