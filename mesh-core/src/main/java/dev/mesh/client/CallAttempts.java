@@ -85,6 +85,10 @@ final class CallAttempts implements InstanceFilter {
 			if (until == 0) {
 				return instance;
 			}
+			if (this.now - until < 0) {
+				// another call claimed the probe after this one's filter let it through
+				continue;
+			}
 			if (state.claimGoingAwayProbe(until, this.now + this.route.goingAwayNanos())) {
 				this.probe = instance;
 				return instance;

@@ -1,0 +1,106 @@
+package dev.mesh.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.mesh.discovery.MeshInstance;
+import dev.mesh.discovery.ServiceInstanceCache;
+import dev.mesh.loadbalancer.LoadBalancerPolicy;
+import dev.mesh.observability.AttemptTracer;
+import dev.mesh.testsupport.ListDiscoveryClient;
+import dev.mesh.testsupport.SettableClock;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Attacks on the caller's handling of {@code Mesh-Going-Away}: calls racing for the one
+ * probe of a going-away instance.
+ */
+class GoingAwayRaceTests {
+
+	private final SettableClock clock = new SettableClock(Instant.parse("2026-12-04T12:00:00Z"));
+
+	@Test
+	void eightThreadsRacingForTheProbeGetOneProbeBetweenThem() throws Exception {
+		// many others that keep away make the picker scan them after it accepted a: a
+		// wide window in which another call claims a's probe
+		List<ServiceInstance> registered = new ArrayList<>();
+		registered.add(registered("a"));
+		for (int i = 0; i < 2000; i++) {
+			registered.add(registered("x" + i));
+		}
+		ServiceRoute route = route(registered, LoadBalancerPolicy.LEAST_REQUEST);
+		MeshInstance a = null;
+		for (MeshInstance instance : route.instances()) {
+			if (instance.id().equals("a")) {
+				a = instance;
+			}
+			else {
+				instance.state().goingAway(this.clock.nanoTime() + Duration.ofHours(1).toNanos());
+			}
+		}
+		MeshInstance probed = a;
+		int threads = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			for (int round = 0; round < 300; round++) {
+				probed.state().goingAway(this.clock.nanoTime() - 1);
+				CyclicBarrier start = new CyclicBarrier(threads);
+				AtomicInteger probes = new AtomicInteger();
+				AtomicReference<Throwable> failure = new AtomicReference<>();
+				Future<?>[] futures = new Future<?>[threads];
+				for (int t = 0; t < threads; t++) {
+					futures[t] = pool.submit(() -> {
+						try {
+							start.await(10, TimeUnit.SECONDS);
+							CallAttempts attempts = new CallAttempts(route, 1);
+							attempts.next();
+							if (attempts.probes(probed)) {
+								probes.incrementAndGet();
+							}
+						}
+						catch (Throwable ex) {
+							failure.set(ex);
+						}
+					});
+				}
+				for (Future<?> future : futures) {
+					future.get(10, TimeUnit.SECONDS);
+				}
+				assertThat(failure.get()).isNull();
+				assertThat(probes.get()).as("probes in round %d", round).isLessThanOrEqualTo(1);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private ServiceRoute route(List<ServiceInstance> instances, LoadBalancerPolicy loadBalancer) {
+		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
+		ServiceRoute route = new ServiceRoute("inventory",
+				ClientPolicy.DEFAULTS.withLoadBalancer(loadBalancer), cache, null, null, null,
+				AttemptTracer.NONE, null, this.clock);
+		cache.ensureLoaded("inventory");
+		return route;
+	}
+
+	private static ServiceInstance registered(String id) {
+		return new DefaultServiceInstance(id, "inventory", id, 8080, false, Map.of("weight", "1", "started-at", "1"));
+	}
+
+}
