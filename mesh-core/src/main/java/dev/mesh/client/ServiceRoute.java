@@ -73,8 +73,6 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final PickerBuilder pickers;
 
-	private final long goingAwayNanos;
-
 	private final InstanceFilter notEjected;
 
 	private volatile InstancePicker picker;
@@ -100,7 +98,6 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		this.cache = cache;
 		this.clock = clock;
 		this.outlierDetector = new OutlierDetector(policy.outlier(), clock::nanoTime);
-		this.goingAwayNanos = policy.outlier().ejectionTime().toNanos();
 		this.retryBudget = new RetryBudget(policy.retry().budget(), clock::nanoTime);
 		this.live = new Live(policy, retryDecider(policy));
 		this.bulkhead = bulkhead;
@@ -227,10 +224,10 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	/**
 	 * @return how long callers keep away from an instance that said it is going away
-	 * before one call probes it: the outlier ejection time
+	 * before one call probes it: the outlier ejection time of the policy in effect now
 	 */
 	long goingAwayNanos() {
-		return this.goingAwayNanos;
+		return this.live.policy().outlier().ejectionTime().toNanos();
 	}
 
 	/**

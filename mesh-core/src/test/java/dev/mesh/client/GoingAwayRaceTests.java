@@ -17,6 +17,7 @@ import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.observability.AttemptTracer;
+import dev.mesh.resilience.OutlierPolicy;
 import dev.mesh.testsupport.ListDiscoveryClient;
 import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Attacks on the caller's handling of {@code Mesh-Going-Away}: calls racing for the one
- * probe of a going-away instance.
+ * probe of a going-away instance, and a live change of {@code outlier.ejection-time}.
  */
 class GoingAwayRaceTests {
 
@@ -88,6 +89,28 @@ class GoingAwayRaceTests {
 		finally {
 			pool.shutdownNow();
 		}
+	}
+
+	@Test
+	void aLiveChangeOfTheEjectionTimeAlsoChangesHowLongAGoingAwayInstanceIsKeptAway() {
+		ServiceRoute route = route(List.of(registered("a"), registered("b")), LoadBalancerPolicy.ROUND_ROBIN);
+		ClientPolicy d = route.policy();
+		route.update(new ClientPolicy(d.loadBalancer(), d.timeout(), d.perAttemptTimeout(), d.connectTimeout(),
+				d.retry(), new OutlierPolicy(5, Duration.ofSeconds(2), Duration.ofMinutes(5), 50),
+				d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(), d.zoneAffinity(), d.slowStart(),
+				d.maxResponseSize(), d.transport()));
+		MeshInstance a = route.instances().stream().filter((i) -> i.id().equals("a")).findFirst().orElseThrow();
+		a.state().goingAway(this.clock.nanoTime() + route.goingAwayNanos());
+		this.clock.advance(Duration.ofSeconds(3));
+		int probed = 0;
+		for (int i = 0; i < 4; i++) {
+			CallAttempts attempts = new CallAttempts(route, 1);
+			MeshInstance picked = attempts.next();
+			if (picked == a && attempts.probes(a)) {
+				probed++;
+			}
+		}
+		assertThat(probed).as("probed after the new ejection time of 2s, not the old 30s").isEqualTo(1);
 	}
 
 	private ServiceRoute route(List<ServiceInstance> instances, LoadBalancerPolicy loadBalancer) {
