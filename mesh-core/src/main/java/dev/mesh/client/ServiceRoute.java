@@ -227,7 +227,13 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	 * before one call probes it: the outlier ejection time of the policy in effect now
 	 */
 	long goingAwayNanos() {
-		return this.live.policy().outlier().ejectionTime().toNanos();
+		try {
+			return this.live.policy().outlier().ejectionTime().toNanos();
+		}
+		catch (ArithmeticException ex) {
+			// too long for nanoseconds (about 292 years): for ever
+			return Long.MAX_VALUE;
+		}
 	}
 
 	/**

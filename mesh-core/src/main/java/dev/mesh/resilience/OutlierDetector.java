@@ -1,5 +1,6 @@
 package dev.mesh.resilience;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -215,9 +216,19 @@ public final class OutlierDetector {
 	private record Limits(long ejectionNanos, long maxEjectionNanos, int consecutiveFailures, int maxEjectionPercent) {
 
 		static Limits of(OutlierPolicy policy) {
-			long ejection = policy.ejectionTime().toNanos();
-			return new Limits(ejection, Math.max(ejection, policy.maxEjectionTime().toNanos()),
+			long ejection = nanos(policy.ejectionTime());
+			return new Limits(ejection, Math.max(ejection, nanos(policy.maxEjectionTime())),
 					policy.consecutiveFailures(), policy.maxEjectionPercent());
+		}
+
+		/** A time too long for nanoseconds (about 292 years) counts as for ever. */
+		static long nanos(Duration duration) {
+			try {
+				return duration.toNanos();
+			}
+			catch (ArithmeticException ex) {
+				return Long.MAX_VALUE;
+			}
 		}
 
 	}

@@ -113,6 +113,27 @@ class GoingAwayRaceTests {
 		assertThat(probed).as("probed after the new ejection time of 2s, not the old 30s").isEqualTo(1);
 	}
 
+	@Test
+	void anEjectionTimeTooLongForNanosecondsIsTakenLiveAndCallsGoOn() {
+		ServiceRoute route = route(List.of(registered("a"), registered("b")), LoadBalancerPolicy.ROUND_ROBIN);
+		ClientPolicy d = route.policy();
+		// positive, so mesh.clients.<service>.outlier.ejection-time accepts it
+		ClientPolicy huge = new ClientPolicy(d.loadBalancer(), d.timeout(), d.perAttemptTimeout(), d.connectTimeout(),
+				d.retry(), new OutlierPolicy(5, Duration.ofDays(200_000), Duration.ofDays(300_000), 50),
+				d.maxConcurrentRequests(), d.oauth2(), d.circuitBreaker(), d.zoneAffinity(), d.slowStart(),
+				d.maxResponseSize(), d.transport());
+		route.update(huge);
+		assertThat(route.policy().outlier().ejectionTime()).isEqualTo(Duration.ofDays(200_000));
+		MeshInstance a = route.instances().stream().filter((i) -> i.id().equals("a")).findFirst().orElseThrow();
+		a.state().goingAway(this.clock.nanoTime() + route.goingAwayNanos());
+		this.clock.advance(Duration.ofDays(365));
+		for (int i = 0; i < 4; i++) {
+			assertThat(new CallAttempts(route, 1).next().id()).isEqualTo("b");
+		}
+		route.outlierDetector().eject(route.instances().get(1), route.instances());
+		assertThat(route.outlierDetector().isEjected(route.instances().get(1), this.clock.nanoTime())).isTrue();
+	}
+
 	private ServiceRoute route(List<ServiceInstance> instances, LoadBalancerPolicy loadBalancer) {
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
 		ServiceRoute route = new ServiceRoute("inventory",
