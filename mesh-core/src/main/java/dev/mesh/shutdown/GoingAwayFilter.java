@@ -13,8 +13,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Puts {@value GoingAway#HEADER}{@code : <seconds left>} on every answer while the
  * instance drains ({@link DrainCoordinator#goingAway()}): before the request is handled,
  * and again after it when the drain started meanwhile and the answer is not committed
- * yet. Error dispatches are filtered too, so an error page carries it as well. Outside a
- * drain it adds nothing and allocates nothing.
+ * yet. Error and async dispatches are filtered too, so an error page and an answer
+ * completed asynchronously after the drain started carry it as well. Outside a drain it
+ * adds nothing and allocates nothing.
  */
 public class GoingAwayFilter extends OncePerRequestFilter {
 
@@ -58,6 +59,11 @@ public class GoingAwayFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilterErrorDispatch() {
+		return false;
+	}
+
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
 		return false;
 	}
 
