@@ -46,11 +46,10 @@ class DrainAsyncAnswerTests {
 		this.provider = DrainingProvider.start("a",
 				(context) -> ((GenericApplicationContext) context).registerBean(Later.class, () -> later),
 				"mesh.instance.shutdown.drain-time=3s");
-		CompletableFuture<HttpResponse<String>> answer = this.http.sendAsync(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.provider.port() + "/later"))
-					.timeout(Duration.ofSeconds(10))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		CompletableFuture<HttpResponse<String>> answer = this.http
+			.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.provider.port() + "/later"))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(later.asked.await(5, TimeUnit.SECONDS)).isTrue();
 		Thread closing = this.provider.closeInBackground();
 		try {

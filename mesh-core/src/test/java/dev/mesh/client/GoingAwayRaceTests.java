@@ -136,9 +136,8 @@ class GoingAwayRaceTests {
 
 	private ServiceRoute route(List<ServiceInstance> instances, LoadBalancerPolicy loadBalancer) {
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory",
-				ClientPolicy.DEFAULTS.withLoadBalancer(loadBalancer), cache, null, null, null,
-				AttemptTracer.NONE, null, this.clock);
+		ServiceRoute route = new ServiceRoute("inventory", ClientPolicy.DEFAULTS.withLoadBalancer(loadBalancer), cache,
+				null, null, null, AttemptTracer.NONE, null, this.clock);
 		cache.ensureLoaded("inventory");
 		return route;
 	}
