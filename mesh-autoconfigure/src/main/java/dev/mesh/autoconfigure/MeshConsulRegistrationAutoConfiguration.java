@@ -14,11 +14,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Import;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
 import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for publishing this instance's weight, zone, version, start time and
@@ -60,6 +62,23 @@ public class MeshConsulRegistrationAutoConfiguration {
 	ConsulWeightPublisher meshConsulWeightPublisher(ObjectProvider<ConsulAutoRegistration> registration,
 			ObjectProvider<ConsulServiceRegistry> registry) {
 		return new ConsulWeightPublisher(registration, registry);
+	}
+
+	/**
+	 * With fail-fast off, warns once when this instance could not register with Consul at
+	 * startup ({@link ConsulRegistrationCheck}).
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "spring.cloud.consul.discovery.fail-fast", havingValue = "false")
+	static ConsulRegistrationCheck meshConsulRegistrationCheck(ObjectProvider<ConsulAutoRegistration> registration,
+			ObjectProvider<ConsulServiceRegistry> registry, Environment environment) {
+		String agent = environment.getProperty("spring.cloud.consul.host", "localhost") + ":"
+				+ environment.getProperty("spring.cloud.consul.port", "8500");
+		return new ConsulRegistrationCheck(() -> {
+			ConsulAutoRegistration self = registration.getIfAvailable();
+			ConsulServiceRegistry consul = registry.getIfAvailable();
+			return (self != null && consul != null) ? consul.getStatus(self) : null;
+		}, agent);
 	}
 
 }
