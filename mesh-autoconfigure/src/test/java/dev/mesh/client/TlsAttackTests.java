@@ -121,7 +121,10 @@ class TlsAttackTests {
 					.retrieve()
 					.body(String.class))
 				.withMessageNotContaining("forged");
-			assertThat(connections.get()).isBetween(1, 2);
+			// two attempts, no loop; a library may reopen an attempt's connection once
+			// when
+			// it ends before any answer (seen once on a loaded CI machine: 3 connections)
+			assertThat(connections.get()).as(transport).isBetween(1, 4);
 		}
 	}
 
