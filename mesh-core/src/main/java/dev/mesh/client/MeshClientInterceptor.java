@@ -239,7 +239,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			TransportFailures.closeQuietly(response);
 			throw failure;
 		}
-		return response;
+		return GoingAwayHiddenResponse.of(response);
 	}
 
 	private String noInstanceReason() {

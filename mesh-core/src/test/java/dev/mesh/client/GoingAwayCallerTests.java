@@ -77,6 +77,24 @@ class GoingAwayCallerTests {
 		assertThat(instance("a").state().inFlight()).isZero();
 	}
 
+	/**
+	 * The header is between the instance and the mesh: an application relaying the answer
+	 * with its headers must not tell its own callers that it is going away.
+	 */
+	@Test
+	void theHeaderNeverReachesTheApplicationAndTheRestOfTheAnswerDoes() throws IOException {
+		Function<String, ClientHttpResponse> answers = (
+				host) -> new Answer(200).with("mesh-going-away", "2").with(GoingAway.HEADER, "3").with("X-Stock", "7");
+		for (int i = 0; i < 2; i++) {
+			try (ClientHttpResponse response = this.interceptor.intercept(get(), new byte[0], execution(answers))) {
+				assertThat(response.getStatusCode().value()).isEqualTo(200);
+				assertThat(response.getHeaders().get(GoingAway.HEADER)).isNull();
+				assertThat(response.getHeaders().getFirst("X-Stock")).isEqualTo("7");
+			}
+		}
+		assertThat(this.sentTo).containsExactlyInAnyOrder("a", "b");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "-1", "99999999999999999999", "abc", "", "true", "0", "1e308", "\u00e9\u00e9" })
 	void anyValueMeansGoingAwayAndBreaksNothing(String value) throws IOException {
