@@ -16,7 +16,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Import;
+import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
+import org.springframework.cloud.consul.serviceregistry.ConsulAutoServiceRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
 import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.context.annotation.Bean;
@@ -60,8 +62,10 @@ public class MeshConsulRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(WeightPublisher.class)
 	ConsulWeightPublisher meshConsulWeightPublisher(ObjectProvider<ConsulAutoRegistration> registration,
-			ObjectProvider<ConsulServiceRegistry> registry) {
-		return new ConsulWeightPublisher(registration, registry);
+			ObjectProvider<ConsulServiceRegistry> registry,
+			ObjectProvider<ConsulAutoServiceRegistration> autoRegistration,
+			ObjectProvider<ConsulDiscoveryProperties> discovery) {
+		return new ConsulWeightPublisher(registration, registry, autoRegistration, discovery);
 	}
 
 	/**
