@@ -11,6 +11,7 @@ import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpStatus;
@@ -35,7 +36,7 @@ class RedirectTests {
 	final MeshFixture raw = new MeshFixture();
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aRedirectWithinTheInstanceIsFollowed(String transport) {
 		RawHttpServer a = server("a", redirectOnce("302", "/moved"));
 		start(transport, a);
@@ -60,7 +61,7 @@ class RedirectTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aRedirectToAnotherHostIsNeverRequestedNorItsTokenSent(String transport) {
 		RawHttpServer elsewhere = server("elsewhere", Answer.ascii(OK));
 		RawHttpServer a = server("a", Answer.ascii("HTTP/1.1 301 Moved\r\nLocation: http://localhost:"
@@ -78,7 +79,7 @@ class RedirectTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void moreThanFiveRedirectsFailTheAttempt(String transport) {
 		RawHttpServer a = server("a",
 				(out, number) -> out
@@ -92,7 +93,7 @@ class RedirectTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void dontFollowHandsTheRedirectToTheCaller(String transport) {
 		RawHttpServer a = server("a", redirectOnce("302", "/moved"));
 		start(transport, a, BootHttpClientProperties.PREFIX + "redirects=dont-follow");

@@ -19,7 +19,7 @@ import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -48,7 +48,7 @@ class StreamingTransportTests {
 	final MeshFixture raw = new MeshFixture();
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aLargeDownloadIsStreamedPastMaxResponseSize(String transport) {
 		int size = 50 * 1024 * 1024;
 		RawHttpServer a = server("a", (out, number) -> {
@@ -65,7 +65,7 @@ class StreamingTransportTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void serverSentEventsReachTheCallerOneByOne(String transport) {
 		CountDownLatch firstSeen = new CountDownLatch(1);
 		AtomicBoolean secondWaitedForTheCaller = new AtomicBoolean();
@@ -100,7 +100,7 @@ class StreamingTransportTests {
 	 * long as it takes.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void theDeadlineCoversTheExchangeUpToTheHeadersOnly(String transport) {
 		CountDownLatch callerWaited = new CountDownLatch(1);
 		RawHttpServer a = server("a", (out, number) -> {
@@ -128,7 +128,7 @@ class StreamingTransportTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aFailureBeforeTheBodyIsRetriedOnAnotherInstance(String transport) {
 		RawHttpServer busy = server("busy",
 				Answer.ascii("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy"));
@@ -151,7 +151,7 @@ class StreamingTransportTests {
 	 * never retried, never cut silently.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aBodyBrokenOffAfterItWasHandedOverFailsTheReadAndIsNotRetried(String transport) {
 		Answer brokenOff = (out, number) -> {
 			out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".getBytes(StandardCharsets.US_ASCII));
@@ -170,7 +170,7 @@ class StreamingTransportTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aCallerThatStopsReadingClosesTheStreamWithoutReadingOn(String transport) {
 		RawHttpServer a = server("a", Answer.endlessBody());
 		start(transport, List.of(a));
@@ -180,7 +180,7 @@ class StreamingTransportTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aCallerThatFailsWhileReadingClosesTheStreamWithoutReadingOn(String transport) {
 		RawHttpServer a = server("a", Answer.endlessBody());
 		start(transport, List.of(a));
@@ -193,7 +193,7 @@ class StreamingTransportTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aStreamTakenOutOfTheExchangeAndClosedEarlyClosesItsConnection(String transport) throws IOException {
 		RawHttpServer a = server("a", Answer.endlessBody());
 		start(transport, List.of(a));
@@ -208,7 +208,7 @@ class StreamingTransportTests {
 	 * again.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aBodyReadToItsEndKeepsTheConnectionForTheNextCall(String transport) {
 		RawHttpServer a = server("a", Answer.body(100_000, false));
 		start(transport, List.of(a));

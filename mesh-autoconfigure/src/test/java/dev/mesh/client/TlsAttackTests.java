@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -59,7 +59,7 @@ class TlsAttackTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aHandshakeThatNeverCompletesEndsAtTheAttemptDeadlineAndItsConnectionIsClosed(String transport)
 			throws Exception {
 		try (ServerSocket instance = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -92,7 +92,7 @@ class TlsAttackTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void anInstanceAnsweringTheHandshakeInPlainTextFailsTheAttemptAndIsNeverReadAsAResponse(String transport)
 			throws Exception {
 		try (ServerSocket instance = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -134,7 +134,7 @@ class TlsAttackTests {
 	 * then go out in clear text.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aRedirectFromHttpsToPlainHttpIsNeverFollowed(String transport) throws Exception {
 		try (TlsInstance instance = TlsInstance
 			.start((number, out) -> write(out, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + TlsInstance.port

@@ -13,6 +13,7 @@ import dev.mesh.testsupport.RawHttpServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.web.client.ResourceAccessException;
@@ -33,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(60)
 class TransportAttackTests {
 
-	/** The whole call's deadline in these tests; attempts get 1 s each. */
-	private static final Duration DEADLINE = Duration.ofSeconds(2);
+	/** The whole call's deadline in these tests; attempts get 500 ms each. */
+	private static final Duration DEADLINE = Duration.ofSeconds(1);
 
 	private static final Answer HEALTHY = Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nhealthy");
 
@@ -45,7 +46,7 @@ class TransportAttackTests {
 	private String transport;
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void hugeHeadersFailTheAttemptAtTheJdkLimitNotWhenMemoryRunsOut(String transport) {
 		byte[] line = ("X-Junk: " + "a".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
 		RawHttpServer hostile = start(transport, (out, number) -> {
@@ -60,7 +61,7 @@ class TransportAttackTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void anEndlessBodyFailsAtMaxResponseSizeWithItsConnectionClosed(String transport) {
 		RawHttpServer hostile = start(transport, Answer.endlessBody(), "mesh.clients.inventory.max-response-size=64KB");
 		assertClearFailure(ResponseTooLargeException.class, "mesh.clients.inventory.max-response-size (64KB)");
@@ -69,7 +70,7 @@ class TransportAttackTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aContentLengthLongerThanTheBodyThenAClosedConnectionIsAFailureNeverATruncatedBody(String transport) {
 		RawHttpServer hostile = start(transport, (out, number) -> {
 			out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".getBytes(StandardCharsets.US_ASCII));
@@ -81,10 +82,10 @@ class TransportAttackTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aContentLengthLongerThanTheBodyThenSilenceTimesOutWithItsConnectionClosed(String transport) {
 		RawHttpServer hostile = start(transport, Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
-		assertClearFailure(ResourceAccessException.class, "within 1000ms");
+		assertClearFailure(ResourceAccessException.class, "within 500ms");
 		// HttpURLConnection hands a connection with a few bytes left to its keep-alive
 		// cleaner, which closes it
 		// when they do not come within its 5 s; it is never used again
@@ -103,16 +104,16 @@ class TransportAttackTests {
 	void aContentLengthLongerThanTheBodyThenSilenceEndsEveryCallAtItsDeadlineOnSimple() {
 		start("simple", Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
 		for (int i = 0; i < 6; i++) {
-			assertClearFailure(ResourceAccessException.class, "within 1000ms");
+			assertClearFailure(ResourceAccessException.class, "within 500ms");
 		}
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aBodyThatStallsAfterTheHeadersTimesOutWithItsConnectionClosed(String transport) {
 		RawHttpServer hostile = start(transport,
 				Answer.ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
-		assertClearFailure(ResourceAccessException.class, "within 1000ms");
+		assertClearFailure(ResourceAccessException.class, "within 500ms");
 		assertThat(hostile.awaitAllClosed(Duration.ofSeconds(5))).isTrue();
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
@@ -124,7 +125,7 @@ class TransportAttackTests {
 	 * attempt; before this test it did, for the whole trickle).
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aBodyThatTricklesInEndsAtTheDeadline(String transport) {
 		RawHttpServer hostile = start(transport, (out, number) -> {
 			out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -140,7 +141,7 @@ class TransportAttackTests {
 				}
 			}
 		});
-		assertClearFailure(ResourceAccessException.class, "within 1000ms");
+		assertClearFailure(ResourceAccessException.class, "within 500ms");
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
 
@@ -174,7 +175,7 @@ class TransportAttackTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aContentLengthThatIsNoNumberIsAFailureOfTheInstanceNotARawParsingException(String transport) {
 		RawHttpServer hostile = start(transport, Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhello"));
 		assertClearFailure(ResourceAccessException.class, "Invalid content length", "Malformed response",
@@ -182,12 +183,12 @@ class TransportAttackTests {
 				"For input string",
 				// HttpURLConnection ignores such a length and reads until the connection
 				// closes: the deadline ends it
-				"within 1000ms");
+				"within 500ms");
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aContentLengthTooLongForALongIsAFailureOfTheInstance(String transport) {
 		RawHttpServer hostile = start(transport,
 				Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nhello"));
@@ -196,12 +197,12 @@ class TransportAttackTests {
 				"For input string",
 				// HttpURLConnection ignores such a length and reads until the connection
 				// closes: the deadline ends it
-				"within 1000ms");
+				"within 500ms");
 		assertNextCallsWorkAndRetriesGoElsewhere(hostile);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aNegativeContentLengthIsAFailure(String transport) {
 		RawHttpServer hostile = start(transport, Answer.ascii("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello"));
 		assertClearFailure(ResourceAccessException.class, "");
@@ -209,7 +210,7 @@ class TransportAttackTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void anAnswerThatIsNoHttpIsAFailureAndItsConnectionIsNeverReused(String transport) {
 		RawHttpServer hostile = start(transport, Answer.ascii("HELLO WORLD\r\n\r\n"));
 		assertClearFailure(ResourceAccessException.class, "Invalid status line", "Invalid HTTP response",
@@ -217,7 +218,7 @@ class TransportAttackTests {
 				"Malformed response",
 				// Apache HttpClient skips lines that are no status line: the attempt's
 				// deadline ends it
-				"within 1000ms");
+				"within 500ms");
 		int connections = hostile.connections();
 		hostile.answer(HEALTHY);
 		assertThat(inventory().get().uri("/").retrieve().body(String.class)).isEqualTo("healthy");
@@ -237,7 +238,7 @@ class TransportAttackTests {
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> inventory().get().uri("/api/stock/1").retrieve().body(String.class))
 			.withRootCauseInstanceOf(java.net.http.HttpTimeoutException.class)
-			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("within 1000ms"));
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("within 500ms"));
 	}
 
 	/**
@@ -257,7 +258,7 @@ class TransportAttackTests {
 		this.transport = transport;
 		RawHttpServer hostile = RawHttpServer.start("hostile", hostileAnswer);
 		this.raw.keep(hostile);
-		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=1s",
+		List<String> properties = new ArrayList<>(List.of("mesh.clients.inventory.per-attempt-timeout=500ms",
 				"mesh.clients.inventory.timeout=" + DEADLINE.toMillis() + "ms",
 				"mesh.clients.inventory.retry.max-attempts=1", BootHttpClientProperties.FACTORY + "=" + transport));
 		properties.addAll(List.of(extra));
@@ -298,7 +299,7 @@ class TransportAttackTests {
 		this.raw.closeContext();
 		RawHttpServer healthy = RawHttpServer.start("healthy", HEALTHY);
 		this.raw.keep(healthy);
-		this.raw.start(List.of(hostile, healthy), "mesh.clients.inventory.per-attempt-timeout=1s",
+		this.raw.start(List.of(hostile, healthy), "mesh.clients.inventory.per-attempt-timeout=500ms",
 				"mesh.clients.inventory.timeout=" + (3 * DEADLINE.toMillis()) + "ms",
 				"mesh.clients.inventory.load-balancer=round-robin",
 				BootHttpClientProperties.FACTORY + "=" + this.transport);

@@ -15,7 +15,7 @@ import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -48,7 +48,7 @@ class TransportRewriteAttackTests {
 	 * socket reads ignore the interrupt).
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aDeadlineThatFiresBetweenARedirectAndItsTargetStillEndsTheAttempt(String transport) {
 		start(transport, (out, number) -> {
 			if (number == 1) {
@@ -68,7 +68,7 @@ class TransportRewriteAttackTests {
 	 * refusal. The JDK client reads the body with the headers, up to max-response-size.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aRedirectToAnotherHostWithAnEndlessBodyIsRefusedAtOnceNotReadUntilTheDeadline(String transport) {
 		RawHttpServer hostile = start(transport, (out, number) -> {
 			out.write(ascii(
@@ -84,7 +84,7 @@ class TransportRewriteAttackTests {
 	 * The body of a redirect the mesh follows is read no further than max-response-size.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aRedirectsBodyIsCappedByMaxResponseSize(String transport) {
 		RawHttpServer hostile = start(transport, (out, number) -> {
 			out.write(ascii("HTTP/1.1 302 Found\r\nLocation: /next\r\nTransfer-Encoding: chunked\r\n\r\n"));
@@ -102,7 +102,7 @@ class TransportRewriteAttackTests {
 	 * the instance's fault. The length is the body's.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aCallersContentLengthThatIsNotTheBodysNeitherCutsTheBodyNorFailsTheInstance(String transport) {
 		TestServer server = this.mesh.server("instance");
 		this.mesh.start(List.of(), "spring.cloud.discovery.client.simple.instances.inventory[0].uri=" + server.uri(),
@@ -128,7 +128,7 @@ class TransportRewriteAttackTests {
 	 * answer.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void anEarlyHintBeforeTheAnswerIsNotTakenForIt(String transport) {
 		RawHttpServer instance = start(transport,
 				Answer.ascii("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"

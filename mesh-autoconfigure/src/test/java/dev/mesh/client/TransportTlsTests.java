@@ -33,7 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -109,7 +109,7 @@ class TransportTlsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void callsWithTheBundleReachAProviderThatNeedsClientCertificatesAndItSeesTheKey(String transport) {
 		int before = requests(inventoryA);
 		ConfigurableApplicationContext consumer = consumer(transport, List.of(inventoryA), CLIENT_BUNDLE,
@@ -122,7 +122,7 @@ class TransportTlsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void withoutABundleTheCallFailsNamingThePropertyAndNothingReachesTheProvider(String transport) {
 		int before = requests(inventoryA);
 		ConfigurableApplicationContext consumer = consumer(transport, List.of(inventoryA), List.of(),
@@ -139,7 +139,7 @@ class TransportTlsTests {
 	 * its path and headers.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void nothingIsSentInClearTextToAnHttpsInstance(String transport) throws Exception {
 		try (ServerSocket instance = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			CompletableFuture<byte[]> firstBytes = CompletableFuture.supplyAsync(() -> {
@@ -169,7 +169,7 @@ class TransportTlsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aKeyFromAnotherCaIsRefusedByAProviderThatNeedsClientCertificates(String transport) {
 		int before = requests(inventoryA);
 		ConfigurableApplicationContext consumer = consumer(transport, List.of(inventoryA),
@@ -197,7 +197,7 @@ class TransportTlsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void aProviderFromAnUntrustedCaIsAConnectFailureRetriedOnlyWithinMaxAttempts(String transport) {
 		int before = requests(inventoryA) + requests(inventoryB);
 		ConfigurableApplicationContext consumer = consumer(transport, List.of(inventoryA, inventoryB),
@@ -218,7 +218,7 @@ class TransportTlsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void anSslBundleThatDoesNotExistFailsStartupNamingThePropertyTheValueAndTheDefinedBundles(String transport) {
 		assertThatThrownBy(
 				() -> consumer(transport, List.of(inventoryA), CLIENT_BUNDLE, "mesh.clients.inventory.ssl-bundle=nope"))
@@ -233,7 +233,7 @@ class TransportTlsTests {
 	 * bundle's key.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "http-components", "jdk", "simple" })
+	@MethodSource("dev.mesh.testsupport.Transports#matrix")
 	void tokensAndCallerRulesKeepWorkingOverMutualTls(String transport) {
 		ConfigurableApplicationContext secured = securedProvider();
 		int before = requests(secured);
