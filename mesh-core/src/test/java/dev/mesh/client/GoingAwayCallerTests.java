@@ -1,18 +1,15 @@
 package dev.mesh.client;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import dev.mesh.client.ExchangeTestSupport.Answer;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
@@ -26,10 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpResponse;
 
@@ -117,7 +112,7 @@ class GoingAwayCallerTests {
 			Answer answer = new Answer(200);
 			if (host.equals("a")) {
 				for (int i = 0; i < 100; i++) {
-					answer.headers.add(GoingAway.HEADER, (i % 2 == 0) ? "-" + i : "x" + i);
+					answer.with(GoingAway.HEADER, (i % 2 == 0) ? "-" + i : "x" + i);
 				}
 			}
 			return answer;
@@ -269,75 +264,7 @@ class GoingAwayCallerTests {
 	}
 
 	private static HttpRequest get() {
-		return new HttpRequest() {
-
-			private final HttpHeaders headers = new HttpHeaders();
-
-			private final Map<String, Object> attributes = new HashMap<>();
-
-			@Override
-			public HttpMethod getMethod() {
-				return HttpMethod.GET;
-			}
-
-			@Override
-			public URI getURI() {
-				return URI.create("http://inventory/api/stock");
-			}
-
-			@Override
-			public HttpHeaders getHeaders() {
-				return this.headers;
-			}
-
-			@Override
-			public Map<String, Object> getAttributes() {
-				return this.attributes;
-			}
-
-		};
-	}
-
-	/** An answer with a status, headers and an empty body. */
-	private static final class Answer implements ClientHttpResponse {
-
-		private final int status;
-
-		private final HttpHeaders headers = new HttpHeaders();
-
-		Answer(int status) {
-			this.status = status;
-		}
-
-		Answer with(String name, String value) {
-			this.headers.add(name, value);
-			return this;
-		}
-
-		@Override
-		public HttpStatusCode getStatusCode() {
-			return HttpStatusCode.valueOf(this.status);
-		}
-
-		@Override
-		public String getStatusText() {
-			return "";
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return this.headers;
-		}
-
-		@Override
-		public InputStream getBody() {
-			return new ByteArrayInputStream(new byte[0]);
-		}
-
-		@Override
-		public void close() {
-		}
-
+		return ExchangeTestSupport.request(HttpMethod.GET);
 	}
 
 }

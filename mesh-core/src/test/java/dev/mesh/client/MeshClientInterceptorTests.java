@@ -1,20 +1,15 @@
 package dev.mesh.client;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import dev.mesh.client.ExchangeTestSupport.Answer;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.resilience.RetryPolicy;
@@ -24,7 +19,6 @@ import dev.mesh.security.TokenUnavailableException;
 import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
@@ -227,7 +221,7 @@ class MeshClientInterceptorTests {
 		assertThatExceptionOfType(TokenUnavailableException.class)
 			.isThrownBy(() -> interceptor.intercept(get(), new byte[0], execution((host) -> {
 				this.clock.advance(Duration.ofSeconds(1));
-				return new Answer(401, "Bearer error=\"invalid_token\"");
+				return new Answer(401).with(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
 			})));
 		assertThat(this.sentTo).containsExactly("a");
 		assertThat(instance(route, "a").state().failures()).isZero();
@@ -244,7 +238,7 @@ class MeshClientInterceptorTests {
 		MeshClientInterceptor interceptor = interceptor(route);
 		try (ClientHttpResponse response = interceptor.intercept(get(), new byte[0], execution((host) -> {
 			this.clock.advance(Duration.ofSeconds(1));
-			return new Answer(401, "Bearer error=\"invalid_token\"");
+			return new Answer(401).with(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
 		}))) {
 			assertThat(response.getStatusCode().value()).isEqualTo(401);
 		}
@@ -309,83 +303,11 @@ class MeshClientInterceptorTests {
 	}
 
 	private static HttpRequest request(HttpMethod method) {
-		return new HttpRequest() {
-
-			private final HttpHeaders headers = new HttpHeaders();
-
-			private final Map<String, Object> attributes = new HashMap<>();
-
-			@Override
-			public HttpMethod getMethod() {
-				return method;
-			}
-
-			@Override
-			public URI getURI() {
-				return URI.create("http://inventory/api/stock");
-			}
-
-			@Override
-			public HttpHeaders getHeaders() {
-				return this.headers;
-			}
-
-			@Override
-			public Map<String, Object> getAttributes() {
-				return this.attributes;
-			}
-
-		};
+		return ExchangeTestSupport.request(method);
 	}
 
 	private static ClientHttpResponse answer(int status) {
 		return new Answer(status);
-	}
-
-	/** An answer with a status, maybe a bearer challenge, and an empty body. */
-	private static class Answer implements ClientHttpResponse {
-
-		private final int status;
-
-		private final String challenge;
-
-		Answer(int status) {
-			this(status, null);
-		}
-
-		Answer(int status, String challenge) {
-			this.status = status;
-			this.challenge = challenge;
-		}
-
-		@Override
-		public HttpStatusCode getStatusCode() throws IOException {
-			return HttpStatusCode.valueOf(this.status);
-		}
-
-		@Override
-		public String getStatusText() {
-			return "";
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			HttpHeaders headers = new HttpHeaders();
-			if (this.challenge != null) {
-				headers.set(HttpHeaders.WWW_AUTHENTICATE, this.challenge);
-			}
-			return headers;
-		}
-
-		@Override
-		public InputStream getBody() {
-			return new ByteArrayInputStream(new byte[0]);
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 	/**
