@@ -13,7 +13,9 @@ class DrainTimeFailureAnalyzer extends AbstractFailureAnalyzer<DrainTimeTooLongE
 	protected FailureAnalysis analyze(Throwable rootFailure, DrainTimeTooLongException cause) {
 		String description = String.format(
 				"mesh.instance.shutdown.drain-time (%s) is longer than spring.lifecycle.timeout-per-shutdown-phase"
-						+ " (%s): the drain runs in a shutdown phase, and Spring Boot would stop waiting for it.",
+						+ " (%s): the drain runs before the web server's graceful shutdown, which then gets up to that"
+						+ " timeout for the requests in flight; the mesh keeps the drain within one phase's time, so"
+						+ " the whole shutdown stays within twice the timeout you set for a phase.",
 				cause.getDrainTime(), cause.getPhaseTimeout());
 		String action = String.format("Set mesh.instance.shutdown.drain-time to %s or less, or raise"
 				+ " spring.lifecycle.timeout-per-shutdown-phase to at least %s (it also bounds the time in-flight"

@@ -24,8 +24,13 @@ final class DrainTimes {
 	 * @return the drain time, 0 for none
 	 * @throws DrainTimeTooLongException when the configured drain time is longer than the
 	 * phase timeout
+	 * @throws IllegalStateException when the phase timeout is negative
 	 */
 	static Duration resolve(Duration configured, Duration refreshInterval, Duration phaseTimeout) {
+		if (phaseTimeout.isNegative()) {
+			throw new IllegalStateException("spring.lifecycle.timeout-per-shutdown-phase (" + phaseTimeout
+					+ ") is negative (expected: 0s or more); the mesh's drain before shutdown is bounded by it");
+		}
 		if (configured != null) {
 			if (configured.compareTo(phaseTimeout) > 0) {
 				throw new DrainTimeTooLongException(configured, phaseTimeout);

@@ -68,6 +68,16 @@ class MeshDrainAutoConfigurationTests {
 	}
 
 	@Test
+	void shouldFailStartupNamingTheShutdownPhaseTimeoutWhenItIsNegative() {
+		this.runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("spring.lifecycle.timeout-per-shutdown-phase (PT-1S) is negative")
+				.hasMessageContaining("expected: 0s or more");
+		});
+	}
+
+	@Test
 	void shouldRefuseANegativeDrainTimeNamingTheProperty() {
 		this.runner.withPropertyValues("mesh.instance.shutdown.drain-time=-1s").run((context) -> {
 			assertThat(context).hasFailed();

@@ -58,7 +58,7 @@ final class AttemptOutcomes {
 			attempt.instance().state().goingAway(this.route.now() + this.route.goingAwayNanos());
 		}
 		else if (!instanceFault && attempts.probes(attempt.instance())) {
-			attempt.instance().state().stayed();
+			attempt.instance().state().stayed(attempts.probeUntil());
 		}
 	}
 

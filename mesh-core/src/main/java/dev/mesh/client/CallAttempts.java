@@ -32,6 +32,9 @@ final class CallAttempts implements InstanceFilter {
 
 	private MeshInstance probe;
 
+	/** The end of the wait the probe's claim set. */
+	private long probeUntil;
+
 	private long now;
 
 	private boolean aborted;
@@ -89,8 +92,10 @@ final class CallAttempts implements InstanceFilter {
 				// another call claimed the probe after this one's filter let it through
 				continue;
 			}
-			if (state.claimGoingAwayProbe(until, this.now + this.route.goingAwayNanos())) {
+			long next = this.now + this.route.goingAwayNanos();
+			if (state.claimGoingAwayProbe(until, next)) {
 				this.probe = instance;
+				this.probeUntil = next;
 				return instance;
 			}
 		}
@@ -103,6 +108,14 @@ final class CallAttempts implements InstanceFilter {
 	 */
 	boolean probes(MeshInstance instance) {
 		return this.probe == instance;
+	}
+
+	/**
+	 * @return the end of the wait the probe's claim set, for
+	 * {@link InstanceState#stayed(long)}
+	 */
+	long probeUntil() {
+		return this.probeUntil;
 	}
 
 	/**

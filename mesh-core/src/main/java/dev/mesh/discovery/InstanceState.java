@@ -318,10 +318,14 @@ public final class InstanceState {
 	}
 
 	/**
-	 * Re-admits an instance whose probe was answered without {@code Mesh-Going-Away}.
+	 * Re-admits an instance whose probe was answered without {@code Mesh-Going-Away},
+	 * unless another answer said since that it is going away: only the wait the probe
+	 * claimed is ended.
+	 * @param claimedUntilNanos the end of the wait the probe's claim set, as passed to
+	 * {@link #claimGoingAwayProbe} as {@code nextUntilNanos}
 	 */
-	public void stayed() {
-		this.goingAwayUntilNanos = 0;
+	public void stayed(long claimedUntilNanos) {
+		GOING_AWAY_UNTIL.compareAndSet(this, (claimedUntilNanos != 0) ? claimedUntilNanos : 1, 0);
 	}
 
 	/** How an attempt ended, for {@link InstanceState#attemptEnded}. */
