@@ -41,7 +41,7 @@ public class MeshObservabilityAutoConfiguration {
 			ObjectProvider<WeightPublisher> publisher) {
 		return new MeshEndpoint(clients, self(properties, registration, weight), weight,
 				() -> publisher.getIfAvailable(() -> WeightPublisher.LOCAL),
-				(service) -> clients.policy(service).outlier().maxEjectionTime());
+				(service) -> clients.policy(service).outlier().longestEjectionTime());
 	}
 
 	/**

@@ -61,7 +61,10 @@ class MeshControlEndpointTests {
 		mesh.start(Consumer.of(ControlledApplication.class).servlet(), servers, "spring.application.name=order",
 				"mesh.instance.weight=3", "management.endpoints.web.exposure.include=health,mesh",
 				"mesh.clients.inventory.load-balancer=round-robin",
-				"mesh.clients.inventory.outlier.max-ejection-time=2m");
+				"mesh.clients.inventory.outlier.max-ejection-time=2m",
+				// longer than the maximum, which nothing forbids: an ejection then lasts
+				// this
+				"mesh.clients.inventory.outlier.ejection-time=3m");
 	}
 
 	@AfterAll
@@ -127,7 +130,7 @@ class MeshControlEndpointTests {
 		assertThat(ejected.statusCode()).isEqualTo(200);
 		JsonNode instance = instance(json.readTree(ejected.body()).path("client"), "a");
 		assertThat(instance.path("ejected").asBoolean()).isTrue();
-		assertThat(output).contains("mesh control by anonymous: eject instance 'a' of service 'inventory' for PT2M");
+		assertThat(output).contains("mesh control by anonymous: eject instance 'a' of service 'inventory' for PT3M");
 		for (int i = 0; i < 12; i++) {
 			mesh.inventory().get().uri("/api/stock/apple").retrieve().body(String.class);
 		}

@@ -216,8 +216,7 @@ public final class OutlierDetector {
 	private record Limits(long ejectionNanos, long maxEjectionNanos, int consecutiveFailures, int maxEjectionPercent) {
 
 		static Limits of(OutlierPolicy policy) {
-			long ejection = nanos(policy.ejectionTime());
-			return new Limits(ejection, Math.max(ejection, nanos(policy.maxEjectionTime())),
+			return new Limits(nanos(policy.ejectionTime()), nanos(policy.longestEjectionTime()),
 					policy.consecutiveFailures(), policy.maxEjectionPercent());
 		}
 

@@ -15,4 +15,14 @@ import java.time.Duration;
  */
 public record OutlierPolicy(int consecutiveFailures, Duration ejectionTime, Duration maxEjectionTime,
 		int maxEjectionPercent) {
+
+	/**
+	 * @return the longest an ejection lasts, and how long an operator's ejection lasts:
+	 * the longer of {@code maxEjectionTime} and {@code ejectionTime} (nothing requires
+	 * the maximum to be the longer one)
+	 */
+	public Duration longestEjectionTime() {
+		return (this.maxEjectionTime.compareTo(this.ejectionTime) >= 0) ? this.maxEjectionTime : this.ejectionTime;
+	}
+
 }
