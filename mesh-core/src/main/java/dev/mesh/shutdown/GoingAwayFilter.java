@@ -4,20 +4,23 @@ import java.io.IOException;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.GenericFilterBean;
 
 /**
  * Puts {@value GoingAway#HEADER}{@code : <seconds left>} on every answer while the
  * instance drains ({@link DrainCoordinator#goingAway()}): before the request is handled,
  * and again after it when the drain started meanwhile and the answer is not committed
- * yet. Error and async dispatches are filtered too, so an error page and an answer
- * completed asynchronously after the drain started carry it as well. Outside a drain it
- * adds nothing and allocates nothing.
+ * yet. Registered for the request, error and async dispatches, so an error page and an
+ * answer completed asynchronously after the drain started carry it as well; setting the
+ * header again on a later dispatch is harmless, so no once-per-request bookkeeping (a
+ * request attribute per request, as {@code OncePerRequestFilter} keeps) is needed.
+ * Outside a drain it adds nothing and allocates nothing.
  */
-public class GoingAwayFilter extends OncePerRequestFilter {
+public class GoingAwayFilter extends GenericFilterBean {
 
 	private final DrainCoordinator drain;
 
@@ -29,15 +32,19 @@ public class GoingAwayFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		announce(response);
+		if (!(response instanceof HttpServletResponse http)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		announce(http);
 		try {
 			chain.doFilter(request, response);
 		}
 		finally {
-			if (!response.isCommitted()) {
-				announce(response);
+			if (!http.isCommitted()) {
+				announce(http);
 			}
 		}
 	}
@@ -55,16 +62,6 @@ public class GoingAwayFilter extends OncePerRequestFilter {
 	@Override
 	protected void initFilterBean() {
 		this.drain.serving();
-	}
-
-	@Override
-	protected boolean shouldNotFilterErrorDispatch() {
-		return false;
-	}
-
-	@Override
-	protected boolean shouldNotFilterAsyncDispatch() {
-		return false;
 	}
 
 }
