@@ -16,13 +16,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Import;
+import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoServiceRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
 import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for publishing this instance's weight, zone, version, start time and
@@ -75,14 +75,16 @@ public class MeshConsulRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "spring.cloud.consul.discovery.fail-fast", havingValue = "false")
 	static ConsulRegistrationCheck meshConsulRegistrationCheck(ObjectProvider<ConsulAutoRegistration> registration,
-			ObjectProvider<ConsulServiceRegistry> registry, Environment environment) {
-		String agent = environment.getProperty("spring.cloud.consul.host", "localhost") + ":"
-				+ environment.getProperty("spring.cloud.consul.port", "8500");
+			ObjectProvider<ConsulServiceRegistry> registry, ObjectProvider<ConsulProperties> consul) {
 		return new ConsulRegistrationCheck(() -> {
 			ConsulAutoRegistration self = registration.getIfAvailable();
-			ConsulServiceRegistry consul = registry.getIfAvailable();
-			return (self != null && consul != null) ? consul.getStatus(self) : null;
-		}, agent);
+			ConsulServiceRegistry agent = registry.getIfAvailable();
+			return (self != null && agent != null) ? agent.getStatus(self) : null;
+		}, () -> {
+			// as bound, connection details included
+			ConsulProperties properties = consul.getIfAvailable();
+			return (properties != null) ? properties.getHost() + ":" + properties.getPort() : "(unknown address)";
+		});
 	}
 
 }
