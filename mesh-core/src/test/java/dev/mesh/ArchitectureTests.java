@@ -14,8 +14,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The core's package arrows (docs/architecture.md, "Where each piece lives"), checked on
  * its bytecode: the core never uses Spring Boot, so one core serves every Boot line;
  * discovery depends on no other mesh package; the pickers, resilience and security depend
- * only on discovery; telemetry only on resilience; the client pipeline strings them
- * together and nothing depends on it.
+ * only on discovery (the pickers also on routing, which depends on no mesh package);
+ * telemetry only on resilience; the client pipeline strings them together and nothing
+ * depends on it.
  */
 class ArchitectureTests {
 
@@ -56,6 +57,8 @@ class ArchitectureTests {
 			.definedBy("dev.mesh.security..")
 			.layer("discovery")
 			.definedBy("dev.mesh.discovery..")
+			.layer("routing")
+			.definedBy("dev.mesh.routing..")
 			.whereLayer("client")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("observability")
@@ -68,6 +71,8 @@ class ArchitectureTests {
 			.mayOnlyBeAccessedByLayers("client", "observability")
 			.whereLayer("discovery")
 			.mayOnlyBeAccessedByLayers("client", "loadbalancer", "resilience", "security")
+			.whereLayer("routing")
+			.mayOnlyBeAccessedByLayers("client", "loadbalancer")
 			.check(CORE);
 	}
 

@@ -2,12 +2,15 @@ package dev.mesh.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.mesh.client.ClientPolicy;
 import dev.mesh.client.TransportPolicy;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.loadbalancer.SlowStartPolicy;
+import dev.mesh.loadbalancer.VersionSplit;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.OutlierPolicy;
 import dev.mesh.resilience.RetryOn;
@@ -83,6 +86,16 @@ public class MeshClientProperties {
 	 */
 	private boolean bufferResponse = true;
 
+	/**
+	 * How calls are split between versions of the service (the version metadata its
+	 * instances publish, or Spring Cloud's API_VERSION), as each version's share, such as
+	 * 1.4: 95 and 1.5: 5. A call goes to an instance of the version it draws, or to any
+	 * instance when that version has none that can take it. Shares are 0 to 1000000 and
+	 * add up to more than 0. Only under mesh.clients.<service>; follows configuration
+	 * changes without a restart. Unset: calls are not split by version.
+	 */
+	private Map<String, Integer> versions = new LinkedHashMap<>();
+
 	/** How failed attempts are retried. */
 	@NestedConfigurationProperty
 	private final Retry retry = new Retry();
@@ -113,7 +126,15 @@ public class MeshClientProperties {
 				(this.connectTimeout != null) ? this.connectTimeout : builtIn.connectTimeout(), this.retry.toPolicy(),
 				this.outlier.toPolicy(), this.maxConcurrentRequests, this.oauth2.toPolicy(), this.circuitBreaker,
 				this.zoneAffinity.toPolicy(localZone), this.slowStart.toPolicy(), this.maxResponseSize,
-				new TransportPolicy(this.sslBundle, this.bufferResponse));
+				new TransportPolicy(this.sslBundle, this.bufferResponse), VersionSplit.of(this.versions));
+	}
+
+	public Map<String, Integer> getVersions() {
+		return this.versions;
+	}
+
+	public void setVersions(Map<String, Integer> versions) {
+		this.versions = PropertyChecks.versions(versions);
 	}
 
 	public LoadBalancerPolicy getLoadBalancer() {

@@ -73,6 +73,10 @@ public class MeshProperties implements Validator {
 	@NestedConfigurationProperty
 	private final Security security = new Security();
 
+	/** Routing of the requests this service handles. */
+	@NestedConfigurationProperty
+	private final Routing routing = new Routing();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -111,6 +115,10 @@ public class MeshProperties implements Validator {
 
 	public Security getSecurity() {
 		return this.security;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
 	}
 
 	/**
@@ -152,6 +160,12 @@ public class MeshProperties implements Validator {
 	public void validate(Object target, Errors errors) {
 		MeshProperties properties = (MeshProperties) target;
 		SecurityPropertiesValidator.validate("security", properties.security, errors);
+		if (!properties.clientDefaults.getVersions().isEmpty()) {
+			// versions name one service's releases: as a default they would be merged
+			// into every client's own split
+			errors.rejectValue("clientDefaults.versions", "perService",
+					"is empty: versions are split per service, under mesh.clients.<service>.versions");
+		}
 	}
 
 	/** What this instance publishes as registry metadata. */
@@ -300,6 +314,41 @@ public class MeshProperties implements Validator {
 		public void setDepartedInstanceRetention(Duration departedInstanceRetention) {
 			this.departedInstanceRetention = PropertyChecks.notNegative(departedInstanceRetention);
 		}
+
+	}
+
+	/** Routing of the requests this service handles. */
+	public static class Routing {
+
+		/**
+		 * Whose Mesh-Route-Version header (a pin of the request to a version of the
+		 * services it reaches) is honoured and passed on to the mesh calls made while
+		 * handling the request: authenticated callers (a mesh caller with a valid token),
+		 * any caller, or none. Others' pins are ignored.
+		 */
+		private VersionPinTrust versionPin = VersionPinTrust.AUTHENTICATED;
+
+		public VersionPinTrust getVersionPin() {
+			return this.versionPin;
+		}
+
+		public void setVersionPin(VersionPinTrust versionPin) {
+			this.versionPin = versionPin;
+		}
+
+	}
+
+	/** Whose {@code Mesh-Route-Version} pins are honoured. */
+	public enum VersionPinTrust {
+
+		/** Callers the request's security authenticated (it has a user principal). */
+		AUTHENTICATED,
+
+		/** Any caller: for an edge service in a test environment. */
+		ANY,
+
+		/** No caller. */
+		NONE
 
 	}
 

@@ -1,12 +1,15 @@
 package dev.mesh.autoconfigure;
 
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import dev.mesh.discovery.MeshClock;
 import dev.mesh.resilience.InboundDeadlineFilter;
+import dev.mesh.routing.VersionPinFilter;
 import dev.mesh.shutdown.DrainCoordinator;
 import dev.mesh.shutdown.DrainWait;
 import dev.mesh.shutdown.GoingAwayFilter;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,7 +29,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Auto-configuration for the server side of a mesh member in a servlet application:
- * honouring the deadline callers propagate, and draining before shutdown
+ * honouring the deadline callers propagate, the version pins trusted callers send
+ * ({@code mesh.routing.version-pin}), and draining before shutdown
  * ({@code mesh.instance.shutdown.drain-time}).
  */
 @AutoConfiguration
@@ -35,6 +39,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @ConditionalOnMeshEnabled
 @Import(MeshPropertiesConfiguration.class)
 public class MeshServerAutoConfiguration {
+
+	/**
+	 * Order of the version-pin filter: after Spring Security's filter chain (order -100
+	 * unless {@code spring.security.filter.order} moves it), which sets the user
+	 * principal the filter trusts.
+	 */
+	static final int VERSION_PIN_FILTER_ORDER = 0;
 
 	/**
 	 * The drain before shutdown, with the drain time in effect; a configured drain time
@@ -85,6 +96,26 @@ public class MeshServerAutoConfiguration {
 		FilterRegistrationBean<InboundDeadlineFilter> registration = new FilterRegistrationBean<>(
 				new InboundDeadlineFilter(clock.getIfAvailable(MeshClock::system)));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return registration;
+	}
+
+	/**
+	 * Reads {@code Mesh-Route-Version} pins from the callers
+	 * {@code mesh.routing.version-pin} trusts; ordered after Spring Security's filter
+	 * chain, so an authenticated caller is known.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "meshVersionPinFilter")
+	FilterRegistrationBean<VersionPinFilter> meshVersionPinFilter(MeshProperties properties) {
+		MeshProperties.VersionPinTrust trust = properties.getRouting().getVersionPin();
+		Predicate<HttpServletRequest> trusted = switch (trust) {
+			case ANY -> (request) -> true;
+			case NONE -> (request) -> false;
+			case AUTHENTICATED -> (request) -> request.getUserPrincipal() != null;
+		};
+		FilterRegistrationBean<VersionPinFilter> registration = new FilterRegistrationBean<>(
+				new VersionPinFilter(trusted));
+		registration.setOrder(VERSION_PIN_FILTER_ORDER);
 		return registration;
 	}
 

@@ -1,10 +1,14 @@
 package dev.mesh.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.mesh.discovery.MeshMetadata;
 import dev.mesh.loadbalancer.SlowStartPolicy;
+import dev.mesh.routing.VersionLabels;
+import dev.mesh.loadbalancer.VersionSplit;
 import dev.mesh.resilience.RetryOn;
 
 import org.springframework.util.unit.DataSize;
@@ -136,6 +140,19 @@ final class PropertyChecks {
 	static String notBlank(String value, String allowed) {
 		check(value == null || !value.isBlank(), "must " + allowed);
 		return value;
+	}
+
+	static Map<String, Integer> versions(Map<String, Integer> value) {
+		Map<String, Integer> versions = new LinkedHashMap<>(value);
+		try {
+			VersionSplit.of(versions);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidMeshPropertyException(
+					"must map versions (" + VersionLabels.ALLOWED + ") to shares from 0 to " + VersionSplit.MAX_SHARE
+							+ " that add up to more than 0, such as {1.4: 95, 1.5: 5} (" + ex.getMessage() + ")");
+		}
+		return versions;
 	}
 
 	private static void check(boolean valid, String allowed) {

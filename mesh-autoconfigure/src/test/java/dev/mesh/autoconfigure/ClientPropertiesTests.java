@@ -137,6 +137,47 @@ class ClientPropertiesTests {
 	}
 
 	@Test
+	void shouldBindAVersionSplitKeepingTheVersionsAsWritten() {
+		this.runner
+			.withPropertyValues("mesh.clients.inventory.versions.1.4=95", "mesh.clients.inventory.versions.1.5-rc1=5",
+					"mesh.clients.inventory.versions.[2.0+Build_7]=1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ClientPolicy inventory = context.getBean(MeshProperties.class).clientPolicy("inventory");
+				assertThat(inventory.versions().shares())
+					.containsExactlyInAnyOrderEntriesOf(Map.of("1.4", 95, "1.5-rc1", 5, "2.0+Build_7", 1));
+				assertThat(context.getBean(MeshProperties.class).clientPolicy("billing").versions().active()).isFalse();
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "mesh.clients.inventory.versions.1.5=-5 | share of version '1.5': -5",
+					"mesh.clients.inventory.versions.1.5=2000000 | share of version '1.5': 2000000",
+					"mesh.clients.inventory.versions.1.5=0 | add up to 0",
+					"mesh.clients.inventory.versions.[1 5]=1 | version '1 5'" })
+	void shouldFailStartupNamingABadVersionSplit(String property, String reason) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("Property: mesh.clients.inventory.versions")
+				.contains("shares from 0 to 1000000")
+				.contains(reason);
+		});
+	}
+
+	@Test
+	void shouldRefuseVersionsUnderTheClientDefaults() {
+		this.runner.withPropertyValues("mesh.client-defaults.versions.1.4=1").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Property: mesh.client-defaults.versions")
+				.contains("under mesh.clients.<service>.versions");
+		});
+	}
+
+	@Test
 	void shouldResolveZoneAffinityAndSlowStartValueByValue() {
 		this.runner
 			.withPropertyValues("mesh.instance.zone=eu-1a", "mesh.client-defaults.zone-affinity.enabled=true",
@@ -241,10 +282,11 @@ class ClientPropertiesTests {
 				.sorted()
 				.toList();
 			// unset means: Boot's connect timeout, no limit, the JVM's trust, tokens when
-			// registrations exist, the registration's scopes
+			// registrations exist, the registration's scopes, no split by version
 			assertThat(withoutDefault).containsExactly("mesh.client-defaults.connect-timeout",
 					"mesh.client-defaults.max-concurrent-requests", "mesh.client-defaults.oauth2.enabled",
-					"mesh.client-defaults.oauth2.scopes", "mesh.client-defaults.ssl-bundle");
+					"mesh.client-defaults.oauth2.scopes", "mesh.client-defaults.ssl-bundle",
+					"mesh.client-defaults.versions");
 		}
 	}
 

@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.mesh.routing.VersionPin;
 import dev.mesh.testsupport.ServerPorts;
 import dev.mesh.testsupport.TestAuthorizationServer;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +69,8 @@ class MeshSecurityIntegrationTests {
 					"spring.security.oauth2.resourceserver.jwt.issuer-uri=" + auth.issuer(),
 					"mesh.security.rules[0].path=/api/reservations/**", "mesh.security.rules[0].methods=POST",
 					"mesh.security.rules[0].callers=order", "mesh.security.rules[0].scopes=inventory.write",
-					"mesh.security.rules[1].path=/api/stock/**", "mesh.security.rules[1].scopes=inventory.read")
+					"mesh.security.rules[1].path=/api/stock/**", "mesh.security.rules[1].scopes=inventory.read",
+					"mesh.security.public-paths=/actuator/health/**,/actuator/info,/public/**")
 			.run();
 	}
 
@@ -96,6 +98,21 @@ class MeshSecurityIntegrationTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).isEqualTo("caller=order scopes=[inventory.read, inventory.write] name=order "
 				+ "authorities=[SCOPE_inventory.read, SCOPE_inventory.write]");
+	}
+
+	@Test
+	void shouldHonourTheVersionPinOfAnAuthenticatedCallerOnly() {
+		String token = auth.token("order", "inventory.read");
+		HttpResponse<String> pinned = call("GET", "/api/pin", token, "inventory=1.5");
+		assertThat(pinned.statusCode()).isEqualTo(200);
+		assertThat(pinned.body()).isEqualTo("inventory=1.5");
+		HttpResponse<String> anonymous = call("GET", "/public/pin", null, "inventory=1.5");
+		assertThat(anonymous.statusCode()).isEqualTo(200);
+		assertThat(anonymous.body()).as("no token, no pin").isEqualTo("none");
+		HttpResponse<String> malformed = call("GET", "/api/pin", token, "inventory=1.5;x");
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat(malformed.body()).contains("Mesh-Route-Version");
+		assertThat(call("GET", "/public/pin", null, "inventory=1.5;x").statusCode()).isEqualTo(200);
 	}
 
 	@Test
@@ -236,9 +253,16 @@ class MeshSecurityIntegrationTests {
 	}
 
 	private HttpResponse<String> call(String method, String path, String token) {
+		return call(method, path, token, null);
+	}
+
+	private HttpResponse<String> call(String method, String path, String token, String pin) {
 		int port = ServerPorts.of(inventory);
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.method(method, HttpRequest.BodyPublishers.noBody());
+		if (pin != null) {
+			request.header(VersionPin.HEADER, pin);
+		}
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
 		}
@@ -277,6 +301,12 @@ class MeshSecurityIntegrationTests {
 		@GetMapping("/api/stock/{sku}")
 		String stock(@PathVariable String sku) {
 			return "stock of " + sku;
+		}
+
+		@GetMapping({ "/api/pin", "/public/pin" })
+		String pin() {
+			VersionPin pin = VersionPin.current();
+			return (pin != null) ? pin.value() : "none";
 		}
 
 		@GetMapping("/api/whoami")

@@ -3,6 +3,7 @@ package dev.mesh.client;
 import java.net.URI;
 
 import dev.mesh.resilience.InboundDeadline;
+import dev.mesh.routing.VersionPin;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -11,7 +12,8 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
  * The user's request, addressed to the chosen instance and carrying the attempt's
- * timeout, which the transport enforces and the server reads as the caller's deadline.
+ * timeout, which the transport enforces and the server reads as the caller's deadline,
+ * and the {@value VersionPin#HEADER} pin of the request being handled, if any.
  */
 final class AttemptRequest extends HttpRequestWrapper {
 
@@ -27,6 +29,12 @@ final class AttemptRequest extends HttpRequestWrapper {
 		// putAll(Map) would fail on 7 (the Boot 4 line runs this same compiled class)
 		request.getHeaders().forEach((name, values) -> this.headers.addAll(name, values));
 		this.headers.set(InboundDeadline.HEADER, Long.toString(timeoutMillis));
+		VersionPin pin = VersionPin.current();
+		if (pin != null && !this.headers.containsKey(VersionPin.HEADER)) {
+			// the pin of the request being handled travels on, unless the call set its
+			// own
+			this.headers.set(VersionPin.HEADER, pin.value());
+		}
 		if (token != null) {
 			this.headers.setBearerAuth(token.getTokenValue());
 		}

@@ -10,9 +10,10 @@ import dev.mesh.loadbalancer.InstanceFilter;
  * filter that steers its next attempt: first to an instance it has not tried that is not
  * ejected and has not said it is going away ({@link InstanceState#goingAway(long)}), then
  * to one that is going away, then (when none is left) to any instance that is not
- * ejected. Ejected instances count as healthy while the service is in panic mode (every
- * instance ejected). A going-away instance whose wait is over is picked by one call as a
- * probe, which waits on its behalf for another ejection time.
+ * ejected. A call routed to a version takes each of these steps among that version's
+ * instances first, then among all. Ejected instances count as healthy while the service
+ * is in panic mode (every instance ejected). A going-away instance whose wait is over is
+ * picked by one call as a probe, which waits on its behalf for another ejection time.
  */
 final class CallAttempts implements InstanceFilter {
 
@@ -41,9 +42,21 @@ final class CallAttempts implements InstanceFilter {
 
 	private boolean failed;
 
+	/** The version the call is routed to, or {@code null}. */
+	private final String version;
+
 	CallAttempts(ServiceRoute route, int maxAttempts) {
+		this(route, maxAttempts, null);
+	}
+
+	/**
+	 * @param version the version the call is routed to (drawn from the split, or pinned):
+	 * every attempt prefers an instance of it, or {@code null} for any instance
+	 */
+	CallAttempts(ServiceRoute route, int maxAttempts, String version) {
 		this.route = route;
 		this.tried = new MeshInstance[maxAttempts];
+		this.version = version;
 	}
 
 	/**
@@ -79,7 +92,7 @@ final class CallAttempts implements InstanceFilter {
 	 */
 	private MeshInstance pick() {
 		for (int tries = 0; tries < 3; tries++) {
-			MeshInstance instance = this.route.pick(this, this.now);
+			MeshInstance instance = this.route.pick(this, this.now, this.version);
 			if (instance == null || !this.skipGoingAway) {
 				return instance;
 			}

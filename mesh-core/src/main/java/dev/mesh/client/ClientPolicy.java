@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.loadbalancer.SlowStartPolicy;
+import dev.mesh.loadbalancer.VersionSplit;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.OutlierPolicy;
 import dev.mesh.resilience.RetryOn;
@@ -35,11 +36,41 @@ import org.springframework.util.unit.DataSize;
  * @param maxResponseSize the largest response body read; a larger one fails the attempt,
  * not retried
  * @param transport how attempts are sent: TLS, and whether bodies are buffered
+ * @param versions how calls are split between the service's versions
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
 		TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart,
-		DataSize maxResponseSize, TransportPolicy transport) {
+		DataSize maxResponseSize, TransportPolicy transport, VersionSplit versions) {
+
+	/**
+	 * A policy that does not split calls by version.
+	 * @param loadBalancer see above
+	 * @param timeout see above
+	 * @param perAttemptTimeout see above
+	 * @param connectTimeout see above
+	 * @param retry see above
+	 * @param outlier see above
+	 * @param maxConcurrentRequests see above
+	 * @param oauth2 see above
+	 * @param circuitBreaker see above
+	 * @param zoneAffinity see above
+	 * @param slowStart see above
+	 * @param maxResponseSize see above
+	 * @param transport see above
+	 */
+	public ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
+			Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
+			TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart,
+			DataSize maxResponseSize, TransportPolicy transport) {
+		this(loadBalancer, timeout, perAttemptTimeout, connectTimeout, retry, outlier, maxConcurrentRequests, oauth2,
+				circuitBreaker, zoneAffinity, slowStart, maxResponseSize, transport, VersionSplit.NONE);
+	}
+
+	/** Checks the versions. */
+	public ClientPolicy {
+		Objects.requireNonNull(versions, "versions");
+	}
 
 	/** The default {@code max-response-size}. */
 	public static final DataSize DEFAULT_MAX_RESPONSE_SIZE = DataSize.ofMegabytes(10);
@@ -64,7 +95,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
 		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
 				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
-				this.slowStart, this.maxResponseSize, this.transport);
+				this.slowStart, this.maxResponseSize, this.transport, this.versions);
 	}
 
 	/**
@@ -74,7 +105,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withConnectTimeout(Duration connectTimeout) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, connectTimeout, this.retry,
 				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
-				this.slowStart, this.maxResponseSize, this.transport);
+				this.slowStart, this.maxResponseSize, this.transport, this.versions);
 	}
 
 	/**
@@ -84,7 +115,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withZoneAffinity(ZoneAffinityPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, policy,
-				this.slowStart, this.maxResponseSize, this.transport);
+				this.slowStart, this.maxResponseSize, this.transport, this.versions);
 	}
 
 	/**
@@ -94,20 +125,21 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withSlowStart(SlowStartPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				this.zoneAffinity, policy, this.maxResponseSize, this.transport);
+				this.zoneAffinity, policy, this.maxResponseSize, this.transport, this.versions);
 	}
 
 	/**
 	 * The settings a running client takes over from a changed policy: {@code timeout},
-	 * {@code per-attempt-timeout}, {@code retry.*} and {@code outlier.*}; everything else
-	 * stays as this policy has it until a restart (see {@link #restartNeeded}).
+	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*} and
+	 * {@code versions} (so a canary's share can be moved without a restart); everything
+	 * else stays as this policy has it until a restart (see {@link #restartNeeded}).
 	 * @param next the changed policy
 	 * @return this policy with the live settings of {@code next}
 	 */
 	public ClientPolicy withLiveSettingsOf(ClientPolicy next) {
 		return new ClientPolicy(this.loadBalancer, next.timeout, next.perAttemptTimeout, this.connectTimeout,
 				next.retry, next.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				this.zoneAffinity, this.slowStart, this.maxResponseSize, this.transport);
+				this.zoneAffinity, this.slowStart, this.maxResponseSize, this.transport, next.versions);
 	}
 
 	/**

@@ -115,7 +115,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		// read once: a policy changed while the call runs applies to later calls
 		ServiceRoute.Live live = this.route.live();
 		long deadline = start + Math.min(live.policy().timeout().toNanos(), inbound);
-		CallAttempts attempts = new CallAttempts(this.route, live.policy().retry().maxAttempts());
+		CallAttempts attempts = new CallAttempts(this.route, live.policy().retry().maxAttempts(),
+				VersionRoute.of(request, this.route.serviceId(), live.policy().versions()));
 		Bulkhead bulkhead = this.route.bulkhead();
 		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 			throw new ClientOverloadedException(this.route.serviceId(), bulkhead.getName(),

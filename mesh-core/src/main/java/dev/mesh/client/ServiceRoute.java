@@ -85,8 +85,11 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final RouteMeters meters;
 
-	/** What was built for the latest list from discovery; guarded by this. */
-	private PickerBuilder.Built built;
+	/**
+	 * What was built for the latest list from discovery; written under this, read by
+	 * picks without a lock.
+	 */
+	private volatile PickerBuilder.Built built;
 
 	/** Whether a recomputation of warming weights is scheduled; guarded by this. */
 	private boolean rewarmScheduled;
@@ -120,10 +123,10 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	/**
 	 * Applies a changed policy to the calls that start from now on: its {@code timeout},
-	 * {@code per-attempt-timeout}, {@code retry.*} and {@code outlier.*}. Calls in flight
-	 * finish on the policy they started with. The rest of the policy is built into the
-	 * route's picker, transport, bulkhead, circuit breaker and token source and stays
-	 * until a restart.
+	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*} and
+	 * {@code versions}. Calls in flight finish on the policy they started with. The rest
+	 * of the policy is built into the route's picker, transport, bulkhead, circuit
+	 * breaker and token source and stays until a restart.
 	 * @param next the changed policy
 	 * @return the properties of {@code next} (relative to
 	 * {@code mesh.clients.<service>.}) that differ and were not applied
@@ -202,9 +205,23 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	 * @param now {@link #now()}
 	 */
 	void checkZone(long now) {
-		if (this.picker instanceof ZoneAffinityPicker zoned && now - this.zoneCheckedAt > ZONE_RECHECK_NANOS) {
+		if (this.picker instanceof ZoneAffinityPicker && now - this.zoneCheckedAt > ZONE_RECHECK_NANOS) {
 			this.zoneCheckedAt = now;
+			updateZones();
+		}
+	}
+
+	/**
+	 * Re-decides the zone of the picker and of each version's picker; call only with zone
+	 * affinity on.
+	 */
+	private void updateZones() {
+		if (this.picker instanceof ZoneAffinityPicker zoned) {
 			zoned.update(this.notEjected);
+		}
+		PickerBuilder.Built built = this.built;
+		if (built != null) {
+			built.versions().updateZones(this.notEjected);
 		}
 	}
 
@@ -216,9 +233,9 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	 */
 	void recordFailure(MeshInstance instance, int inARow) {
 		if (this.outlierDetector.recordFailure(instance, inARow, instances())
-				&& this.picker instanceof ZoneAffinityPicker zoned) {
+				&& this.picker instanceof ZoneAffinityPicker) {
 			this.zoneCheckedAt = now();
-			zoned.update(this.notEjected);
+			updateZones();
 		}
 	}
 
@@ -240,9 +257,9 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	 * Re-decides the zone at once after an operator's ejection or restore.
 	 */
 	void ejectionsChanged() {
-		if (this.picker instanceof ZoneAffinityPicker zoned) {
+		if (this.picker instanceof ZoneAffinityPicker) {
 			this.zoneCheckedAt = now();
-			zoned.update(this.notEjected);
+			updateZones();
 		}
 	}
 
@@ -269,8 +286,24 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	 * @param now {@link #now()}, read by the caller for this attempt
 	 */
 	MeshInstance pick(InstanceFilter filter, long now) {
+		return pick(filter, now, null);
+	}
+
+	/**
+	 * Picks an instance for a call routed to a version: one of that version if the filter
+	 * accepts any, else any instance, as {@link #pick(InstanceFilter, long)} does.
+	 * @param filter which instances may be picked
+	 * @param now {@link #now()}, read by the caller for this attempt
+	 * @param version the call's version ({@link dev.mesh.loadbalancer.VersionSplit} or a
+	 * pin), or {@code null} for any instance
+	 */
+	MeshInstance pick(InstanceFilter filter, long now, String version) {
 		if (!this.loaded) {
 			this.cache.ensureLoaded(this.serviceId, this.live.policy().timeout());
+		}
+		PickerBuilder.Built built = this.built;
+		if (version != null && built != null) {
+			return built.pick(filter, now, version);
 		}
 		return this.picker.pick(filter, now);
 	}

@@ -69,6 +69,9 @@ public final class MeshInstance {
 				: null;
 		String zone = (metadata != null) ? MeshInstanceFactory.parseLabel(metadata.get(MeshMetadata.ZONE)) : null;
 		String version = (metadata != null) ? MeshInstanceFactory.parseLabel(metadata.get(MeshMetadata.VERSION)) : null;
+		if (version == null && metadata != null) {
+			version = MeshInstanceFactory.parseLabel(metadata.get(MeshMetadata.API_VERSION));
+		}
 		return new MeshInstance(serviceInstance, idOf(serviceInstance), weight, zone, version,
 				MeshInstanceFactory.rampStartOf(metadata, Instant.now()), warmup);
 	}

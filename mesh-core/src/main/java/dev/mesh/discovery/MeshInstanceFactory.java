@@ -90,8 +90,7 @@ public final class MeshInstanceFactory {
 		String id = MeshInstance.idOf(serviceInstance);
 		Map<String, String> metadata = serviceInstance.getMetadata();
 		return new MeshInstance(serviceInstance, id, weightOf(serviceInstance, metadata, id),
-				labelOf(serviceInstance, metadata, id, MeshMetadata.ZONE),
-				labelOf(serviceInstance, metadata, id, MeshMetadata.VERSION),
+				labelOf(serviceInstance, metadata, id, MeshMetadata.ZONE), versionOf(serviceInstance, metadata, id),
 				startedAtOf(serviceInstance, metadata, id), warmupOf(serviceInstance, metadata, id));
 	}
 
@@ -156,6 +155,16 @@ public final class MeshInstanceFactory {
 		catch (RuntimeException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * The version of an instance: its {@value MeshMetadata#VERSION} metadata, else the
+	 * {@value MeshMetadata#API_VERSION} that Spring Cloud LoadBalancer's API-version
+	 * filtering reads, so fleets that publish only that one are routed by version too.
+	 */
+	private String versionOf(ServiceInstance serviceInstance, Map<String, String> metadata, String id) {
+		String version = labelOf(serviceInstance, metadata, id, MeshMetadata.VERSION);
+		return (version != null) ? version : labelOf(serviceInstance, metadata, id, MeshMetadata.API_VERSION);
 	}
 
 	/**

@@ -24,6 +24,12 @@ public final class MeshMetadata {
 	public static final String VERSION = "version";
 
 	/**
+	 * The version key Spring Cloud LoadBalancer's API-version filtering reads; callers
+	 * take it as the instance's version when {@link #VERSION} is absent.
+	 */
+	public static final String API_VERSION = "API_VERSION";
+
+	/**
 	 * When the instance's application started, as an ISO-8601 instant
 	 * ({@code 2025-06-01T10:15:30.123Z}), captured once per run so that re-registering
 	 * keeps it. Callers also read epoch milliseconds; a time in the future counts as when

@@ -71,7 +71,7 @@ public final class PickerBuilder {
 		}
 		SlowStart.Weights weighed = this.slowStart.weigh(last.instances());
 		if (last.weights() != null && Arrays.equals(last.weights().weights(), weighed.weights())) {
-			return new Built(last.instances(), last.picker(), weighed, reweighAt(weighed));
+			return new Built(last.instances(), last.picker(), last.versions(), weighed, reweighAt(weighed));
 		}
 		return build(last.instances(), weighed, available);
 	}
@@ -93,17 +93,20 @@ public final class PickerBuilder {
 	private Built build(List<MeshInstance> instances, SlowStart.Weights weighed, InstanceFilter available) {
 		int[] weights = (weighed != null && weighed.warming()) ? weighed.weights()
 				: InstancePickers.weightsOf(instances);
-		InstancePicker picker;
+		InstancePicker picker = picker(instances, weights, available);
+		VersionPickers versions = VersionPickers.build(instances, weights,
+				(members, memberWeights) -> picker(members, memberWeights, available));
+		return new Built(instances, picker, versions, weighed, reweighAt(weighed));
+	}
+
+	private InstancePicker picker(List<MeshInstance> instances, int[] weights, InstanceFilter available) {
 		if (this.zoneAffinity.active()) {
 			ZoneAffinityPicker zoned = ZoneAffinityPicker.create(this.policy, instances, weights,
 					this.zoneAffinity.localZone(), this.zoneAffinity.minAvailablePercent(), this.clock::nanoTime);
 			zoned.update(available);
-			picker = zoned;
+			return zoned;
 		}
-		else {
-			picker = InstancePickers.create(this.policy, instances, weights, this.clock::nanoTime);
-		}
-		return new Built(instances, picker, weighed, reweighAt(weighed));
+		return InstancePickers.create(this.policy, instances, weights, this.clock::nanoTime);
 	}
 
 	private long reweighAt(SlowStart.Weights weighed) {
@@ -115,13 +118,33 @@ public final class PickerBuilder {
 	 *
 	 * @param instances the list
 	 * @param picker its picker
+	 * @param versions a picker per version, over the instances of that version
 	 * @param weights the slow-start weights computed last, or {@code null} without slow
 	 * start
 	 * @param reweighAtMillis when, by the wall clock, the weights are due again;
 	 * {@link #NEVER} once no instance warms
 	 */
-	public record Built(List<MeshInstance> instances, InstancePicker picker, SlowStart.Weights weights,
-			long reweighAtMillis) {
+	public record Built(List<MeshInstance> instances, InstancePicker picker, VersionPickers versions,
+			SlowStart.Weights weights, long reweighAtMillis) {
+
+		/**
+		 * Picks for a call routed to a version: among that version's instances, else (the
+		 * list has none of it, or the filter accepts none of them) among all.
+		 * @param filter which instances may be picked
+		 * @param nowNanos now, on the clock of the instances' stamps
+		 * @param version the call's version, or {@code null} for any instance
+		 * @return the chosen instance, or {@code null} when the filter accepts none
+		 */
+		public MeshInstance pick(InstanceFilter filter, long nowNanos, String version) {
+			InstancePicker routed = this.versions.of(version);
+			if (routed != null) {
+				MeshInstance picked = routed.pick(filter, nowNanos);
+				if (picked != null) {
+					return picked;
+				}
+			}
+			return this.picker.pick(filter, nowNanos);
+		}
 
 		/**
 		 * @return whether an instance is still warming, so the weights need recomputing
