@@ -201,9 +201,9 @@ run() {
 	start_database "$inventory_jar"
 	wait_healthy 0
 	wait_listening 1
-	start inventory-8081 8081 "$inventory_jar" --mesh.instance.weight=3 --AUTH_ISSUER="$AUTH_ISSUER" \
+	start inventory-8081 8081 "$inventory_jar" --mesh.instance.weight=3 --mesh.instance.version=1.4 --AUTH_ISSUER="$AUTH_ISSUER" \
 		--spring.datasource.url="$db_url"
-	start inventory-8082 8082 "$inventory_jar" --mesh.instance.weight=1 --AUTH_ISSUER="$AUTH_ISSUER" \
+	start inventory-8082 8082 "$inventory_jar" --mesh.instance.weight=1 --mesh.instance.version=1.5 --AUTH_ISSUER="$AUTH_ISSUER" \
 		--spring.datasource.url="$db_url"
 	# The same settings whichever Boot line order is built for.
 	start order 8080 "$order_jar" --AUTH_ISSUER="$AUTH_ISSUER"

@@ -30,9 +30,9 @@ final class AttemptRequest extends HttpRequestWrapper {
 		request.getHeaders().forEach((name, values) -> this.headers.addAll(name, values));
 		this.headers.set(InboundDeadline.HEADER, Long.toString(timeoutMillis));
 		VersionPin pin = VersionPin.current();
-		if (pin != null && !this.headers.containsKey(VersionPin.HEADER)) {
+		if (pin != null && this.headers.getFirst(VersionPin.HEADER) == null) {
 			// the pin of the request being handled travels on, unless the call set its
-			// own
+			// own (getFirst, not containsKey: HttpHeaders is no Map on Framework 7)
 			this.headers.set(VersionPin.HEADER, pin.value());
 		}
 		if (token != null) {
