@@ -91,6 +91,10 @@ final class MeshClientPolicyRefresher implements ApplicationListener<Environment
 		MeshProperties fresh;
 		try {
 			fresh = MeshProperties.bind(Binder.get(this.environment));
+			String refused = fresh.clientDefaultsProblem();
+			if (refused != null) {
+				throw new IllegalArgumentException(refused);
+			}
 			for (String service : factory.services()) {
 				if (all || services.contains(service)) {
 					next.put(service, fresh.clientPolicy(service));

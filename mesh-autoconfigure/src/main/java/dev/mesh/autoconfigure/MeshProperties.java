@@ -161,11 +161,21 @@ public class MeshProperties implements Validator {
 		MeshProperties properties = (MeshProperties) target;
 		SecurityPropertiesValidator.validate("security", properties.security, errors);
 		if (!properties.clientDefaults.getVersions().isEmpty()) {
-			// versions name one service's releases: as a default they would be merged
-			// into every client's own split
 			errors.rejectValue("clientDefaults.versions", "perService",
 					"is empty: versions are split per service, under mesh.clients.<service>.versions");
 		}
+	}
+
+	/**
+	 * Checks what the binding alone cannot: versions name one service's releases, and as
+	 * a default they would be merged into every client's own split. Run at startup by
+	 * {@link #validate} and on every refresh.
+	 * @return what is wrong with {@code mesh.client-defaults}, or {@code null}
+	 */
+	String clientDefaultsProblem() {
+		return this.clientDefaults.getVersions().isEmpty() ? null
+				: "mesh.client-defaults.versions " + this.clientDefaults.getVersions()
+						+ " must be empty: versions are split per service, under mesh.clients.<service>.versions";
 	}
 
 	/** What this instance publishes as registry metadata. */
@@ -323,8 +333,10 @@ public class MeshProperties implements Validator {
 		/**
 		 * Whose Mesh-Route-Version header (a pin of the request to a version of the
 		 * services it reaches) is honoured and passed on to the mesh calls made while
-		 * handling the request: authenticated callers (a mesh caller with a valid token),
-		 * any caller, or none. Others' pins are ignored.
+		 * handling the request: authenticated mesh callers (a JWT the mesh's own token
+		 * checks accept: issuer, this service's audience, expiry; not end users logged in
+		 * by the application's own security), any caller, or none. Others' pins are
+		 * ignored.
 		 */
 		private VersionPinTrust versionPin = VersionPinTrust.AUTHENTICATED;
 
@@ -341,7 +353,10 @@ public class MeshProperties implements Validator {
 	/** Whose {@code Mesh-Route-Version} pins are honoured. */
 	public enum VersionPinTrust {
 
-		/** Callers the request's security authenticated (it has a user principal). */
+		/**
+		 * Mesh callers: the request was authenticated by a JWT the mesh's token checks
+		 * accept.
+		 */
 		AUTHENTICATED,
 
 		/** Any caller: for an edge service in a test environment. */

@@ -11,6 +11,7 @@ import dev.mesh.shutdown.DrainWait;
 import dev.mesh.shutdown.GoingAwayFilter;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -106,12 +108,13 @@ public class MeshServerAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "meshVersionPinFilter")
-	FilterRegistrationBean<VersionPinFilter> meshVersionPinFilter(MeshProperties properties) {
+	FilterRegistrationBean<VersionPinFilter> meshVersionPinFilter(MeshProperties properties, BeanFactory beans) {
 		MeshProperties.VersionPinTrust trust = properties.getRouting().getVersionPin();
+		boolean jwt = ClassUtils.isPresent(MeshCallerRequests.JWT, getClass().getClassLoader());
 		Predicate<HttpServletRequest> trusted = switch (trust) {
 			case ANY -> (request) -> true;
 			case NONE -> (request) -> false;
-			case AUTHENTICATED -> (request) -> request.getUserPrincipal() != null;
+			case AUTHENTICATED -> jwt ? new MeshCallerRequests(beans) : (request) -> false;
 		};
 		FilterRegistrationBean<VersionPinFilter> registration = new FilterRegistrationBean<>(
 				new VersionPinFilter(trusted));

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,13 @@ import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -166,6 +175,35 @@ class VersionRoutingIntegrationTests {
 		assertThat(servers[0].lastHeaders().keySet()).doesNotContain("mesh-route-version");
 	}
 
+	@Test
+	void shouldNotTakeAPinFromAnEndUserTheApplicationsOwnSecurityLoggedIn() throws Exception {
+		TestServer[] servers = startWith(Consumer.of(EdgeWithLogin.class).servlet(), "mesh.security.enabled=false",
+				"mesh.clients.inventory.versions.1.4=1");
+		String basic = "Basic " + Base64.getEncoder().encodeToString("shopper:pw".getBytes(StandardCharsets.UTF_8));
+		for (int i = 0; i < 5; i++) {
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.mesh.port() + "/stock"))
+				.header("Authorization", basic)
+				.header("Mesh-Route-Version", "1.5")
+				.build();
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).isIn("stock from a", "stock from b");
+		}
+		assertThat(servers[2].requests()).isZero();
+	}
+
+	@Test
+	void shouldRefuseVersionsUnderTheClientDefaultsOnARefreshToo() {
+		start();
+		assertThat(calls(8, null).keySet()).containsExactlyInAnyOrder("a", "b", "c", "d");
+		ConfigurableApplicationContext context = this.mesh.context();
+		context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("changed", Map.of("mesh.client-defaults.versions.1.5", "1")));
+		context.publishEvent(new EnvironmentChangeEvent(context, Set.of("mesh.client-defaults.versions.1.5")));
+		assertThat(calls(8, null).keySet()).containsExactlyInAnyOrder("a", "b", "c", "d");
+	}
+
 	private TestServer[] start(String... properties) {
 		return startWith(null, properties);
 	}
@@ -212,6 +250,31 @@ class VersionRoutingIntegrationTests {
 			request.header("Mesh-Route-Version", pin);
 		}
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * An edge service with its own login (HTTP Basic, one user) instead of the mesh's
+	 * token checks.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import(Middle.class)
+	static class EdgeWithLogin {
+
+		@Bean
+		SecurityFilterChain login(HttpSecurity http) throws Exception {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.httpBasic(Customizer.withDefaults())
+				.csrf((csrf) -> csrf.disable())
+				.build();
+		}
+
+		@Bean
+		UserDetailsService users() {
+			return new InMemoryUserDetailsManager(
+					User.withUsername("shopper").password("{noop}pw").roles("USER").build());
+		}
+
 	}
 
 	/** A mesh member whose {@code /stock} calls {@code inventory}. */

@@ -7,9 +7,11 @@ import org.springframework.http.HttpRequest;
 
 /**
  * Decides which version one call is routed to: the version its own
- * {@value VersionPin#HEADER} header pins (set by the application on this call), else the
- * one the request being handled pins ({@link VersionPin#current()}), else one drawn from
- * the client's {@link VersionSplit}, else none.
+ * {@value VersionPin#HEADER} header pins for the called service (set by the application
+ * on this call), else the one the request being handled pins for it
+ * ({@link VersionPin#current()}), else one drawn from the client's {@link VersionSplit},
+ * else none. A call's own header is also what its attempts send on, in place of the
+ * inbound pin.
  */
 final class VersionRoute {
 
@@ -26,8 +28,11 @@ final class VersionRoute {
 	 */
 	static String of(HttpRequest request, String serviceId, VersionSplit split) {
 		String header = request.getHeaders().getFirst(VersionPin.HEADER);
-		VersionPin pin = (header != null) ? VersionPin.parse(header) : VersionPin.current();
-		String pinned = (pin != null) ? pin.versionFor(serviceId) : null;
+		String pinned = (header != null) ? VersionPin.parse(header).versionFor(serviceId) : null;
+		if (pinned == null) {
+			VersionPin inbound = VersionPin.current();
+			pinned = (inbound != null) ? inbound.versionFor(serviceId) : null;
+		}
 		return (pinned != null) ? pinned : split.draw();
 	}
 

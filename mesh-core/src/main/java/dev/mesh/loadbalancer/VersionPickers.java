@@ -11,11 +11,12 @@ import dev.mesh.routing.VersionLabels;
 import dev.mesh.discovery.MeshInstance;
 
 /**
- * One picker per version over the instances of one list, built with the list's picker
- * (same policy, same effective weights, zone affinity included), so a call routed to a
- * version ({@link VersionSplit}, or a {@code Mesh-Route-Version} pin) picks among that
- * version's instances exactly as an unrouted call picks among all. Built on the discovery
- * thread; a lookup is one {@link HashMap#get}.
+ * One picker per version over the instances of one list that have a weight (draining ones
+ * are left out), built with the list's picker (same policy, same effective weights, zone
+ * affinity included), so a call routed to a version ({@link VersionSplit}, or a
+ * {@code Mesh-Route-Version} pin) picks among that version's instances exactly as an
+ * unrouted call picks among all. Built on the discovery thread; a lookup is one
+ * {@link HashMap#get}.
  */
 public final class VersionPickers {
 
@@ -33,13 +34,18 @@ public final class VersionPickers {
 	 * @param instances the instances, in registry order
 	 * @param weights their effective weights, one per instance
 	 * @param factory builds a picker over some of the instances with their weights
-	 * @return the pickers, one per version present in the list
+	 * @return the pickers, one per version of which the list has an instance with a
+	 * weight
 	 */
 	static VersionPickers build(List<MeshInstance> instances, int[] weights, Factory factory) {
 		Map<String, List<Integer>> indexes = new LinkedHashMap<>();
 		for (int i = 0; i < instances.size(); i++) {
 			String version = instances.get(i).version();
-			if (version != null && VersionLabels.valid(version)) {
+			// draining instances are left out, as from the local picker of zone affinity:
+			// reached only through the all-instances picker, they are never preferred
+			// over
+			// an instance of another version that has a weight
+			if (weights[i] > 0 && version != null && VersionLabels.valid(version)) {
 				indexes.computeIfAbsent(version, (key) -> new ArrayList<>()).add(i);
 			}
 		}
