@@ -93,8 +93,8 @@ public class MeshClientProperties {
 	 * instance when that version has none that can take it. Shares are 0 to 1000000 and
 	 * add up to more than 0. Write keys in brackets ([1.5.0+b1]) when they hold other
 	 * characters than letters, digits, '.' and '-', and quote them in YAML ("1.10"), or
-	 * they bind as another version. Only under mesh.clients.<service>; follows configuration
-	 * changes without a restart. Unset: calls are not split by version.
+	 * they bind as another version. Only under mesh.clients.<service>; follows
+	 * configuration changes without a restart. Unset: calls are not split by version.
 	 */
 	private Map<String, Integer> versions = new LinkedHashMap<>();
 
