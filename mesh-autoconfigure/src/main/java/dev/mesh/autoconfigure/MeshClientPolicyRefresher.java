@@ -91,7 +91,7 @@ final class MeshClientPolicyRefresher implements ApplicationListener<Environment
 		MeshProperties fresh;
 		try {
 			fresh = MeshProperties.bind(Binder.get(this.environment));
-			String refused = fresh.clientDefaultsProblem();
+			String refused = fresh.clientsProblem();
 			if (refused != null) {
 				throw new IllegalArgumentException(refused);
 			}
@@ -119,7 +119,8 @@ final class MeshClientPolicyRefresher implements ApplicationListener<Environment
 			if (!after.equals(before)) {
 				logger.info("Mesh client of '" + service + "' now uses timeout " + after.timeout()
 						+ ", per-attempt-timeout " + after.perAttemptTimeout() + ", retry " + after.retry()
-						+ ", outlier " + after.outlier() + " for calls that start from now on");
+						+ ", outlier " + after.outlier() + ", overload " + after.overload() + ", versions "
+						+ after.versions() + " for calls that start from now on");
 			}
 			for (String property : restartNeeded) {
 				logger.warn("mesh.clients." + service + "." + property + " (or mesh.client-defaults." + property

@@ -13,6 +13,7 @@ import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.loadbalancer.VersionSplit;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.OutlierPolicy;
+import dev.mesh.resilience.OverloadPolicy;
 import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
 import dev.mesh.security.TokenPolicy;
@@ -106,6 +107,13 @@ public class MeshClientProperties {
 	@NestedConfigurationProperty
 	private final Outlier outlier = new Outlier();
 
+	/**
+	 * Whether instances that answer they are overloaded (429, or 503 with Retry-After)
+	 * are avoided for the time they ask.
+	 */
+	@NestedConfigurationProperty
+	private final Overload overload = new Overload();
+
 	/** Which OAuth2 client-credentials token calls carry. */
 	@NestedConfigurationProperty
 	private final OAuth2 oauth2 = new OAuth2();
@@ -128,7 +136,8 @@ public class MeshClientProperties {
 				(this.connectTimeout != null) ? this.connectTimeout : builtIn.connectTimeout(), this.retry.toPolicy(),
 				this.outlier.toPolicy(), this.maxConcurrentRequests, this.oauth2.toPolicy(), this.circuitBreaker,
 				this.zoneAffinity.toPolicy(localZone), this.slowStart.toPolicy(), this.maxResponseSize,
-				new TransportPolicy(this.sslBundle, this.bufferResponse), VersionSplit.of(this.versions));
+				new TransportPolicy(this.sslBundle, this.bufferResponse), VersionSplit.of(this.versions),
+				this.overload.toPolicy());
 	}
 
 	public Map<String, Integer> getVersions() {
@@ -229,6 +238,10 @@ public class MeshClientProperties {
 
 	public SlowStart getSlowStart() {
 		return this.slowStart;
+	}
+
+	public Overload getOverload() {
+		return this.overload;
 	}
 
 	/** How failed attempts are retried. */
@@ -419,6 +432,71 @@ public class MeshClientProperties {
 
 		public void setMaxEjectionPercent(int maxEjectionPercent) {
 			this.maxEjectionPercent = PropertyChecks.percent(maxEjectionPercent);
+		}
+
+	}
+
+	/**
+	 * Overload avoidance: an instance that answers 429 (Too Many Requests), or 503 with a
+	 * Retry-After header, is too busy rather than broken.
+	 */
+	public static class Overload {
+
+		/**
+		 * Whether such answers count as overload: the instance is avoided for the time
+		 * its Retry-After asks (while any other instance can take the call), the answer
+		 * counts neither as a success nor as a failure (no ejection, its time may raise
+		 * the instance's peak-ewma latency estimate), and a 429 is retried on another
+		 * instance when a 503 would be. Off: a 429 is an answer like any 4xx, and a 503 a
+		 * failure.
+		 */
+		private boolean enabled = false;
+
+		/** How long an instance is avoided when its answer has no usable Retry-After. */
+		private Duration avoidTime = Duration.ofSeconds(1);
+
+		/**
+		 * The longest an instance is avoided, however long its Retry-After asks; at least
+		 * avoid-time.
+		 */
+		private Duration maxAvoidTime = Duration.ofSeconds(30);
+
+		OverloadPolicy toPolicy() {
+			return new OverloadPolicy(this.enabled, this.avoidTime, this.maxAvoidTime);
+		}
+
+		/**
+		 * @return what is wrong with these settings together, or {@code null}
+		 */
+		String problem() {
+			return (this.avoidTime.compareTo(this.maxAvoidTime) > 0)
+					? "avoid-time " + this.avoidTime + " is longer than max-avoid-time " + this.maxAvoidTime
+							+ ": avoid-time must be at most max-avoid-time"
+					: null;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getAvoidTime() {
+			return this.avoidTime;
+		}
+
+		public void setAvoidTime(Duration avoidTime) {
+			this.avoidTime = PropertyChecks.deadline(avoidTime);
+		}
+
+		public Duration getMaxAvoidTime() {
+			return this.maxAvoidTime;
+		}
+
+		public void setMaxAvoidTime(Duration maxAvoidTime) {
+			this.maxAvoidTime = PropertyChecks.deadline(maxAvoidTime);
 		}
 
 	}

@@ -164,18 +164,41 @@ public class MeshProperties implements Validator {
 			errors.rejectValue("clientDefaults.versions", "perService",
 					"is empty: versions are split per service, under mesh.clients.<service>.versions");
 		}
+		rejectOverload("clientDefaults", properties.clientDefaults, errors);
+		properties.clients.forEach((service, client) -> rejectOverload("clients[" + service + "]", client, errors));
+	}
+
+	private static void rejectOverload(String path, MeshClientProperties client, Errors errors) {
+		if (client.getOverload().problem() != null) {
+			errors.rejectValue(path + ".overload.avoidTime", "atMostMaxAvoidTime",
+					"at most " + path + ".overload.max-avoid-time (" + client.getOverload().getMaxAvoidTime() + ")");
+		}
 	}
 
 	/**
 	 * Checks what the binding alone cannot: versions name one service's releases, and as
-	 * a default they would be merged into every client's own split. Run at startup by
-	 * {@link #validate} and on every refresh.
-	 * @return what is wrong with {@code mesh.client-defaults}, or {@code null}
+	 * a default they would be merged into every client's own split; an overload
+	 * avoid-time must not exceed its max-avoid-time. Run at startup by {@link #validate}
+	 * and on every refresh.
+	 * @return what is wrong with {@code mesh.client-defaults} or
+	 * {@code mesh.clients.<service>}, or {@code null}
 	 */
-	String clientDefaultsProblem() {
-		return this.clientDefaults.getVersions().isEmpty() ? null
-				: "mesh.client-defaults.versions " + this.clientDefaults.getVersions()
-						+ " must be empty: versions are split per service, under mesh.clients.<service>.versions";
+	String clientsProblem() {
+		if (!this.clientDefaults.getVersions().isEmpty()) {
+			return "mesh.client-defaults.versions " + this.clientDefaults.getVersions()
+					+ " must be empty: versions are split per service, under mesh.clients.<service>.versions";
+		}
+		String problem = this.clientDefaults.getOverload().problem();
+		if (problem != null) {
+			return "mesh.client-defaults.overload: " + problem;
+		}
+		for (Map.Entry<String, MeshClientProperties> client : this.clients.entrySet()) {
+			problem = client.getValue().getOverload().problem();
+			if (problem != null) {
+				return "mesh.clients." + client.getKey() + ".overload: " + problem;
+			}
+		}
+		return null;
 	}
 
 	/** What this instance publishes as registry metadata. */

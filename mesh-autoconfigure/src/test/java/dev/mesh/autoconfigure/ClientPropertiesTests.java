@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mesh.client.ClientPolicies;
 import dev.mesh.client.ClientPolicy;
+import dev.mesh.resilience.OverloadPolicy;
 import dev.mesh.client.TransportPolicy;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.resilience.RetryOn;
@@ -111,6 +112,8 @@ class ClientPropertiesTests {
 			"mesh.clients.inventory.max-response-size=2GB | mesh.clients.inventory.max-response-size | positive size of at most 1GB",
 			"mesh.instance.warmup=2h | mesh.instance.warmup | from 0s (no ramp) to 1h",
 			"mesh.instance.warmup=-1s | mesh.instance.warmup | from 0s (no ramp) to 1h",
+			"mesh.clients.inventory.overload.avoid-time=-1s | mesh.clients.inventory.overload.avoid-time | positive duration",
+			"mesh.client-defaults.overload.max-avoid-time=0s | mesh.client-defaults.overload.max-avoid-time | positive duration",
 			"mesh.instance.weight=10001 | mesh.instance.weight | from 0 to 10000" })
 	void shouldFailStartupNamingTheBadPropertyAndWhatIsAllowed(String property, String name, String allowed) {
 		this.runner.withPropertyValues(property).run((context) -> {
@@ -238,6 +241,34 @@ class ClientPropertiesTests {
 		this.runner.run(
 				(context) -> assertThat(context.getBean(ClientPolicies.class).forService("inventory").maxResponseSize())
 					.isEqualTo(DataSize.ofMegabytes(10)));
+	}
+
+	@Test
+	void shouldBindTheOverloadRules() {
+		this.runner.withPropertyValues("mesh.client-defaults.overload.enabled=true",
+				"mesh.clients.inventory.overload.avoid-time=500ms", "mesh.clients.inventory.overload.max-avoid-time=2m")
+			.run((context) -> {
+				MeshProperties properties = context.getBean(MeshProperties.class);
+				assertThat(properties.clientPolicy("inventory").overload())
+					.isEqualTo(new OverloadPolicy(true, Duration.ofMillis(500), Duration.ofMinutes(2)));
+				assertThat(properties.clientPolicy("billing").overload())
+					.isEqualTo(new OverloadPolicy(true, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "mesh.clients.inventory.overload.avoid-time=1m | mesh.clients.inventory.overload.avoid-time",
+					"mesh.client-defaults.overload.avoid-time=45s | mesh.client-defaults.overload.avoid-time" })
+	void shouldFailStartupWhenTheAvoidTimeExceedsTheMaxAvoidTime(String property, String name) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("Property: " + name)
+				.contains(property.substring(property.indexOf('=') + 1))
+				.contains("max-avoid-time (PT30S)");
+		});
 	}
 
 	@Test

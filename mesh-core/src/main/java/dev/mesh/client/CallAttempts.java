@@ -10,10 +10,13 @@ import dev.mesh.loadbalancer.InstanceFilter;
  * filter that steers its next attempt: first to an instance it has not tried that is not
  * ejected and has not said it is going away ({@link InstanceState#goingAway(long)}), then
  * to one that is going away, then (when none is left) to any instance that is not
- * ejected. A call routed to a version takes each of these steps among that version's
- * instances first, then among all. Ejected instances count as healthy while the service
- * is in panic mode (every instance ejected). A going-away instance whose wait is over is
- * picked by one call as a probe, which waits on its behalf for another ejection time.
+ * ejected. When the client avoids overloaded instances, each of these steps skips an
+ * instance that asked to be left alone ({@link InstanceState#overloaded(long)}), and only
+ * when none is left are such instances used. A call routed to a version takes each of
+ * these steps among that version's instances first, then among all. Ejected instances
+ * count as healthy while the service is in panic mode (every instance ejected). A
+ * going-away instance whose wait is over is picked by one call as a probe, which waits on
+ * its behalf for another ejection time.
  */
 final class CallAttempts implements InstanceFilter {
 
@@ -30,6 +33,11 @@ final class CallAttempts implements InstanceFilter {
 	private boolean skipEjected;
 
 	private boolean skipGoingAway;
+
+	private boolean skipOverloaded;
+
+	/** Whether the client avoids overloaded instances ({@code overload.enabled}). */
+	private final boolean avoidOverloaded;
 
 	private MeshInstance probe;
 
@@ -54,9 +62,19 @@ final class CallAttempts implements InstanceFilter {
 	 * every attempt prefers an instance of it, or {@code null} for any instance
 	 */
 	CallAttempts(ServiceRoute route, int maxAttempts, String version) {
+		this(route, maxAttempts, version, false);
+	}
+
+	/**
+	 * @param version see above
+	 * @param avoidOverloaded whether attempts keep away from instances that answered they
+	 * are overloaded while any other can take them
+	 */
+	CallAttempts(ServiceRoute route, int maxAttempts, String version, boolean avoidOverloaded) {
 		this.route = route;
 		this.tried = new MeshInstance[maxAttempts];
 		this.version = version;
+		this.avoidOverloaded = avoidOverloaded;
 	}
 
 	/**
@@ -69,6 +87,7 @@ final class CallAttempts implements InstanceFilter {
 		this.skipEjected = this.route.outlierDetector().skipEjected(this.route.instances(), this.now);
 		this.allowTried = false;
 		this.skipGoingAway = true;
+		this.skipOverloaded = this.avoidOverloaded;
 		this.probe = null;
 		MeshInstance instance = pick();
 		if (instance == null) {
@@ -77,6 +96,10 @@ final class CallAttempts implements InstanceFilter {
 		}
 		if (instance == null && this.count > 0) {
 			this.allowTried = true;
+			instance = pick();
+		}
+		if (instance == null && this.skipOverloaded) {
+			this.skipOverloaded = false;
 			instance = pick();
 		}
 		if (instance == null && this.skipEjected) {
@@ -193,6 +216,9 @@ final class CallAttempts implements InstanceFilter {
 			}
 		}
 		if (this.skipEjected && this.route.outlierDetector().isEjected(instance, this.now)) {
+			return false;
+		}
+		if (this.skipOverloaded && instance.state().overloadedAt(this.now)) {
 			return false;
 		}
 		if (!this.allowTried) {

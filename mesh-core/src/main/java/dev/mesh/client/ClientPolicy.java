@@ -10,6 +10,7 @@ import dev.mesh.loadbalancer.SlowStartPolicy;
 import dev.mesh.loadbalancer.VersionSplit;
 import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.resilience.OutlierPolicy;
+import dev.mesh.resilience.OverloadPolicy;
 import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
 import dev.mesh.security.TokenPolicy;
@@ -37,11 +38,37 @@ import org.springframework.util.unit.DataSize;
  * not retried
  * @param transport how attempts are sent: TLS, and whether bodies are buffered
  * @param versions how calls are split between the service's versions
+ * @param overload whether instances that answer they are overloaded are avoided
  */
 public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
 		Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
 		TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart,
-		DataSize maxResponseSize, TransportPolicy transport, VersionSplit versions) {
+		DataSize maxResponseSize, TransportPolicy transport, VersionSplit versions, OverloadPolicy overload) {
+
+	/**
+	 * A policy that does not avoid overloaded instances.
+	 * @param loadBalancer see above
+	 * @param timeout see above
+	 * @param perAttemptTimeout see above
+	 * @param connectTimeout see above
+	 * @param retry see above
+	 * @param outlier see above
+	 * @param maxConcurrentRequests see above
+	 * @param oauth2 see above
+	 * @param circuitBreaker see above
+	 * @param zoneAffinity see above
+	 * @param slowStart see above
+	 * @param maxResponseSize see above
+	 * @param transport see above
+	 * @param versions see above
+	 */
+	public ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Duration perAttemptTimeout,
+			Duration connectTimeout, RetryPolicy retry, OutlierPolicy outlier, Integer maxConcurrentRequests,
+			TokenPolicy oauth2, boolean circuitBreaker, ZoneAffinityPolicy zoneAffinity, SlowStartPolicy slowStart,
+			DataSize maxResponseSize, TransportPolicy transport, VersionSplit versions) {
+		this(loadBalancer, timeout, perAttemptTimeout, connectTimeout, retry, outlier, maxConcurrentRequests, oauth2,
+				circuitBreaker, zoneAffinity, slowStart, maxResponseSize, transport, versions, OverloadPolicy.DEFAULTS);
+	}
 
 	/**
 	 * A policy that does not split calls by version.
@@ -67,9 +94,10 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 				circuitBreaker, zoneAffinity, slowStart, maxResponseSize, transport, VersionSplit.NONE);
 	}
 
-	/** Checks the versions. */
+	/** Checks the versions and overload rules are given. */
 	public ClientPolicy {
 		Objects.requireNonNull(versions, "versions");
+		Objects.requireNonNull(overload, "overload");
 	}
 
 	/** The default {@code max-response-size}. */
@@ -95,7 +123,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withLoadBalancer(LoadBalancerPolicy policy) {
 		return new ClientPolicy(policy, this.timeout, this.perAttemptTimeout, this.connectTimeout, this.retry,
 				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
-				this.slowStart, this.maxResponseSize, this.transport, this.versions);
+				this.slowStart, this.maxResponseSize, this.transport, this.versions, this.overload);
 	}
 
 	/**
@@ -105,7 +133,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withConnectTimeout(Duration connectTimeout) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, connectTimeout, this.retry,
 				this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, this.zoneAffinity,
-				this.slowStart, this.maxResponseSize, this.transport, this.versions);
+				this.slowStart, this.maxResponseSize, this.transport, this.versions, this.overload);
 	}
 
 	/**
@@ -115,7 +143,7 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withZoneAffinity(ZoneAffinityPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, policy,
-				this.slowStart, this.maxResponseSize, this.transport, this.versions);
+				this.slowStart, this.maxResponseSize, this.transport, this.versions, this.overload);
 	}
 
 	/**
@@ -125,21 +153,32 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	public ClientPolicy withSlowStart(SlowStartPolicy policy) {
 		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
 				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				this.zoneAffinity, policy, this.maxResponseSize, this.transport, this.versions);
+				this.zoneAffinity, policy, this.maxResponseSize, this.transport, this.versions, this.overload);
+	}
+
+	/**
+	 * @param policy other overload rules
+	 * @return this policy with those rules
+	 */
+	public ClientPolicy withOverload(OverloadPolicy policy) {
+		return new ClientPolicy(this.loadBalancer, this.timeout, this.perAttemptTimeout, this.connectTimeout,
+				this.retry, this.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
+				this.zoneAffinity, this.slowStart, this.maxResponseSize, this.transport, this.versions, policy);
 	}
 
 	/**
 	 * The settings a running client takes over from a changed policy: {@code timeout},
-	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*} and
-	 * {@code versions} (so a canary's share can be moved without a restart); everything
-	 * else stays as this policy has it until a restart (see {@link #restartNeeded}).
+	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*}, {@code overload.*}
+	 * and {@code versions} (so a canary's share can be moved without a restart);
+	 * everything else stays as this policy has it until a restart (see
+	 * {@link #restartNeeded}).
 	 * @param next the changed policy
 	 * @return this policy with the live settings of {@code next}
 	 */
 	public ClientPolicy withLiveSettingsOf(ClientPolicy next) {
 		return new ClientPolicy(this.loadBalancer, next.timeout, next.perAttemptTimeout, this.connectTimeout,
 				next.retry, next.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				this.zoneAffinity, this.slowStart, this.maxResponseSize, this.transport, next.versions);
+				this.zoneAffinity, this.slowStart, this.maxResponseSize, this.transport, next.versions, next.overload);
 	}
 
 	/**

@@ -116,7 +116,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 		ServiceRoute.Live live = this.route.live();
 		long deadline = start + Math.min(live.policy().timeout().toNanos(), inbound);
 		CallAttempts attempts = new CallAttempts(this.route, live.policy().retry().maxAttempts(),
-				VersionRoute.of(request, this.route.serviceId(), live.policy().versions()));
+				VersionRoute.of(request, this.route.serviceId(), live.policy().versions()),
+				live.retryDecider().overload().enabled());
 		Bulkhead bulkhead = this.route.bulkhead();
 		if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 			throw new ClientOverloadedException(this.route.serviceId(), bulkhead.getName(),
@@ -166,6 +167,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			Attempt attempt = this.sender.send(instance, request, body, relative, attemptNanos, cutShort, token,
 					execution, attempts.sent());
 			int status = 0;
+			long avoidNanos = -1;
 			boolean fault;
 			try {
 				if (token != null && !reauthorized && !attempt.byCaller() && isInvalidToken(attempt.response())
@@ -183,10 +185,13 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				ClientHttpResponse answer = attempt.response();
 				if (answer != null) {
 					status = answer.getStatusCode().value();
+					if (attempt.failure() == null) {
+						avoidNanos = live.retryDecider().overload().avoidNanos(status, answer.getHeaders());
+					}
 				}
-				// a 401 invalid_token to a token just fetched (or kept as too young to
-				// replace) is the instance's fault
-				fault = attempt.failure() != null || status >= 500
+				// an overload answer is no failure; a 401 invalid_token to a token just
+				// fetched (or kept as too young to replace) is the instance's fault
+				fault = attempt.failure() != null || (status >= 500 && avoidNanos < 0)
 						|| (token != null && status == 401 && isInvalidToken(answer));
 			}
 			catch (IOException ex) {
@@ -199,7 +204,7 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				this.outcomes.abandon(attempt);
 				throw ex;
 			}
-			this.outcomes.record(attempt, fault, attempts);
+			this.outcomes.record(attempt, fault, avoidNanos, attempts);
 			ClientHttpResponse response = attempt.response();
 			IOException failure = attempt.failure();
 			if (attempts.aborted()) {
@@ -208,7 +213,8 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 			}
 			RetryDecider.RetryDecision decision = live.retryDecider()
 				.decide(request, number, failure, status, (response != null) ? response.getHeaders() : null,
-						deadline - this.route.now(), Thread.currentThread().isInterrupted(), attempts::next);
+						avoidNanos >= 0, instance, deadline - this.route.now(), Thread.currentThread().isInterrupted(),
+						attempts::next);
 			if (!decision.retry()) {
 				return result(response, failure);
 			}

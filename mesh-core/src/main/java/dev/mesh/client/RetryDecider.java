@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.FailureKind;
+import dev.mesh.resilience.OverloadRule;
 import dev.mesh.resilience.RetryBudget;
 import dev.mesh.resilience.RetryRule;
 
@@ -20,6 +21,12 @@ import org.springframework.http.HttpRequest;
  * caller was not interrupted; the backoff (or the instance's {@code Retry-After}) ends
  * before the call's deadline; another instance is available; and the retry budget has a
  * token, asked last because asking takes one.
+ *
+ * <p>
+ * An overload answer ({@link OverloadRule}: a 429, or a 503 with {@code Retry-After},
+ * when the client tells overload from failure) is retried as a 503 is, and its
+ * {@code Retry-After} is waited only when the retry goes back to the same instance: it
+ * asked its callers to keep away from it, not from the service.
  */
 final class RetryDecider {
 
@@ -33,17 +40,28 @@ final class RetryDecider {
 
 	private final int maxAttempts;
 
+	private final OverloadRule overload;
+
 	/**
 	 * @param rule which methods and outcomes may be retried
 	 * @param backoff the delay before each retry
 	 * @param budget the service's retry budget
 	 * @param maxAttempts {@code retry.max-attempts}: attempts in all, the first included
+	 * @param overload which answers say an instance is overloaded
 	 */
-	RetryDecider(RetryRule rule, BackoffSchedule backoff, RetryBudget budget, int maxAttempts) {
+	RetryDecider(RetryRule rule, BackoffSchedule backoff, RetryBudget budget, int maxAttempts, OverloadRule overload) {
 		this.rule = rule;
 		this.backoff = backoff;
 		this.budget = budget;
 		this.maxAttempts = maxAttempts;
+		this.overload = overload;
+	}
+
+	/**
+	 * @return which answers say an instance is overloaded, under this decider's policy
+	 */
+	OverloadRule overload() {
+		return this.overload;
 	}
 
 	/**
@@ -52,6 +70,9 @@ final class RetryDecider {
 	 * @param failure how the attempt failed without a response, or {@code null}
 	 * @param status the response's status when there is one, else 0
 	 * @param responseHeaders the response's headers when there is one, else {@code null}
+	 * @param overloaded whether the response is an overload answer
+	 * ({@link OverloadRule#avoidNanos} was not negative)
+	 * @param answered the instance of the attempt that just ended
 	 * @param leftNanos the time the call has left until its deadline
 	 * @param interrupted whether the calling thread has been interrupted
 	 * @param nextInstance picks the instance for the next attempt, or {@code null} when
@@ -59,10 +80,18 @@ final class RetryDecider {
 	 * @return whether to retry, where and when
 	 */
 	RetryDecision decide(HttpRequest request, int attempt, IOException failure, int status, HttpHeaders responseHeaders,
-			long leftNanos, boolean interrupted, Supplier<MeshInstance> nextInstance) {
-		boolean retryable = (failure != null)
-				? this.rule.mayRetry(request.getMethod(), request.getHeaders(), FailureKind.of(failure))
-				: status >= 500 && this.rule.mayRetry(request.getMethod(), request.getHeaders(), status);
+			boolean overloaded, MeshInstance answered, long leftNanos, boolean interrupted,
+			Supplier<MeshInstance> nextInstance) {
+		boolean retryable;
+		if (failure != null) {
+			retryable = this.rule.mayRetry(request.getMethod(), request.getHeaders(), FailureKind.of(failure));
+		}
+		else if (overloaded && status == OverloadRule.TOO_MANY_REQUESTS) {
+			retryable = this.rule.mayRetryOverloaded(request.getMethod(), request.getHeaders());
+		}
+		else {
+			retryable = status >= 500 && this.rule.mayRetry(request.getMethod(), request.getHeaders(), status);
+		}
 		if (!retryable) {
 			return RetryDecision.stop(RetryDecision.Reason.NOT_RETRYABLE);
 		}
@@ -72,16 +101,23 @@ final class RetryDecider {
 		if (interrupted) {
 			return RetryDecision.stop(RetryDecision.Reason.INTERRUPTED);
 		}
-		String retryAfter = (status == 503 && responseHeaders != null)
+		String retryAfter = ((status == 503 || overloaded) && responseHeaders != null)
 				? responseHeaders.getFirst(HttpHeaders.RETRY_AFTER) : null;
 		// at most BackoffSchedule.MAX_MILLIS, so never overflows
-		long delayNanos = this.backoff.delayMillis(attempt, retryAfter) * MILLI;
+		long delayNanos = this.backoff.delayMillis(attempt, overloaded ? null : retryAfter) * MILLI;
 		if (delayNanos >= leftNanos) {
 			return RetryDecision.stop(RetryDecision.Reason.DEADLINE);
 		}
 		MeshInstance next = nextInstance.get();
 		if (next == null) {
 			return RetryDecision.stop(RetryDecision.Reason.NO_INSTANCE);
+		}
+		if (overloaded && next == answered) {
+			// back to the instance that asked for the wait: it gets it
+			delayNanos = this.backoff.delayMillis(attempt, retryAfter) * MILLI;
+			if (delayNanos >= leftNanos) {
+				return RetryDecision.stop(RetryDecision.Reason.DEADLINE);
+			}
 		}
 		if (!this.budget.tryRetry()) {
 			return RetryDecision.stop(RetryDecision.Reason.BUDGET_EXHAUSTED);

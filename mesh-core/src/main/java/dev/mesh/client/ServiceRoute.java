@@ -15,6 +15,7 @@ import dev.mesh.loadbalancer.ZoneAffinityPicker;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.resilience.BackoffSchedule;
 import dev.mesh.resilience.OutlierDetector;
+import dev.mesh.resilience.OverloadRule;
 import dev.mesh.resilience.RetryBudget;
 import dev.mesh.resilience.RetryRule;
 import dev.mesh.security.ServiceTokenSource;
@@ -118,14 +119,14 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	private RetryDecider retryDecider(ClientPolicy policy) {
 		return new RetryDecider(new RetryRule(policy.retry().on()),
 				new BackoffSchedule(policy.retry().backoff(), this.clock.wall()), this.retryBudget,
-				policy.retry().maxAttempts());
+				policy.retry().maxAttempts(), new OverloadRule(policy.overload(), this.clock.wall()));
 	}
 
 	/**
 	 * Applies a changed policy to the calls that start from now on: its {@code timeout},
-	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*} and
-	 * {@code versions}. Calls in flight finish on the policy they started with. The rest
-	 * of the policy is built into the route's picker, transport, bulkhead, circuit
+	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*}, {@code overload.*}
+	 * and {@code versions}. Calls in flight finish on the policy they started with. The
+	 * rest of the policy is built into the route's picker, transport, bulkhead, circuit
 	 * breaker and token source and stays until a restart.
 	 * @param next the changed policy
 	 * @return the properties of {@code next} (relative to

@@ -44,6 +44,13 @@ public final class InstanceState {
 	private volatile long goingAwayUntilNanos;
 
 	/**
+	 * Until when callers keep away from the instance because it answered that it is
+	 * overloaded (429, or 503 with {@code Retry-After}), or 0; see
+	 * {@link #overloaded(long)}.
+	 */
+	private volatile long overloadedUntilNanos;
+
+	/**
 	 * Time constant of the peak-EWMA latency estimate: an estimate with no new samples
 	 * decays to 1/e of its value in this time, and a faster sample moves it by
 	 * {@code 1 - exp(-elapsed / decay)}.
@@ -88,12 +95,15 @@ public final class InstanceState {
 	 * only way its in-flight count goes down, so whoever started an attempt ends it,
 	 * exactly once, whatever happened. A success resets the failures in a row and a
 	 * failure adds one; an abort (the caller gave up, or the attempt says nothing about
-	 * the instance) counts as neither and leaves the latency estimate alone.
+	 * the instance) counts as neither and leaves the latency estimate alone. An overload
+	 * answer counts as neither too, but its time may raise the latency estimate, as a
+	 * failure's does (a fast "too busy" never makes an instance look fast).
 	 * @param result how the attempt ended
 	 * @param latencyNanos how long it took, or a negative value when that is not known
 	 * (then no latency is sampled)
 	 * @param nowNanos the time it ended, on the clock passed to {@link #attemptStarted}
-	 * @return failures in a row now: 0 after a success, unchanged after an abort
+	 * @return failures in a row now: 0 after a success, unchanged after an abort or an
+	 * overload answer
 	 */
 	public int attemptEnded(AttemptResult result, long latencyNanos, long nowNanos) {
 		if (result == AttemptResult.ABORTED || latencyNanos < 0) {
@@ -103,6 +113,7 @@ public final class InstanceState {
 			sampleLatency(latencyNanos, nowNanos);
 		}
 		else {
+			// FAILED and OVERLOADED
 			sampleFailedLatency(latencyNanos, nowNanos);
 		}
 		IN_FLIGHT.decrementAndGet(this);
@@ -328,6 +339,25 @@ public final class InstanceState {
 		GOING_AWAY_UNTIL.compareAndSet(this, (claimedUntilNanos != 0) ? claimedUntilNanos : 1, 0);
 	}
 
+	/**
+	 * Notes that the instance answered that it is overloaded: callers that avoid
+	 * overloaded instances ({@code overload.enabled}) pick it no more until then, unless
+	 * no other instance can take a call. A later answer sets a new end, earlier or later.
+	 * @param untilNanos the end of the wait, on the clock of {@link #attemptStarted}
+	 */
+	public void overloaded(long untilNanos) {
+		this.overloadedUntilNanos = (untilNanos != 0) ? untilNanos : 1;
+	}
+
+	/**
+	 * @param nowNanos now, on the clock of {@link #attemptStarted}
+	 * @return whether the instance asked to be left alone until after {@code nowNanos}
+	 */
+	public boolean overloadedAt(long nowNanos) {
+		long until = this.overloadedUntilNanos;
+		return until != 0 && nowNanos - until < 0;
+	}
+
 	/** How an attempt ended, for {@link InstanceState#attemptEnded}. */
 	public enum AttemptResult {
 
@@ -344,7 +374,14 @@ public final class InstanceState {
 		 * Ended by the caller, or by something that says nothing about the instance:
 		 * neither success nor failure.
 		 */
-		ABORTED
+		ABORTED,
+
+		/**
+		 * An answer saying the instance is overloaded (429, or 503 with
+		 * {@code Retry-After}) to a client that avoids overloaded instances: neither a
+		 * success nor a failure, but its time may raise the latency estimate.
+		 */
+		OVERLOADED
 
 	}
 

@@ -1,9 +1,6 @@
 package dev.mesh.resilience;
 
 import java.time.Clock;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 import io.github.resilience4j.core.IntervalFunction;
 
@@ -20,7 +17,7 @@ public final class BackoffSchedule {
 	 * The longest wait: more milliseconds than this overflow a {@code long} of
 	 * nanoseconds.
 	 */
-	public static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L;
+	public static final long MAX_MILLIS = RetryAfter.MAX_MILLIS;
 
 	private final IntervalFunction intervals;
 
@@ -57,23 +54,7 @@ public final class BackoffSchedule {
 	 * @return the wait it asks for in milliseconds, from 0 to {@value #MAX_MILLIS}
 	 */
 	long retryAfterMillis(String value) {
-		if (value == null || value.isBlank()) {
-			return 0;
-		}
-		String trimmed = value.trim();
-		if (trimmed.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-			// more digits than a long holds is as far away as can be: saturate rather
-			// than ignore
-			long seconds = (trimmed.length() <= 18) ? Long.parseLong(trimmed) : Long.MAX_VALUE;
-			return (seconds <= MAX_MILLIS / 1000) ? seconds * 1000 : MAX_MILLIS;
-		}
-		try {
-			ZonedDateTime at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME);
-			return Math.min(MAX_MILLIS, Math.max(0, at.toInstant().toEpochMilli() - this.clock.millis()));
-		}
-		catch (DateTimeParseException ex) {
-			return 0;
-		}
+		return Math.max(0, RetryAfter.millis(value, this.clock));
 	}
 
 }

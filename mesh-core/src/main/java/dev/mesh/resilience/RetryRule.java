@@ -47,6 +47,18 @@ public final class RetryRule {
 		return this.on.retriesStatus(status) && isIdempotent(method, headers);
 	}
 
+	/**
+	 * Whether an attempt answered "overloaded" (a 429, when the client tells overload
+	 * from failure: {@link OverloadRule}) may be retried on another instance: exactly
+	 * when a 503 may ({@code retry.on} lists 503 and the method is safe to retry).
+	 * @param method the request method
+	 * @param headers the request headers
+	 * @return whether another attempt may be made
+	 */
+	public boolean mayRetryOverloaded(HttpMethod method, HttpHeaders headers) {
+		return mayRetry(method, headers, 503);
+	}
+
 	private static boolean isIdempotent(HttpMethod method, HttpHeaders headers) {
 		if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
 				|| HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)

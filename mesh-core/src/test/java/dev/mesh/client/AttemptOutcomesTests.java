@@ -36,7 +36,7 @@ class AttemptOutcomesTests {
 		Attempt attempt = started();
 		this.clock.advance(Duration.ofMillis(7));
 		attempt.answered(null, this.clock.nanoTime(), false);
-		this.outcomes.record(attempt, false, new CallAttempts(this.route, 3));
+		this.outcomes.record(attempt, false, -1, new CallAttempts(this.route, 3));
 		InstanceState state = this.a.state();
 		assertThat(state.inFlight()).isZero();
 		assertThat(state.consecutiveFailures()).isZero();
@@ -50,7 +50,7 @@ class AttemptOutcomesTests {
 		for (int i = 0; i < 5; i++) {
 			Attempt attempt = started();
 			attempt.failed(new ConnectException("refused"), this.clock.nanoTime(), false);
-			this.outcomes.record(attempt, true, attempts);
+			this.outcomes.record(attempt, true, -1, attempts);
 		}
 		assertThat(this.a.state().inFlight()).isZero();
 		assertThat(this.a.state().failures()).isEqualTo(5);
@@ -65,7 +65,7 @@ class AttemptOutcomesTests {
 		Attempt attempt = started();
 		this.clock.advance(Duration.ofSeconds(3));
 		attempt.failed(new IOException("timed out"), this.clock.nanoTime(), true);
-		this.outcomes.record(attempt, true, attempts);
+		this.outcomes.record(attempt, true, -1, attempts);
 		assertThat(this.a.state().inFlight()).isZero();
 		assertThat(this.a.state().failures()).isZero();
 		assertThat(this.a.state().peakEwmaSampledNanos()).as("no latency sample").isEqualTo(-1.0);
@@ -81,13 +81,52 @@ class AttemptOutcomesTests {
 		this.outcomes.abandon(attempt);
 		this.outcomes.abandon(attempt);
 		CallAttempts attempts = new CallAttempts(this.route, 3);
-		this.outcomes.record(attempt, true, attempts);
+		this.outcomes.record(attempt, true, -1, attempts);
 		assertThat(attempt.ended()).isTrue();
 		assertThat(attempts.anyFailed()).as("an attempt ended already counts for nothing").isFalse();
 		assertThat(this.a.state().inFlight()).as("the other attempt is still in flight").isEqualTo(1);
 		assertThat(this.a.state().failures()).isZero();
 		this.outcomes.abandon(other);
 		assertThat(this.a.state().inFlight()).isZero();
+	}
+
+	@Test
+	void anOverloadAnswerIsNeitherSuccessNorFailureAndKeepsCallersAwayForTheTimeAsked() {
+		failOnce();
+		Attempt fast = started();
+		this.clock.advance(Duration.ofMillis(9));
+		fast.answered(null, this.clock.nanoTime(), false);
+		this.outcomes.record(fast, false, -1, new CallAttempts(this.route, 3));
+		CallAttempts attempts = new CallAttempts(this.route, 3, null, true);
+		failOnce();
+		Attempt overloaded = started();
+		this.clock.advance(Duration.ofMillis(1));
+		overloaded.answered(null, this.clock.nanoTime(), false);
+		this.outcomes.record(overloaded, false, Duration.ofSeconds(2).toNanos(), attempts);
+		InstanceState state = this.a.state();
+		assertThat(state.inFlight()).isZero();
+		assertThat(state.consecutiveFailures()).as("not reset, not raised").isEqualTo(1);
+		assertThat(state.failures()).isEqualTo(2);
+		assertThat(attempts.anyFailed()).isFalse();
+		assertThat(state.peakEwmaSampledNanos()).as("a fast 'too busy' does not lower the estimate")
+			.isEqualTo(9.0 * MS);
+		assertThat(state.overloadedAt(this.clock.nanoTime())).isTrue();
+		this.clock.advance(Duration.ofMillis(1999));
+		assertThat(state.overloadedAt(this.clock.nanoTime())).isTrue();
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(state.overloadedAt(this.clock.nanoTime())).isFalse();
+	}
+
+	@Test
+	void overloadAnswersNeverEjectAnInstance() {
+		CallAttempts attempts = new CallAttempts(this.route, 3, null, true);
+		for (int i = 0; i < 20; i++) {
+			Attempt attempt = started();
+			attempt.answered(null, this.clock.nanoTime(), false);
+			this.outcomes.record(attempt, false, 0, attempts);
+		}
+		assertThat(this.route.outlierDetector().isEjected(this.a, this.clock.nanoTime())).isFalse();
+		assertThat(this.a.state().failures()).isZero();
 	}
 
 	private Attempt started() {
@@ -97,7 +136,7 @@ class AttemptOutcomesTests {
 	private void failOnce() {
 		Attempt attempt = started();
 		attempt.failed(new ConnectException("refused"), this.clock.nanoTime(), false);
-		this.outcomes.record(attempt, true, new CallAttempts(this.route, 3));
+		this.outcomes.record(attempt, true, -1, new CallAttempts(this.route, 3));
 	}
 
 }

@@ -44,6 +44,36 @@ class CallAttemptsTests {
 	}
 
 	@Test
+	void skipsAnOverloadedInstanceForTheTimeItAskedWhenTheClientAvoidsThem() {
+		ServiceRoute route = route(this.clock, "a", "b");
+		instance(route, "a").state().overloaded(this.clock.nanoTime() + Duration.ofSeconds(5).toNanos());
+		for (int i = 0; i < 4; i++) {
+			assertThat(new CallAttempts(route, 3, null, true).next().id()).isEqualTo("b");
+		}
+		assertThat(new CallAttempts(route, 3, null, false).next().id()).as("overload rules off: a is picked too")
+			.isEqualTo("a");
+		this.clock.advance(Duration.ofSeconds(5));
+		assertThat(java.util.stream.IntStream.range(0, 4)
+			.mapToObj((i) -> new CallAttempts(route, 3, null, true).next().id())
+			.toList()).as("its wait is over").contains("a");
+	}
+
+	@Test
+	void prefersATriedInstanceToAnOverloadedOneAndUsesOverloadedOnesWhenNoneIsLeft() {
+		ServiceRoute route = route(this.clock, "a", "b");
+		long later = this.clock.nanoTime() + Duration.ofSeconds(5).toNanos();
+		instance(route, "b").state().overloaded(later);
+		CallAttempts attempts = new CallAttempts(route, 3, null, true);
+		MeshInstance first = attempts.next();
+		assertThat(first.id()).isEqualTo("a");
+		attempts.tried(first);
+		assertThat(attempts.next().id()).isEqualTo("a");
+		instance(route, "a").state().overloaded(later);
+		assertThat(attempts.next()).as("every instance overloaded: one is used rather than none").isNotNull();
+		assertThat(new CallAttempts(route, 3, null, true).next()).isNotNull();
+	}
+
+	@Test
 	void findsNoInstanceWhenDiscoveryListsNone() {
 		assertThat(new CallAttempts(route(this.clock), 3).next()).isNull();
 	}

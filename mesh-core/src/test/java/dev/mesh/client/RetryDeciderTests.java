@@ -15,6 +15,8 @@ import dev.mesh.client.RetryDecider.RetryDecision;
 import dev.mesh.client.RetryDecider.RetryDecision.Reason;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.resilience.BackoffSchedule;
+import dev.mesh.resilience.OverloadPolicy;
+import dev.mesh.resilience.OverloadRule;
 import dev.mesh.resilience.RetryBudget;
 import dev.mesh.resilience.RetryOn;
 import dev.mesh.resilience.RetryPolicy;
@@ -52,15 +54,16 @@ class RetryDeciderTests {
 		return new RetryDecider(new RetryRule(RetryOn.parse(List.of("connect-failure", "reset", "timeout", "503"))),
 				new BackoffSchedule(new RetryPolicy.Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0),
 						this.wall),
-				this.budget, maxAttempts);
+				this.budget, maxAttempts, new OverloadRule(OverloadPolicy.DEFAULTS, this.wall));
 	}
 
 	private RetryDecision decide(RetryDecider decider, HttpMethod method, int attempt, IOException failure, int status,
 			HttpHeaders headers, long leftNanos, boolean interrupted) {
-		return decider.decide(request(method), attempt, failure, status, headers, leftNanos, interrupted, () -> {
-			this.picks.incrementAndGet();
-			return this.other;
-		});
+		return decider.decide(request(method), attempt, failure, status, headers, false, null, leftNanos, interrupted,
+				() -> {
+					this.picks.incrementAndGet();
+					return this.other;
+				});
 	}
 
 	@Test
@@ -135,7 +138,7 @@ class RetryDeciderTests {
 	@Test
 	void noOtherInstanceEndsTheCall() {
 		RetryDecision decision = decider(3, 0.2, 10).decide(request(HttpMethod.GET), 1, new ConnectException("refused"),
-				0, null, 5 * SECOND, false, () -> null);
+				0, null, false, null, 5 * SECOND, false, () -> null);
 		assertThat(decision.reason()).isEqualTo(Reason.NO_INSTANCE);
 		assertThat(decision.next()).isNull();
 	}
@@ -148,6 +151,74 @@ class RetryDeciderTests {
 			.isTrue();
 		assertThat(decide(decider, HttpMethod.GET, 1, new ConnectException("refused"), 0, null, 5 * SECOND, false)
 			.reason()).isEqualTo(Reason.BUDGET_EXHAUSTED);
+	}
+
+	@Test
+	void anOverloaded429IsRetriedOnAnotherInstanceWithoutWaitingItsRetryAfter() {
+		RetryDecision decision = overloaded(overloadDecider("503"), request(HttpMethod.GET), 429, "5", 10 * SECOND);
+		assertThat(decision.retry()).isTrue();
+		assertThat(decision.next()).isSameAs(this.other);
+		assertThat(decision.delayNanos()).as("the backoff, not the 5 s the other instance asked for")
+			.isEqualTo(100_000_000L);
+	}
+
+	@Test
+	void anOverloaded503GoingBackToTheSameInstanceWaitsWhatItAsked() {
+		RetryDecision decision = overloaded(overloadDecider("503"), request(HttpMethod.GET), 503, "2", 10 * SECOND,
+				this.other);
+		assertThat(decision.retry()).isTrue();
+		assertThat(decision.delayNanos()).isEqualTo(2 * SECOND);
+		assertThat(overloaded(overloadDecider("503"), request(HttpMethod.GET), 503, "20", 10 * SECOND, this.other)
+			.reason()).isEqualTo(Reason.DEADLINE);
+	}
+
+	@Test
+	void anOverloaded429IsRetriedOnlyWhereA503WouldBe() {
+		assertThat(overloaded(overloadDecider("503"), request(HttpMethod.POST), 429, null, 10 * SECOND).reason())
+			.isEqualTo(Reason.NOT_RETRYABLE);
+		HttpRequest keyed = request(HttpMethod.POST);
+		keyed.getHeaders().set("Idempotency-Key", "k-1");
+		assertThat(overloaded(overloadDecider("503"), keyed, 429, null, 10 * SECOND).retry()).isTrue();
+		assertThat(overloaded(overloadDecider("502"), request(HttpMethod.GET), 429, null, 10 * SECOND).reason())
+			.as("retry.on without 503")
+			.isEqualTo(Reason.NOT_RETRYABLE);
+		assertThat(this.picks).hasValue(1);
+	}
+
+	@Test
+	void a429IsAnAnswerLikeAnyOtherWhenOverloadIsOff() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, "1");
+		assertThat(decide(decider(3, 0.2, 10), HttpMethod.GET, 1, null, 429, headers, 5 * SECOND, false).reason())
+			.isEqualTo(Reason.NOT_RETRYABLE);
+	}
+
+	private RetryDecider overloadDecider(String retryOn) {
+		this.budget = new RetryBudget(new RetryPolicy.Budget(0.2, 10), this.nanos::get);
+		return new RetryDecider(new RetryRule(RetryOn.parse(List.of("connect-failure", retryOn))),
+				new BackoffSchedule(new RetryPolicy.Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0),
+						this.wall),
+				this.budget, 3,
+				new OverloadRule(new OverloadPolicy(true, Duration.ofSeconds(1), Duration.ofSeconds(30)), this.wall));
+	}
+
+	private RetryDecision overloaded(RetryDecider decider, HttpRequest request, int status, String retryAfter,
+			long leftNanos) {
+		return overloaded(decider, request, status, retryAfter, leftNanos, null);
+	}
+
+	private RetryDecision overloaded(RetryDecider decider, HttpRequest request, int status, String retryAfter,
+			long leftNanos, MeshInstance answered) {
+		HttpHeaders headers = new HttpHeaders();
+		if (retryAfter != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
+		}
+		boolean overload = decider.overload().avoidNanos(status, headers) >= 0;
+		assertThat(overload).as("an overload answer").isTrue();
+		return decider.decide(request, 1, null, status, headers, true, answered, leftNanos, false, () -> {
+			this.picks.incrementAndGet();
+			return this.other;
+		});
 	}
 
 	private static HttpRequest request(HttpMethod method) {
