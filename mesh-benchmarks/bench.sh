@@ -7,6 +7,7 @@
 #   mesh-benchmarks/bench.sh SlowInstance [seconds per row] [calls per second]
 #   mesh-benchmarks/bench.sh Failover [seconds] [calls per second]
 #   mesh-benchmarks/bench.sh RetryAmplification [seconds per row] [calls per second]
+#   mesh-benchmarks/bench.sh OverloadedInstance [seconds per row] [calls per second] [limited instance requests per second]
 # --boot4 first runs the same sources on the Spring Boot 4 line, as mesh-benchmarks-boot4 builds them
 # (TransportOverhead only; build that module first):
 #   mesh-benchmarks/bench.sh --boot4 TransportOverhead 20 2

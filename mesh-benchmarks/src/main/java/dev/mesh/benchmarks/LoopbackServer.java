@@ -15,9 +15,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A small HTTP/1.1 server on 127.0.0.1 (the JDK's {@code HttpServer}) that answers every
- * request with its id, optionally after a delay or with a 503 for a share of requests,
- * and counts what it served. The same server serves every client of a benchmark, so
- * differences are the clients'.
+ * request with its id, optionally after a delay, with a 503 for a share of requests or
+ * with a 429 above a rate, and counts what it served. The same server serves every client
+ * of a benchmark, so differences are the clients'.
  */
 final class LoopbackServer implements AutoCloseable {
 
@@ -42,6 +42,14 @@ final class LoopbackServer implements AutoCloseable {
 	private volatile long delayMillis;
 
 	private volatile int failEvery;
+
+	private volatile int limitPerSecond;
+
+	private long limitSecond;
+
+	private int servedThisSecond;
+
+	private final AtomicLong turnedAway = new AtomicLong();
 
 	private volatile boolean stopped;
 
@@ -83,12 +91,36 @@ final class LoopbackServer implements AutoCloseable {
 			}
 			int every = this.failEvery;
 			int status = (every > 0 && count % every == 0) ? 503 : 200;
+			if (overLimit()) {
+				status = 429;
+				this.turnedAway.incrementAndGet();
+				exchange.getResponseHeaders().set("Retry-After", "1");
+			}
 			exchange.getResponseHeaders().set("Content-Type", "text/plain");
 			exchange.getResponseHeaders().set("X-Mesh-Instance", this.id);
 			exchange.sendResponseHeaders(status, this.body.length);
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write(this.body);
 			}
+		}
+	}
+
+	/**
+	 * Whether this request is one too many for the current second of
+	 * {@link #limitPerSecond(int)}.
+	 */
+	private boolean overLimit() {
+		int limit = this.limitPerSecond;
+		if (limit <= 0) {
+			return false;
+		}
+		long second = System.nanoTime() / 1_000_000_000L;
+		synchronized (this) {
+			if (second != this.limitSecond) {
+				this.limitSecond = second;
+				this.servedThisSecond = 0;
+			}
+			return ++this.servedThisSecond > limit;
 		}
 	}
 
@@ -120,6 +152,22 @@ final class LoopbackServer implements AutoCloseable {
 	 */
 	void failEvery(int every) {
 		this.failEvery = every;
+	}
+
+	/**
+	 * @param perSecond requests answered per second (of the monotonic clock) from now on;
+	 * more are answered 429 with {@code Retry-After: 1}, as a rate limiter would; 0 for
+	 * no limit
+	 */
+	void limitPerSecond(int perSecond) {
+		this.limitPerSecond = perSecond;
+	}
+
+	/**
+	 * @return requests answered 429 by {@link #limitPerSecond(int)}
+	 */
+	long turnedAway() {
+		return this.turnedAway.get();
 	}
 
 	/** Stops listening and drops open connections at once, as a killed process would. */

@@ -174,4 +174,19 @@ class BenchmarkSmokeTests {
 		assertThat(rows.get(1).attempts()).as("no budget: three attempts per call").isEqualTo(150);
 	}
 
+	@Test
+	void overloadedInstanceRunsABalancerWithAndWithoutTheOverloadRules() throws Exception {
+		List<OverloadedInstance.Row> rows = OverloadedInstance.run(Duration.ofSeconds(1), 60, 5,
+				List.of("round-robin"));
+		assertThat(rows).extracting(OverloadedInstance.Row::client)
+			.containsExactly("round-robin", "round-robin + overload.enabled");
+		assertThat(rows).allSatisfy((row) -> {
+			assertThat(row.calls().calls()).isEqualTo(60);
+			assertThat(row.attempts()).isGreaterThanOrEqualTo(60);
+		});
+		assertThat(rows.get(0).turnedAway()).as("round robin sends the limited instance a third of 60 calls")
+			.isPositive();
+		assertThat(rows.get(0).calls().failures()).as("429s go back to the caller").isPositive();
+	}
+
 }
