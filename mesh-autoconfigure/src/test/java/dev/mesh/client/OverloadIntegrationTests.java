@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
+import dev.mesh.observability.ClientSnapshot;
 import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.SettableClock;
@@ -58,6 +59,13 @@ class OverloadIntegrationTests {
 		assertThat(busy.state().consecutiveFailures()).isZero();
 		assertThat(busy.state().failures()).isZero();
 		assertThat(route().outlierDetector().ejectionCount()).isZero();
+		ClientSnapshot snapshot = this.mesh.bean(MeshClientFactory.class).client("inventory");
+		assertThat(snapshot.instances()).filteredOn((instance) -> instance.id().equals("a"))
+			.singleElement()
+			.satisfies((instance) -> assertThat(instance.overloadedUntil()).as("shown by /actuator/mesh")
+				.isEqualTo(clock.instant().plusSeconds(5)));
+		assertThat(snapshot.instances()).filteredOn((instance) -> !instance.id().equals("a"))
+			.allSatisfy((instance) -> assertThat(instance.overloadedUntil()).isNull());
 		a.behave(Behaviour.ECHO);
 		clock.advance(Duration.ofMillis(4900));
 		calls(inventory, 6);

@@ -42,11 +42,14 @@ final class ClientSnapshots {
 			double effectiveWeight = (weights != null) ? weights.effectiveWeight(i) : instance.weight();
 			boolean ejected = detector.isEjected(instance, nowNanos);
 			Instant until = ejected ? now.plusNanos(state.ejectedUntilNanos() - nowNanos) : null;
+			Instant overloadedUntil = (policy.overload().enabled() && state.overloadedAt(nowNanos))
+					? now.plusNanos(state.overloadedUntilNanos() - nowNanos) : null;
 			double latency = state.peakEwmaNanos(nowNanos);
-			instances.add(new ClientSnapshot.Instance(instance.id(), RedactedUris.of(instance.baseUri()),
-					instance.weight(), effectiveWeight, effectiveWeight < instance.weight(), instance.zone(),
-					instance.version(), ejected, until, (latency >= 0) ? Duration.ofNanos((long) latency) : null,
-					state.inFlight(), state.requests(), state.failures()));
+			instances
+				.add(new ClientSnapshot.Instance(instance.id(), RedactedUris.of(instance.baseUri()), instance.weight(),
+						effectiveWeight, effectiveWeight < instance.weight(), instance.zone(), instance.version(),
+						ejected, until, overloadedUntil, (latency >= 0) ? Duration.ofNanos((long) latency) : null,
+						state.inFlight(), state.requests(), state.failures()));
 		}
 		ServiceTokenSource tokens = route.tokens();
 		ClientSnapshot.Token token = (tokens != null) ? new ClientSnapshot.Token(tokens.registrationId(),

@@ -350,6 +350,14 @@ public final class InstanceState {
 	}
 
 	/**
+	 * @return until when callers that avoid overloaded instances keep away from this one
+	 * (on the clock of {@link #attemptStarted}), or 0 when it never said it is overloaded
+	 */
+	public long overloadedUntilNanos() {
+		return this.overloadedUntilNanos;
+	}
+
+	/**
 	 * @param nowNanos now, on the clock of {@link #attemptStarted}
 	 * @return whether the instance asked to be left alone until after {@code nowNanos}
 	 */

@@ -62,6 +62,8 @@ public record ClientSnapshot(String service, String loadBalancer, Duration timeo
 	 * @param version version, or {@code null}
 	 * @param ejected whether ejected now
 	 * @param ejectedUntil end of the ejection, or {@code null}
+	 * @param overloadedUntil until when this client avoids the instance because it
+	 * answered it is overloaded ({@code overload.enabled}), or {@code null}
 	 * @param latencyEstimate the peak-EWMA latency estimate that {@code peak-ewma}
 	 * balances by, decayed to now, or {@code null} before the first attempt
 	 * @param inFlight attempts in flight
@@ -69,8 +71,8 @@ public record ClientSnapshot(String service, String loadBalancer, Duration timeo
 	 * @param errors failed attempts
 	 */
 	public record Instance(String id, String uri, int weight, double effectiveWeight, boolean warming, String zone,
-			String version, boolean ejected, Instant ejectedUntil, Duration latencyEstimate, int inFlight,
-			long requests, long errors) {
+			String version, boolean ejected, Instant ejectedUntil, Instant overloadedUntil, Duration latencyEstimate,
+			int inFlight, long requests, long errors) {
 	}
 
 	/**
