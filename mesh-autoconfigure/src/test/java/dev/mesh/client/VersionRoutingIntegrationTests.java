@@ -68,19 +68,6 @@ class VersionRoutingIntegrationTests {
 	}
 
 	@Test
-	void shouldSendNothingToAVersionWithShareZeroAndEverythingToTheOnlyListedOne() {
-		start("mesh.clients.inventory.versions.1.4=0", "mesh.clients.inventory.versions.1.5=100");
-		assertThat(calls(30, null)).containsExactly(Map.entry("c", 30));
-	}
-
-	@Test
-	void shouldCallAnyInstanceWhenTheDrawnVersionHasNone() {
-		start("mesh.clients.inventory.versions.2.0=1");
-		Map<String, Integer> servedBy = calls(40, null);
-		assertThat(servedBy.keySet()).containsExactlyInAnyOrder("a", "b", "c", "d");
-	}
-
-	@Test
 	void shouldFailOverFromAFailingCanaryToAnotherVersion() {
 		TestServer[] servers = start("mesh.clients.inventory.versions.1.5=1",
 				"mesh.clients.inventory.retry.backoff.initial=1ms", "mesh.clients.inventory.retry.budget.ratio=1",
@@ -92,18 +79,29 @@ class VersionRoutingIntegrationTests {
 		assertThat(servers[2].requests()).as("each call tried the canary first").isEqualTo(10);
 	}
 
+	/**
+	 * One client through three splits, each a configuration change applied without a
+	 * restart: a version with share 0 gets nothing, the only version with a share gets
+	 * everything, and a drawn version with no instance sends the call to any instance.
+	 */
 	@Test
 	void shouldMoveTheSplitWhenTheConfigurationChangesWithoutARestart() {
 		start("mesh.clients.inventory.versions.1.4=1", "mesh.clients.inventory.versions.1.5=0");
 		assertThat(calls(10, null)).doesNotContainKeys("c", "d");
+		change(Map.of("mesh.clients.inventory.versions.1.4", "0", "mesh.clients.inventory.versions.1.5", "100"));
+		assertThat(calls(30, null)).containsExactly(Map.entry("c", 30));
+		change(Map.of("mesh.clients.inventory.versions.1.4", "0", "mesh.clients.inventory.versions.1.5", "0",
+				"mesh.clients.inventory.versions.2.0", "1"));
+		assertThat(calls(40, null).keySet()).as("version 2.0 has no instance: any will do")
+			.containsExactlyInAnyOrder("a", "b", "c", "d");
+	}
+
+	private void change(Map<String, Object> properties) {
 		ConfigurableApplicationContext context = this.mesh.context();
 		context.getEnvironment()
 			.getPropertySources()
-			.addFirst(new MapPropertySource("changed",
-					Map.of("mesh.clients.inventory.versions.1.4", "0", "mesh.clients.inventory.versions.1.5", "1")));
-		context.publishEvent(new EnvironmentChangeEvent(context,
-				Set.of("mesh.clients.inventory.versions.1.4", "mesh.clients.inventory.versions.1.5")));
-		assertThat(calls(10, null)).containsExactly(Map.entry("c", 10));
+			.addFirst(new MapPropertySource("changed-" + properties.size(), properties));
+		context.publishEvent(new EnvironmentChangeEvent(context, properties.keySet()));
 	}
 
 	@Test
