@@ -452,7 +452,10 @@ public class MeshClientProperties {
 		 */
 		private boolean enabled = false;
 
-		/** How long an instance is avoided when its answer has no usable Retry-After. */
+		/**
+		 * Shortest time an instance is avoided after an overload answer, and the time
+		 * when its Retry-After is absent or cannot be read.
+		 */
 		private Duration avoidTime = Duration.ofSeconds(1);
 
 		/**

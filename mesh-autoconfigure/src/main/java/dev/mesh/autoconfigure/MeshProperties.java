@@ -1,6 +1,7 @@
 package dev.mesh.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -164,14 +166,23 @@ public class MeshProperties implements Validator {
 			errors.rejectValue("clientDefaults.versions", "perService",
 					"is empty: versions are split per service, under mesh.clients.<service>.versions");
 		}
-		rejectOverload("clientDefaults", properties.clientDefaults, errors);
-		properties.clients.forEach((service, client) -> rejectOverload("clients[" + service + "]", client, errors));
+		rejectOverload("clientDefaults", "mesh.client-defaults", properties.clientDefaults, errors);
+		properties.clients.forEach((service, client) -> rejectOverload("clients[" + service + "]",
+				"mesh.clients." + service, client, errors));
 	}
 
-	private static void rejectOverload(String path, MeshClientProperties client, Errors errors) {
+	/** A duration as a user writes it: {@code 30s}, or {@code 1500ms}. */
+	private static String text(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? DurationStyle.SIMPLE.print(duration, ChronoUnit.SECONDS)
+				: DurationStyle.SIMPLE.print(duration);
+	}
+
+	private static void rejectOverload(String path, String prefix, MeshClientProperties client, Errors errors) {
 		if (client.getOverload().problem() != null) {
-			errors.rejectValue(path + ".overload.avoidTime", "atMostMaxAvoidTime",
-					"at most " + path + ".overload.max-avoid-time (" + client.getOverload().getMaxAvoidTime() + ")");
+			String inherited = prefix.startsWith("mesh.clients.") ? " (an avoid-time not set under " + prefix
+					+ " comes from mesh.client-defaults.overload.avoid-time)" : "";
+			errors.rejectValue(path + ".overload.avoidTime", "atMostMaxAvoidTime", "is at most " + prefix
+					+ ".overload.max-avoid-time (" + text(client.getOverload().getMaxAvoidTime()) + ")" + inherited);
 		}
 	}
 

@@ -267,8 +267,24 @@ class ClientPropertiesTests {
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("Property: " + name)
 				.contains(property.substring(property.indexOf('=') + 1))
-				.contains("max-avoid-time (PT30S)");
+				.contains("max-avoid-time (30s)");
 		});
+	}
+
+	@Test
+	void shouldNameTheLimitAndWhereAnInheritedAvoidTimeComesFrom() {
+		this.runner
+			.withPropertyValues("mesh.client-defaults.overload.avoid-time=45s",
+					"mesh.client-defaults.overload.max-avoid-time=60s",
+					"mesh.clients.inventory.overload.max-avoid-time=40s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new MeshPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: mesh.clients.inventory.overload.avoid-time")
+					.contains("is at most mesh.clients.inventory.overload.max-avoid-time (40s)")
+					.contains("comes from mesh.client-defaults.overload.avoid-time");
+				assertThat(analysis.getAction()).contains("to a value that is at most");
+			});
 	}
 
 	@Test

@@ -211,10 +211,10 @@ final class MeshClientInterceptor implements ClientHttpRequestInterceptor {
 				// ended by the caller: no failure of the instance, no retry
 				return result(response, failure);
 			}
+			long now = this.route.now();
 			RetryDecider.RetryDecision decision = live.retryDecider()
 				.decide(request, number, failure, status, (response != null) ? response.getHeaders() : null,
-						avoidNanos >= 0, instance, deadline - this.route.now(), Thread.currentThread().isInterrupted(),
-						attempts::next);
+						avoidNanos >= 0, now, deadline - now, Thread.currentThread().isInterrupted(), attempts::next);
 			if (!decision.retry()) {
 				return result(response, failure);
 			}

@@ -25,8 +25,10 @@ import org.springframework.http.HttpRequest;
  * <p>
  * An overload answer ({@link OverloadRule}: a 429, or a 503 with {@code Retry-After},
  * when the client tells overload from failure) is retried as a 503 is, and its
- * {@code Retry-After} is waited only when the retry goes back to the same instance: it
- * asked its callers to keep away from it, not from the service.
+ * {@code Retry-After} is not waited as such: it asked its callers to keep away from that
+ * instance, not from the service. Instead, with the overload rules on, a retry that can
+ * only go to an instance still avoided (every other one avoided or tried) waits until
+ * that instance's avoidance ends, which is at most {@code max-avoid-time}.
  */
 final class RetryDecider {
 
@@ -72,7 +74,7 @@ final class RetryDecider {
 	 * @param responseHeaders the response's headers when there is one, else {@code null}
 	 * @param overloaded whether the response is an overload answer
 	 * ({@link OverloadRule#avoidNanos} was not negative)
-	 * @param answered the instance of the attempt that just ended
+	 * @param nowNanos now, on the clock of the instances' states
 	 * @param leftNanos the time the call has left until its deadline
 	 * @param interrupted whether the calling thread has been interrupted
 	 * @param nextInstance picks the instance for the next attempt, or {@code null} when
@@ -80,7 +82,7 @@ final class RetryDecider {
 	 * @return whether to retry, where and when
 	 */
 	RetryDecision decide(HttpRequest request, int attempt, IOException failure, int status, HttpHeaders responseHeaders,
-			boolean overloaded, MeshInstance answered, long leftNanos, boolean interrupted,
+			boolean overloaded, long nowNanos, long leftNanos, boolean interrupted,
 			Supplier<MeshInstance> nextInstance) {
 		boolean retryable;
 		if (failure != null) {
@@ -101,10 +103,10 @@ final class RetryDecider {
 		if (interrupted) {
 			return RetryDecision.stop(RetryDecision.Reason.INTERRUPTED);
 		}
-		String retryAfter = ((status == 503 || overloaded) && responseHeaders != null)
+		String retryAfter = (status == 503 && !overloaded && responseHeaders != null)
 				? responseHeaders.getFirst(HttpHeaders.RETRY_AFTER) : null;
 		// at most BackoffSchedule.MAX_MILLIS, so never overflows
-		long delayNanos = this.backoff.delayMillis(attempt, overloaded ? null : retryAfter) * MILLI;
+		long delayNanos = this.backoff.delayMillis(attempt, retryAfter) * MILLI;
 		if (delayNanos >= leftNanos) {
 			return RetryDecision.stop(RetryDecision.Reason.DEADLINE);
 		}
@@ -112,9 +114,9 @@ final class RetryDecider {
 		if (next == null) {
 			return RetryDecision.stop(RetryDecision.Reason.NO_INSTANCE);
 		}
-		if (overloaded && next == answered) {
-			// back to the instance that asked for the wait: it gets it
-			delayNanos = this.backoff.delayMillis(attempt, retryAfter) * MILLI;
+		if (this.overload.enabled() && next.state().overloadedAt(nowNanos)) {
+			// only an avoided instance is left: it gets the wait it asked for
+			delayNanos = Math.max(delayNanos, next.state().overloadedUntilNanos() - nowNanos);
 			if (delayNanos >= leftNanos) {
 				return RetryDecision.stop(RetryDecision.Reason.DEADLINE);
 			}

@@ -139,6 +139,11 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 			this.retryBudget.update(applied.retry().budget());
 			this.outlierDetector.update(applied.outlier());
 			this.live = new Live(applied, retryDecider(applied));
+			if (!applied.overload().equals(current.overload())) {
+				// a lowered max-avoid-time ends the waits that are now too long
+				long latest = now() + this.live.retryDecider().overload().maxAvoidNanos();
+				instances().forEach((instance) -> instance.state().overloadedAtMost(latest));
+			}
 		}
 		return current.restartNeeded(next);
 	}

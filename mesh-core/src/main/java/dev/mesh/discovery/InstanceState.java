@@ -50,6 +50,9 @@ public final class InstanceState {
 	 */
 	private volatile long overloadedUntilNanos;
 
+	private static final AtomicLongFieldUpdater<InstanceState> OVERLOADED_UNTIL = AtomicLongFieldUpdater
+		.newUpdater(InstanceState.class, "overloadedUntilNanos");
+
 	/**
 	 * Time constant of the peak-EWMA latency estimate: an estimate with no new samples
 	 * decays to 1/e of its value in this time, and a faster sample moves it by
@@ -112,8 +115,10 @@ public final class InstanceState {
 		else if (result == AttemptResult.SUCCEEDED) {
 			sampleLatency(latencyNanos, nowNanos);
 		}
+		else if (result == AttemptResult.OVERLOADED) {
+			sampleOverloadedLatency(latencyNanos, nowNanos);
+		}
 		else {
-			// FAILED and OVERLOADED
 			sampleFailedLatency(latencyNanos, nowNanos);
 		}
 		IN_FLIGHT.decrementAndGet(this);
@@ -188,6 +193,23 @@ public final class InstanceState {
 		else {
 			this.unansweredSinceNanos = nowNanos;
 		}
+	}
+
+	/**
+	 * Records the time of an overload answer: the estimate becomes the larger of that
+	 * time and the estimate decayed to now, stamped now, so such an answer never makes
+	 * the instance look faster than it did, neither by a low sample nor by letting its
+	 * estimate decay while other instances' estimates are refreshed. An instance not
+	 * measured yet stays unmeasured: its first "too busy" is no latency.
+	 */
+	private void sampleOverloadedLatency(long nanos, long nowNanos) {
+		this.unansweredSinceNanos = nowNanos;
+		double estimate = this.peakEwmaNanos;
+		if (estimate < 0) {
+			return;
+		}
+		this.peakEwmaNanos = Math.max(nanos, estimate * decay(nowNanos - this.peakEwmaStampNanos));
+		this.peakEwmaStampNanos = nowNanos;
 	}
 
 	/**
@@ -347,6 +369,20 @@ public final class InstanceState {
 	 */
 	public void overloaded(long untilNanos) {
 		this.overloadedUntilNanos = (untilNanos != 0) ? untilNanos : 1;
+	}
+
+	/**
+	 * Shortens the wait set by {@link #overloaded(long)} to end by {@code latestNanos} at
+	 * the latest, as when {@code max-avoid-time} is lowered; a shorter wait stays.
+	 * @param latestNanos the latest end, on the clock of {@link #attemptStarted}
+	 */
+	public void overloadedAtMost(long latestNanos) {
+		long until = this.overloadedUntilNanos;
+		if (until != 0 && until - latestNanos > 0) {
+			// a racing overload answer may be lost: it set a wait the new limit cuts
+			// anyway
+			OVERLOADED_UNTIL.compareAndSet(this, until, (latestNanos != 0) ? latestNanos : 1);
+		}
 	}
 
 	/**

@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param enabled whether such answers count as overload: the instance is avoided for the
  * time it asked, the answer counts as neither success nor failure, and a 429 may be
  * retried on another instance as a 503 may
- * @param avoidTime how long an instance is avoided when its answer gives no usable
- * {@code Retry-After}
+ * @param avoidTime the shortest an instance is avoided, and how long when its answer
+ * gives no usable {@code Retry-After}
  * @param maxAvoidTime the longest an instance is avoided, whatever it asked
  */
 public record OverloadPolicy(boolean enabled, Duration avoidTime, Duration maxAvoidTime) {

@@ -10,9 +10,11 @@ import org.springframework.http.HttpHeaders;
  * policy on, a 429 (with or without {@code Retry-After}) and a 503 with a
  * {@code Retry-After} header say the instance is too busy, not broken. Such an answer
  * asks callers to keep away for the time its {@code Retry-After} gives (seconds or an
- * HTTP date, at most {@code max-avoid-time}), or for {@code avoid-time} when it gives
- * none that can be read. Written by hand: Envoy's and Linkerd's overload handling has no
- * counterpart in Spring Cloud LoadBalancer or resilience4j.
+ * HTTP date), or for {@code avoid-time} when it gives none that can be read; never for
+ * less than {@code avoid-time} (a "too busy, retry now" that would leave a fast-failing
+ * instance in the rotation) nor more than {@code max-avoid-time}. Written by hand:
+ * Envoy's and Linkerd's overload handling has no counterpart in Spring Cloud LoadBalancer
+ * or resilience4j.
  */
 public final class OverloadRule {
 
@@ -51,8 +53,8 @@ public final class OverloadRule {
 	 * @param status an answer's status
 	 * @param headers its headers
 	 * @return how long callers should keep away from the instance that gave it, in
-	 * nanoseconds (0 to {@code max-avoid-time}), or -1 when it is no overload answer (or
-	 * the policy is off)
+	 * nanoseconds ({@code avoid-time} to {@code max-avoid-time}), or -1 when it is no
+	 * overload answer (or the policy is off)
 	 */
 	public long avoidNanos(int status, HttpHeaders headers) {
 		if (!this.enabled || (status != TOO_MANY_REQUESTS && status != SERVICE_UNAVAILABLE)) {
@@ -63,11 +65,16 @@ public final class OverloadRule {
 			return -1;
 		}
 		long millis = RetryAfter.millis(retryAfter, this.clock);
-		if (millis < 0) {
-			return this.avoidNanos;
-		}
 		// at most RetryAfter.MAX_MILLIS, so never overflows
-		return Math.min(millis * 1_000_000L, this.maxAvoidNanos);
+		long asked = (millis < 0) ? this.avoidNanos : Math.max(millis * 1_000_000L, this.avoidNanos);
+		return Math.min(asked, this.maxAvoidNanos);
+	}
+
+	/**
+	 * @return the longest an instance is avoided, in nanoseconds
+	 */
+	public long maxAvoidNanos() {
+		return this.maxAvoidNanos;
 	}
 
 	/** A time too long for nanoseconds (about 292 years) counts as for ever. */

@@ -59,8 +59,8 @@ class RetryDeciderTests {
 
 	private RetryDecision decide(RetryDecider decider, HttpMethod method, int attempt, IOException failure, int status,
 			HttpHeaders headers, long leftNanos, boolean interrupted) {
-		return decider.decide(request(method), attempt, failure, status, headers, false, null, leftNanos, interrupted,
-				() -> {
+		return decider.decide(request(method), attempt, failure, status, headers, false, this.nanos.get(), leftNanos,
+				interrupted, () -> {
 					this.picks.incrementAndGet();
 					return this.other;
 				});
@@ -138,7 +138,7 @@ class RetryDeciderTests {
 	@Test
 	void noOtherInstanceEndsTheCall() {
 		RetryDecision decision = decider(3, 0.2, 10).decide(request(HttpMethod.GET), 1, new ConnectException("refused"),
-				0, null, false, null, 5 * SECOND, false, () -> null);
+				0, null, false, this.nanos.get(), 5 * SECOND, false, () -> null);
 		assertThat(decision.reason()).isEqualTo(Reason.NO_INSTANCE);
 		assertThat(decision.next()).isNull();
 	}
@@ -163,13 +163,15 @@ class RetryDeciderTests {
 	}
 
 	@Test
-	void anOverloaded503GoingBackToTheSameInstanceWaitsWhatItAsked() {
-		RetryDecision decision = overloaded(overloadDecider("503"), request(HttpMethod.GET), 503, "2", 10 * SECOND,
-				this.other);
+	void aRetryThatCanOnlyGoToAnAvoidedInstanceWaitsUntilItsAvoidanceEnds() {
+		this.other.state().overloaded(this.nanos.get() + 2 * SECOND);
+		RetryDecision decision = overloaded(overloadDecider("503"), request(HttpMethod.GET), 503, "20", 10 * SECOND);
 		assertThat(decision.retry()).isTrue();
-		assertThat(decision.delayNanos()).isEqualTo(2 * SECOND);
-		assertThat(overloaded(overloadDecider("503"), request(HttpMethod.GET), 503, "20", 10 * SECOND, this.other)
-			.reason()).isEqualTo(Reason.DEADLINE);
+		assertThat(decision.delayNanos()).as("the wait the next instance asked for, not this answer's")
+			.isEqualTo(2 * SECOND);
+		this.other.state().overloaded(this.nanos.get() + 20 * SECOND);
+		assertThat(overloaded(overloadDecider("503"), request(HttpMethod.GET), 429, null, 10 * SECOND).reason())
+			.isEqualTo(Reason.DEADLINE);
 	}
 
 	@Test
@@ -204,18 +206,13 @@ class RetryDeciderTests {
 
 	private RetryDecision overloaded(RetryDecider decider, HttpRequest request, int status, String retryAfter,
 			long leftNanos) {
-		return overloaded(decider, request, status, retryAfter, leftNanos, null);
-	}
-
-	private RetryDecision overloaded(RetryDecider decider, HttpRequest request, int status, String retryAfter,
-			long leftNanos, MeshInstance answered) {
 		HttpHeaders headers = new HttpHeaders();
 		if (retryAfter != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
 		}
 		boolean overload = decider.overload().avoidNanos(status, headers) >= 0;
 		assertThat(overload).as("an overload answer").isTrue();
-		return decider.decide(request, 1, null, status, headers, true, answered, leftNanos, false, () -> {
+		return decider.decide(request, 1, null, status, headers, true, this.nanos.get(), leftNanos, false, () -> {
 			this.picks.incrementAndGet();
 			return this.other;
 		});

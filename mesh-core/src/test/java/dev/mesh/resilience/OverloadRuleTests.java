@@ -39,7 +39,7 @@ class OverloadRuleTests {
 	void shouldAvoidA429ForTheTimeItAsksOrTheAvoidTime() {
 		assertThat(this.rule.avoidNanos(429, retryAfter("5"))).isEqualTo(5 * SECOND);
 		assertThat(this.rule.avoidNanos(429, new HttpHeaders())).isEqualTo(SECOND);
-		assertThat(this.rule.avoidNanos(429, retryAfter("0"))).as("0 asks for no wait").isZero();
+		assertThat(this.rule.avoidNanos(429, retryAfter("0"))).as("never less than avoid-time").isEqualTo(SECOND);
 	}
 
 	@Test
@@ -63,7 +63,7 @@ class OverloadRuleTests {
 		assertThat(this.rule.avoidNanos(429, retryAfter(inTenSeconds))).isEqualTo(10 * SECOND);
 		String past = DateTimeFormatter.RFC_1123_DATE_TIME
 			.format(Instant.parse("2026-12-05T11:00:00Z").atZone(ZoneOffset.UTC));
-		assertThat(this.rule.avoidNanos(429, retryAfter(past))).isZero();
+		assertThat(this.rule.avoidNanos(429, retryAfter(past))).isEqualTo(SECOND);
 	}
 
 	@ParameterizedTest
@@ -86,7 +86,11 @@ class OverloadRuleTests {
 				new OverloadPolicy(true, Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE)),
 				this.wall);
 		assertThat(rule.avoidNanos(429, new HttpHeaders())).isEqualTo(Long.MAX_VALUE);
-		assertThat(rule.avoidNanos(429, retryAfter("99999999999999999999")))
+		assertThat(rule.avoidNanos(429, retryAfter("99999999999999999999"))).as("never less than avoid-time")
+			.isEqualTo(Long.MAX_VALUE);
+		OverloadRule longMax = new OverloadRule(
+				new OverloadPolicy(true, Duration.ofSeconds(1), Duration.ofSeconds(Long.MAX_VALUE)), this.wall);
+		assertThat(longMax.avoidNanos(429, retryAfter("99999999999999999999")))
 			.isEqualTo(RetryAfter.MAX_MILLIS * 1_000_000L);
 	}
 
