@@ -7,9 +7,11 @@ import java.util.stream.Stream;
 /**
  * The HTTP client libraries ({@code spring.http.client.factory}) the transport tests run
  * on: all three blocking ones by default; the system property {@value #PROPERTY} (a
- * comma-separated list) narrows them. The Boot 4 line's build sets it to the default
- * transport only, to keep CI within its time: the full matrix runs on the Boot 3.5 line,
- * and on Boot 4 with {@code -Dmesh.test.transports=all}.
+ * comma-separated list) narrows them. To keep CI within its time, the builds split the
+ * matrix between the lines: the Boot 3.5 line runs {@code jdk} and {@code simple}, the
+ * Boot 4 line {@code http-components}, the default transport, which every other
+ * integration test of both lines runs on too. {@code -Dmesh.test.transports=all} runs
+ * all three on either line.
  */
 public final class Transports {
 
