@@ -10,8 +10,8 @@ import java.util.stream.Stream;
  * comma-separated list) narrows them. To keep CI within its time, the builds split the
  * matrix between the lines: the Boot 3.5 line runs {@code jdk} and {@code simple}, the
  * Boot 4 line {@code http-components}, the default transport, which every other
- * integration test of both lines runs on too. {@code -Dmesh.test.transports=all} runs
- * all three on either line.
+ * integration test of both lines runs on too. {@code -Dmesh.test.transports=all} runs all
+ * three on either line.
  */
 public final class Transports {
 
