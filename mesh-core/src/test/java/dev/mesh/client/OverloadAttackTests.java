@@ -10,18 +10,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 import dev.mesh.client.ExchangeTestSupport.Answer;
-import dev.mesh.discovery.MeshInstance;
-import dev.mesh.discovery.ServiceInstanceCache;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
-import dev.mesh.observability.AttemptTracer;
 import dev.mesh.resilience.OverloadPolicy;
 import dev.mesh.resilience.RetryPolicy;
-import dev.mesh.testsupport.ListDiscoveryClient;
 import dev.mesh.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
@@ -327,19 +321,7 @@ class OverloadAttackTests {
 	}
 
 	private ServiceRoute route(ClientPolicy policy, LoadBalancerPolicy loadBalancer, String... ids) {
-		List<ServiceInstance> instances = new ArrayList<>();
-		for (String id : ids) {
-			instances.add(new DefaultServiceInstance(id, "inventory", id, 8080, false, Map.of("weight", "1")));
-		}
-		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory", policy.withLoadBalancer(loadBalancer), cache, null, null,
-				null, AttemptTracer.NONE, null, this.clock);
-		cache.ensureLoaded("inventory");
-		return route;
-	}
-
-	static MeshInstance instance(ServiceRoute route, String id) {
-		return RouteTestSupport.instance(route, id);
+		return RouteTestSupport.routeWith(this.clock, policy.withLoadBalancer(loadBalancer), ids);
 	}
 
 }

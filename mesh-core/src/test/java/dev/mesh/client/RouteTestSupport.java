@@ -42,13 +42,28 @@ final class RouteTestSupport {
 	 * @return the route
 	 */
 	static ServiceRoute route(SettableClock clock, ClientPolicy policy, ServiceTokenSource tokens, String... ids) {
+		return build(clock, policy.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN), tokens, ids);
+	}
+
+	/**
+	 * @param clock the route's clock
+	 * @param policy the policy, load balancer included
+	 * @param ids the instances' ids (and host names), each of weight 1
+	 * @return the route, without tokens
+	 */
+	static ServiceRoute routeWith(SettableClock clock, ClientPolicy policy, String... ids) {
+		return build(clock, policy, null, ids);
+	}
+
+	private static ServiceRoute build(SettableClock clock, ClientPolicy policy, ServiceTokenSource tokens,
+			String[] ids) {
 		List<ServiceInstance> instances = new ArrayList<>();
 		for (String id : ids) {
 			instances.add(new DefaultServiceInstance(id, "inventory", id, 8080, false, Map.of("weight", "1")));
 		}
 		ServiceInstanceCache cache = new ServiceInstanceCache(new ListDiscoveryClient(instances), Duration.ofHours(1));
-		ServiceRoute route = new ServiceRoute("inventory", policy.withLoadBalancer(LoadBalancerPolicy.ROUND_ROBIN),
-				cache, null, null, tokens, AttemptTracer.NONE, null, clock);
+		ServiceRoute route = new ServiceRoute("inventory", policy, cache, null, null, tokens, AttemptTracer.NONE, null,
+				clock);
 		cache.ensureLoaded("inventory");
 		return route;
 	}
