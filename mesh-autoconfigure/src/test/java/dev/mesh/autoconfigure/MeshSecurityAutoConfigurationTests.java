@@ -2,10 +2,10 @@ package dev.mesh.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.util.Base64;
 
 import dev.mesh.testsupport.BootAutoConfigurations;
+import dev.mesh.testsupport.TestAuthorizationServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,11 +179,10 @@ class MeshSecurityAutoConfigurationTests {
 	void shouldFailStartupWhenOnlyAPublicKeyIsConfiguredWithoutSuggestingIssuerUriWhichWouldDropTheKey(
 			@TempDir Path dir) throws Exception {
 		Path key = dir.resolve("key.pem");
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-		generator.initialize(2048);
 		Files.writeString(key,
 				"-----BEGIN PUBLIC KEY-----\n"
-						+ Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+						+ Base64.getMimeEncoder()
+							.encodeToString(TestAuthorizationServer.newKey("k").toPublicKey().getEncoded())
 						+ "\n-----END PUBLIC KEY-----\n");
 		this.runner.withPropertyValues("spring.security.oauth2.resourceserver.jwt.public-key-location=" + key.toUri())
 			.run((context) -> {

@@ -1,17 +1,20 @@
 package dev.mesh.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -23,9 +26,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -47,6 +50,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.NoOpPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -67,11 +73,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * ({@code inventory.write} → {@code inventory}), a {@code client_id} claim. Clients:
  * {@code order} (inventory.read, inventory.write, payments.write), {@code billing}
  * (inventory.write) and {@code inventory} (order.read); each secret is the client id +
- * {@code -secret}. Its issuer is its own URL. Its RSA signing key is created here and
- * exposed, so tests can mint tokens that differ from real ones in exactly one claim. It
- * counts the token requests it serves.
+ * {@code -secret}. Its issuer is its own URL. Its RSA signing key (one of the six
+ * test-only keys in {@code jwk/test-signing-keys.json}) is exposed, so tests can mint
+ * tokens that differ from real ones in exactly one claim. It counts the token requests it
+ * serves.
  */
 public final class TestAuthorizationServer implements AutoCloseable {
+
+	/**
+	 * Test-only RSA key pairs, checked in: generating a 2048-bit key took seconds on the
+	 * tests' C1-only JVMs and most of the CPU time of the token tests. {@link #newKey}
+	 * hands them out in turn, so a test that starts an authorization server and mints an
+	 * impostor's token still gets two different keys.
+	 */
+	private static final KeyMaterial KEY_MATERIAL = new KeyMaterial("/jwk/test-signing-keys.json");
 
 	private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -112,15 +127,12 @@ public final class TestAuthorizationServer implements AutoCloseable {
 
 	/**
 	 * @param keyId the key id
-	 * @return a fresh 2048-bit RSA key pair
+	 * @return a 2048-bit RSA key pair with that id, whose key material differs from that
+	 * of the keys the previous five calls returned (the six test-only keys are handed out
+	 * in turn)
 	 */
 	public static RSAKey newKey(String keyId) {
-		try {
-			return new RSAKeyGenerator(2048).keyID(keyId).generate();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return new RSAKey.Builder(KEY_MATERIAL.next()).keyID(keyId).build();
 	}
 
 	/**
@@ -253,9 +265,43 @@ public final class TestAuthorizationServer implements AutoCloseable {
 	record Settings(RSAKey signingKey, Duration tokenTtl, AtomicInteger tokenRequests) {
 	}
 
+	/** Checked-in key pairs, handed out in turn. */
+	private static final class KeyMaterial {
+
+		private final List<RSAKey> keys;
+
+		private int next;
+
+		KeyMaterial(String resource) {
+			try (InputStream json = TestAuthorizationServer.class.getResourceAsStream(resource)) {
+				this.keys = JWKSet.load(json).getKeys().stream().map(JWK::toRSAKey).toList();
+			}
+			catch (IOException | ParseException ex) {
+				throw new IllegalStateException("Cannot read the test keys " + resource, ex);
+			}
+		}
+
+		synchronized RSAKey next() {
+			RSAKey key = this.keys.get(this.next);
+			this.next = (this.next + 1) % this.keys.size();
+			return key;
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class AuthorizationServerApplication {
+
+		/**
+		 * Client secrets stay as registered ({@code {noop}}): Spring Authorization Server
+		 * would otherwise re-encode them with BCrypt on first use and check every token
+		 * request with BCrypt, which cost the token tests a tenth of their CPU time.
+		 */
+		@Bean
+		PasswordEncoder clientSecretEncoder() {
+			return new DelegatingPasswordEncoder("noop", Map.of("noop", NoOpPasswordEncoder.getInstance()));
+		}
 
 		@Bean
 		JWKSource<SecurityContext> jwkSource(Settings settings) {
