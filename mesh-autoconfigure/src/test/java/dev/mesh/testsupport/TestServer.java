@@ -212,6 +212,11 @@ public final class TestServer implements Provider, AutoCloseable {
 		}
 		this.closed = true;
 		try {
+			// The connector first, which closes the open connections too: stopped the
+			// other
+			// way round, Tomcat answers requests that arrive on a kept-alive connection
+			// while its context stops with a 404, which no client may retry.
+			this.tomcat.getConnector().stop();
 			this.tomcat.stop();
 			this.tomcat.destroy();
 		}
