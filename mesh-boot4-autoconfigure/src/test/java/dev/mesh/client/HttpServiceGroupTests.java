@@ -2,6 +2,7 @@ package dev.mesh.client;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,6 +11,12 @@ import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.MeshFixture.Consumer;
 import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
+import dev.mesh.testsupport.TestServer.Behaviour;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +28,8 @@ import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
@@ -29,12 +38,14 @@ import org.springframework.web.service.registry.ImportHttpServices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Boot 4's HTTP service groups as mesh clients: an {@code @ImportHttpServices} group
  * whose interface is {@code @MeshClient("inventory")} calls real instances found through
- * discovery, balanced, failed over and with a token; the group settings that would give
- * the service a second transport, a base URL naming another host, and a group mixing
+ * discovery, balanced, failed over, cut at its deadlines, held to the retry budget,
+ * metered and traced attempt by attempt, and with a token; the group settings that would
+ * give the service a second transport, a base URL naming another host, and a group mixing
  * services fail startup naming what to change.
  */
 class HttpServiceGroupTests {
@@ -155,6 +166,99 @@ class HttpServiceGroupTests {
 		assertThat(this.mesh.bean(MeshClientFactory.class).clients()).isEmpty();
 	}
 
+	@Test
+	void aFailedOverCallThroughTheGroupIsMeteredAndTracedAttemptByAttempt() throws InterruptedException {
+		TestServer busy = this.mesh.server("busy").behave(Behaviour.status(503));
+		TestServer healthy = this.mesh.server("healthy");
+		this.mesh.start(Consumer.of(TracedInventoryGroup.class), List.of(busy, healthy),
+				"mesh.clients.inventory.load-balancer=round-robin", "management.tracing.sampling.probability=1.0",
+				"mesh.clients.inventory.outlier.consecutive-failures=100");
+		InventoryApi inventory = this.mesh.bean(InventoryApi.class);
+		for (int i = 0; i < 4; i++) {
+			assertThat(inventory.stock("SKU-1")).isEqualTo("healthy");
+		}
+		MeterRegistry meters = this.mesh.bean(MeterRegistry.class);
+		assertThat(
+				meters.get("mesh.client.calls").tag("service", "inventory").tag("outcome", "SUCCESS").timer().count())
+			.isEqualTo(4);
+		long refused = meters.get("mesh.client.requests")
+			.tag("instance", "busy")
+			.tag("status", "503")
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
+		assertThat(refused).isEqualTo(busy.requests()).isBetween(1L, 4L);
+		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
+			.isEqualTo(refused);
+		InMemorySpanExporter spans = this.mesh.bean(InMemorySpanExporter.class);
+		SpanData retried = awaitSpan(spans, "mesh inventory attempt 2");
+		SpanData first = awaitSpan(spans, "mesh inventory attempt 1", retried.getTraceId());
+		assertThat(first.getParentSpanId()).isEqualTo(retried.getParentSpanId());
+		assertThat(spans.getFinishedSpanItems()).filteredOn((span) -> span.getSpanId().equals(first.getParentSpanId()))
+			.singleElement()
+			.satisfies((call) -> assertThat(call.getKind()).isEqualTo(SpanKind.CLIENT));
+	}
+
+	@Test
+	void aGroupCallIsCutAtItsAttemptTimeoutAndAnsweredByAnotherInstanceWithinTheDeadline() {
+		TestServer hung = this.mesh.server("hung").behave(Behaviour.delay(Duration.ofSeconds(3)));
+		TestServer healthy = this.mesh.server("healthy");
+		this.mesh.start(Consumer.of(InventoryGroup.class), List.of(hung, healthy),
+				"mesh.clients.inventory.load-balancer=round-robin", "mesh.clients.inventory.per-attempt-timeout=200ms",
+				"mesh.clients.inventory.timeout=1s");
+		InventoryApi inventory = this.mesh.bean(InventoryApi.class);
+		for (int i = 0; i < 2; i++) {
+			long started = System.nanoTime();
+			assertThat(inventory.stock("SKU-1")).isEqualTo("healthy");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+		}
+		assertThat(hung.requests()).isPositive();
+	}
+
+	@Test
+	void aGroupCallToOnlyAHungInstanceFailsAtTheDeadline() {
+		TestServer hung = this.mesh.server("hung").behave(Behaviour.delay(Duration.ofSeconds(3)));
+		this.mesh.start(Consumer.of(InventoryGroup.class), List.of(hung), "mesh.clients.inventory.timeout=300ms");
+		InventoryApi inventory = this.mesh.bean(InventoryApi.class);
+		long started = System.nanoTime();
+		assertThatExceptionOfType(RestClientException.class).isThrownBy(() -> inventory.stock("SKU-1"))
+			.withMessageContaining("inventory");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void groupCallsRetryOnlyAsFarAsTheServicesRetryBudgetAllows() {
+		TestServer a = this.mesh.server("a").behave(Behaviour.status(503));
+		TestServer b = this.mesh.server("b").behave(Behaviour.status(503));
+		this.mesh.start(Consumer.of(InventoryGroup.class), List.of(a, b),
+				"mesh.clients.inventory.outlier.consecutive-failures=1000",
+				"mesh.clients.inventory.retry.budget.ratio=0", "mesh.clients.inventory.retry.budget.min-per-second=0");
+		InventoryApi inventory = this.mesh.bean(InventoryApi.class);
+		for (int i = 0; i < 20; i++) {
+			assertThatExceptionOfType(HttpServerErrorException.class).isThrownBy(() -> inventory.stock("SKU-1"));
+		}
+		assertThat(a.requests() + b.requests()).as("an empty budget: one attempt per call, not three").isEqualTo(20);
+	}
+
+	private static SpanData awaitSpan(InMemorySpanExporter exporter, String name) throws InterruptedException {
+		return awaitSpan(exporter, name, null);
+	}
+
+	private static SpanData awaitSpan(InMemorySpanExporter exporter, String name, String traceId)
+			throws InterruptedException {
+		for (int i = 0; i < 100; i++) {
+			for (SpanData span : exporter.getFinishedSpanItems()) {
+				if (span.getName().equalsIgnoreCase(name) && (traceId == null || traceId.equals(span.getTraceId()))) {
+					return span;
+				}
+			}
+			Thread.sleep(50);
+		}
+		throw new AssertionError("No span named '" + name + "' in "
+				+ exporter.getFinishedSpanItems().stream().map(SpanData::getName).toList());
+	}
+
 	@MeshClient("inventory")
 	@HttpExchange("/api")
 	interface InventoryApi {
@@ -179,6 +283,18 @@ class HttpServiceGroupTests {
 	@EnableAutoConfiguration
 	@ImportHttpServices(group = "inventory", types = InventoryApi.class)
 	static class InventoryGroup {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "inventory", types = InventoryApi.class)
+	static class TracedInventoryGroup {
+
+		@Bean
+		static InMemorySpanExporter inMemorySpanExporter() {
+			return InMemorySpanExporter.create();
+		}
 
 	}
 
