@@ -1,5 +1,7 @@
 package dev.mesh.client;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,15 +19,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mesh.autoconfigure.MeshProperties;
 import dev.mesh.loadbalancer.LoadBalancerPolicy;
 import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.Provider;
 import dev.mesh.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
@@ -37,8 +43,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * announces them with an {@link EnvironmentChangeEvent} (what Consul config,
  * {@code /actuator/refresh} and the bus publish): on a real consumer over a real provider
  * that answers only when the test lets it, the next call gets the new deadline while the
- * call already in flight keeps its own; a bad value changes nothing and says why; a
- * setting that cannot change live says a restart is needed.
+ * call already in flight keeps its own; a changed config file, read again as
+ * {@code /actuator/refresh} reads it, switches the load balancer of the running client; a
+ * bad value changes nothing and says why; a setting that cannot change live says a
+ * restart is needed.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ClientPolicyRefreshTests {
@@ -112,19 +120,47 @@ class ClientPolicyRefreshTests {
 	void shouldApplyLiveSettingsAndWarnAboutOnesThatNeedARestart(CapturedOutput output) {
 		this.mesh.start(List.of(this.mesh.server("a")));
 		ClientPolicy before = factory().policy("inventory");
-		this.changed.put("mesh.clients.inventory.load-balancer", "least-request");
+		this.changed.put("mesh.clients.inventory.connect-timeout", "7s");
 		this.changed.put("mesh.clients.inventory.retry.max-attempts", "2");
 		this.changed.put("mesh.client-defaults.outlier.consecutive-failures", "7");
-		publish(Set.of("mesh.clients.inventory.load-balancer", "mesh.clients.inventory.retry.max-attempts",
+		publish(Set.of("mesh.clients.inventory.connect-timeout", "mesh.clients.inventory.retry.max-attempts",
 				"mesh.client-defaults.outlier.consecutive-failures"));
 		ClientPolicy after = factory().policy("inventory");
 		assertThat(after.retry().maxAttempts()).isEqualTo(2);
 		assertThat(after.outlier().consecutiveFailures()).isEqualTo(7);
-		assertThat(after.loadBalancer()).isEqualTo(before.loadBalancer())
-			.isNotEqualTo(LoadBalancerPolicy.LEAST_REQUEST);
-		assertThat(output).containsOnlyOnce("mesh.clients.inventory.load-balancer")
+		assertThat(after.connectTimeout()).isEqualTo(before.connectTimeout()).isNotEqualTo(Duration.ofSeconds(7));
+		assertThat(output).containsOnlyOnce("mesh.clients.inventory.connect-timeout")
 			.contains("takes effect only after a restart");
 		assertThat(call()).isEqualTo("a");
+	}
+
+	@Test
+	void shouldSwitchTheLoadBalancerLiveWhenAConfigFileChangesAndTheContextIsRefreshed(@TempDir Path config,
+			CapturedOutput output) throws Exception {
+		TestServer light = this.mesh.server("light");
+		TestServer heavy = this.mesh.server("heavy");
+		Path file = config.resolve("application.properties");
+		Files.writeString(file, "mesh.clients.inventory.load-balancer=round-robin\n");
+		this.mesh.start(List.of(weighted(light, 1), weighted(heavy, 3)),
+				"spring.config.additional-location=file:" + config.toAbsolutePath() + "/");
+		for (int i = 0; i < 40; i++) {
+			call();
+		}
+		assertThat(heavy.requests()).isEqualTo(20);
+
+		// what POST /actuator/refresh does: Spring Cloud reads the configuration again
+		// and
+		// announces the keys that changed
+		Files.writeString(file, "mesh.clients.inventory.load-balancer=weighted-round-robin\n");
+		Set<String> keys = this.mesh.bean(ContextRefresher.class).refresh();
+		assertThat(keys).contains("mesh.clients.inventory.load-balancer");
+
+		assertThat(factory().policy("inventory").loadBalancer()).isEqualTo(LoadBalancerPolicy.WEIGHTED_ROUND_ROBIN);
+		for (int i = 0; i < 40; i++) {
+			call();
+		}
+		assertThat(heavy.requests() - 20).as("weight 3 of 4 after the change").isEqualTo(30);
+		assertThat(output).doesNotContain("takes effect only after a restart");
 	}
 
 	@Test
@@ -172,6 +208,11 @@ class ClientPolicyRefreshTests {
 		assertThat(last.timeout()).isEqualTo(Duration.parse("PT" + this.changed.get("mesh.clients.inventory.timeout")));
 		assertThat(last.retry().maxAttempts())
 			.isEqualTo(Integer.parseInt((String) this.changed.get("mesh.clients.inventory.retry.max-attempts")));
+	}
+
+	private static Provider weighted(TestServer server, int weight) {
+		return (service) -> new DefaultServiceInstance(server.id(), service, "127.0.0.1", server.port(), false,
+				Map.of("weight", Integer.toString(weight)));
 	}
 
 	private String call() {

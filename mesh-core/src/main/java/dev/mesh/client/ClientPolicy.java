@@ -168,17 +168,18 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 
 	/**
 	 * The settings a running client takes over from a changed policy: {@code timeout},
-	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*}, {@code overload.*}
-	 * and {@code versions} (so a canary's share can be moved without a restart);
+	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*},
+	 * {@code overload.*}, {@code versions} (so a canary's share can be moved without a
+	 * restart), {@code load-balancer}, {@code zone-affinity.*} and {@code slow-start.*};
 	 * everything else stays as this policy has it until a restart (see
 	 * {@link #restartNeeded}).
 	 * @param next the changed policy
 	 * @return this policy with the live settings of {@code next}
 	 */
 	public ClientPolicy withLiveSettingsOf(ClientPolicy next) {
-		return new ClientPolicy(this.loadBalancer, next.timeout, next.perAttemptTimeout, this.connectTimeout,
+		return new ClientPolicy(next.loadBalancer, next.timeout, next.perAttemptTimeout, this.connectTimeout,
 				next.retry, next.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				this.zoneAffinity, this.slowStart, this.maxResponseSize, this.transport, next.versions, next.overload);
+				next.zoneAffinity, next.slowStart, this.maxResponseSize, this.transport, next.versions, next.overload);
 	}
 
 	/**
@@ -188,13 +189,10 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	 */
 	public List<String> restartNeeded(ClientPolicy next) {
 		List<String> names = new ArrayList<>();
-		addIfChanged(names, "load-balancer", this.loadBalancer, next.loadBalancer);
 		addIfChanged(names, "connect-timeout", this.connectTimeout, next.connectTimeout);
 		addIfChanged(names, "max-concurrent-requests", this.maxConcurrentRequests, next.maxConcurrentRequests);
 		addIfChanged(names, "oauth2", this.oauth2, next.oauth2);
 		addIfChanged(names, "circuit-breaker", this.circuitBreaker, next.circuitBreaker);
-		addIfChanged(names, "zone-affinity", this.zoneAffinity, next.zoneAffinity);
-		addIfChanged(names, "slow-start", this.slowStart, next.slowStart);
 		addIfChanged(names, "max-response-size", this.maxResponseSize, next.maxResponseSize);
 		addIfChanged(names, "transport (ssl-bundle, buffer-response)", this.transport, next.transport);
 		return names;

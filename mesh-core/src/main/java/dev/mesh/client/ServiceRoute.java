@@ -72,7 +72,10 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 
 	private final AttemptTracer attemptTracer;
 
-	private final PickerBuilder pickers;
+	/**
+	 * Builds the pickers; replaced when the balancing settings change. Guarded by this.
+	 */
+	private PickerBuilder pickers;
 
 	private final InstanceFilter notEjected;
 
@@ -125,9 +128,12 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 	/**
 	 * Applies a changed policy to the calls that start from now on: its {@code timeout},
 	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*}, {@code overload.*}
-	 * and {@code versions}. Calls in flight finish on the policy they started with. The
-	 * rest of the policy is built into the route's picker, transport, bulkhead, circuit
-	 * breaker and token source and stays until a restart.
+	 * and {@code versions}, and its {@code load-balancer}, {@code zone-affinity.*} and
+	 * {@code slow-start.*}, for which the picker is rebuilt over the same instances (the
+	 * instances' latency estimates, in-flight counts and ejections are kept; a rotation
+	 * starts over). Calls in flight finish on the policy they started with. The rest of
+	 * the policy is built into the route's transport, bulkhead, circuit breaker and token
+	 * source and stays until a restart.
 	 * @param next the changed policy
 	 * @return the properties of {@code next} (relative to
 	 * {@code mesh.clients.<service>.}) that differ and were not applied
@@ -138,6 +144,19 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		if (!applied.equals(current)) {
 			this.retryBudget.update(applied.retry().budget());
 			this.outlierDetector.update(applied.outlier());
+			if (!applied.loadBalancer().equals(current.loadBalancer())
+					|| !applied.zoneAffinity().equals(current.zoneAffinity())
+					|| !applied.slowStart().equals(current.slowStart())) {
+				this.pickers = new PickerBuilder(applied.loadBalancer(), applied.zoneAffinity(), applied.slowStart(),
+						this.clock);
+				if (this.built != null) {
+					use(this.pickers.build(this.built.instances(), this.notEjected));
+				}
+				else {
+					this.picker = InstancePickers.create(applied.loadBalancer(), List.of(), new int[0],
+							this.clock::nanoTime);
+				}
+			}
 			this.live = new Live(applied, retryDecider(applied));
 			if (!applied.overload().equals(current.overload())) {
 				// a lowered max-avoid-time ends the waits that are now too long
