@@ -170,16 +170,20 @@ public record ClientPolicy(LoadBalancerPolicy loadBalancer, Duration timeout, Du
 	 * The settings a running client takes over from a changed policy: {@code timeout},
 	 * {@code per-attempt-timeout}, {@code retry.*}, {@code outlier.*},
 	 * {@code overload.*}, {@code versions} (so a canary's share can be moved without a
-	 * restart), {@code load-balancer}, {@code zone-affinity.*} and {@code slow-start.*};
-	 * everything else stays as this policy has it until a restart (see
-	 * {@link #restartNeeded}).
+	 * restart), {@code load-balancer}, {@code zone-affinity.*} (the local zone,
+	 * {@code mesh.instance.zone}, stays) and {@code slow-start.*}; everything else stays
+	 * as this policy has it until a restart (see {@link #restartNeeded}).
 	 * @param next the changed policy
 	 * @return this policy with the live settings of {@code next}
 	 */
 	public ClientPolicy withLiveSettingsOf(ClientPolicy next) {
+		// the local zone is this instance's mesh.instance.zone, which changes only with a
+		// restart (its registration keeps the old one until then)
+		ZoneAffinityPolicy zoneAffinity = new ZoneAffinityPolicy(next.zoneAffinity.enabled(),
+				next.zoneAffinity.minAvailablePercent(), this.zoneAffinity.localZone());
 		return new ClientPolicy(next.loadBalancer, next.timeout, next.perAttemptTimeout, this.connectTimeout,
-				next.retry, next.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker,
-				next.zoneAffinity, next.slowStart, this.maxResponseSize, this.transport, next.versions, next.overload);
+				next.retry, next.outlier, this.maxConcurrentRequests, this.oauth2, this.circuitBreaker, zoneAffinity,
+				next.slowStart, this.maxResponseSize, this.transport, next.versions, next.overload);
 	}
 
 	/**

@@ -142,22 +142,34 @@ final class ServiceRoute implements Consumer<List<MeshInstance>> {
 		ClientPolicy current = this.live.policy();
 		ClientPolicy applied = current.withLiveSettingsOf(next);
 		if (!applied.equals(current)) {
-			this.retryBudget.update(applied.retry().budget());
-			this.outlierDetector.update(applied.outlier());
+			PickerBuilder pickers = this.pickers;
+			PickerBuilder.Built rebuilt = null;
+			InstancePicker empty = null;
 			if (!applied.loadBalancer().equals(current.loadBalancer())
 					|| !applied.zoneAffinity().equals(current.zoneAffinity())
 					|| !applied.slowStart().equals(current.slowStart())) {
-				this.pickers = new PickerBuilder(applied.loadBalancer(), applied.zoneAffinity(), applied.slowStart(),
+				// built before anything changes: a policy whose picker cannot be built
+				// leaves the route whole, still taking discovery's lists
+				pickers = new PickerBuilder(applied.loadBalancer(), applied.zoneAffinity(), applied.slowStart(),
 						this.clock);
 				if (this.built != null) {
-					use(this.pickers.build(this.built.instances(), this.notEjected));
+					rebuilt = pickers.build(this.built.instances(), this.notEjected);
 				}
 				else {
-					this.picker = InstancePickers.create(applied.loadBalancer(), List.of(), new int[0],
-							this.clock::nanoTime);
+					empty = InstancePickers.create(applied.loadBalancer(), List.of(), new int[0], this.clock::nanoTime);
 				}
 			}
-			this.live = new Live(applied, retryDecider(applied));
+			Live nextLive = new Live(applied, retryDecider(applied));
+			this.retryBudget.update(applied.retry().budget());
+			this.outlierDetector.update(applied.outlier());
+			this.pickers = pickers;
+			if (rebuilt != null) {
+				use(rebuilt);
+			}
+			else if (empty != null) {
+				this.picker = empty;
+			}
+			this.live = nextLive;
 			if (!applied.overload().equals(current.overload())) {
 				// a lowered max-avoid-time ends the waits that are now too long
 				long latest = now() + this.live.retryDecider().overload().maxAvoidNanos();
