@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mesh.client.MeshClient;
 import dev.mesh.client.NoInstanceAvailableException;
-import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.FinishedSpans;
 import dev.mesh.testsupport.MeshFixture.Consumer;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.TestAuthorizationServer;
 import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,10 +55,10 @@ class ObservabilityIntegrationTests {
 		assertThat(get("/place").statusCode()).isEqualTo(200);
 
 		InMemorySpanExporter spans = this.mesh.bean(InMemorySpanExporter.class);
-		SpanData server = awaitSpan(spans, "http get /place");
-		SpanData call = awaitSpan(spans, "http get");
-		SpanData first = awaitSpan(spans, "mesh inventory attempt 1");
-		SpanData second = awaitSpan(spans, "mesh inventory attempt 2");
+		SpanData server = FinishedSpans.await(spans, "http get /place");
+		SpanData call = FinishedSpans.await(spans, "http get");
+		SpanData first = FinishedSpans.await(spans, "mesh inventory attempt 1");
+		SpanData second = FinishedSpans.await(spans, "mesh inventory attempt 2");
 		String traceparent = healthy.lastHeaders().get("traceparent");
 		assertThat(traceparent).isNotNull();
 		assertThat(traceparent.split("-")[1]).isEqualTo(server.getTraceId());
@@ -85,7 +86,7 @@ class ObservabilityIntegrationTests {
 		assertThat(get("/place").statusCode()).isEqualTo(200);
 
 		InMemorySpanExporter spans = this.mesh.bean(InMemorySpanExporter.class);
-		SpanData call = awaitSpan(spans, "http get");
+		SpanData call = FinishedSpans.await(spans, "http get");
 		assertThat(healthy.lastHeaders().get("traceparent").split("-")[2]).isEqualTo(call.getSpanId());
 		assertThat(busy.lastHeaders().get("traceparent").split("-")[2]).isEqualTo(call.getSpanId());
 		assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
@@ -226,19 +227,6 @@ class ObservabilityIntegrationTests {
 		assertThat(response.body()).doesNotContain(token).doesNotContain("order-secret");
 		HttpResponse<String> env = get("/actuator/env");
 		assertThat(env.body()).doesNotContain(token).doesNotContain("order-secret");
-	}
-
-	private SpanData awaitSpan(InMemorySpanExporter exporter, String name) throws InterruptedException {
-		for (int i = 0; i < 100; i++) {
-			for (SpanData span : exporter.getFinishedSpanItems()) {
-				if (span.getName().equalsIgnoreCase(name)) {
-					return span;
-				}
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError("No span named '" + name + "' in "
-				+ exporter.getFinishedSpanItems().stream().map(SpanData::getName).toList());
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.mesh.testsupport.MeshFixture;
+import dev.mesh.testsupport.FinishedSpans;
 import dev.mesh.testsupport.MeshFixture.Consumer;
+import dev.mesh.testsupport.MeshFixture;
 import dev.mesh.testsupport.TestAuthorizationServer;
-import dev.mesh.testsupport.TestServer;
 import dev.mesh.testsupport.TestServer.Behaviour;
+import dev.mesh.testsupport.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.SpanKind;
@@ -192,8 +193,8 @@ class HttpServiceGroupTests {
 		assertThat(meters.get("mesh.client.retries").tag("service", "inventory").functionCounter().count())
 			.isEqualTo(refused);
 		InMemorySpanExporter spans = this.mesh.bean(InMemorySpanExporter.class);
-		SpanData retried = awaitSpan(spans, "mesh inventory attempt 2");
-		SpanData first = awaitSpan(spans, "mesh inventory attempt 1", retried.getTraceId());
+		SpanData retried = FinishedSpans.await(spans, "mesh inventory attempt 2");
+		SpanData first = FinishedSpans.await(spans, "mesh inventory attempt 1", retried.getTraceId());
 		assertThat(first.getParentSpanId()).isEqualTo(retried.getParentSpanId());
 		assertThat(spans.getFinishedSpanItems()).filteredOn((span) -> span.getSpanId().equals(first.getParentSpanId()))
 			.singleElement()
@@ -239,24 +240,6 @@ class HttpServiceGroupTests {
 			assertThatExceptionOfType(HttpServerErrorException.class).isThrownBy(() -> inventory.stock("SKU-1"));
 		}
 		assertThat(a.requests() + b.requests()).as("an empty budget: one attempt per call, not three").isEqualTo(20);
-	}
-
-	private static SpanData awaitSpan(InMemorySpanExporter exporter, String name) throws InterruptedException {
-		return awaitSpan(exporter, name, null);
-	}
-
-	private static SpanData awaitSpan(InMemorySpanExporter exporter, String name, String traceId)
-			throws InterruptedException {
-		for (int i = 0; i < 100; i++) {
-			for (SpanData span : exporter.getFinishedSpanItems()) {
-				if (span.getName().equalsIgnoreCase(name) && (traceId == null || traceId.equals(span.getTraceId()))) {
-					return span;
-				}
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError("No span named '" + name + "' in "
-				+ exporter.getFinishedSpanItems().stream().map(SpanData::getName).toList());
 	}
 
 	@MeshClient("inventory")

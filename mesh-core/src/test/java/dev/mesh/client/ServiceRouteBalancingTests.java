@@ -3,9 +3,7 @@ package dev.mesh.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.mesh.discovery.InstanceState.AttemptResult;
@@ -20,9 +18,9 @@ import dev.mesh.observability.AttemptTracer;
 import dev.mesh.observability.ClientSnapshot;
 import dev.mesh.testsupport.ListDiscoveryClient;
 import dev.mesh.testsupport.SettableClock;
+import dev.mesh.testsupport.TestInstances;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
@@ -178,15 +176,7 @@ class ServiceRouteBalancingTests {
 	}
 
 	private static ServiceInstance instance(String id, String zone, Instant startedAt) {
-		Map<String, String> metadata = new LinkedHashMap<>();
-		metadata.put("weight", "1");
-		if (zone != null) {
-			metadata.put("zone", zone);
-		}
-		if (startedAt != null) {
-			metadata.put("started-at", startedAt.toString());
-		}
-		return new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, metadata);
+		return TestInstances.inventory(id, zone, startedAt, null);
 	}
 
 }

@@ -3,13 +3,10 @@ package dev.mesh.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,9 +21,9 @@ import dev.mesh.loadbalancer.ZoneAffinityPolicy;
 import dev.mesh.observability.AttemptTracer;
 import dev.mesh.testsupport.ListDiscoveryClient;
 import dev.mesh.testsupport.SettableClock;
+import dev.mesh.testsupport.TestInstances;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,54 +161,41 @@ class ServiceRouteLiveBalancingTests {
 		CountDownLatch start = new CountDownLatch(1);
 		for (int t = 0; t < 6; t++) {
 			String version = (t % 2 == 0) ? null : "2.0";
-			threads.add(new Thread(() -> {
-				try {
-					start.await();
-					while (!stop.get()) {
-						long now = route.now();
-						route.checkZone(now + ServiceRoute.ZONE_RECHECK_NANOS + 1);
-						if (route.pick(InstanceFilter.ALL, now, version) == null) {
-							nulls.incrementAndGet();
-						}
+			threads.add(racer(start, failures, () -> {
+				while (!stop.get()) {
+					long now = route.now();
+					route.checkZone(now + ServiceRoute.ZONE_RECHECK_NANOS + 1);
+					if (route.pick(InstanceFilter.ALL, now, version) == null) {
+						nulls.incrementAndGet();
 					}
-				}
-				catch (Throwable ex) {
-					failures.add(ex);
 				}
 			}));
 		}
-		threads.add(new Thread(() -> {
+		// the race lasts a fixed number of policy changes, not a time
+		threads.add(racer(start, failures, () -> {
 			try {
-				start.await();
-				for (int i = 0; !stop.get(); i++) {
+				for (int i = 0; i < 20 * policies.size() * 7; i++) {
 					route.update(policies.get(i % policies.size()));
 					if (i % 7 == 0) {
 						route.rewarm();
 					}
 				}
 			}
-			catch (Throwable ex) {
-				failures.add(ex);
+			finally {
+				stop.set(true);
 			}
 		}));
-		threads.add(new Thread(() -> {
-			try {
-				start.await();
-				for (int i = 0; !stop.get(); i++) {
-					route.accept(all.subList(0, 1 + (i % all.size())));
-					route.ejectionsChanged();
-				}
-			}
-			catch (Throwable ex) {
-				failures.add(ex);
+		threads.add(racer(start, failures, () -> {
+			for (int i = 0; !stop.get(); i++) {
+				route.accept(all.subList(0, 1 + (i % all.size())));
+				route.ejectionsChanged();
 			}
 		}));
 		threads.forEach(Thread::start);
 		start.countDown();
-		TimeUnit.MILLISECONDS.sleep(1500);
-		stop.set(true);
 		for (Thread thread : threads) {
-			thread.join(10_000);
+			thread.join(30_000);
+			assertThat(thread.isAlive()).as("a racing thread still running").isFalse();
 		}
 		assertThat(failures).isEmpty();
 		assertThat(nulls.get()).isZero();
@@ -221,6 +205,29 @@ class ServiceRouteLiveBalancingTests {
 		assertThat(route.instances()).isEqualTo(all);
 		assertThat(route.picker()).isInstanceOf(ZoneAffinityPicker.class);
 		assertThat(route.policy()).isEqualTo(policies.get(1));
+	}
+
+	/**
+	 * A thread that runs {@code body} once {@code start} opens, keeping what it throws.
+	 */
+	private static Thread racer(CountDownLatch start, Queue<Throwable> failures, Race body) {
+		return new Thread(() -> {
+			try {
+				start.await();
+				body.run();
+			}
+			catch (Throwable ex) {
+				failures.add(ex);
+			}
+		});
+	}
+
+	/** What one racing thread does. */
+	@FunctionalInterface
+	private interface Race {
+
+		void run() throws Exception;
+
 	}
 
 	private List<String> firstPicks(ServiceRoute route, int calls) {
@@ -244,18 +251,7 @@ class ServiceRouteLiveBalancingTests {
 	}
 
 	private static ServiceInstance instance(String id, String zone, Instant startedAt, String version) {
-		Map<String, String> metadata = new LinkedHashMap<>();
-		metadata.put("weight", "1");
-		if (zone != null) {
-			metadata.put("zone", zone);
-		}
-		if (startedAt != null) {
-			metadata.put("started-at", startedAt.toString());
-		}
-		if (version != null) {
-			metadata.put("version", version);
-		}
-		return new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, metadata);
+		return TestInstances.inventory(id, zone, startedAt, version);
 	}
 
 }

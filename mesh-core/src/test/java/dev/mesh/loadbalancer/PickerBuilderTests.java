@@ -6,16 +6,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.mesh.discovery.MeshClock;
 import dev.mesh.discovery.MeshInstance;
 import dev.mesh.discovery.MeshInstanceFactory;
+import dev.mesh.testsupport.TestInstances;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.cloud.client.DefaultServiceInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -133,16 +130,7 @@ class PickerBuilderTests {
 	}
 
 	private MeshInstance instance(String id, String zone, Instant startedAt) {
-		Map<String, String> metadata = new LinkedHashMap<>();
-		metadata.put("weight", "1");
-		if (zone != null) {
-			metadata.put("zone", zone);
-		}
-		if (startedAt != null) {
-			metadata.put("started-at", startedAt.toString());
-		}
-		return new MeshInstanceFactory(this.clock)
-			.create(new DefaultServiceInstance(id, "inventory", id + ".local", 8080, false, metadata));
+		return new MeshInstanceFactory(this.clock).create(TestInstances.inventory(id, zone, startedAt, null));
 	}
 
 	/** A wall clock the test moves. */
